@@ -1,0 +1,3 @@
+from rodeo_action.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,384 @@
+"""rodeo.yml -> a typed, validated Config.
+
+The JSON Schema in ``schema/config.schema.json`` is the single description of the file: it drives
+validation here and gives editors completion. What a schema cannot say (PEP 508, sets naming
+declared packages, YAML reading ``3.10`` as ``3.1``) is checked after it, with the same
+``FILE:LINE: field: problem; expected ...`` messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import platform
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from rodeo_action import schemacheck, yamlsrc
+from rodeo_action.errors import InputError, Problem
+from rodeo_action.resources import data_dir, schema_path
+
+DEFAULT_PYTHON = ("3.12",)
+DEFAULT_OS = ("ubuntu-latest",)
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_path("config.schema.json").read_text())
+    return schema
+
+
+def manager_names() -> tuple[str, ...]:
+    """Every built-in manager, in the order the report shows them."""
+    return tuple(config_schema()["$defs"]["manager"]["enum"])
+
+
+@dataclass(frozen=True)
+class Package:
+    """One package of the rodeo: a PEP 508 requirement plus how other ecosystems name it."""
+
+    requirement: str          # as the user wrote it, e.g. "tensorflow>=2"
+    name: str                 # canonical PyPI name, e.g. "tensorflow"
+    specifier: str = ""       # e.g. ">=2"
+    imports: tuple[str, ...] | None = None     # None: derive from the installed metadata
+    names: dict[str, str | None] = field(default_factory=dict)  # per ecosystem or manager
+    tracker: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Selector:
+    """An include/exclude entry: every given key must match."""
+
+    manager: str | None = None
+    set: str | None = None
+    os: str | None = None
+    python: str | None = None
+
+    def matches(self, manager: str, set_: str, os: str, python: str) -> bool:
+        return ((self.manager is None or self.manager == manager) and (self.set is None or self.set == set_)
+                and (self.os is None or self.os == os) and (self.python is None or self.python == python))
+
+
+@dataclass(frozen=True)
+class IssueSettings:
+    enabled: bool = True
+    labels: tuple[str, ...] = ("rodeo",)
+    after: int = 1
+    max_per_run: int = 5
+    upstream: bool = False
+    close_on_fix: bool = True
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    readme: str | None = "README.md"
+    readme_mode: str = "commit"
+    comment: str = "always"
+    summary: bool = True
+    templates: str | None = None
+    issues: IssueSettings = field(default_factory=IssueSettings)
+
+
+@dataclass(frozen=True)
+class Config:
+    packages: tuple[Package, ...]
+    sets: dict[str, tuple[str, ...]]            # set name -> canonical package names, in package order
+    managers: tuple[str, ...]
+    python: tuple[str, ...]
+    os: tuple[str, ...]
+    name: str | None = None
+    index_url: str | None = None
+    extra_index_url: tuple[str, ...] = ()
+    versions: dict[str, str] = field(default_factory=dict)
+    test: str | None = None
+    timeout: float = 1800.0
+    retries: int = 1
+    exclude: tuple[Selector, ...] = ()
+    include: tuple[Selector, ...] = ()
+    report: ReportSettings = field(default_factory=ReportSettings)
+    source: str = "rodeo.yml"
+    python_given: bool = True
+    os_given: bool = True
+
+    def package(self, name: str) -> Package:
+        for pkg in self.packages:
+            if pkg.name == name:
+                return pkg
+        raise KeyError(name)
+
+
+def parse_duration(value: str | int) -> float | None:
+    if isinstance(value, int):
+        return float(value)
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(s|m|h)?", value)
+    if not m:
+        return None
+    return float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, None: 1}[m.group(2)]
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read and validate a rodeo.yml; ``None`` gives the embedded default rodeo."""
+    if path is None:
+        default = data_dir("matrix") / "default.yml"
+        return parse_config(default.read_bytes(), "default rodeo (matrix/default.yml)")
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(yamlsrc.MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), None, "", "no such file; expected a rodeo.yml "
+                                  "(see `rodeo validate --help`)")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot be read: {exc.strerror}")]) from None
+    return parse_config(raw, str(path))
+
+
+def parse_config(raw: bytes | str, filename: str) -> Config:
+    located, problems = yamlsrc.load(raw, filename)
+    if located is None or problems:
+        raise InputError(problems)
+    data = located.data
+    if data is None:
+        raise InputError([Problem(filename, None, "", "the file is empty; expected a mapping with at least "
+                                  "`packages:`")])
+    if not isinstance(data, dict):
+        raise InputError([Problem(filename, located.line(()), "", f"the top level is {schemacheck._show(data)}; "
+                                  "expected a mapping with at least `packages:`")])
+    problems.extend(_float_problems(located, filename))
+    schema = config_schema()
+    for err in schemacheck.validate(data, schema):
+        if any(p.field == yamlsrc.dotted(err.path) and "YAML reads" in p.message for p in problems):
+            continue
+        problems.append(_schema_problem(err, located, filename, schema))
+    if problems:
+        # Still run the checks a schema cannot express, to list every problem in one go; on
+        # data the schema refused they are best-effort, so a type error there is not news.
+        try:
+            _build(data, located, filename, problems)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            pass
+        raise InputError(_ordered(problems))
+    config = _build(data, located, filename, problems)
+    if problems:
+        raise InputError(_ordered(problems))
+    return config
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    unique = {(p.line, p.field): p for p in reversed(problems)}  # one line per field: the first said
+    return sorted(unique.values(), key=lambda p: (p.line or 0, p.field))
+
+
+def _float_problems(located: yamlsrc.Located, filename: str) -> list[Problem]:
+    out = []
+    for path, raw in located.raw_floats.items():
+        if path and path[0] in ("python", "versions", "include", "exclude"):
+            out.append(Problem(filename, located.line(path), yamlsrc.dotted(path),
+                               f"YAML reads {raw} as the number {float(raw)!r}; expected a quoted version: \"{raw}\""))
+    return out
+
+
+def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, filename: str,
+                    schema: dict[str, Any]) -> Problem:
+    field_name = yamlsrc.dotted(err.path) or "<root>"
+    line = located.line(err.path)
+    message = err.message
+    if err.keyword == "additionalProperties":
+        key = str(err.path[-1])
+        parent = _subschema(schema, err.path[:-1])
+        known = sorted(parent.get("properties", {}))
+        guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        message = f"unknown key; {hint}expected one of {', '.join(known)}"
+    elif err.keyword == "enum" and isinstance(_value_at(located.data, err.path), str):
+        choices = [c for c in _subschema(schema, err.path).get("enum", []) if isinstance(c, str)]
+        guess = difflib.get_close_matches(str(_value_at(located.data, err.path)), choices, n=1, cutoff=0.5)
+        if guess:
+            message = f"{message.split(';')[0]}; did you mean {guess[0]!r}? expected one of {', '.join(choices)}"
+    return Problem(filename, line, field_name, message)
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _subschema(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
+    """The schema that applies at ``path`` (following properties, items and $refs)."""
+    node = _mapping_branch(schemacheck._deref(schema, schema), schema)
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {})
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return {}
+        node = _mapping_branch(schemacheck._deref(node, schema), schema)
+    return node
+
+
+def _mapping_branch(node: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """For a `oneOf` of a string or a mapping (a package), the mapping's schema."""
+    for branch in node.get("oneOf", []):
+        branch = schemacheck._deref(branch, schema)
+        if "properties" in branch:
+            return branch
+    return node
+
+
+def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.Located, filename: str,
+                       problems: list[Problem]) -> Requirement | None:
+    where = yamlsrc.dotted(path)
+    line = located.line(path)
+    stripped = text.strip()
+    if stripped.startswith("-"):
+        problems.append(Problem(filename, line, where, f"{text!r} looks like a command-line option; expected a "
+                                "PEP 508 requirement such as 'numpy>=2'"))
+        return None
+    if any(c in text for c in "\n\r\x00"):
+        problems.append(Problem(filename, line, where, "contains a line break or NUL; expected one PEP 508 "
+                                "requirement on one line"))
+        return None
+    try:
+        req = Requirement(stripped)
+    except InvalidRequirement as exc:
+        detail = str(exc).splitlines()[0]
+        problems.append(Problem(filename, line, where, f"{text!r} is not a valid PEP 508 requirement ({detail}); "
+                                "expected e.g. 'tensorflow>=2'"))
+        return None
+    return req
+
+
+def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, problems: list[Problem]) -> Config:
+    packages: list[Package] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(data["packages"]):
+        path: tuple[str | int, ...] = ("packages", i)
+        text = entry if isinstance(entry, str) else entry["name"]
+        req = _parse_requirement(text, path if isinstance(entry, str) else path + ("name",), located, filename,
+                                 problems)
+        if req is None:
+            continue
+        name = canonicalize_name(req.name)
+        if name in seen:
+            problems.append(Problem(filename, located.line(path), yamlsrc.dotted(path),
+                                    f"package {name!r} is listed twice (also item {seen[name]}); expected each "
+                                    "package once"))
+            continue
+        seen[name] = i
+        extra: dict[str, Any] = entry if isinstance(entry, dict) else {}
+        imports = extra.get("import")
+        packages.append(Package(
+            requirement=text.strip(), name=name, specifier=str(req.specifier),
+            imports=tuple(imports) if imports is not None else None,
+            names=dict(extra.get("names", {})), tracker=extra.get("tracker"), line=located.line(path)))
+
+    declared = {p.name for p in packages}
+    sets: dict[str, tuple[str, ...]] = {}
+    order = {p.name: i for i, p in enumerate(packages)}
+    for set_name, members in (data.get("sets") or {}).items():
+        path = ("sets", set_name)
+        names = []
+        for j, member in enumerate(members):
+            canon = canonicalize_name(member)
+            if canon not in declared:
+                guess = difflib.get_close_matches(canon, sorted(declared), n=1)
+                hint = f"did you mean {guess[0]!r}? " if guess else ""
+                problems.append(Problem(filename, located.line(path + (j,)), yamlsrc.dotted(path + (j,)),
+                                        f"{member!r} is not in packages; {hint}expected one of "
+                                        f"{', '.join(sorted(declared))}"))
+            names.append(canon)
+        sets[set_name] = tuple(sorted(set(names), key=lambda n: order.get(n, 0)))
+    if not sets:
+        sets["all"] = tuple(p.name for p in packages)
+    if data.get("per-package"):
+        for pkg in packages:
+            set_name = pkg.name
+            if set_name in sets and sets[set_name] != (pkg.name,):
+                problems.append(Problem(filename, located.line(("per-package",)), "per-package",
+                                        f"would add a set {set_name!r} but a set of that name is declared; "
+                                        "expected set names that differ from package names"))
+            sets[set_name] = (pkg.name,)
+
+    managers = tuple(data.get("managers") or manager_names())
+    for key in ("exclude", "include"):
+        for i, sel in enumerate(data.get(key) or []):
+            if "set" in sel and sel["set"] not in sets:
+                problems.append(Problem(filename, located.line((key, i, "set")), f"{key}[{i}].set",
+                                        f"{sel['set']!r} is not a set; expected one of {', '.join(sets)}"))
+    timeout = parse_duration(data.get("timeout", "30m"))
+    if timeout is None or timeout <= 0:
+        problems.append(Problem(filename, located.line(("timeout",)), "timeout",
+                                f"got {data.get('timeout')!r}; expected a duration such as 30m, 90s or 2h"))
+        timeout = 1800.0
+
+    report_data = data.get("report") or {}
+    issues_data = report_data.get("issues") or {}
+    comment = report_data.get("comment", "always")
+    comment = {True: "always", False: "off"}.get(comment, comment)
+    report = ReportSettings(
+        readme=report_data.get("readme", "README.md"),
+        readme_mode=report_data.get("readme-mode", "commit"),
+        comment=comment,
+        summary=report_data.get("summary", True),
+        templates=report_data.get("templates"),
+        issues=IssueSettings(
+            enabled=issues_data.get("enabled", True),
+            labels=tuple(issues_data.get("labels", ["rodeo"])),
+            after=issues_data.get("after", 1),
+            max_per_run=issues_data.get("max-per-run", 5),
+            upstream=issues_data.get("upstream", False),
+            close_on_fix=issues_data.get("close-on-fix", True),
+        ),
+    )
+    return Config(
+        packages=tuple(packages), sets=sets, managers=managers,
+        python=tuple(data.get("python") or DEFAULT_PYTHON), os=tuple(data.get("os") or DEFAULT_OS),
+        name=data.get("name"), index_url=data.get("index-url"),
+        extra_index_url=tuple(data.get("extra-index-url") or ()), versions=dict(data.get("versions") or {}),
+        test=data.get("test"), timeout=timeout, retries=data.get("retries", 1),
+        exclude=tuple(Selector(**s) for s in data.get("exclude") or ()),
+        include=tuple(Selector(**s) for s in data.get("include") or ()),
+        report=report, source=filename, python_given="python" in data, os_given="os" in data,
+    )
+
+
+def host_python() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def host_os_label() -> str:
+    """A runner-style label for this machine, e.g. debian-12, ubuntu-24.04, macos-14, windows-latest."""
+    system = platform.system()
+    if system == "Darwin":
+        return f"macos-{platform.mac_ver()[0].split('.')[0] or 'latest'}"
+    if system == "Windows":
+        return "windows-latest"
+    try:
+        info = platform.freedesktop_os_release()
+    except OSError:
+        info = {}
+    distro = info.get("ID", "linux")
+    version = info.get("VERSION_ID", "latest")
+    if distro in ("ubuntu", "debian") and re.fullmatch(r"[A-Za-z0-9.]+", version):
+        return f"{distro}-{version}"
+    return "ubuntu-latest"
+
+
+def for_local(config: Config) -> Config:
+    """`rodeo local` runs what this machine can: its OS, and its Python when none was asked for."""
+    from dataclasses import replace
+    return replace(config,
+                   python=config.python if config.python_given else (host_python(),),
+                   os=config.os if config.os_given else (host_os_label(),))

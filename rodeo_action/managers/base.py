@@ -1,0 +1,162 @@
+"""The Manager protocol: what one package manager must say to run a cell.
+
+Like pre-commit's ``lang_base.Language``, a manager is a small module exposing a few functions;
+the runner does everything common (timing, logs, timeouts, the import probe, the repro). A
+manager only turns a :class:`CellSpec` into a :class:`Recipe`: the files to write and the
+argument lists to run, for the OS it targets. Recipes are pure data, so the same code produces
+the steps rodeo runs, the repro a person pastes, and what the shim tests check for every OS.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Literal, Protocol
+
+from rodeo_action.config import Package
+
+Family = Literal["linux", "macos", "windows"]
+Phase = Literal["setup", "create", "install", "import", "test"]
+
+
+def os_family(label: str) -> Family:
+    """ubuntu-24.04 / debian-12 -> linux, macos-14 -> macos, windows-latest -> windows."""
+    if label.startswith("macos"):
+        return "macos"
+    if label.startswith("windows"):
+        return "windows"
+    return "linux"
+
+
+@dataclass(frozen=True)
+class Target:
+    """The OS a recipe is for: how paths, executables and interpreters look there."""
+
+    family: Family
+
+    @property
+    def windows(self) -> bool:
+        return self.family == "windows"
+
+    def join(self, *parts: str) -> str:
+        flavour = PureWindowsPath if self.windows else PurePosixPath
+        return str(flavour(*parts))
+
+    def exe(self, name: str) -> str:
+        return f"{name}.exe" if self.windows and not name.endswith(".exe") else name
+
+    def bin_dir(self, env: str) -> str:
+        """A virtual environment's executables folder."""
+        return self.join(env, "Scripts") if self.windows else self.join(env, "bin")
+
+    def venv_python(self, env: str) -> str:
+        return self.join(self.bin_dir(env), self.exe("python"))
+
+    def conda_python(self, prefix: str) -> str:
+        """conda/pixi prefixes keep python.exe at the root on Windows."""
+        return self.join(prefix, "python.exe") if self.windows else self.join(prefix, "bin", "python")
+
+    def conda_bin(self, prefix: str) -> str:
+        return prefix if self.windows else self.join(prefix, "bin")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a recipe does: run ``argv``, or write ``content`` to ``write``."""
+
+    phase: Phase
+    argv: tuple[str, ...] = ()
+    cwd: str | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    write: str | None = None
+    content: str = ""
+
+    def shell(self) -> str:
+        """This step as bash a person can paste."""
+        if self.write is not None:
+            body = self.content if self.content.endswith("\n") else self.content + "\n"
+            eof = "EOF"
+            while eof in body.splitlines():
+                eof += "_"
+            return f"cat > {shlex.quote(self.write)} <<'{eof}'\n{body}{eof}"
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
+        cmd = shlex.join(self.argv)
+        cmd = f"{env} {cmd}" if env else cmd
+        return f"(cd {shlex.quote(self.cwd)} && {cmd})" if self.cwd else cmd
+
+
+def run(phase: Phase, *argv: str, cwd: str | None = None, **env: str) -> Step:
+    return Step(phase=phase, argv=tuple(argv), cwd=cwd, env=tuple(sorted(env.items())))
+
+
+def write(phase: Phase, path: str, content: str) -> Step:
+    return Step(phase=phase, write=path, content=content)
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """Everything a manager needs to know about one cell, already resolved to plain values."""
+
+    cell_id: str
+    python: str                       # requested version, e.g. "3.12"
+    target: Target
+    packages: tuple[Package, ...]
+    requirements: tuple[str, ...]     # in the manager's ecosystem: PEP 508 strings, conda specs, python3-*, ...
+    workdir: str                      # the cell's own folder: project, prefix or venv live here
+    tool: str                         # the manager's executable (a name on PATH or a path)
+    interpreter: str | None = None    # a base Python found on the host, when the manager needs one
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    version: str | None = None        # the manager's own pinned version, if any
+    cache_dir: str | None = None      # the manager's download cache, shared across cells and runs
+
+    @property
+    def env_dir(self) -> str:
+        return self.target.join(self.workdir, ".venv")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The steps to build a cell's environment, and how to reach its interpreter afterwards."""
+
+    steps: tuple[Step, ...]
+    python: str                       # the environment's interpreter, for the import and test phases
+    bin_dirs: tuple[str, ...]         # prepended to PATH for the `test:` command
+    env: tuple[tuple[str, str], ...] = ()   # set for every step, the probe and the test
+    notes: tuple[str, ...] = field(default=())  # said in the log (e.g. "specifier dropped: apt")
+
+
+@dataclass(frozen=True)
+class ManagerInfo:
+    """A manager's data from ``matrix/managers/NAME.yml``."""
+
+    name: str
+    ecosystem: str                    # pypi | conda | apt | nix | spack
+    executable: str
+    families: tuple[Family, ...]
+    pypi: str | None = None           # PyPI package rodeo installs it from when absent
+    version_args: tuple[str, ...] = ("--version",)
+    provisions_python: bool = False   # it can fetch a Python itself (no host interpreter needed)
+    needs_system: bool = False        # it changes the machine itself (apt): local needs --allow-system
+    tracker: str | None = None
+    home: str | None = None
+    distros: tuple[str, ...] = ()     # when set: only these OS label prefixes (apt: ubuntu, debian)
+    setup: tuple[dict[str, object], ...] = ()  # GitHub steps that set it up, pinned by commit SHA
+    cache_env: str | None = None      # the variable naming its download cache
+    unavailable_hint: str | None = None
+
+    def runs_on(self, os_label: str) -> bool:
+        if self.distros:
+            return os_label.split("-")[0] in self.distros
+        return os_family(os_label) in self.families
+
+
+class Manager(Protocol):
+    """One package manager. Modules in ``rodeo_action.managers`` implement this."""
+
+    info: ManagerInfo
+
+    def recipe(self, spec: CellSpec) -> Recipe:
+        """The files and commands that create an isolated environment and install the set."""
+        ...
