@@ -1,0 +1,73 @@
+"""Shim executables for managers that cannot reach their channels here (conda family, pixi, nix, spack).
+
+A shim is a small Python script placed on PATH under the manager's name. It records every call
+(argv, cwd, selected environment) as one JSON line in ``$RODEO_SHIM_LOG`` and then runs the
+behaviour a test gives it: print the tool's own message and exit non-zero, or build a fake
+environment (a real ``venv`` with stub modules and dist-info) where the real tool would, so the
+runner's import probe and resolved-version reading run for real against it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+PREAMBLE = '''\
+import json, os, sys
+_log = os.environ.get("RODEO_SHIM_LOG")
+if _log:
+    with open(_log, "a", encoding="utf-8") as _fh:
+        _fh.write(json.dumps({"tool": os.path.basename(sys.argv[0]), "argv": sys.argv[1:], "cwd": os.getcwd(),
+                              "env": {k: v for k, v in os.environ.items()
+                                      if k.startswith(("CONDA", "MAMBA", "PIXI", "NIX", "SPACK", "RODEO_SHIM"))}})
+                  + "\\n")
+'''
+
+
+def write_shim(bin_dir: Path, name: str, body: str) -> Path:
+    """Write an executable ``bin_dir/name`` that logs its call, then runs ``body`` (Python)."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    path = bin_dir / name
+    path.write_text(f"#!{sys.executable}\n{PREAMBLE}\n{body}\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def read_log(log: Path) -> list[dict[str, object]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fake_env(prefix: Path, packages: dict[str, str], modules: dict[str, str] | None = None) -> Path:
+    """A real venv at ``prefix`` (python at prefix/bin/python) holding stub distributions.
+
+    ``packages`` maps distribution name -> version (a dist-info is written for each, so the
+    probe reads real metadata); ``modules`` maps module name -> source (default: an empty module
+    named after each distribution).
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True)
+    site = next((prefix / "lib").glob("python3*/site-packages"))
+    for dist, version in packages.items():
+        module = dist.replace("-", "_").lower()
+        info = site / f"{module}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        (info / "top_level.txt").write_text(module + "\n")
+        (info / "RECORD").write_text(f"{module}.py,,\n")
+        (info / "INSTALLER").write_text("shim\n")
+    for module, source in (modules or {dist.replace("-", "_").lower(): "" for dist in packages}).items():
+        (site / f"{module}.py").write_text(source)
+    return prefix / "bin" / "python"
+
+
+def shim_env(bin_dir: Path, log: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment with the shims first on PATH and the call log set."""
+    env = dict(base if base is not None else os.environ)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    env["RODEO_SHIM_LOG"] = str(log)
+    return env
