@@ -133,7 +133,7 @@ class ManagerInfo:
 
     name: str
     ecosystem: str                    # pypi | conda | apt | nix | spack
-    executable: str
+    executable: str | None          # None: nothing to locate (pip runs inside the venv)
     families: tuple[Family, ...]
     pypi: str | None = None           # PyPI package rodeo installs it from when absent
     version_args: tuple[str, ...] = ("--version",)

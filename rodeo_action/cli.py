@@ -1,0 +1,222 @@
+"""The `rodeo` command: one small function per subcommand; the work lives in the modules."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rodeo_action import __version__
+from rodeo_action.config import Config, for_local, load_config, manager_names
+from rodeo_action.errors import InputError, ServiceError
+
+
+def _config(args: argparse.Namespace) -> Config:
+    path = args.config
+    if path is None and Path("rodeo.yml").exists():
+        path = "rodeo.yml"
+    if path is None:
+        print("rodeo: no rodeo.yml here: using the embedded default rodeo (cartopy, tensorflow, xgcm)",
+              file=sys.stderr)
+    return load_config(path)
+
+
+def _run_url(environ: os._Environ[str] | dict[str, str]) -> str | None:
+    if environ.get("GITHUB_RUN_ID") and environ.get("GITHUB_REPOSITORY"):
+        server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        return f"{server}/{environ['GITHUB_REPOSITORY']}/actions/runs/{environ['GITHUB_RUN_ID']}"
+    return None
+
+
+def _options(args: argparse.Namespace, output: Path) -> object:
+    from rodeo_action import host
+    from rodeo_action.runner import RunOptions
+
+    return RunOptions(output=output, environ=dict(os.environ), cache_root=host.cache_root(os.environ),
+                      keep_envs=getattr(args, "keep_envs", False), allow_system=getattr(args, "allow_system", True),
+                      run_url=_run_url(os.environ))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    config = _config(args)
+    from rodeo_action.plan import expand
+
+    planned = expand(config)
+    runnable = sum(p.runnable for p in planned)
+    print(f"{config.source}: ok — {len(config.packages)} packages, {len(config.sets)} sets, "
+          f"{len(planned)} cells ({runnable} to run, {len(planned) - runnable} n/a)")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from rodeo_action.plan import expand, matrix_json, pack
+
+    config = _config(args)
+    if args.max_jobs < 1:
+        raise InputError(f"--max-jobs: got {args.max_jobs}; expected a whole number of at least 1")
+    jobs = pack(expand(config), args.max_jobs)
+    text = matrix_json(jobs)
+    print(text)
+    out = os.environ.get("GITHUB_OUTPUT")
+    if out:
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write(f"matrix={text}\ncount={len(jobs)}\nempty={'true' if not jobs else 'false'}\n")
+    return 0
+
+
+def _select_cells(args: argparse.Namespace, config: Config) -> list[object]:
+    from rodeo_action.plan import expand
+
+    planned = {p.cell.id: p for p in expand(config)}
+    if args.cell:
+        wanted = [args.cell]
+    else:
+        try:
+            job = json.loads(args.job)
+            wanted = list(job["cells"]) if isinstance(job, dict) else []
+            if not wanted or not all(isinstance(c, str) for c in wanted):
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            raise InputError("--job: expected one job of `rodeo plan`'s matrix as JSON, "
+                             'e.g. {"job": "uv-ubuntu-latest", "cells": ["uv-all-ubuntu-latest-py3.12"]}') from None
+    chosen = []
+    for cell_id in wanted:
+        if cell_id not in planned:
+            guess = difflib.get_close_matches(cell_id, list(planned), n=1)
+            hint = f"; did you mean {guess[0]!r}?" if guess else ""
+            raise InputError(f"cell {cell_id!r} is not in the plan of {config.source}{hint}")
+        chosen.append(planned[cell_id])
+    return chosen
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from rodeo_action.runner import RunOptions, ToolBox, run_cell
+
+    config = _config(args)
+    cells = _select_cells(args, config)
+    options = _options(args, Path(args.output))
+    assert isinstance(options, RunOptions)
+    tools = ToolBox(options)
+    for planned in cells:
+        result = run_cell(planned, config, options, tools)  # type: ignore[arg-type]
+        print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})"
+                                                      if result.cause else ""))
+    return 0
+
+
+def cmd_local(args: argparse.Namespace) -> int:
+    from tabulate import tabulate
+
+    from rodeo_action.local import run_local
+    from rodeo_action.report import local_md
+    from rodeo_action.report.table import build
+    from rodeo_action.results import write_atomic
+    from rodeo_action.runner import RunOptions
+
+    config = for_local(_config(args))
+    if args.managers:
+        chosen = [m.strip() for m in args.managers.split(",") if m.strip()]
+        for m in chosen:
+            if m not in manager_names():
+                guess = difflib.get_close_matches(m, manager_names(), n=1)
+                hint = f"did you mean {guess[0]!r}? " if guess else ""
+                raise InputError(f"--managers: unknown manager {m!r}; {hint}expected some of "
+                                 f"{', '.join(manager_names())}")
+        from dataclasses import replace
+        config = replace(config, managers=tuple(chosen))
+    output = Path(args.output)
+    options = _options(args, output)
+    assert isinstance(options, RunOptions)
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    results = run_local(config, options, jobs=args.jobs or os.cpu_count() or 2)
+    table = build(results, config.managers)
+    print(tabulate(table.rows, headers=table.headers, tablefmt="simple"))
+    title = f"rodeo: {config.name}" if config.name else "rodeo"
+    report = output / "report.md"
+    write_atomic(report, local_md.render(results, config.managers, title, started))
+    print(f"\nresults: {output}/  report: {report}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from rodeo_action.causes import classify
+
+    path = Path(args.log)
+    try:
+        text = path.read_bytes()[-2_000_000:].decode("utf-8", "replace")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); expected a log file") from None
+    cause = classify(text, args.phase, args.manager)
+    if args.json:
+        print(json.dumps({"kind": cause.kind, "package": cause.package, "summary": cause.summary}))
+    else:
+        print(f"{cause.kind}" + (f" ({cause.package})" if cause.package else "") + f": {cause.summary}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rodeo", description="Which package managers can install these Python "
+                                "packages, on which OS and Python — and if one cannot, why?")
+    p.add_argument("--version", action="version", version=f"rodeo-action {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_config(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--config", metavar="F", help="the rodeo.yml (default: ./rodeo.yml, else the embedded "
+                        "default rodeo)")
+
+    sp = sub.add_parser("validate", help="check a rodeo.yml")
+    with_config(sp)
+    sp.set_defaults(func=cmd_validate)
+
+    sp = sub.add_parser("plan", help="expand the config into a GitHub Actions job matrix")
+    with_config(sp)
+    sp.add_argument("--max-jobs", type=int, default=256, metavar="N", help="at most N jobs (default 256)")
+    sp.set_defaults(func=cmd_plan)
+
+    sp = sub.add_parser("run", help="run the cells of one job (or one cell)")
+    with_config(sp)
+    which = sp.add_mutually_exclusive_group(required=True)
+    which.add_argument("--job", metavar="JSON", help="one job of the plan's matrix, as JSON")
+    which.add_argument("--cell", metavar="ID", help="one cell id, e.g. uv-all-ubuntu-latest-py3.12")
+    sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where results and logs go")
+    sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
+    sp.set_defaults(func=cmd_run, allow_system=True)
+
+    sp = sub.add_parser("local", help="plan + run everything runnable here + a report")
+    with_config(sp)
+    sp.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="cells in parallel (default: CPUs)")
+    sp.add_argument("--managers", metavar="a,b", help="only these managers")
+    sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where results, logs, report.md go")
+    sp.add_argument("--allow-system", action="store_true", help="let apt change this machine")
+    sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
+    sp.set_defaults(func=cmd_local)
+
+    sp = sub.add_parser("explain", help="classify a failed install/import log")
+    sp.add_argument("log", metavar="LOG")
+    sp.add_argument("--manager", metavar="M")
+    sp.add_argument("--phase", default="install", choices=["setup", "create", "install", "import", "test"])
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_explain)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except InputError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(f"rodeo: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("rodeo: interrupted; finished results are kept", file=sys.stderr)
+        return 130

@@ -1,0 +1,107 @@
+"""Runs *inside* a cell's environment: import each module, read installed versions.
+
+Executed by the environment's own interpreter with ``-I`` (isolated: no user site, no
+PYTHONPATH, no script folder on sys.path), so nothing of rodeo is importable from here. It
+imports only the standard library and writes its findings as JSON to the file named by argv[1]
+- stdout belongs to the packages being imported.
+
+argv: OUTPUT_JSON SPEC_JSON where SPEC is {"packages": [{"name": str, "imports": [str] | null}],
+"only": [module] | null}.
+"""
+
+import json
+import sys
+import sysconfig
+import time
+
+try:
+    from importlib import metadata
+except ImportError:  # pragma: no cover - Python < 3.8 environments
+    metadata = None  # type: ignore[assignment]
+
+
+def _identifier(name):
+    return name.isidentifier() and not name.startswith("_")
+
+
+def top_level(dist_name):
+    """Modules a distribution provides, from its metadata; None when it is not installed."""
+    if metadata is None:
+        return None
+    try:
+        dist = metadata.distribution(dist_name)
+    except Exception:
+        return None
+    names = []
+    text = dist.read_text("top_level.txt")
+    if text:
+        names = [line.strip().replace("/", ".") for line in text.splitlines() if line.strip()]
+    if not names:
+        for f in dist.files or []:
+            parts = f.parts
+            if not parts or parts[0].endswith((".dist-info", ".egg-info", ".data")) or parts[0] in ("..", "__pycache__"):
+                continue
+            head = parts[0]
+            if len(parts) == 1:
+                if head.endswith(".py"):
+                    head = head[:-3]
+                elif ".cpython-" in head or head.endswith((".so", ".pyd")):
+                    head = head.split(".")[0]
+                else:
+                    continue
+            if head not in names:
+                names.append(head)
+    public = [n for n in names if _identifier(n.split(".")[0])]
+    return public or names
+
+
+def main():
+    out_path, spec = sys.argv[1], json.loads(sys.argv[2])
+    imports = {}
+    timings = {}
+    missing = []
+    modules = []
+    owners = {}
+    for pkg in spec["packages"]:
+        mods = pkg.get("imports")
+        if not mods:
+            mods = top_level(pkg["name"])
+            if mods is None:
+                missing.append(pkg["name"])
+                mods = [pkg["name"].replace("-", "_").replace(".", "_")]
+        for m in mods:
+            if m not in modules:
+                modules.append(m)
+                owners[m] = pkg["name"]
+    if spec.get("only"):
+        modules = [m for m in modules if m in spec["only"]]
+    result = {"modules": modules, "owners": owners, "imports": imports, "timings": timings, "missing": missing,
+              "python_version": sys.version.split()[0], "platform": sysconfig.get_platform(),
+              "resolved": {}, "done": False}
+
+    def flush():
+        with open(out_path, "w", encoding="utf-8") as fh:
+            json.dump(result, fh)
+
+    flush()
+    for mod in modules:
+        start = time.perf_counter()
+        try:
+            __import__(mod)
+            imports[mod] = "ok"
+        except BaseException as exc:  # a verdict, not a crash: SystemExit and friends too
+            message = str(exc).strip().splitlines()
+            imports[mod] = (type(exc).__name__ + (": " + message[0] if message else ""))[:500]
+        timings[mod] = round(time.perf_counter() - start, 3)
+        flush()  # a segfault in the next import still leaves this verdict behind
+    if metadata is not None:
+        for dist in metadata.distributions():
+            name = dist.metadata["Name"]
+            if name and name not in result["resolved"]:
+                result["resolved"][name] = dist.version
+    result["done"] = True
+    flush()
+
+
+if __name__ == "__main__":
+    main()
