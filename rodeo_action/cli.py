@@ -7,13 +7,18 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rodeo_action import __version__
 from rodeo_action.config import Config, for_local, load_config, manager_names
 from rodeo_action.errors import InputError, ServiceError
+
+if TYPE_CHECKING:
+    from rodeo_action.plan import PlannedCell
+    from rodeo_action.runner import RunOptions
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -26,14 +31,14 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(path)
 
 
-def _run_url(environ: os._Environ[str] | dict[str, str]) -> str | None:
+def _run_url(environ: Mapping[str, str]) -> str | None:
     if environ.get("GITHUB_RUN_ID") and environ.get("GITHUB_REPOSITORY"):
         server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
         return f"{server}/{environ['GITHUB_REPOSITORY']}/actions/runs/{environ['GITHUB_RUN_ID']}"
     return None
 
 
-def _options(args: argparse.Namespace, output: Path) -> object:
+def _options(args: argparse.Namespace, output: Path) -> RunOptions:
     from rodeo_action import host
     from rodeo_action.runner import RunOptions
 
@@ -69,7 +74,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _select_cells(args: argparse.Namespace, config: Config) -> list[object]:
+def _select_cells(args: argparse.Namespace, config: Config) -> list[PlannedCell]:
     from rodeo_action.plan import expand
 
     planned = {p.cell.id: p for p in expand(config)}
@@ -95,15 +100,14 @@ def _select_cells(args: argparse.Namespace, config: Config) -> list[object]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from rodeo_action.runner import RunOptions, ToolBox, run_cell
+    from rodeo_action.runner import ToolBox, run_cell
 
     config = _config(args)
     cells = _select_cells(args, config)
     options = _options(args, Path(args.output))
-    assert isinstance(options, RunOptions)
     tools = ToolBox(options)
     for planned in cells:
-        result = run_cell(planned, config, options, tools)  # type: ignore[arg-type]
+        result = run_cell(planned, config, options, tools)
         print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})"
                                                       if result.cause else ""))
     return 0
@@ -116,7 +120,6 @@ def cmd_local(args: argparse.Namespace) -> int:
     from rodeo_action.report import local_md
     from rodeo_action.report.table import build
     from rodeo_action.results import write_atomic
-    from rodeo_action.runner import RunOptions
 
     config = for_local(_config(args))
     if args.managers:
@@ -131,7 +134,6 @@ def cmd_local(args: argparse.Namespace) -> int:
         config = replace(config, managers=tuple(chosen))
     output = Path(args.output)
     options = _options(args, output)
-    assert isinstance(options, RunOptions)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     results = run_local(config, options, jobs=args.jobs or os.cpu_count() or 2)
     table = build(results, config.managers)

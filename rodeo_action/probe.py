@@ -13,33 +13,30 @@ import json
 import sys
 import sysconfig
 import time
+from importlib import metadata  # Python >= 3.8 in the environment under test
+from typing import Any, Dict, List, Optional
 
-try:
-    from importlib import metadata
-except ImportError:  # pragma: no cover - Python < 3.8 environments
-    metadata = None  # type: ignore[assignment]
+_NOT_MODULES = (".dist-info", ".egg-info", ".data")
 
 
-def _identifier(name):
+def _identifier(name: str) -> bool:
     return name.isidentifier() and not name.startswith("_")
 
 
-def top_level(dist_name):
+def top_level(dist_name: str) -> Optional[List[str]]:
     """Modules a distribution provides, from its metadata; None when it is not installed."""
-    if metadata is None:
-        return None
     try:
         dist = metadata.distribution(dist_name)
     except Exception:
         return None
-    names = []
+    names: List[str] = []
     text = dist.read_text("top_level.txt")
     if text:
         names = [line.strip().replace("/", ".") for line in text.splitlines() if line.strip()]
     if not names:
         for f in dist.files or []:
             parts = f.parts
-            if not parts or parts[0].endswith((".dist-info", ".egg-info", ".data")) or parts[0] in ("..", "__pycache__"):
+            if not parts or parts[0].endswith(_NOT_MODULES) or parts[0] in ("..", "__pycache__"):
                 continue
             head = parts[0]
             if len(parts) == 1:
@@ -55,13 +52,13 @@ def top_level(dist_name):
     return public or names
 
 
-def main():
+def main() -> None:
     out_path, spec = sys.argv[1], json.loads(sys.argv[2])
-    imports = {}
-    timings = {}
-    missing = []
-    modules = []
-    owners = {}
+    imports: Dict[str, str] = {}
+    timings: Dict[str, float] = {}
+    missing: List[str] = []
+    modules: List[str] = []
+    owners: Dict[str, str] = {}
     for pkg in spec["packages"]:
         mods = pkg.get("imports")
         if not mods:
@@ -75,11 +72,13 @@ def main():
                 owners[m] = pkg["name"]
     if spec.get("only"):
         modules = [m for m in modules if m in spec["only"]]
-    result = {"modules": modules, "owners": owners, "imports": imports, "timings": timings, "missing": missing,
-              "python_version": sys.version.split()[0], "platform": sysconfig.get_platform(),
-              "resolved": {}, "done": False}
+    resolved: Dict[str, str] = {}
+    result: Dict[str, Any] = {"modules": modules, "owners": owners, "imports": imports, "timings": timings,
+                              "missing": missing, "python_version": sys.version.split()[0],
+                              "platform": sysconfig.get_platform(),
+                              "resolved": resolved, "done": False}
 
-    def flush():
+    def flush() -> None:
         with open(out_path, "w", encoding="utf-8") as fh:
             json.dump(result, fh)
 
@@ -94,11 +93,10 @@ def main():
             imports[mod] = (type(exc).__name__ + (": " + message[0] if message else ""))[:500]
         timings[mod] = round(time.perf_counter() - start, 3)
         flush()  # a segfault in the next import still leaves this verdict behind
-    if metadata is not None:
-        for dist in metadata.distributions():
-            name = dist.metadata["Name"]
-            if name and name not in result["resolved"]:
-                result["resolved"][name] = dist.version
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name and name not in resolved:
+            resolved[name] = dist.version
     result["done"] = True
     flush()
 

@@ -6,10 +6,10 @@ tracker) are data in ``matrix/managers/NAME.yml``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-import importlib
 from typing import Any
 
 import yaml

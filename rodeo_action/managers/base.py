@@ -155,7 +155,10 @@ class ManagerInfo:
 class Manager(Protocol):
     """One package manager. Modules in ``rodeo_action.managers`` implement this."""
 
-    info: ManagerInfo
+    @property
+    def info(self) -> ManagerInfo:
+        """The manager's data from matrix/managers/NAME.yml."""
+        ...
 
     def recipe(self, spec: CellSpec) -> Recipe:
         """The files and commands that create an isolated environment and install the set."""
