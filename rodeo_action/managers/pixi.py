@@ -1,0 +1,61 @@
+"""pixi: a ``pixi.toml`` workspace in the cell's folder, solved and installed by ``pixi install``.
+
+pixi has no ``create -p``: the environment is the workspace's ``.pixi/envs/default``. To keep
+failure attribution honest the manifest is installed twice: first with Python alone (phase
+``create``), then with the set (phase ``install``, re-solving from the first lock).
+"""
+
+from __future__ import annotations
+
+from rodeo_action.managers import manager_info
+from rodeo_action.managers.base import CellSpec, Recipe, Target, run, write
+from rodeo_action.managers.condafamily import CHANNEL, Dependency, bin_dirs, python_dependencies
+
+# macOS cells are osx-arm64: GitHub's macos-latest (macos-14 and later) runners are Apple silicon;
+# an Intel runner (macos-13) would need osx-64, which Target (a family, not an arch) cannot say yet.
+PLATFORMS = {"linux": "linux-64", "macos": "osx-arm64", "windows": "win-64"}
+
+
+def platform(target: Target) -> str:
+    """The conda subdir pixi solves for; a workspace only installs on a platform it lists."""
+    return PLATFORMS[target.family]
+
+
+def env_prefix(spec: CellSpec) -> str:
+    return spec.target.join(spec.workdir, ".pixi", "envs", "default")
+
+
+def merged(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
+    """One entry per name, as a TOML table cannot repeat a key: constraints on one conda name are AND-ed."""
+    versions: dict[str, list[str]] = {}
+    for dep in dependencies:
+        versions.setdefault(dep.name, [])
+        if dep.version != "*" and dep.version not in versions[dep.name]:
+            versions[dep.name].append(dep.version)
+    return tuple(Dependency(name, ",".join(found) or "*") for name, found in versions.items())
+
+
+def manifest(spec: CellSpec, dependencies: tuple[Dependency, ...]) -> str:
+    from rodeo_action.templating import render
+
+    return render("pixi.toml.j2", workspace=f"rodeo-{spec.cell_id}", channels=[CHANNEL],
+                  platforms=[platform(spec.target)], dependencies=dependencies)
+
+
+def recipe(spec: CellSpec) -> Recipe:
+    path = spec.target.join(spec.workdir, "pixi.toml")
+    pythons = python_dependencies(spec.python)
+    wanted = tuple(Dependency.parse(req) for req in spec.requirements)
+    cache_env = manager_info("pixi").cache_env
+    env = env_prefix(spec)
+    return Recipe(
+        steps=(
+            write("create", path, manifest(spec, pythons)),
+            run("create", spec.tool, "install", "--manifest-path", path),
+            write("install", path, manifest(spec, merged(pythons + wanted))),
+            run("install", spec.tool, "install", "--manifest-path", path),
+        ),
+        python=spec.target.conda_python(env),
+        bin_dirs=bin_dirs(spec.target, env),
+        env=((cache_env, spec.cache_dir),) if cache_env and spec.cache_dir else (),
+    )

@@ -1,0 +1,386 @@
+"""conda, mamba, micromamba and pixi: the commands and files each recipe generates, and a run against shims.
+
+These managers cannot reach conda-forge here, so (1) every recipe is checked for every OS family
+against the tools' documented CLIs (``conda create --help``: ``-p``, ``-c``, ``--override-channels``,
+``-y``; pixi's ``install --manifest-path`` and ``[workspace]`` manifest), with the generated
+pixi.toml / environment.yml parsed back to prove a hostile package name stays inside its string;
+(2) the steps run for real against shim executables on PATH that log their argv and either build a
+fake environment at the prefix they are given (whose python then imports the stub modules) or
+print the tool's own solver error and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import pytest
+import tomllib
+import yaml
+from shimkit import read_log, shim_env, write_shim
+
+from rodeo_action.managers import get
+from rodeo_action.managers.base import CellSpec, Family, Phase, Recipe, Target
+from rodeo_action.managers.condafamily import Dependency
+
+CONDA_CLI = ("conda", "mamba", "micromamba")
+ALL = (*CONDA_CLI, "pixi")
+FAMILIES: tuple[Family, ...] = ("linux", "macos", "windows")
+HOSTILE = 'a"b\n[x]'
+CHANNEL = ["-c", "conda-forge", "--override-channels"]
+
+
+def workdir(family: Family) -> str:
+    return r"C:\cells\cell" if family == "windows" else "/cells/cell"
+
+
+def make_spec(manager: str, family: Family = "linux", *,
+              requirements: tuple[str, ...] = ("cartopy", "tensorflow>=2"), python: str = "3.12",
+              cache_dir: str | None = None, tool: str | None = None, work: str | None = None) -> CellSpec:
+    os_label = {"linux": "ubuntu-latest", "macos": "macos-latest", "windows": "windows-latest"}[family]
+    return CellSpec(cell_id=f"{manager}-all-{os_label}-py{python}", python=python, target=Target(family),
+                    packages=(), requirements=requirements, workdir=work or workdir(family),
+                    tool=tool or manager, cache_dir=cache_dir)
+
+
+# ---------------------------------------------------------------- (1) what the recipes say
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("manager", CONDA_CLI)
+def test_conda_cli_recipe_argv(manager: str, family: Family) -> None:
+    recipe = get(manager).recipe(make_spec(manager, family))
+    target = Target(family)
+    prefix = target.join(workdir(family), "env")
+    commands = [(step.phase, list(step.argv)) for step in recipe.steps if step.write is None]
+    # on Windows the set goes through a spec file: cmd.exe (conda.bat) would read `>` as a redirection
+    specs = [r"--file", r"C:\cells\cell\specs.txt"] if family == "windows" else ["cartopy", "tensorflow>=2"]
+    assert commands == [
+        ("create", [manager, "create", "-y", "-p", prefix, *CHANNEL, "python=3.12"]),
+        ("install", [manager, "install", "-y", "-p", prefix, *CHANNEL, "python=3.12", *specs]),
+    ]
+    files = {step.write: (step.phase, step.content) for step in recipe.steps if step.write is not None}
+    assert files.keys() == ({target.join(workdir(family), "environment.yml"), r"C:\cells\cell\specs.txt"}
+                            if family == "windows" else {"/cells/cell/environment.yml"})
+    if family == "windows":
+        assert files[r"C:\cells\cell\specs.txt"] == ("install", "cartopy\ntensorflow>=2\n")
+        assert all(">" not in arg for step in recipe.steps for arg in step.argv)
+    if family == "windows":
+        assert recipe.python == r"C:\cells\cell\env\python.exe"
+        assert recipe.bin_dirs[0] == prefix and r"C:\cells\cell\env\Library\bin" in recipe.bin_dirs
+        assert r"C:\cells\cell\env\Scripts" in recipe.bin_dirs
+    else:
+        assert recipe.python == "/cells/cell/env/bin/python"
+        assert recipe.bin_dirs == ("/cells/cell/env/bin",)
+    assert recipe.env == ()
+
+
+@pytest.mark.parametrize("manager", CONDA_CLI)
+def test_conda_cli_cache_and_tool_path(manager: str) -> None:
+    recipe = get(manager).recipe(make_spec(manager, cache_dir="/cache/conda", tool="/opt/mf/bin/" + manager))
+    assert recipe.env == (("CONDA_PKGS_DIRS", "/cache/conda"),)
+    assert {step.argv[0] for step in recipe.steps if step.argv} == {"/opt/mf/bin/" + manager}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("manager", CONDA_CLI)
+def test_environment_yml_is_valid_and_holds_hostile_names(manager: str, family: Family) -> None:
+    recipe = get(manager).recipe(make_spec(manager, family, requirements=("cartopy", HOSTILE, "x: [y]")))
+    (written,) = [step for step in recipe.steps if step.write and step.write.endswith("environment.yml")]
+    assert written.phase == "create"
+    assert written.write == Target(family).join(workdir(family), "environment.yml")
+    assert yaml.safe_load(written.content) == {
+        "channels": ["conda-forge", "nodefaults"],
+        "dependencies": ["python=3.12", "cartopy", HOSTILE, "x: [y]"],
+    }
+
+
+def test_free_threaded_python() -> None:
+    recipe = get("micromamba").recipe(make_spec("micromamba", python="3.13t", requirements=("numpy",)))
+    assert recipe.steps[1].argv[-2:] == ("python=3.13", "python-freethreading")
+    assert recipe.steps[2].argv[-3:] == ("python=3.13", "python-freethreading", "numpy")
+    pixi = get("pixi").recipe(make_spec("pixi", python="3.13t", requirements=("numpy",)))
+    deps = tomllib.loads(pixi.steps[2].content)["dependencies"]
+    assert deps == {"python": "3.13.*", "python-freethreading": "*", "numpy": "*"}
+
+
+@pytest.mark.parametrize(("family", "platform"),
+                         [("linux", "linux-64"), ("macos", "osx-arm64"), ("windows", "win-64")])
+def test_pixi_recipe(family: Family, platform: str) -> None:
+    spec = make_spec("pixi", family, requirements=("cartopy", "tensorflow>=2", "xgcm"),
+                     cache_dir="/cache/pixi")
+    recipe = get("pixi").recipe(spec)
+    target = Target(family)
+    manifest = target.join(workdir(family), "pixi.toml")
+    assert [(step.phase, step.write, list(step.argv)) for step in recipe.steps] == [
+        ("create", manifest, []),
+        ("create", None, ["pixi", "install", "--manifest-path", manifest]),
+        ("install", manifest, []),
+        ("install", None, ["pixi", "install", "--manifest-path", manifest]),
+    ]
+    workspace = {"name": f"rodeo-{spec.cell_id}", "channels": ["conda-forge"], "platforms": [platform]}
+    python_only = {"workspace": workspace, "dependencies": {"python": "3.12.*"}}
+    assert tomllib.loads(recipe.steps[0].content) == python_only
+    assert tomllib.loads(recipe.steps[2].content) == {
+        "workspace": workspace,
+        "dependencies": {"python": "3.12.*", "cartopy": "*", "tensorflow": ">=2", "xgcm": "*"},
+    }
+    env = target.join(workdir(family), ".pixi", "envs", "default")
+    expected_python = r"C:\cells\cell\.pixi\envs\default\python.exe" if family == "windows" else \
+        "/cells/cell/.pixi/envs/default/bin/python"
+    assert recipe.python == expected_python
+    assert recipe.bin_dirs[0] == (env if family == "windows" else env + "/bin")
+    assert recipe.env == (("PIXI_CACHE_DIR", "/cache/pixi"),)
+
+
+def test_pixi_toml_keeps_hostile_names_inside_strings() -> None:
+    hostile = (HOSTILE, 'c" = "1"\n[workspace]\nname = "pwned', "d\\e>=1", "opencv", "opencv>=4", "opencv<5")
+    recipe = get("pixi").recipe(make_spec("pixi", requirements=hostile))
+    parsed = tomllib.loads(recipe.steps[2].content)
+    assert parsed["workspace"]["name"] == "rodeo-pixi-all-ubuntu-latest-py3.12"
+    assert set(parsed) == {"workspace", "dependencies"}
+    assert parsed["dependencies"] == {
+        "python": "3.12.*",
+        HOSTILE: "*",
+        'c"': '= "1"\n[workspace]\nname = "pwned',
+        "d\\e": ">=1",
+        "opencv": ">=4,<5",        # two packages mapping to one conda name: one key, constraints AND-ed
+    }
+
+
+@pytest.mark.parametrize(("matchspec", "name", "version"), [
+    ("tensorflow>=2", "tensorflow", ">=2"),
+    ("tensorflow>=2,<3", "tensorflow", ">=2,<3"),
+    ("numpy 1.26.*", "numpy", "1.26.*"),
+    ("pytorch", "pytorch", "*"),
+    ("x==1.0", "x", "==1.0"),
+    ("y!=2", "y", "!=2"),
+    ("z~=1.4", "z", "~=1.4"),
+    (HOSTILE, HOSTILE, "*"),
+])
+def test_dependency_parse(matchspec: str, name: str, version: str) -> None:
+    assert Dependency.parse(matchspec) == Dependency(name, version)
+
+
+@pytest.mark.parametrize("manager", ALL)
+def test_registered_with_data(manager: str) -> None:
+    info = get(manager).info
+    assert info.ecosystem == "conda" and info.provisions_python and set(info.families) == set(FAMILIES)
+    assert info.cache_env == ("PIXI_CACHE_DIR" if manager == "pixi" else "CONDA_PKGS_DIRS")
+
+
+# ---------------------------------------------------------------- (2) running the steps against shims
+
+TESTS = Path(__file__).resolve().parent
+
+# Builds a fake env where the real tool would: at `-p PREFIX` (conda-style), or at
+# <manifest dir>/.pixi/envs/default (pixi).
+SUCCEED = f'''
+import re, sys, tomllib
+sys.path.insert(0, {str(TESTS)!r})
+from pathlib import Path
+from shimkit import fake_env
+args = sys.argv[1:]
+if "--manifest-path" in args:
+    manifest = Path(args[args.index("--manifest-path") + 1])
+    prefix = manifest.parent / ".pixi" / "envs" / "default"
+    specs = list(tomllib.loads(manifest.read_text(encoding="utf-8"))["dependencies"])
+else:
+    prefix = Path(args[args.index("-p") + 1])
+    skip = {{args.index("-p") + 1, args.index("-c") + 1}}
+    specs = [a for i, a in enumerate(args[1:], 1) if not a.startswith("-") and i not in skip]
+names = [re.split(r"[<>=!~ ]", s)[0] for s in specs]
+fake_env(prefix, {{n: "1.0" for n in names if not n.startswith("python")}})
+print("Transaction finished")
+'''
+
+# The tools' own solver errors, as they print them (conda 24: PackagesNotFoundError; libmamba; pixi/resolvo).
+ERRORS = {
+    "conda": """Channels:
+ - conda-forge
+Platform: linux-64
+Collecting package metadata (repodata.json): done
+Solving environment: failed
+
+PackagesNotFoundError: The following packages are not available from current channels:
+
+  - nonexistent-pkg
+
+Current channels:
+
+  - https://conda.anaconda.org/conda-forge
+
+To search for alternate channels that may provide the conda package you're
+looking for, navigate to
+
+    https://anaconda.org
+
+and use the search bar at the top of the page.
+""",
+    "libmamba": """conda-forge/linux-64                                        Using cache
+conda-forge/noarch                                          Using cache
+
+error    libmamba Could not solve for environment specs
+    The following package could not be installed
+    \u2514\u2500 nonexistent-pkg =* * does not exist (perhaps a typo or a missing channel).
+critical libmamba Could not solve for environment specs
+""",
+    "pixi": """Error:   \u00d7 failed to solve the conda requirements of 'default' 'linux-64'
+  \u2570\u2500\u25b6 Cannot solve the request because of: No candidates were found for nonexistent-pkg *.
+""",
+}
+
+
+def failing_shim(message: str) -> str:
+    """Succeeds while only Python is asked for (create), then fails the install with the tool's message."""
+    return SUCCEED.replace('print("Transaction finished")', "") + f'''
+if [n for n in names if not n.startswith("python")]:
+    sys.stderr.write({message!r})
+    sys.exit(1)
+'''
+
+
+@dataclass(frozen=True)
+class Call:
+    """One logged shim invocation."""
+
+    argv: list[str]
+    env: dict[str, str]
+
+
+def calls(log: Path) -> list[Call]:
+    return [Call([str(a) for a in cast(list[object], c["argv"])],
+                 {str(k): str(v) for k, v in cast(dict[object, object], c["env"]).items()}) for c in read_log(log)]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    failed_phase: Phase | None
+    output: str
+
+
+def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
+    """Run a recipe's steps like the runner: write files, run argv lists (no shell), stop at a failure."""
+    full = {**env, **dict(recipe.env)}
+    output = []
+    for step in recipe.steps:
+        if step.write is not None:
+            Path(step.write).parent.mkdir(parents=True, exist_ok=True)
+            Path(step.write).write_text(step.content, encoding="utf-8")
+            continue
+        proc = subprocess.run(list(step.argv), cwd=step.cwd, env={**full, **dict(step.env)},
+                              capture_output=True, text=True, timeout=120)
+        output.append(proc.stdout + proc.stderr)
+        if proc.returncode != 0:
+            return Outcome(step.phase, "".join(output))
+    return Outcome(None, "".join(output))
+
+
+@pytest.fixture
+def shims(tmp_path: Path) -> tuple[Path, Path]:
+    return tmp_path / "shims", tmp_path / "shim.log"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize("manager", ALL)
+def test_recipe_runs_against_succeeding_shim(manager: str, tmp_path: Path, shims: tuple[Path, Path]) -> None:
+    bin_dir, log = shims
+    write_shim(bin_dir, manager, SUCCEED)
+    spec = make_spec(manager, requirements=("cartopy", "tensorflow>=2", "xgcm"),
+                     cache_dir=str(tmp_path / "cache"), work=str(tmp_path / "cell"))
+    recipe = get(manager).recipe(spec)
+    outcome = execute(recipe, shim_env(bin_dir, log))
+    assert outcome.failed_phase is None, outcome.output
+
+    logged = calls(log)
+    assert [call.argv for call in logged] == [list(step.argv[1:]) for step in recipe.steps if step.argv]
+    cache_var = "PIXI_CACHE_DIR" if manager == "pixi" else "CONDA_PKGS_DIRS"
+    assert all(call.env[cache_var] == str(tmp_path / "cache") for call in logged)
+
+    probe = subprocess.run([recipe.python, "-c", "import sys, cartopy, tensorflow, xgcm; print(sys.prefix)"],
+                           capture_output=True, text=True, check=True)
+    assert Path(probe.stdout.strip()).resolve() == Path(recipe.python).parent.parent.resolve()
+    assert Path(recipe.bin_dirs[0], "python").exists()
+    missing = subprocess.run([recipe.python, "-c", "import docrep"], capture_output=True, text=True)
+    assert missing.returncode != 0 and "No module named 'docrep'" in missing.stderr
+
+
+LIBMAMBA_CULPRIT = r"nonexistent-pkg =\* \* does not exist \(perhaps a typo or a missing channel\)"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize(("manager", "dialect", "culprit"), [
+    ("conda", "conda", r"PackagesNotFoundError: The following packages are not available from current "
+                       r"channels:\s+- nonexistent-pkg"),
+    ("mamba", "libmamba", LIBMAMBA_CULPRIT),
+    ("micromamba", "libmamba", LIBMAMBA_CULPRIT),
+    ("pixi", "pixi", r"No candidates were found for nonexistent-pkg \*"),
+])
+def test_recipe_install_failure_is_attributed_to_install(manager: str, dialect: str, culprit: str,
+                                                         tmp_path: Path, shims: tuple[Path, Path]) -> None:
+    bin_dir, log = shims
+    write_shim(bin_dir, manager, failing_shim(ERRORS[dialect]))
+    spec = make_spec(manager, requirements=("cartopy", "nonexistent-pkg"), work=str(tmp_path / "cell"))
+    recipe = get(manager).recipe(spec)
+    outcome = execute(recipe, shim_env(bin_dir, log))
+    assert outcome.failed_phase == "install"
+    assert re.search(culprit, outcome.output), outcome.output
+    assert len(calls(log)) == 2            # create ran and passed; install ran and failed
+    assert Path(recipe.python).exists()       # the Python-only env from `create` is there
+
+
+
+# ---------------------------------------------------------------- (3) the same, through `rodeo run`
+
+VERSION = 'if sys.argv[1:] == ["--version"]:\n    print("{0} 2.3.2")\n    sys.exit(0)\n'
+
+
+def rodeo_run(manager: str, body: str, packages: list[str], tmp_path: Path) -> tuple[dict[str, object], str]:
+    """``python -m rodeo_action run --cell ...`` with the shim first on PATH: the result JSON and the log."""
+    bin_dir, log = tmp_path / "shims", tmp_path / "shim.log"
+    write_shim(bin_dir, manager, "import sys\n" + VERSION.format(manager) + body)
+    config = tmp_path / "rodeo.yml"
+    config.write_text(yaml.safe_dump({"packages": packages, "managers": [manager], "os": ["ubuntu-latest"],
+                                      "python": ["3.12"]}), encoding="utf-8")
+    env = shim_env(bin_dir, log)
+    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
+    cell = f"{manager}-all-ubuntu-latest-py3.12"
+    argv = [sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config", str(config),
+            "--output", str(tmp_path / "out")]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result: dict[str, object] = json.loads((tmp_path / "out" / f"{cell}.json").read_text(encoding="utf-8"))
+    return result, (tmp_path / "out" / f"{cell}.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize("manager", ALL)
+def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) -> None:
+    result, log = rodeo_run(manager, SUCCEED, ["cartopy", "xgcm"], tmp_path)
+    assert result["status"] == "pass", log
+    assert result["imports"] == {"cartopy": "ok", "xgcm": "ok"}
+    assert result["resolved"] == {"cartopy": "1.0", "xgcm": "1.0"}
+    assert result["manager_version"] == f"{manager} 2.3.2"
+    argvs = [call.argv for call in calls(tmp_path / "shim.log")]
+    assert argvs[0] == ["--version"] and [argv[0] for argv in argvs[1:]] == (
+        ["install", "install"] if manager == "pixi" else ["create", "install"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize(("manager", "dialect"),
+                         [("conda", "conda"), ("micromamba", "libmamba"), ("pixi", "pixi")])
+def test_rodeo_run_fails_in_install_against_failing_shim(manager: str, dialect: str, tmp_path: Path) -> None:
+    result, log = rodeo_run(manager, failing_shim(ERRORS[dialect]), ["cartopy", "nonexistent-pkg"], tmp_path)
+    assert (result["status"], result["phase"]) == ("fail", "install"), log
+    assert ERRORS[dialect].splitlines()[-1] in log
+    repro = str(result["repro"])   # what a person pastes: the real tool names, no rodeo paths
+    if manager == "pixi":
+        assert '"python" = "3.12.*"' in repro and "pixi install --manifest-path" in repro
+    else:
+        assert f"{manager} install -y -p " in repro
+        assert "--override-channels python=3.12 cartopy nonexistent-pkg" in repro
