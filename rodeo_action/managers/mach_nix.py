@@ -1,0 +1,27 @@
+"""mach-nix: PyPI requirements resolved against its own dependency DB, built with Nix (a seed row).
+
+Unmaintained upstream, kept because the seed rodeo ran it. The requirements go to
+``requirements.txt`` and the expression reads the file, as mach-nix's own examples do, so no
+requirement text is spliced into Nix code.
+"""
+
+from __future__ import annotations
+
+from rodeo_action.managers.base import CellSpec, Recipe, write
+from rodeo_action.managers.nixfamily import build, expression, nix_recipe, pins, python_attr, requirement_lines
+
+
+def default_nix(spec: CellSpec) -> str:
+    from rodeo_action.templating import render
+
+    pin = pins("mach-nix")
+    return render("mach-nix.nix.j2", url=pin.url("mach-nix"), ref=pin.url("ref"), python_attr=python_attr(spec.python))
+
+
+def recipe(spec: CellSpec) -> Recipe:
+    lines = requirement_lines(spec)
+    return nix_recipe(spec, (
+        write("create", spec.target.join(spec.workdir, "requirements.txt"), "".join(f"{r}\n" for r in lines)),
+        write("create", expression(spec), default_nix(spec)),
+        build(spec),
+    ))

@@ -1,0 +1,89 @@
+"""poetry2nix: ``poetry lock``, then ``mkPoetryEnv`` builds that lock with Nix (a seed row).
+
+Unmaintained upstream, kept because the seed rodeo ran it. Poetry itself comes from the same
+pinned nixpkgs (``nix-shell -p poetry``), so the cell needs only Nix and its repro works for anyone
+with Nix. The nixpkgs pin is the last release poetry2nix was maintained against, whose Poetry is
+1.8: the project is written in ``[tool.poetry]`` form, which that Poetry and poetry2nix both read.
+A configured index becomes an explicit primary Poetry source (extra indexes supplemental), since a
+mirror that serves only the simple API is the one thing Poetry can use there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.requirements import Requirement
+
+from rodeo_action.managers import manager_info
+from rodeo_action.managers.base import CellSpec, Recipe, write
+from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
+from rodeo_action.managers.pypi import requires_python
+
+LOCK = "poetry lock --no-interaction"
+
+
+@dataclass(frozen=True)
+class PoetryDependency:
+    """One ``[tool.poetry.dependencies]`` entry: ``constraint`` is TOML already escaped value by value."""
+
+    name: str
+    constraint: str
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+    priority: str
+
+
+def poetry_dependencies(requirements: tuple[str, ...]) -> list[PoetryDependency]:
+    """PEP 508 strings as Poetry constraint tables; a name given twice becomes a multiple-constraint list."""
+    from rodeo_action.templating import toml_string
+
+    tables: dict[str, list[str]] = {}
+    for text in requirements:
+        req = Requirement(text)
+        fields = [("url", toml_string(req.url))] if req.url else [("version", toml_string(str(req.specifier) or "*"))]
+        if req.extras:
+            fields.append(("extras", "[" + ", ".join(toml_string(e) for e in sorted(req.extras)) + "]"))
+        if req.marker is not None:
+            fields.append(("markers", toml_string(str(req.marker))))
+        tables.setdefault(req.name, []).append("{ " + ", ".join(f"{k} = {v}" for k, v in fields) + " }")
+    return [PoetryDependency(name, found[0] if len(found) == 1 else "[" + ", ".join(found) + "]")
+            for name, found in tables.items()]
+
+
+def sources(spec: CellSpec) -> list[Source]:
+    out = [Source("rodeo-index", spec.index_url, "primary")] if spec.index_url else []
+    out += [Source(f"rodeo-extra-{i}", url, "supplemental") for i, url in enumerate(spec.extra_index_urls, 1)]
+    return out
+
+
+def pyproject_toml(spec: CellSpec) -> str:
+    from rodeo_action.templating import render
+
+    return render("poetry2nix.pyproject.toml.j2", python=requires_python(spec.python),
+                  dependencies=poetry_dependencies(spec.requirements), sources=sources(spec))
+
+
+def default_nix(spec: CellSpec) -> str:
+    from rodeo_action.templating import render
+
+    pin = pins("poetry2nix")
+    return render("poetry2nix.nix.j2", nixpkgs=pin.url("nixpkgs"), poetry2nix=pin.url("poetry2nix"),
+                  python_attr=python_attr(spec.python))
+
+
+def recipe(spec: CellSpec) -> Recipe:
+    env = [("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")]   # no keyring prompt on a headless runner
+    cache_env = manager_info("poetry2nix").cache_env
+    if cache_env and spec.cache_dir:
+        env.append((cache_env, spec.cache_dir))
+    base = nix_recipe(spec, (
+        write("create", spec.target.join(spec.workdir, "pyproject.toml"), pyproject_toml(spec)),
+        write("create", expression(spec), default_nix(spec)),
+        lock_in_shell(spec, pins("poetry2nix").url("nixpkgs"), ("poetry",), LOCK),
+        build(spec),
+    ))
+    return Recipe(steps=base.steps, python=base.python, bin_dirs=base.bin_dirs, env=tuple(sorted(env)))

@@ -1,0 +1,57 @@
+"""uv2nix: ``uv lock``, then pyproject.nix builds every locked package with Nix into a virtualenv.
+
+uv comes from the same pinned nixpkgs as the build (``nix-shell -p uv python3XX``, the bootstrap
+uv2nix's getting-started guide uses), and is told not to download a Python: Nix provides it. The
+project is virtual (no build system, nothing of its own to build); a configured index becomes
+``[[tool.uv.index]]`` entries in pyproject.toml, so the file alone reproduces the lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rodeo_action.managers import manager_info
+from rodeo_action.managers.base import CellSpec, Recipe, write
+from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
+from rodeo_action.managers.pypi import requires_python
+
+LOCK = "uv lock"
+
+
+@dataclass(frozen=True)
+class Index:
+    url: str
+    default: bool
+
+
+def pyproject_toml(spec: CellSpec) -> str:
+    from rodeo_action.templating import render
+
+    indexes = [Index(url, False) for url in spec.extra_index_urls]
+    if spec.index_url:
+        indexes.append(Index(spec.index_url, True))   # uv: the default index is searched last
+    return render("uv2nix.pyproject.toml.j2", requires_python=requires_python(spec.python),
+                  dependencies=list(spec.requirements), indexes=indexes)
+
+
+def default_nix(spec: CellSpec) -> str:
+    from rodeo_action.templating import render
+
+    pin = pins("uv2nix")
+    return render("uv2nix.nix.j2", nixpkgs=pin.url("nixpkgs"), pyproject_nix=pin.url("pyproject-nix"),
+                  uv2nix=pin.url("uv2nix"), build_system_pkgs=pin.url("build-system-pkgs"),
+                  python_attr=python_attr(spec.python))
+
+
+def recipe(spec: CellSpec) -> Recipe:
+    env = [("UV_PYTHON", spec.python), ("UV_PYTHON_DOWNLOADS", "never")]
+    cache_env = manager_info("uv2nix").cache_env
+    if cache_env and spec.cache_dir:
+        env.append((cache_env, spec.cache_dir))
+    base = nix_recipe(spec, (
+        write("create", spec.target.join(spec.workdir, "pyproject.toml"), pyproject_toml(spec)),
+        write("create", expression(spec), default_nix(spec)),
+        lock_in_shell(spec, pins("uv2nix").url("nixpkgs"), ("uv", python_attr(spec.python)), LOCK),
+        build(spec),
+    ))
+    return Recipe(steps=base.steps, python=base.python, bin_dirs=base.bin_dirs, env=tuple(sorted(env)))
