@@ -1,0 +1,68 @@
+"""hatch: a ``hatch.toml`` whose default environment is a virtualenv in ``./.venv`` (no project).
+
+Hatch installs with pip by default, so the index reaches it as pip's ``PIP_INDEX_URL`` /
+``PIP_EXTRA_INDEX_URL`` in the environment's ``env-vars``, the way Hatch's docs configure a
+private index. ``hatch env create`` both creates and installs, so the file is written twice to
+keep the phases honest: first with no dependencies (phase ``create``: is the Python usable?),
+then with the set, which ``hatch run`` syncs before running (phase ``install``).
+"""
+
+from __future__ import annotations
+
+from rodeo_action.managers.base import CellSpec, Recipe, run, write
+
+
+def hatch_literal(text: str) -> str:
+    """Hatch formats ``dependencies`` and ``env-vars`` (``{root:uri}``, ``{env:X}``): braces must be doubled."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def index_vars(spec: CellSpec) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    if spec.index_url:
+        out.append(("PIP_INDEX_URL", hatch_literal(spec.index_url)))
+    if spec.extra_index_urls:
+        out.append(("PIP_EXTRA_INDEX_URL", hatch_literal(" ".join(spec.extra_index_urls))))
+    return tuple(out)
+
+
+def hatch_toml(spec: CellSpec, requirements: tuple[str, ...]) -> str:
+    from rodeo_action.templating import render
+
+    return render("hatch.toml.j2", python=spec.interpreter or spec.python,
+                  requirements=[hatch_literal(r) for r in requirements], env_vars=index_vars(spec))
+
+
+def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
+    """An empty config file of the cell's own (Hatch would otherwise write one into the home folder)."""
+    t, work = spec.target, spec.workdir
+    cache = spec.cache_dir
+    env = {
+        "HATCH_CONFIG": t.join(work, "hatch-config.toml"),
+        "HATCH_DATA_DIR": t.join(work, ".hatch"),
+        "HATCH_INTERACTIVE": "false",
+        "PIP_NO_INPUT": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "VIRTUALENV_OVERRIDE_APP_DATA": t.join(cache or work, "virtualenv-app-data"),
+    }
+    if cache:
+        env["HATCH_CACHE_DIR"] = cache
+        env["PIP_CACHE_DIR"] = t.join(cache, "pip")
+    return tuple(sorted(env.items()))
+
+
+def recipe(spec: CellSpec) -> Recipe:
+    t, work = spec.target, spec.workdir
+    manifest = t.join(work, "hatch.toml")
+    return Recipe(
+        steps=(
+            write("create", t.join(work, "hatch-config.toml"), ""),
+            write("create", manifest, hatch_toml(spec, ())),
+            run("create", spec.tool, "env", "create", cwd=work),
+            write("install", manifest, hatch_toml(spec, spec.requirements)),
+            run("install", spec.tool, "run", "python", "--version", cwd=work),
+        ),
+        python=t.venv_python(spec.env_dir),
+        bin_dirs=(t.bin_dir(spec.env_dir),),
+        env=environment(spec),
+    )
