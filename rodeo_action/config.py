@@ -27,6 +27,7 @@ from rodeo_action.resources import data_dir, schema_path
 
 DEFAULT_PYTHON = ("3.12",)
 DEFAULT_OS = ("ubuntu-latest",)
+MAX_TIMEOUT = 7 * 24 * 3600      # a week: longer than any CI runner allows a job
 
 
 @cache
@@ -115,10 +116,16 @@ class Config:
         raise KeyError(name)
 
 
-def parse_duration(value: str | int) -> float | None:
-    if isinstance(value, int):
-        return float(value)
-    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(s|m|h)?", value)
+def parse_duration(value: object) -> float | None:
+    """Seconds in ``30m``, ``90s``, ``2h``, ``45`` or 45; None when it is not a duration."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = float(min(value, 10 * MAX_TIMEOUT))       # no OverflowError on a 400-digit number
+        return seconds if seconds == seconds else None      # NaN is not a duration
+    if not isinstance(value, str):
+        return None
+    m = re.fullmatch(r"([0-9]{1,12}(?:\.[0-9]{1,12})?)(s|m|h)?", value)
     if not m:
         return None
     return float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, None: 1}[m.group(2)]
@@ -142,28 +149,33 @@ def load_config(path: str | Path | None) -> Config:
 
 
 def parse_config(raw: bytes | str, filename: str) -> Config:
+    """Parse and validate rodeo.yml text; raise :class:`InputError` listing every problem found.
+
+    Never raises anything else, whatever the input."""
     located, problems = yamlsrc.load(raw, filename)
-    if located is None or problems:
+    if located is None:
         raise InputError(problems)
     data = located.data
     if data is None:
         raise InputError([Problem(filename, None, "", "the file is empty; expected a mapping with at least "
                                   "`packages:`")])
     if not isinstance(data, dict):
-        raise InputError([Problem(filename, located.line(()), "", f"the top level is {schemacheck._show(data)}; "
-                                  "expected a mapping with at least `packages:`")])
-    problems.extend(_float_problems(located, filename))
+        raise InputError([Problem(filename, located.line(()), "",
+                                  f"the top level is {schemacheck._show(data)}; expected a mapping with at "
+                                  "least `packages:`")])
     schema = config_schema()
+    floats = _float_problems(located, filename, schema)
+    problems.extend(floats)
+    quoted = {p.field for p in floats}
     for err in schemacheck.validate(data, schema):
-        if any(p.field == yamlsrc.dotted(err.path) and "YAML reads" in p.message for p in problems):
-            continue
-        problems.append(_schema_problem(err, located, filename, schema))
+        if yamlsrc.dotted(err.path) not in quoted:
+            problems.append(_schema_problem(err, located, filename, schema))
     if problems:
         # Still run the checks a schema cannot express, to list every problem in one go; on
-        # data the schema refused they are best-effort, so a type error there is not news.
+        # data the schema refused they are best-effort, so an exception there is not news.
         try:
             _build(data, located, filename, problems)
-        except (TypeError, KeyError, AttributeError, ValueError):
+        except Exception:  # the problems already found are what the user needs
             pass
         raise InputError(_ordered(problems))
     config = _build(data, located, filename, problems)
@@ -177,12 +189,22 @@ def _ordered(problems: list[Problem]) -> list[Problem]:
     return sorted(unique.values(), key=lambda p: (p.line or 0, p.field))
 
 
-def _float_problems(located: yamlsrc.Located, filename: str) -> list[Problem]:
+def _float_problems(located: yamlsrc.Located, filename: str, schema: dict[str, Any]) -> list[Problem]:
+    """``python: [3.10]`` is the number 3.1 to YAML: where a string is expected, say to quote it."""
     out = []
     for path, raw in located.raw_floats.items():
-        if path and path[0] in ("python", "versions", "include", "exclude"):
+        try:
+            value = _value_at(located.data, path)
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(value, float):
+            continue
+        want = _subschema(schema, path).get("type")
+        types = set(want) if isinstance(want, list) else {want}
+        if "string" in types and not types & {"number", "integer"}:
             out.append(Problem(filename, located.line(path), yamlsrc.dotted(path),
-                               f"YAML reads {raw} as the number {float(raw)!r}; expected a quoted version: \"{raw}\""))
+                               f"YAML reads {raw} as the number {value!r}; expected a quoted string such as "
+                               f"\"{raw}\""))
     return out
 
 
@@ -199,17 +221,39 @@ def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, file
         hint = f"did you mean {guess[0]!r}? " if guess else ""
         message = f"unknown key; {hint}expected one of {', '.join(known)}"
     elif err.keyword == "enum" and isinstance(_value_at(located.data, err.path), str):
-        choices = [c for c in _subschema(schema, err.path).get("enum", []) if isinstance(c, str)]
+        choices = _choices(_subschema(schema, err.path))
         guess = difflib.get_close_matches(str(_value_at(located.data, err.path)), choices, n=1, cutoff=0.5)
         if guess:
-            message = f"{message.split(';')[0]}; did you mean {guess[0]!r}? expected one of {', '.join(choices)}"
+            message = (f"{message.split(';')[0]}; did you mean {guess[0]!r}? expected one of "
+                       f"{', '.join(choices)}")
+    elif err.keyword == "propertyNames":
+        key = str(err.path[-1])
+        names = schemacheck._deref(_subschema(schema, err.path[:-1]).get("propertyNames", {}), schema)
+        choices = _choices(names)
+        if choices:
+            guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            message = f"unknown name {key!r}; {hint}expected one of {', '.join(choices)}"
+        else:
+            message = f"{key!r} cannot be used as a key here; expected {schemacheck.describe(names, schema)}"
+    elif err.keyword == "minProperties":
+        message = f"is empty; expected {schemacheck.describe(_subschema(schema, err.path), schema)} (at least one)"
     return Problem(filename, line, field_name, message)
+
+
+def _choices(node: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(c for c in node.get("enum", []) if isinstance(c, str)))
 
 
 def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     for part in path:
         data = data[part]
     return data
+
+
+def _int(value: Any) -> int:
+    """The schema's "integer" admits 2.0 (JSON has one number type); the Config holds ints."""
+    return int(value)
 
 
 def _subschema(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -230,8 +274,8 @@ def _subschema(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str,
 
 def _mapping_branch(node: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     """For a `oneOf` of a string or a mapping (a package), the mapping's schema."""
-    for branch in node.get("oneOf", []):
-        branch = schemacheck._deref(branch, schema)
+    for option in node.get("oneOf", []):
+        branch: dict[str, Any] = schemacheck._deref(option, schema)
         if "properties" in branch:
             return branch
     return node
@@ -243,8 +287,8 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
     line = located.line(path)
     stripped = text.strip()
     if stripped.startswith("-"):
-        problems.append(Problem(filename, line, where, f"{text!r} looks like a command-line option; expected a "
-                                "PEP 508 requirement such as 'numpy>=2'"))
+        problems.append(Problem(filename, line, where, f"{text!r} looks like a command-line option; "
+                                "expected a PEP 508 requirement such as 'numpy>=2'"))
         return None
     if any(c in text for c in "\n\r\x00"):
         problems.append(Problem(filename, line, where, "contains a line break or NUL; expected one PEP 508 "
@@ -254,8 +298,8 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
         req = Requirement(stripped)
     except InvalidRequirement as exc:
         detail = str(exc).splitlines()[0]
-        problems.append(Problem(filename, line, where, f"{text!r} is not a valid PEP 508 requirement ({detail}); "
-                                "expected e.g. 'tensorflow>=2'"))
+        problems.append(Problem(filename, line, where, f"{text!r} is not a valid PEP 508 requirement "
+                                f"({detail}); expected e.g. 'tensorflow>=2'"))
         return None
     return req
 
@@ -266,15 +310,15 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
     for i, entry in enumerate(data["packages"]):
         path: tuple[str | int, ...] = ("packages", i)
         text = entry if isinstance(entry, str) else entry["name"]
-        req = _parse_requirement(text, path if isinstance(entry, str) else path + ("name",), located, filename,
-                                 problems)
+        where = path if isinstance(entry, str) else path + ("name",)
+        req = _parse_requirement(text, where, located, filename, problems)
         if req is None:
             continue
         name = canonicalize_name(req.name)
         if name in seen:
             problems.append(Problem(filename, located.line(path), yamlsrc.dotted(path),
-                                    f"package {name!r} is listed twice (also item {seen[name]}); expected each "
-                                    "package once"))
+                                    f"package {name!r} is listed twice (also item {seen[name]}); expected "
+                                    "each package once"))
             continue
         seen[name] = i
         extra: dict[str, Any] = entry if isinstance(entry, dict) else {}
@@ -289,10 +333,16 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
     order = {p.name: i for i, p in enumerate(packages)}
     for set_name, members in (data.get("sets") or {}).items():
         path = ("sets", set_name)
-        names = []
+        names: list[str] = []
         for j, member in enumerate(members):
             canon = canonicalize_name(member)
-            if canon not in declared:
+            if canon in names:
+                first = members[names.index(canon)]
+                if first != member:   # the same string twice is the schema's uniqueItems
+                    problems.append(Problem(filename, located.line(path + (j,)), yamlsrc.dotted(path + (j,)),
+                                            f"{member!r} is the same package as {first!r}; expected each "
+                                            "package once"))
+            elif canon not in declared:
                 guess = difflib.get_close_matches(canon, sorted(declared), n=1)
                 hint = f"did you mean {guess[0]!r}? " if guess else ""
                 problems.append(Problem(filename, located.line(path + (j,)), yamlsrc.dotted(path + (j,)),
@@ -300,15 +350,17 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
                                         f"{', '.join(sorted(declared))}"))
             names.append(canon)
         sets[set_name] = tuple(sorted(set(names), key=lambda n: order.get(n, 0)))
+    declared_sets = bool(sets)
     if not sets:
         sets["all"] = tuple(p.name for p in packages)
     if data.get("per-package"):
         for pkg in packages:
             set_name = pkg.name
             if set_name in sets and sets[set_name] != (pkg.name,):
+                what = "is declared" if declared_sets else "is the default set of every package"
                 problems.append(Problem(filename, located.line(("per-package",)), "per-package",
-                                        f"would add a set {set_name!r} but a set of that name is declared; "
-                                        "expected set names that differ from package names"))
+                                        f"would add a set {set_name!r} for package {pkg.name!r} but a set of that "
+                                        f"name {what}; expected set names that differ from package names"))
             sets[set_name] = (pkg.name,)
 
     managers = tuple(data.get("managers") or manager_names())
@@ -318,9 +370,10 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
                 problems.append(Problem(filename, located.line((key, i, "set")), f"{key}[{i}].set",
                                         f"{sel['set']!r} is not a set; expected one of {', '.join(sets)}"))
     timeout = parse_duration(data.get("timeout", "30m"))
-    if timeout is None or timeout <= 0:
+    if timeout is None or timeout <= 0 or timeout > MAX_TIMEOUT:
         problems.append(Problem(filename, located.line(("timeout",)), "timeout",
-                                f"got {data.get('timeout')!r}; expected a duration such as 30m, 90s or 2h"))
+                                f"got {schemacheck._show(data.get('timeout'))}; expected a duration such as 30m, "
+                                f"90s or 2h, more than 0 and at most {MAX_TIMEOUT // 3600}h"))
         timeout = 1800.0
 
     report_data = data.get("report") or {}
@@ -336,8 +389,8 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
         issues=IssueSettings(
             enabled=issues_data.get("enabled", True),
             labels=tuple(issues_data.get("labels", ["rodeo"])),
-            after=issues_data.get("after", 1),
-            max_per_run=issues_data.get("max-per-run", 5),
+            after=_int(issues_data.get("after", 1)),
+            max_per_run=_int(issues_data.get("max-per-run", 5)),
             upstream=issues_data.get("upstream", False),
             close_on_fix=issues_data.get("close-on-fix", True),
         ),
@@ -347,7 +400,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
         python=tuple(data.get("python") or DEFAULT_PYTHON), os=tuple(data.get("os") or DEFAULT_OS),
         name=data.get("name"), index_url=data.get("index-url"),
         extra_index_url=tuple(data.get("extra-index-url") or ()), versions=dict(data.get("versions") or {}),
-        test=data.get("test"), timeout=timeout, retries=data.get("retries", 1),
+        test=data.get("test"), timeout=timeout, retries=_int(data.get("retries", 1)),
         exclude=tuple(Selector(**s) for s in data.get("exclude") or ()),
         include=tuple(Selector(**s) for s in data.get("include") or ()),
         report=report, source=filename, python_given="python" in data, os_given="os" in data,

@@ -10,7 +10,7 @@ os + manager so each job pays for one manager setup.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rodeo_action.config import Config, Package
 from rodeo_action.errors import InputError, Problem
@@ -27,10 +27,11 @@ class Cell:
     os: str
     python: str
     packages: tuple[str, ...]          # canonical names of the set's packages
+    # `<manager>-<set>-<os>-py<python>`: computed once (plans of 100k cells read it often)
+    id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return f"{self.manager}-{self.set}-{self.os}-py{self.python}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"{self.manager}-{self.set}-{self.os}-py{self.python}")
 
 
 @dataclass(frozen=True)
@@ -67,38 +68,61 @@ def not_applicable(info: ManagerInfo, os: str, packages: list[Package], names: N
 
 
 def expand(config: Config, names: NameMap | None = None) -> list[PlannedCell]:
-    """Every cell of the rodeo, sorted by id, n/a ones included."""
+    """Every cell of the rodeo, sorted by id, n/a ones included.
+
+    The cells are ``managers x sets x os x python``, then:
+
+    - ``exclude``: a cell is dropped when it matches any exclude entry; an entry matches when every
+      key it gives (manager, set, os, python) equals the cell's, so ``{manager: apt}`` drops every
+      apt cell and ``{manager: apt, os: macos-14}`` only apt's macOS cells.
+    - ``include``: each entry adds cells, applied after ``exclude`` (so it can bring back an
+      excluded cell). A key it gives is fixed; a key it leaves out ranges over the config's list,
+      so ``{manager: spack, python: "3.11"}`` adds spack on every set and OS for 3.11 only. It may
+      name a manager, OS or Python outside the config's lists; a cell it names twice is one cell.
+
+    A cell that cannot run (the manager does not run on that OS, or a package of the set has no
+    name in the manager's ecosystem) is kept with the reason, as ``n/a``; it is never scheduled.
+    """
     names = names or builtin()
     by_name = {p.name: p for p in config.packages}
-    infos = {m: manager_info(m) for m in set(config.managers) | {s.manager for s in config.include if s.manager}}
-    combos: set[tuple[str, str, str, str]] = set()
+    infos = {m: manager_info(m) for m in [*config.managers, *(s.manager for s in config.include if s.manager)]}
+    # why a (manager, set, os) is n/a: the OS part depends on (manager, os), the names part on
+    # (manager, set); computed once each, not once per cell
+    runs: dict[tuple[str, str], str | None] = {}
+    missing: dict[tuple[str, str], str | None] = {}
+    cells: dict[str, PlannedCell] = {}
+    exclude = config.exclude
+
+    def add(manager: str, set_name: str, os: str, pythons: tuple[str, ...], excluding: bool) -> None:
+        info = infos[manager]
+        if (manager, os) not in runs:
+            runs[manager, os] = not_applicable(info, os, [], names)
+        reason = runs[manager, os]
+        if reason is None:
+            if (manager, set_name) not in missing:
+                packages = [by_name[m] for m in config.sets[set_name]]
+                missing[manager, set_name] = not_applicable(info, os, packages, names)
+            reason = missing[manager, set_name]
+        members = config.sets[set_name]
+        for python in pythons:
+            if excluding and any(s.matches(manager, set_name, os, python) for s in exclude):
+                continue
+            cell = Cell(manager, set_name, os, python, members)
+            known = cells.setdefault(cell.id, PlannedCell(cell, reason))
+            if known.cell is not cell and known.cell != cell:
+                raise InputError([Problem(config.source, None, "sets", f"two cells would share the id "
+                                          f"{cell.id!r}; expected set names that keep cell ids unique")])
+
     for manager in config.managers:
         for set_name in config.sets:
             for os in config.os:
-                for python in config.python:
-                    if not any(s.matches(manager, set_name, os, python) for s in config.exclude):
-                        combos.add((manager, set_name, os, python))
+                add(manager, set_name, os, config.python, bool(exclude))
     for sel in config.include:
         for manager in [sel.manager] if sel.manager else config.managers:
             for set_name in [sel.set] if sel.set else config.sets:
                 for os in [sel.os] if sel.os else config.os:
-                    for python in [sel.python] if sel.python else config.python:
-                        combos.add((manager, set_name, os, python))
-    na_cache: dict[tuple[str, str, str], str | None] = {}
-    planned = []
-    for manager, set_name, os, python in combos:
-        members = config.sets[set_name]
-        key = (manager, set_name, os)
-        if key not in na_cache:
-            na_cache[key] = not_applicable(infos[manager], os, [by_name[m] for m in members], names)
-        planned.append(PlannedCell(Cell(manager, set_name, os, python, members), na_cache[key]))
-    planned.sort(key=lambda p: p.cell.id)
-    ids = [p.cell.id for p in planned]
-    if len(set(ids)) != len(ids):
-        dup = next(i for i in ids if ids.count(i) > 1)
-        raise InputError([Problem(config.source, None, "sets", f"two cells would share the id {dup!r}; expected "
-                                  "set names that keep cell ids unique")])
-    return planned
+                    add(manager, set_name, os, (sel.python,) if sel.python else config.python, False)
+    return [cells[k] for k in sorted(cells)]
 
 
 def pack(planned: list[PlannedCell], max_jobs: int = DEFAULT_MAX_JOBS) -> list[Job]:
@@ -114,8 +138,8 @@ def pack(planned: list[PlannedCell], max_jobs: int = DEFAULT_MAX_JOBS) -> list[J
     if not groups:
         return []
     if len(groups) > max_jobs:
-        raise InputError(f"the plan has {len(groups)} os+manager groups but --max-jobs is {max_jobs}; expected "
-                         f"--max-jobs of at least {len(groups)}, or fewer managers/OSes")
+        raise InputError(f"the plan has {len(groups)} os+manager groups but --max-jobs is {max_jobs}; "
+                         f"expected --max-jobs of at least {len(groups)}, or fewer managers/OSes")
     keys = sorted(groups)
     total = sum(len(g) for g in groups.values())
     budget = min(max_jobs, total)
@@ -140,8 +164,9 @@ def pack(planned: list[PlannedCell], max_jobs: int = DEFAULT_MAX_JOBS) -> list[J
             if not moved:
                 break
     jobs = []
+    order = {v: (_version_key(v), v) for v in {c.python for g in groups.values() for c in g}}
     for os, manager in keys:
-        cells = sorted(groups[(os, manager)], key=lambda c: (c.python, c.set))
+        cells = sorted(groups[(os, manager)], key=lambda c: (order[c.python], c.set))
         n = shares[(os, manager)]
         size, rem = divmod(len(cells), n)
         start = 0
@@ -149,7 +174,7 @@ def pack(planned: list[PlannedCell], max_jobs: int = DEFAULT_MAX_JOBS) -> list[J
             chunk = cells[start:start + size + (1 if i < rem else 0)]
             start += len(chunk)
             job_id = f"{manager}-{os}" + (f"-{i + 1}" if n > 1 else "")
-            pythons = tuple(sorted({c.python for c in chunk}, key=_version_key))
+            pythons = tuple(sorted({c.python for c in chunk}, key=order.__getitem__))
             jobs.append(Job(job_id, os, manager, pythons, tuple(c.id for c in chunk)))
     return jobs
 

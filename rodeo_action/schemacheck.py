@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 SUPPORTED = frozenset({
@@ -43,9 +44,11 @@ def _is_type(value: Any, name: str) -> bool:
     return isinstance(value, _TYPES[name])
 
 
-def describe(schema: dict[str, Any], root: dict[str, Any]) -> str:
+def describe(schema: dict[str, Any] | bool, root: dict[str, Any]) -> str:
     """A short human phrase for what a schema expects."""
     schema = _deref(schema, root)
+    if not isinstance(schema, dict):
+        return "any value" if schema else "nothing"
     if "description" in schema and len(schema["description"]) <= 100:
         return str(schema["description"])
     if "enum" in schema:
@@ -65,52 +68,104 @@ def _article(t: str) -> str:
             "integer": "a whole number", "number": "a number", "null": "null"}.get(t, t)
 
 
-def _deref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+def _deref(schema: Any, root: dict[str, Any]) -> Any:
+    """Follow ``$ref`` to the schema it names (its siblings are not merged: see :func:`validate`)."""
     seen = 0
-    while "$ref" in schema:
-        ref = schema["$ref"]
-        if not ref.startswith("#/"):
-            raise ValueError(f"only local $ref supported, got {ref}")
-        node: Any = root
-        for part in ref[2:].split("/"):
-            node = node[part]
-        schema = node
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = _resolve(schema["$ref"], root)
         seen += 1
         if seen > 32:
             raise ValueError("$ref loop")
     return schema
 
 
-def check_schema(schema: Any, where: str = "#") -> None:
-    """Refuse a schema that uses keywords this validator would silently ignore."""
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            if key in ("properties", "$defs"):
-                for name, sub in value.items():
-                    check_schema(sub, f"{where}/{key}/{name}")
-            elif key not in SUPPORTED:
-                raise ValueError(f"{where}: keyword {key!r} is not supported by schemacheck")
-            elif key in ("items", "additionalProperties", "propertyNames") and isinstance(value, dict):
-                check_schema(value, f"{where}/{key}")
-            elif key in ("oneOf", "anyOf"):
-                for i, sub in enumerate(value):
-                    check_schema(sub, f"{where}/{key}/{i}")
+def _resolve(ref: str, root: dict[str, Any]) -> Any:
+    if not ref.startswith("#"):
+        raise ValueError(f"only local $ref supported, got {ref}")
+    node: Any = root
+    for part in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            raise ValueError(f"$ref {ref} does not resolve")
+        node = node[part]
+    return node
 
 
-def validate(value: Any, schema: dict[str, Any], root: dict[str, Any] | None = None,
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as ECMA-262 reads it: ``$`` is the end of the string, where Python's ``$``
+    also matches before a final newline (so ``"name\\n"`` would pass ``^[a-z]+$``)."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality as JSON sees it: true is not 1, 1 is 1.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and bool(a == b)
+
+
+def _in(value: Any, choices: list[Any]) -> bool:
+    return any(json_equal(value, c) for c in choices)
+
+
+def check_schema(schema: Any, where: str = "#", root: Any = None) -> None:
+    """Refuse a schema that uses keywords this validator would silently ignore, or a dangling $ref."""
+    root = schema if root is None else root
+    if isinstance(schema, bool):
+        return
+    if not isinstance(schema, dict):
+        raise ValueError(f"{where}: a schema must be a mapping or a boolean")
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            for name, sub in value.items():
+                check_schema(sub, f"{where}/{key}/{name}", root)
+        elif key not in SUPPORTED:
+            raise ValueError(f"{where}: keyword {key!r} is not supported by schemacheck")
+        elif key == "$ref":
+            _resolve(value, root)
+        elif key == "pattern":
+            _regex(value)
+        elif key == "type":
+            for name in value if isinstance(value, list) else [value]:
+                if name not in _TYPES:
+                    raise ValueError(f"{where}: unknown type {name!r}")
+        elif key in ("items", "additionalProperties", "propertyNames"):
+            check_schema(value, f"{where}/{key}", root)
+        elif key in ("oneOf", "anyOf"):
+            for i, sub in enumerate(value):
+                check_schema(sub, f"{where}/{key}/{i}", root)
+
+
+def validate(value: Any, schema: dict[str, Any] | bool, root: dict[str, Any] | None = None,
              path: Path = ()) -> list[SchemaError]:
     """All the ways ``value`` breaks ``schema``, deepest first within each branch."""
-    root = root if root is not None else schema
-    schema = _deref(schema, root)
+    if root is None:
+        root = schema if isinstance(schema, dict) else {}
+    if schema is True:
+        return []
+    if schema is False:
+        return [SchemaError(path, f"got {_show(value)}; expected nothing here", "false")]
     errors: list[SchemaError] = []
+    if "$ref" in schema:
+        # draft 2020-12: $ref applies alongside its sibling keywords
+        errors.extend(validate(value, _resolve(schema["$ref"], root), root, path))
+        schema = {k: v for k, v in schema.items() if k != "$ref"}
     t = schema.get("type")
     if t is not None:
         names = t if isinstance(t, list) else [t]
         if not any(_is_type(value, n) for n in names):
-            return [SchemaError(path, f"got {_show(value)}; expected {describe(schema, root)}", "type")]
-    if "const" in schema and value != schema["const"]:
+            message = f"got {_show(value)}; expected {describe(schema, root)}"
+            return errors + [SchemaError(path, message, "type")]
+    if "const" in schema and not json_equal(value, schema["const"]):
         errors.append(SchemaError(path, f"got {_show(value)}; expected {schema['const']!r}", "const"))
-    if "enum" in schema and value not in schema["enum"]:
+    if "enum" in schema and not _in(value, schema["enum"]):
         errors.append(SchemaError(path, f"got {_show(value)}; expected {describe(schema, root)}", "enum"))
     if isinstance(value, str):
         if "minLength" in schema and len(value) < schema["minLength"]:
@@ -119,16 +174,17 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any] | None = N
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             errors.append(SchemaError(path, f"is {len(value)} characters long; expected at most "
                                       f"{schema['maxLength']}", "maxLength"))
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            errors.append(SchemaError(path, f"got {_show(value)}; expected {describe(schema, root)}", "pattern"))
+        if "pattern" in schema and not _regex(schema["pattern"]).search(value):
+            errors.append(SchemaError(path, f"got {_show(value)}; expected {describe(schema, root)}",
+                                      "pattern"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
-            errors.append(SchemaError(path, f"got {value}; expected at least {schema['minimum']}", "minimum"))
+            errors.append(SchemaError(path, f"got {_show(value)}; expected at least {schema['minimum']}", "minimum"))
         if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            errors.append(SchemaError(path, f"got {value}; expected more than {schema['exclusiveMinimum']}",
+            errors.append(SchemaError(path, f"got {_show(value)}; expected more than {schema['exclusiveMinimum']}",
                                       "exclusiveMinimum"))
         if "maximum" in schema and value > schema["maximum"]:
-            errors.append(SchemaError(path, f"got {value}; expected at most {schema['maximum']}", "maximum"))
+            errors.append(SchemaError(path, f"got {_show(value)}; expected at most {schema['maximum']}", "maximum"))
     if isinstance(value, list):
         if "minItems" in schema and len(value) < schema["minItems"]:
             errors.append(SchemaError(path, f"has {len(value)} items; expected at least {schema['minItems']}",
@@ -139,9 +195,9 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any] | None = N
         if schema.get("uniqueItems"):
             seen: list[Any] = []
             for i, item in enumerate(value):
-                if item in seen:
-                    errors.append(SchemaError(path + (i,), f"{_show(item)} is listed twice; expected each once",
-                                              "uniqueItems"))
+                if _in(item, seen):
+                    errors.append(SchemaError(path + (i,), f"{_show(item)} is listed twice; expected each "
+                                              "once", "uniqueItems"))
                 else:
                     seen.append(item)
         if "items" in schema:
@@ -151,7 +207,8 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any] | None = N
         props = schema.get("properties", {})
         for name in schema.get("required", []):
             if name not in value:
-                errors.append(SchemaError(path, f"missing required field {name!r}", "required"))
+                want = f"; expected {describe(props[name], root)}" if name in props else ""
+                errors.append(SchemaError(path, f"missing required field {name!r}{want}", "required"))
         if "minProperties" in schema and len(value) < schema["minProperties"]:
             errors.append(SchemaError(path, f"is empty; expected at least {schema['minProperties']} entries",
                                       "minProperties"))
@@ -173,14 +230,16 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any] | None = N
             if keyword == "anyOf" and not passing or keyword == "oneOf" and len(passing) != 1:
                 if not passing:
                     # report the branch whose type matched: its errors are the informative ones
-                    typed = [b for b in branches if b and all(e.keyword != "type" or e.path != path for e in b)]
+                    typed = [b for b in branches
+                             if b and all(e.keyword != "type" or e.path != path for e in b)]
                     if len(typed) == 1:
                         errors.extend(typed[0])
                     else:
                         errors.append(SchemaError(path, f"got {_show(value)}; expected "
                                                   f"{describe(schema, root)}", keyword))
                 else:
-                    errors.append(SchemaError(path, "matches more than one form", keyword))
+                    errors.append(SchemaError(path, f"matches more than one form; expected exactly one of "
+                                              f"{describe(schema, root)}", keyword))
     return errors
 
 
