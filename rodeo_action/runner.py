@@ -283,7 +283,7 @@ def run_cell(planned: PlannedCell, config: Config, options: RunOptions, tools: T
             if len(attempts) > 1:
                 result = replace(result, attempts=tuple(attempts))
     text = log_path.read_text(encoding="utf-8", errors="replace")
-    result = replace(result, log_tail=tail(text))
+    result = replace(result, log_tail=tail(text), durations={k: round(v, 3) for k, v in result.durations.items()})
     try:
         write_result(result, options.output)
     except Exception:  # a result that breaks our own schema is our bug: still leave a result behind
