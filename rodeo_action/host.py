@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,33 +60,47 @@ def _version_of(path: str) -> tuple[int, ...]:
     return tuple(int(x) for x in m.groups()) if m else (0,)
 
 
-def find_python(version: str, path: str | None = None) -> str | None:
-    """An interpreter of ``version`` (e.g. "3.12") on this machine, preferring a non-venv one.
-
-    Looks at the interpreter running rodeo, ``pythonX.Y`` on PATH, pyenv's versions, and the
-    usual system places; on Windows the ``py`` launcher's installs are found via PATH too.
-    """
+def python_candidates(version: str, path: str | None = None) -> list[str]:
+    """Places an interpreter of ``version`` may be, most preferred first (unverified)."""
+    out: list[str] = []
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
         base = getattr(sys, "_base_executable", None) or sys.executable
         if base and os.path.exists(base):
-            return base
+            out.append(base)
     exe = f"python{version}"
     found = shutil.which(exe, path=path)
     if found:
-        return found
+        out.append(found)
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates = sorted(glob.glob(os.path.join(pyenv_root, "versions", f"{version}.*", "bin", "python")),
-                        key=_version_of)
-    for cand in reversed(candidates):
-        if re.search(rf"/{re.escape(version)}\.\d+/bin/python$", cand):
-            return cand
+    pattern = os.path.join(pyenv_root, "versions", f"{version}.*", "bin", "python")
+    out += [c for c in sorted(glob.glob(pattern), key=_version_of, reverse=True)
+            if re.search(rf"[/\\]{re.escape(version)}\.\d+[/\\]bin[/\\]python$", c)]
     for folder in ("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin"):
-        cand = os.path.join(folder, exe)
-        if os.path.exists(cand):
-            return cand
+        out.append(os.path.join(folder, exe))
     if family() == "windows":  # pragma: no cover - exercised on Windows runners
-        for cand in glob.glob(rf"C:\hostedtoolcache\windows\Python\{version}.*\x64\python.exe"):
-            return cand
+        out += glob.glob(rf"C:\hostedtoolcache\windows\Python\{version}.*\x64\python.exe")
+    return list(dict.fromkeys(c for c in out if os.path.exists(c)))
+
+
+def reports_version(interpreter: str, version: str) -> bool:
+    """True when ``interpreter`` runs and is ``version``: a pyenv shim for a version pyenv lacks does not."""
+    try:
+        proc = subprocess.run([interpreter, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                              capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0 and proc.stdout.strip() == version.rstrip("t")
+
+
+def find_python(version: str, path: str | None = None) -> str | None:
+    """A working interpreter of ``version`` (e.g. "3.12") on this machine, preferring a non-venv one.
+
+    Looks at the interpreter running rodeo, ``pythonX.Y`` on PATH, pyenv's versions and the usual
+    system places, and runs each candidate once to be sure it is what it claims.
+    """
+    for candidate in python_candidates(version, path):
+        if reports_version(candidate, version):
+            return candidate
     return None
 
 

@@ -350,6 +350,10 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         for note in notes:
             log.say(f"# note: {note}")
         env.update(dict(recipe.env))
+        # temporary files of builds stay inside the cell and go with it
+        cell_tmp = workdir / ".tmp"
+        cell_tmp.mkdir()
+        env.update(TMPDIR=str(cell_tmp), TEMP=str(cell_tmp), TMP=str(cell_tmp))
         for step in recipe.steps:
             if step.phase != phase:
                 durations[phase] = durations.get(phase, 0.0) + time.monotonic() - t0
