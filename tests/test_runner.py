@@ -44,6 +44,8 @@ def test_pip_installs_and_imports_for_real(rodeo: Callable[..., Any], tmp_path: 
     assert data["status"] == "pass", data["log_tail"]
     assert data["imports"] == {"six": "ok", "docrep": "ok"}
     assert "six" in data["resolved"] and "docrep" in data["resolved"]
+    # nothing of rodeo's own (PyYAML, Jinja2, PyGithub, ...) is in the environment under test
+    assert set(data["resolved"]) <= {"six", "docrep", "pip", "setuptools", "wheel"}, data["resolved"]
     assert data["manager_version"].startswith("pip ")
     assert data["python_version"].startswith(PY)
     assert set(data["durations"]) == {"setup", "create", "install", "import", "test"}
