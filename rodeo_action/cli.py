@@ -6,7 +6,9 @@ import argparse
 import difflib
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -207,8 +209,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)   # a cancelled CI job ends like a Ctrl-C: no stray processes
     try:
         code: int = args.func(args)
         return code

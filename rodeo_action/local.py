@@ -115,7 +115,9 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
             results.append(result)
             progress.finished(result)
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # end every running step's process group; cells in flight write no result, finished ones stay
+        options.processes.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
         stop.set()
         raise
     finally:

@@ -39,6 +39,40 @@ KILL_GRACE = 5.0
 TOOL_REFRESH = 24 * 3600   # re-install a "latest" tool after a day
 
 
+@dataclass
+class Processes:
+    """The process groups of steps running now, so an interrupt can end every one of them.
+
+    Steps run in their own sessions (so a timeout can kill a whole group), which also means a
+    Ctrl-C at the terminal does not reach them: ``cancel`` does.
+    """
+
+    _live: set[subprocess.Popen[bytes]] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def add(self, proc: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._live.add(proc)
+        if self.cancelled.is_set():
+            _kill_group(proc, grace=0)
+
+    def discard(self, proc: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._live.discard(proc)
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        with self._lock:
+            live = list(self._live)
+        for proc in live:
+            _kill_group(proc, grace=1.0)
+
+
+class Cancelled(Exception):
+    """The command was interrupted: the cell gets no result rather than a false one."""
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How cells run on this machine; the same for every cell of a command."""
@@ -51,6 +85,7 @@ class RunOptions:
     work_root: Path | None = None
     run_url: str | None = None
     on_phase: Callable[[str, str], None] | None = None   # (cell id, phase) for progress displays
+    processes: Processes = field(default_factory=Processes)
 
 
 class Unavailable(Exception):
@@ -140,7 +175,7 @@ class ToolBox:
             steps = [Step("setup", (sys.executable, "-m", "venv", str(home))),
                      Step("setup", (python, "-m", "pip", "install", "--quiet", requirement))]
         for step in steps:
-            code = execute(step, env, log, deadline)
+            code = execute(step, env, log, deadline, self.options.processes)
             if code != 0:
                 raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
         stamp.write_text(requirement + "\n")
@@ -159,8 +194,11 @@ class ToolBox:
         return self._versions[tool]
 
 
-def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float) -> int:
+def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float,
+            processes: Processes | None = None) -> int:
     """Run one step with its output appended to the log; kill its process group at the deadline."""
+    if processes is not None and processes.cancelled.is_set():
+        raise Cancelled
     if step.write is not None:
         log.say(f"$ {step.shell()}")
         path = Path(step.write)
@@ -184,6 +222,8 @@ def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float) -> i
     except FileNotFoundError as exc:
         log.say(f"rodeo: cannot start {step.argv[0]}: {exc.strerror}")
         return 127
+    if processes is not None:
+        processes.add(proc)
     try:
         code: int = proc.wait(timeout=remaining)
     except subprocess.TimeoutExpired:
@@ -191,6 +231,10 @@ def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float) -> i
         raise Timeout from None
     finally:
         _kill_group(proc, grace=0)   # whatever the step left running (a daemon) goes with it
+        if processes is not None:
+            processes.discard(proc)
+    if processes is not None and processes.cancelled.is_set():
+        raise Cancelled
     return code
 
 
@@ -244,7 +288,7 @@ def repro_text(recipe: Recipe, probe_modules: list[str], test: str | None) -> st
     lines = ["set -e"]
     lines += [f"export {k}={shlex.quote(v)}" for k, v in recipe.env if not k.endswith("CACHE_DIR")
               and k != "CONDA_PKGS_DIRS"]
-    lines += [s.shell() for s in recipe.steps if s.phase != "setup" or s.write is not None or s.argv]
+    lines += [s.shell(repro=True) for s in recipe.steps if s.in_repro]
     if probe_modules:
         code = "; ".join(f"import {m}" for m in probe_modules)
         lines.append(shlex.join([recipe.python, "-c", code]))
@@ -274,6 +318,9 @@ def run_cell(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         else:
             attempts: list[Attempt] = []
             while True:
+                if options.processes.cancelled.is_set():
+                    log.say("# rodeo: interrupted before this cell finished; no result is written")
+                    raise Cancelled
                 t0 = time.monotonic()
                 result = _attempt(planned, config, options, tools, names or builtin(), log, base)
                 attempts.append(Attempt(result.status, result.phase, result.cause, time.monotonic() - t0))
@@ -361,7 +408,7 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
                 phase = step.phase
                 _progress(options, cell.id, phase)
             start = log.offset()
-            code = execute(step, env, log, deadline)
+            code = execute(step, env, log, deadline, options.processes)
             if code != 0:
                 durations[phase] = durations.get(phase, 0.0) + time.monotonic() - t0
                 cause = classify(log.since(start), phase, cell.manager, code)
@@ -369,7 +416,7 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         durations[phase] = durations.get(phase, 0.0) + time.monotonic() - t0
         phase, t0 = "import", time.monotonic()
         _progress(options, cell.id, phase)
-        probe = _probe(recipe, cell, config, names, env, log, deadline, workdir)
+        probe = _probe(recipe, cell, config, names, env, log, deadline, workdir, options.processes)
         durations["import"] = time.monotonic() - t0
         result = replace(result, imports=probe.imports, resolved=probe.resolved,
                          python_version=probe.python_version, platform=probe.platform, durations=durations)
@@ -389,7 +436,8 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
             if recipe.bin_dirs and recipe.python.startswith(str(workdir)):
                 test_env["VIRTUAL_ENV"] = str(Path(recipe.bin_dirs[0]).parent)
             start = log.offset()
-            code = execute(Step("test", ("bash", "-c", config.test), cwd=str(workdir)), test_env, log, deadline)
+            code = execute(Step("test", ("bash", "-c", config.test), cwd=str(workdir)), test_env, log, deadline,
+                           options.processes)
             durations["test"] = time.monotonic() - t0
             if code != 0:
                 cause = classify(log.since(start), "test", cell.manager, code)
@@ -403,6 +451,9 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
                 "its processes were killed")
         return replace(result, status="timeout", phase=phase, durations=durations,
                        cause=Cause("timeout", f"no result after {config.timeout:g}s (during {phase})"))
+    except Cancelled:
+        log.say("# rodeo: interrupted before this cell finished; no result is written")
+        raise
     except Unavailable as exc:
         log.say(f"# unavailable: {exc}")
         return replace(base, status="unavailable", phase=None, reason=clip(str(exc), 300))
@@ -459,7 +510,7 @@ class _Probe:
 
 
 def _probe(recipe: Recipe, cell: Cell, config: Config, names: NameMap, env: dict[str, str], log: _Log,
-           deadline: float, workdir: Path) -> _Probe:
+           deadline: float, workdir: Path, processes: Processes) -> _Probe:
     """Import every module in one interpreter (a verdict each); on a crash, finish one per module."""
     packages = [{"name": n, "imports": list(names.imports(config.package(n)) or []) or None} for n in cell.packages]
     out = workdir / ".rodeo-probe.json"
@@ -470,7 +521,7 @@ def _probe(recipe: Recipe, cell: Cell, config: Config, names: NameMap, env: dict
         spec = json.dumps({"packages": packages, "only": only})
         out.unlink(missing_ok=True)
         code = execute(Step("import", (recipe.python, "-I", str(PROBE), str(out), spec), cwd=str(workdir)),
-                       env, log, deadline)
+                       env, log, deadline, processes)
         try:
             data = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):

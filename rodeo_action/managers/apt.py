@@ -14,6 +14,8 @@ a sudo that wants a password fail at once instead of prompting. sudo resets the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rodeo_action.managers.base import CellSpec, Phase, Recipe, Step, run
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -25,15 +27,15 @@ CHECK_PYTHON = ("import sys; want = sys.argv[1]; have = '%d.%d' % sys.version_in
 
 def privileged(phase: Phase, tool: str, *args: str) -> Step:
     """``tool args`` as root: directly when already root, else through ``sudo -n``."""
-    return run(phase, "sh", "-c", AS_ROOT, "rodeo-as-root",
-               "env", "DEBIAN_FRONTEND=noninteractive", tool, *args)
+    step = run(phase, "sh", "-c", AS_ROOT, "rodeo-as-root", "env", "DEBIAN_FRONTEND=noninteractive", tool, *args)
+    return replace(step, shown=("sudo", "DEBIAN_FRONTEND=noninteractive", "apt-get", *args))
 
 
 def recipe(spec: CellSpec) -> Recipe:
     return Recipe(
         steps=(
             privileged("setup", spec.tool, "update", "-q"),
-            run("create", SYSTEM_PYTHON, "-c", CHECK_PYTHON, spec.python.rstrip("t")),
+            replace(run("create", SYSTEM_PYTHON, "-c", CHECK_PYTHON, spec.python.rstrip("t")), in_repro=False),
             privileged("install", spec.tool, "install", "-y", "-q", "--no-install-recommends",
                        *spec.requirements),
         ),

@@ -71,9 +71,11 @@ class Step:
     env: tuple[tuple[str, str], ...] = ()
     write: str | None = None
     content: str = ""
+    shown: tuple[str, ...] | None = None   # what a person would type instead (e.g. ``sudo apt-get ...``)
+    in_repro: bool = True                  # False: a check of rodeo's own that a person need not repeat
 
-    def shell(self) -> str:
-        """This step as bash a person can paste."""
+    def shell(self, repro: bool = False) -> str:
+        """This step as bash a person can paste (``repro``: as a person would type it)."""
         if self.write is not None:
             body = self.content if self.content.endswith("\n") else self.content + "\n"
             eof = "EOF"
@@ -81,7 +83,7 @@ class Step:
                 eof += "_"
             return f"cat > {shlex.quote(self.write)} <<'{eof}'\n{body}{eof}"
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
-        cmd = shlex.join(self.argv)
+        cmd = shlex.join(self.shown if repro and self.shown else self.argv)
         cmd = f"{env} {cmd}" if env else cmd
         return f"(cd {shlex.quote(self.cwd)} && {cmd})" if self.cwd else cmd
 
