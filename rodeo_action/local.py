@@ -69,7 +69,8 @@ class Progress:
             return
         self._clear()
         now = time.monotonic()
-        lines = [f"  … {cid}: {ph} {now - t0:.0f}s" for cid, (ph, t0) in sorted(self.running.items())]
+        lines = [f"  {self.done}/{self.total} done, {len(self.running)} running"]
+        lines += [f"  … {cid}: {ph} {now - t0:.0f}s" for cid, (ph, t0) in sorted(self.running.items())]
         for line in lines:
             self.stream.write(line + "\n")
         self._drawn = len(lines)
