@@ -414,10 +414,18 @@ def host_python() -> str:
 def host_os_label() -> str:
     """A runner-style label for this machine, e.g. debian-12, ubuntu-24.04, macos-14, windows-latest."""
     system = platform.system()
+    arm = platform.machine().lower() in ("aarch64", "arm64")
     if system == "Darwin":
-        return f"macos-{platform.mac_ver()[0].split('.')[0] or 'latest'}"
+        major = platform.mac_ver()[0].split(".")[0] or "latest"
+        return f"macos-{major}" + ("-intel" if not arm and major not in ("11", "12", "13") else "")
     if system == "Windows":
-        return "windows-latest"
+        return "windows-latest" + ("-arm" if arm else "")
+    if arm:
+        return _linux_label() + "-arm"
+    return _linux_label()
+
+
+def _linux_label() -> str:
     try:
         info = platform.freedesktop_os_release()
     except OSError:

@@ -356,7 +356,7 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
     try:
         t0 = time.monotonic()
         _progress(options, cell.id, "setup")
-        target = Target(os_family(cell.os))
+        target = Target.for_label(cell.os)
         reason = _unavailable(info, cell, options)
         if reason:
             log.say(f"# unavailable: {reason}")

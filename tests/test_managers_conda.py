@@ -43,7 +43,7 @@ def make_spec(manager: str, family: Family = "linux", *,
               requirements: tuple[str, ...] = ("cartopy", "tensorflow>=2"), python: str = "3.12",
               cache_dir: str | None = None, tool: str | None = None, work: str | None = None) -> CellSpec:
     os_label = {"linux": "ubuntu-latest", "macos": "macos-latest", "windows": "windows-latest"}[family]
-    return CellSpec(cell_id=f"{manager}-all-{os_label}-py{python}", python=python, target=Target(family),
+    return CellSpec(cell_id=f"{manager}-all-{os_label}-py{python}", python=python, target=Target.for_label(os_label),
                     packages=(), requirements=requirements, workdir=work or workdir(family),
                     tool=tool or manager, cache_dir=cache_dir)
 

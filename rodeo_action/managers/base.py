@@ -29,11 +29,28 @@ def os_family(label: str) -> Family:
     return "linux"
 
 
+def os_arch(label: str) -> str:
+    """The CPU of a runner label: GitHub's macos-14 and later are Apple silicon, macos-13 and the
+    ``-large``/``-intel`` ones are Intel, ``-arm`` labels are ARM; everything else x86_64."""
+    family = os_family(label)
+    if family == "macos":
+        intel = label.endswith(("-large", "-intel")) or label in ("macos-11", "macos-12", "macos-13")
+        return "x86_64" if intel else "arm64"
+    if label.endswith("-arm"):
+        return "aarch64" if family == "linux" else "arm64"
+    return "x86_64"
+
+
 @dataclass(frozen=True)
 class Target:
-    """The OS a recipe is for: how paths, executables and interpreters look there."""
+    """The OS (and CPU) a recipe is for: how paths, executables and interpreters look there."""
 
     family: Family
+    arch: str = "x86_64"
+
+    @classmethod
+    def for_label(cls, label: str) -> Target:
+        return cls(os_family(label), os_arch(label))
 
     @property
     def windows(self) -> bool:

@@ -11,14 +11,15 @@ from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, Target, run, write
 from rodeo_action.managers.condafamily import CHANNEL, Dependency, bin_dirs, python_dependencies
 
-# macOS cells are osx-arm64: GitHub's macos-latest (macos-14 and later) runners are Apple silicon;
-# an Intel runner (macos-13) would need osx-64, which Target (a family, not an arch) cannot say yet.
-PLATFORMS = {"linux": "linux-64", "macos": "osx-arm64", "windows": "win-64"}
+# (OS family, CPU) -> conda subdir; macos-latest runners are Apple silicon (osx-arm64), macos-13 Intel.
+PLATFORMS = {("linux", "x86_64"): "linux-64", ("linux", "aarch64"): "linux-aarch64",
+             ("macos", "arm64"): "osx-arm64", ("macos", "x86_64"): "osx-64",
+             ("windows", "x86_64"): "win-64", ("windows", "arm64"): "win-arm64"}
 
 
 def platform(target: Target) -> str:
     """The conda subdir pixi solves for; a workspace only installs on a platform it lists."""
-    return PLATFORMS[target.family]
+    return PLATFORMS[(target.family, target.arch)]
 
 
 def env_prefix(spec: CellSpec) -> str:
