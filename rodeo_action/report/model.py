@@ -1,0 +1,129 @@
+"""The report model: everything a renderer shows, computed once, with no I/O and no markup.
+
+``collect`` turns a results folder into :class:`CellView` s (missing and unreadable ones
+included), ``history`` reads and writes the baseline, and ``build`` derives the table, the
+changes since the baseline, the scoreboard and the culprits. Renderers (markdown, SVG, badge,
+terminal) only read these dataclasses, so each output is a pure function of one ``Report``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rodeo_action.results import Cause, Result
+
+# Report statuses: a result's own, plus "missing" (planned, no result: a cancelled job).
+STATUSES = ("pass", "fail", "timeout", "error", "missing", "unavailable", "n/a")
+FAILING = frozenset({"fail", "timeout", "error"})
+
+
+@dataclass(frozen=True)
+class CellView:
+    """One cell as the report shows it."""
+
+    id: str
+    manager: str
+    set: str
+    os: str
+    python: str
+    status: str                        # one of STATUSES
+    result: Result | None = None       # None when missing or unreadable
+    note: str | None = None            # what went wrong with the result file, a duplicate, a reason
+    source: str | None = None          # the file the result was read from (relative to --results)
+
+    @property
+    def cause(self) -> Cause | None:
+        return self.result.cause if self.result else None
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.result.durations.values()) if self.result else 0.0
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """One resolved version (or the manager's own) that differs between the last pass and now."""
+
+    name: str
+    before: str | None                 # None: not installed then
+    after: str | None                  # None: not installed now
+
+
+@dataclass(frozen=True)
+class CellHistory:
+    """What the baseline remembers of a cell across runs (bounded)."""
+
+    statuses: tuple[str, ...] = ()     # oldest first, at most HISTORY_LENGTH, the current run last
+    seconds: tuple[float, ...] = ()
+    consecutive_failures: int = 0      # failing runs in a row, the current one included
+    last_pass_at: str | None = None
+    last_pass_run_url: str | None = None
+    last_pass_versions: dict[str, str] = field(default_factory=dict)   # key versions + "<manager>" own
+
+
+@dataclass(frozen=True)
+class Change:
+    """A cell whose status changed since the baseline."""
+
+    cell_id: str
+    kind: str                          # regression | fix | new | removed | changed
+    before: str | None
+    after: str | None
+    versions: tuple[VersionChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Culprit:
+    """Who a group of failing cells should be reported against (one GitHub issue each)."""
+
+    key: str                           # stable id for the issue marker: "package:tensorflow", "manager:pdm", ...
+    kind: str                          # package | manager | cell
+    name: str                          # the package, the manager, or the cell id
+    cells: tuple[str, ...]
+    cause: Cause | None                # the representative cause
+    tracker: str | None                # OWNER/REPO or URL where upstream issues go
+    versions: tuple[VersionChange, ...] = ()
+    consecutive_failures: int = 1      # the smallest among its cells: `after:` compares with this
+    regression: bool = False           # at least one of its cells passed in the baseline
+
+
+@dataclass(frozen=True)
+class Score:
+    manager: str
+    passed: int
+    ran: int                           # cells that ran (pass, fail, timeout, error)
+    total: int                         # all cells, n/a and unavailable included
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: a set (x os x python where those vary) and one CellView per manager column."""
+
+    set: str
+    os: str | None
+    python: str | None
+    cells: tuple[CellView | None, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str | None                   # the rodeo's id (hidden markers)
+    generated_at: str
+    run_url: str | None
+    managers: tuple[str, ...]          # the table's columns, in config order
+    rows: tuple[Row, ...]
+    cells: tuple[CellView, ...]        # every cell, sorted by id
+    changes: tuple[Change, ...] = ()
+    culprits: tuple[Culprit, ...] = ()
+    scores: tuple[Score, ...] = ()
+    history: dict[str, CellHistory] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()        # report-level remarks: duplicates, unreadable files, a missing baseline
+    has_baseline: bool = False
+
+    @property
+    def regressions(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind == "regression")
+
+    @property
+    def fixes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind == "fix")
