@@ -280,7 +280,7 @@ def index_urls(config: Config, environ: Mapping[str, str]) -> tuple[str | None, 
     """rodeo.yml's index wins; otherwise pip's own PIP_INDEX_URL / PIP_EXTRA_INDEX_URL apply to all."""
     index = config.index_url or environ.get("PIP_INDEX_URL") or None
     extra = config.extra_index_url or tuple(environ.get("PIP_EXTRA_INDEX_URL", "").split())
-    return index, tuple(u for u in extra if not u.startswith("file://") or config.extra_index_url)
+    return index, tuple(extra)
 
 
 def repro_text(recipe: Recipe, probe_modules: list[str], test: str | None) -> str:

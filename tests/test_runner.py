@@ -210,3 +210,15 @@ def test_result_round_trips_through_json(tmp_path: Path, shared_cache: Path) -> 
     data = load_result(tmp_path / "out", result.cell.id)
     again = results.Result.from_dict(data)
     assert replace(again, log_tail="") == replace(result, log_tail="")
+
+
+@pytest.mark.network
+def test_pip_index_url_from_the_environment_reaches_uv(tmp_path: Path, shared_cache: Path) -> None:
+    """PIP_INDEX_URL applies to every PyPI-family manager, each in its own spelling (uv: --default-index)."""
+    first = run_one(tmp_path / "first", config_text("[six]", "[uv]"), "uv", shared_cache)  # uv itself is set up
+    assert first.status == "pass", first.log_tail
+    env = {**os.environ, "PIP_INDEX_URL": "http://127.0.0.1:9/simple/", "UV_HTTP_TIMEOUT": "3"}
+    result = run_one(tmp_path, config_text("[six]", "[uv]", extra="retries: 0\n"), "uv", shared_cache, environ=env)
+    assert result.status == "fail" and result.phase == "install", result.log_tail
+    assert "--default-index http://127.0.0.1:9/simple/" in result.log_tail
+    assert result.cause is not None and result.cause.kind == "network", result.cause
