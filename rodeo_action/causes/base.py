@@ -1,0 +1,205 @@
+"""The pieces every rule module shares: the evidence a log offers, a rule, and helpers.
+
+A rule reads only *evidence*: the output of the tools. The lines rodeo writes itself (``$ ``
+commands, ``# `` notes, a corpus file's ``#@ `` header) name the requested packages, and a name in
+a command is no proof that the package is to blame, so they are kept apart as context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+
+MAX_SUMMARY = 120
+
+# Tiers order the rules of every module together: the first tier that explains the log wins.
+OVERRIDE = 0      # a manager's message that a shared rule would misread
+DISK = 10
+NETWORK = 20      # before resolver messages: pip says "no matching distribution" after a refused connection
+SYSTEM = 30       # a missing header/library/tool explains the build failure it caused
+RESOLVER = 40     # no-matching-distribution, not-packaged, conflict
+BUILD = 50
+BROKEN = 60       # a traceback in the manager's own code, once nothing above explains it
+IMPORT = 70
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+NAME = r"[A-Za-z0-9][A-Za-z0-9._+-]*"
+
+
+class Finding(NamedTuple):
+    summary: str
+    package: str | None = None
+    kind: str | None = None     # overrides the rule's kind when the log decides (e.g. name vs version)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A log split into the tools' output (``text``) and rodeo's own lines (``context``)."""
+
+    text: str
+    context: str
+    phase: str | None
+    manager: str | None
+
+    @classmethod
+    def of(cls, log: str, phase: str | None, manager: str | None) -> Evidence:
+        out: list[str] = []
+        ctx: list[str] = []
+        heredoc: str | None = None
+        for raw in _ANSI.sub("", log).replace("\r\n", "\n").split("\n"):
+            line = raw.rstrip("\r")
+            if heredoc is not None:        # a file rodeo wrote: its content is rodeo's, not a tool's
+                ctx.append(line)
+                if line == heredoc:
+                    heredoc = None
+                continue
+            if line.startswith(("$ ", "# ", "#@ ")) or line in ("#", "#@"):
+                ctx.append(line)
+                here = re.search(r"<<'?(\w+)'?\s*$", line) if line.startswith("$ ") else None
+                heredoc = here.group(1) if here else None
+            else:
+                out.append(line)
+        return cls("\n".join(out), "\n".join(ctx), phase, manager)
+
+    @cached_property
+    def python_tag(self) -> str | None:
+        """``cp311`` for the Python the cell used, from rodeo's notes or the tools' output."""
+        for source in (self.context, self.text):
+            m = re.search(r"\b(?:with Python |python |Python |py|python)(3)\.(\d{1,2})\b", source)
+            if m:
+                return f"cp{m.group(1)}{m.group(2)}"
+        return None
+
+    def building(self, before: int | None = None) -> str | None:
+        """The package whose build the log shows failing (or last started, before ``before``)."""
+        return building(self.text if before is None else self.text[:before])
+
+
+# What each manager prints about the package it is building, most specific first.
+_FAILED_BUILD = (
+    re.compile(r"Failed to build `(?P<p>" + NAME + r")"),                                  # uv
+    re.compile(r"Failed to (?:build|download and build|prepare)[^`\n]*`(?P<p>" + NAME + r")"),
+    re.compile(r"Failed building wheel for (?P<p>" + NAME + ")"),                          # pip
+    re.compile(r"Building wheel for (?P<p>" + NAME + r") \([^)]*\)(?:: finished with status 'error'| did not run)"),
+    re.compile(r"Failed to build installable wheels for some pyproject\.toml based projects \((?P<p>" + NAME + r")"),
+    re.compile(r"one of the following issues with (?P<p>" + NAME + r") \("),               # poetry
+    re.compile(r"Installing (?P<p>" + NAME + r") \([^)]*\): Failed"),                       # poetry
+    re.compile(r"Failed to build (?P<p>" + NAME + r")(?: |$)", re.M),                       # pdm, pip
+    re.compile(r"✖ Install (?P<p>" + NAME + r") \S+ failed"),                               # pdm
+    re.compile(r"builder for '/nix/store/[a-z0-9]{32}-(?P<p>[^']+?)\.drv' failed"),         # nix
+    re.compile(r"Error: (?P<p>" + NAME + r")-[0-9][^ ]* build failed", re.I),               # spack-ish
+)
+_STARTED_BUILD = re.compile(
+    r"(?:Collecting|Processing|Building wheel for|Building|Preparing metadata for|Downloading|Using cached)"
+    r" (?:\S*/)?(?P<p>[A-Za-z][A-Za-z0-9._-]*?)(?:-\d[^ /]*\.(?:tar\.gz|zip|whl)|[=<>!~ (@\[]|$)", re.M)
+
+
+def building(text: str) -> str | None:
+    for pattern in _FAILED_BUILD:
+        m = pattern.search(text)
+        if m:
+            return nix_name(m.group("p")) if pattern.pattern.startswith("builder") else m.group("p")
+    found = None
+    for m in _STARTED_BUILD.finditer(text):
+        found = m.group("p")
+    return found
+
+
+def first(m: re.Match[str], base: str) -> str:
+    """The first non-empty group among the alternatives ``base``, ``base2``, ``base3``…"""
+    for key, value in m.groupdict().items():
+        if value and re.fullmatch(re.escape(base) + r"\d*", key):
+            return value
+    return ""
+
+
+def nix_name(drv: str) -> str:
+    """``python3.11-shapely-1.8.0`` -> ``shapely``: the store name without interpreter and version."""
+    name = re.sub(r"^python3\.?\d*-", "", drv)
+    return re.sub(r"-\d[^-]*$", "", name) or drv
+
+
+def strip_spec(req: str) -> str:
+    """The bare project name of ``numpy ==1.0``, ``numpy[version='>=2']`` or ``numpy=1.0``."""
+    m = re.match(NAME, req.strip().strip("'\"`"))
+    name = m.group(0) if m else req.strip()
+    return re.split(r"[=<>!~\[]", name)[0].rstrip(".")
+
+
+def clip(text: str, limit: int = MAX_SUMMARY) -> str:
+    """One line of at most ``limit`` characters, never empty."""
+    text = " ".join(text.split())
+    if not text:
+        return "no output"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+Explain = Callable[[re.Match[str], Evidence], Finding | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When ``pattern`` is found in the evidence, ``explain`` says why (None: not this rule after all)."""
+
+    kind: str
+    tier: int
+    pattern: re.Pattern[str]
+    explain: Explain
+    phases: frozenset[str] = field(default_factory=frozenset)   # empty: any phase
+    last: bool = False    # use the last match (resolver messages repeat; the final one is the verdict)
+
+    def match(self, ev: Evidence) -> re.Match[str] | None:
+        if self.phases and ev.phase not in self.phases:
+            return None
+        if not self.last:
+            return self.pattern.search(ev.text)
+        matches = list(self.pattern.finditer(ev.text))
+        return matches[-1] if matches else None
+
+
+def rule(kind: str, tier: int, pattern: str, explain: Explain, *, flags: int = re.M,
+         phases: tuple[str, ...] = (), last: bool = False) -> Rule:
+    return Rule(kind, tier, re.compile(pattern, flags), explain, frozenset(phases), last)
+
+
+_INFORMATIVE = re.compile(r"\b(?:error|failed|failure|cannot|can't|could not|unable|not found|exception|"
+                          r"denied|missing|conflict)\b", re.I)
+_NOISE = re.compile(r"^(?:WARNING: Add '-v'|See .* for detailed debug log|note: This (?:error|is an issue)|"
+                    r"hint: |╰─> See above)", re.I)
+
+
+def informative_line(text: str) -> str:
+    """The last line that reads like an error, else the last non-empty line."""
+    lines = [ln.strip() for ln in text.splitlines()
+             if ln.strip() and not ln.startswith(("$ ", "# ", "#@ ")) and not _NOISE.match(ln.strip())]
+    for line in reversed(lines):
+        if _INFORMATIVE.search(line) and not line.startswith(("File ", "^", "~")):
+            return line
+    return lines[-1] if lines else "the log is empty"
+
+
+_TRACEBACK = re.compile(r"Traceback \(most recent call last\):\n(?P<body>(?:[ \t|].*\n|\S[^\n]*\n(?=[ \t]))*)"
+                        r"(?P<exc>[^\n]*)")
+
+
+def crashed(manager: str, *modules: str) -> Rule:
+    """A Python traceback whose frames run through the manager's own package: the manager is broken."""
+    inside = re.compile(r"(?:site-packages|lib/python3[\d.]*|lib/spack)/(?:" + "|".join(map(re.escape, modules))
+                        + r")/")
+
+    def explain(m: re.Match[str], ev: Evidence) -> Finding | None:
+        frames = m.group("body").replace("\n", "")
+        if not inside.search(frames):
+            return None
+        exc = m.group("exc").strip() or "a Python traceback"
+        return Finding(f"{manager} crashed in its own code: {exc}", manager)
+
+    return Rule("manager-broken", BROKEN, _TRACEBACK, explain, last=True)
+
+
+def requirement_kind(spec: str) -> str:
+    """A name alone that does not exist is not packaged; a name with a version that does not is no match."""
+    return "no-matching-distribution" if re.search(r"[=<>!~@]|\s\d", spec.strip().rstrip(".")) else "not-packaged"

@@ -1,0 +1,39 @@
+"""PDM prints its errors as ``[ExceptionName]: message``: its own (ResolutionImpossible, BuildError)
+or, when PDM itself breaks, a plain Python exception raised inside its code."""
+
+from __future__ import annotations
+
+import re
+
+from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule
+
+_CONFLICT_LINES = re.compile(r"^\s+(?P<req>\S+) \(from (?P<src>[^)]+)\)$", re.M)
+
+
+def resolution(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = m.group("p")
+    lines = [f"{x.group('req')} (from {x.group('src')})" for x in _CONFLICT_LINES.finditer(ev.text, m.end())]
+    if lines:
+        return Finding(f"conflict: {' vs '.join(dict.fromkeys(lines))}", pkg)
+    return Finding(f"no version of {pkg} fits (is the name right?)", pkg)
+
+
+
+def broken(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"pdm crashed in its own code: {m.group('exc')}: {m.group('msg')}", "pdm")
+
+
+RULES: tuple[Rule, ...] = (
+    rule("conflict", RESOLVER,
+         r"\[ResolutionImpossible\]: Unable to find a resolution for (?P<p>" + NAME + r")\s*\n?\s*"
+         r"because of the following conflicts", resolution),
+    rule("no-matching-distribution", RESOLVER,
+         r"\[ResolutionImpossible\]: Unable to find a resolution for (?P<p>" + NAME + ")", resolution),
+    rule("no-matching-distribution", RESOLVER,
+         r"Unable to find candidates for (?P<p>" + NAME + r")", resolution),
+    rule("manager-broken", BROKEN,
+         r"^\[(?P<exc>AttributeError|TypeError|NameError|KeyError|IndexError|ImportError|ModuleNotFoundError|"
+         r"AssertionError|ValueError|RuntimeError|UnboundLocalError|RecursionError|NotImplementedError)\]: "
+         r"(?P<msg>.+)", broken),
+    crashed("pdm", "pdm"),
+)

@@ -1,0 +1,58 @@
+"""pip's own messages (pipenv runs pip's resolver and prints the same ones)."""
+
+from __future__ import annotations
+
+import re
+
+from rodeo_action.causes.base import RESOLVER, Evidence, Finding, crashed, rule, strip_spec
+
+_FROM_VERSIONS = re.compile(r"Could not find a version that satisfies the requirement (?P<req>\S+)"
+                            r" \(from versions: (?P<versions>[^)]*)\)")
+_IGNORED_PY = re.compile(r"Ignored the following versions that require a different python version: "
+                         r"(?P<v>\S+) Requires-Python (?P<req>[^;\n]+)")
+
+
+def no_match(m: re.Match[str], ev: Evidence) -> Finding:
+    req = m.group("req").rstrip(".")
+    name = strip_spec(req)
+    py = f" for {ev.python_tag}" if ev.python_tag else " for this Python/platform"
+    seen = [x for x in _FROM_VERSIONS.finditer(ev.text) if strip_spec(x.group("req")) == name]
+    versions = seen[-1].group("versions").split(", ") if seen else []
+    if versions == ["none"]:
+        return Finding(f"no distribution of {name} on the index (from versions: none)", name)
+    ignored = _IGNORED_PY.search(ev.text)
+    if ignored:
+        return Finding(f"no version of {req}{py}: {ignored.group('v')} requires Python {ignored.group('req')}", name)
+    tail = f" (index has {versions[0]} … {versions[-1]})" if len(versions) > 1 else ""
+    return Finding(f"no version of {req}{py}{tail}", name)
+
+
+_CAUSED_BY = re.compile(r"The conflict is caused by:\n(?P<block>(?:[ \t]+\S.*\n?)+)")
+
+
+def conflict(m: re.Match[str], ev: Evidence) -> Finding:
+    block = _CAUSED_BY.search(ev.text)
+    culprits = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "") if x.strip()]
+    if block:
+        lines = [" ".join(ln.split()) for ln in block.group("block").splitlines() if ln.strip()]
+        lines = [re.sub(r"^The user requested ", "you require ", ln) for ln in lines]
+        return Finding("conflict: " + "; ".join(lines), culprits[0] if culprits else None)
+    return Finding("conflict: cannot install " + (m.group("what") or "these requirements") + " together",
+                   culprits[0] if culprits else None)
+
+
+def python_mismatch(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"{m.group('p')} requires Python {m.group('req')}; this is {m.group('v')}", strip_spec(m.group("p")))
+
+
+RULES = (
+    rule("no-matching-distribution", RESOLVER,
+         r"Package '(?P<p>[^']+)' requires a different Python: (?P<v>\S+) not in '(?P<req>[^']+)'", python_mismatch),
+    rule("no-matching-distribution", RESOLVER, r"No matching distribution found for (?P<req>\S+)", no_match),
+    rule("conflict", RESOLVER,
+         r"Cannot install (?P<what>.+?) because these package versions have conflicting dependencies", conflict),
+    rule("conflict", RESOLVER, r"ResolutionImpossible(?P<what>)|The conflict is caused by:(?P<what2>)", conflict),
+    rule("no-matching-distribution", RESOLVER,
+         r"Could not find a version that satisfies the requirement (?P<req>\S+)", no_match),
+    crashed("pip", "pip"),
+)

@@ -1,0 +1,76 @@
+"""Poetry's solver (a pubgrub port) and installer messages, and its crashes (cleo's error format)."""
+
+from __future__ import annotations
+
+import re
+
+from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule
+
+
+def no_version(m: re.Match[str], ev: Evidence) -> Finding:
+    spec = f" ({m.group('spec')})" if m.group("spec") and m.group("spec") != "*" else ""
+    return Finding(f"no version of {m.group('p')}{spec} on the index", m.group("p"))
+
+
+def python(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"{m.group('p')} requires Python {m.group('req')}; the project is for Python {m.group('v')}",
+                   m.group("p"))
+
+
+def no_candidates(m: re.Match[str], ev: Evidence) -> Finding:
+    py = f" for {ev.python_tag}" if ev.python_tag else ""
+    return Finding(f"no installable file (wheel or sdist) of {m.group('p')} {m.group('v')}{py}", m.group("p"))
+
+
+_DEP = re.compile(r"(?P<a>" + NAME + r") \((?P<av>[^)]*)\) depends on (?P<b>" + NAME + r") \((?P<bv>[^)]*)\)|"
+                  r"(?P<root>" + NAME + r") depends on (?P<c>" + NAME + r") \((?P<cv>[^)]*)\)(?:, | which)")
+
+
+def root_name(ev: Evidence) -> str:
+    m = re.search(r'^name = "(?P<n>[^"]+)"', ev.context, re.M)
+    return m.group("n") if m else "rodeo-cell"
+
+
+def conflict(m: re.Match[str], ev: Evidence) -> Finding:
+    root = root_name(ev)
+    text = ev.text[max(0, ev.text.rfind("Because", 0, m.start() + 1) - 2000): m.end()]
+    deps: list[str] = []
+    culprit: str | None = None
+    for d in _DEP.finditer(text):
+        if d.group("a"):
+            deps.append(f"{d.group('a')} {d.group('av')} needs {d.group('b')} {d.group('bv')}")
+            culprit = culprit or d.group("a")
+        elif d.group("root") == root:
+            deps.append(f"you require {d.group('c')} {d.group('cv')}")
+            culprit = culprit or d.group("c")
+    if not deps:
+        line = text.strip().splitlines()[-1] if text.strip() else "version solving failed"
+        return Finding("conflict: " + line, culprit)
+    unique = list(dict.fromkeys(deps))
+    return Finding("conflict: " + "; ".join(unique), culprit)
+
+
+def cleo_crash(m: re.Match[str], ev: Evidence) -> Finding | None:
+    if "poetry" not in m.group("path"):
+        return None
+    return Finding(f"poetry crashed in its own code: {m.group('exc')}: {m.group('msg')}", "poetry")
+
+
+RULES: tuple[Rule, ...] = (
+    rule("no-matching-distribution", RESOLVER,
+         r"depends on (?P<p>" + NAME + r") \((?P<spec>[^)]*)\) which doesn't match any versions", no_version),
+    rule("no-matching-distribution", RESOLVER,
+         r"Because no versions of (?P<p>" + NAME + r") match (?P<spec>[^\n,]+)", no_version),
+    rule("no-matching-distribution", RESOLVER,
+         r"Package (?P<p>" + NAME + r") \((?P<spec>[^)]*)\) not found", no_version),
+    rule("no-matching-distribution", RESOLVER,
+         r"(?P<p>" + NAME + r") requires Python (?P<req>[^,\n]+), so it will not be (?:satisfied|installable) "
+         r"for Python (?P<v>[^\n]+)", python),
+    rule("no-matching-distribution", RESOLVER,
+         r"Unable to find installation candidates for (?P<p>" + NAME + r") \((?P<v>[^)]+)\)", no_candidates),
+    rule("conflict", RESOLVER, r"version solving failed", conflict, last=True),
+    rule("manager-broken", BROKEN,
+         r"^\s*(?P<exc>[A-Z]\w*(?:Error|Exception))\n\s*\n\s*(?P<msg>.+)\n\s*\n\s*at (?P<path>\S+):\d+ in",
+         cleo_crash),
+    crashed("poetry", "poetry"),
+)

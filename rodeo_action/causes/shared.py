@@ -1,0 +1,189 @@
+"""Rules for what every manager's log can show: a full disk, the network, a missing system
+library, header or tool, a failed source build, a failed import.
+
+Compilers, linkers, pkg-config and the dynamic loader print the same words whoever ran them, so
+these rules serve every manager; a manager's module only adds what that manager says itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rodeo_action.causes.base import BUILD, DISK, IMPORT, NAME, NETWORK, SYSTEM, Evidence, Finding, Rule, first, rule
+
+_BUILD_PHASES = ("setup", "create", "install")
+
+
+def _disk(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding("the disk is full (No space left on device); free space or use a bigger runner")
+
+
+_NET_REASONS = (
+    (re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
+                r"Could not resolve host|dns error|failed to lookup address|Failed to resolve|getaddrinfo failed|"
+                r"No address associated with hostname|Temporary failure resolving|NameResolutionError|"
+                r"Couldn't resolve host", re.I), "cannot resolve the host"),
+    (re.compile(r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
+                r"UnknownIssuer|SSL certificate problem", re.I), "TLS/certificate error talking to"),
+    (re.compile(r"Connection refused|ConnectionRefusedError|tcp connect error|Couldn't connect to server",
+                re.I), "connection refused by"),
+    (re.compile(r"timed out|Timeout", re.I), "timed out talking to"),
+    (re.compile(r"Network is unreachable|No route to host", re.I), "network unreachable for"),
+    (re.compile(r"Connection reset|connection closed|RemoteDisconnected|IncompleteRead", re.I),
+     "connection dropped by"),
+)
+_HOST = re.compile(r"host='(?P<h>[^']+)'(?:, port=(?P<p>\d+))?|"
+                   r"(?:https?|ftp)://(?P<u>[A-Za-z0-9.-]+(?::\d+)?)|"
+                   r"(?:resolve host:?|resolving|Failed to resolve) '?(?P<r>[A-Za-z0-9.-]+\.[A-Za-z]+)'?")
+
+
+def _network(m: re.Match[str], ev: Evidence) -> Finding:
+    window = ev.text[max(0, m.start() - 600): m.end() + 300]
+    reason = next((what for pattern, what in _NET_REASONS if pattern.search(window)), "network error talking to")
+    line_start = ev.text.rfind("\n", 0, m.start()) + 1
+    near = ev.text[max(0, line_start - 400): m.end() + 200]
+    hosts = [h.group("h") + (f":{h.group('p')}" if h.group("p") else "") if h.group("h")
+             else h.group("u") or h.group("r") for h in _HOST.finditer(near)]
+    host = next((h for h in reversed(hosts) if h), None)
+    if host is None:
+        return Finding(f"network: {m.group(0).strip()}")
+    return Finding(f"network: {reason} {host}")
+
+
+NETWORK_PATTERN = (
+    r"Temporary failure in name resolution|Name or service not known|nodename nor servname provided|"
+    r"Could not resolve host|Couldn't resolve host|dns error|failed to lookup address|Failed to resolve '|"
+    r"getaddrinfo failed|No address associated with hostname|Temporary failure resolving|NameResolutionError|"
+    r"Connection refused|ConnectionRefusedError|tcp connect error|Failed to establish a new connection|"
+    r"Couldn't connect to server|Connection reset by peer|Network is unreachable|No route to host|"
+    r"ConnectTimeoutError|ReadTimeoutError|Read timed out|Connection timed out|operation timed out|"
+    r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
+    r"SSL certificate problem|Max retries exceeded with url|HTTP 000 CONNECTION FAILED|"
+    r"HTTP status server error \(5\d\d|HTTP Error 50[234]|50[234] (?:Service Unavailable|Bad Gateway|Gateway Time)"
+)
+
+
+def _header(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = ev.building()
+    where = f" while building {pkg}" if pkg else ""
+    return Finding(f"missing header {m.group('h')}{where}: install the library's development package", pkg)
+
+
+def _linker(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = ev.building()
+    where = f" while building {pkg}" if pkg else ""
+    return Finding(f"the linker cannot find -l{m.group('l')} (lib{m.group('l')}){where}", pkg)
+
+
+_IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:ImportError|OSError|ModuleNotFoundError)", re.M)
+
+
+def _importer(ev: Evidence, at: int) -> str | None:
+    """The module whose import failed, from the probe's ``module: Error: ...`` lines."""
+    found = None
+    for m in _IMPORTER.finditer(ev.text, 0, at + 1):
+        found = m.group("mod").split(".")[0]
+    return found
+
+
+def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
+    lib = first(m, "l")
+    lib = lib if lib.startswith("lib") or "." in lib else f"lib{lib}"
+    if ev.phase in ("import", "test"):
+        mod = _importer(ev, m.start())
+        return Finding(f"the system library {lib} is missing" + (f": import {mod} needs it" if mod else ""), mod)
+    pkg = ev.building()
+    return Finding(f"the system library {lib} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = ev.building()
+    name = first(m, "p")
+    return Finding(f"the system library {name} is missing (not found by pkg-config/build)"
+                   + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+_TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (the Rust toolchain)",
+               "CMake": "cmake", "cmake": "cmake"}
+
+
+def _tool(m: re.Match[str], ev: Evidence) -> Finding:
+    tool = first(m, "t").strip("'\"")
+    tool = _TOOL_NAMES.get(tool, tool.rsplit("/", 1)[-1])
+    pkg = ev.building()
+    return Finding(f"the build tool {tool} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+_COMPILER_ERROR = re.compile(r"^\s*\|?\s*(?P<l>\S+?:\d+(?::\d+)?: (?:fatal )?error: .+)$", re.M)
+_PY_ERROR = re.compile(r"^\s*\|?\s*(?P<l>(?:[a-z_.]+\.)?[A-Z]\w*(?:Error|Exception): .+)$", re.M)
+_GENERIC_BUILD_LINE = re.compile(r"subprocess-exited-with-error|metadata-generation-failed|"
+                                 r"Backend subprocess exited|Failed to build|command '.*' failed")
+
+
+def build_detail(ev: Evidence) -> str | None:
+    """The line a person would look for in a failed build: the first compiler error, else the exception."""
+    m = _COMPILER_ERROR.search(ev.text)
+    if m:
+        return re.sub(r"^\S*/", "", m.group("l").strip())
+    found = [x.group("l").strip() for x in _PY_ERROR.finditer(ev.text)
+             if not _GENERIC_BUILD_LINE.search(x.group("l"))]
+    return found[-1] if found else None
+
+
+def _build(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = ev.building()
+    detail = build_detail(ev)
+    head = f"building {pkg} from source failed" if pkg else "a build from source failed"
+    return Finding(head + (f": {detail}" if detail else ""), pkg)
+
+
+_IMPORT_LINE = re.compile(r"^(?:(?P<mod>[A-Za-z_][\w.]*): )?(?P<exc>\w*(?:Error|Exception)|crashed the interpreter)"
+                          r"(?P<msg>.*)$", re.M)
+
+
+def _import(m: re.Match[str], ev: Evidence) -> Finding:
+    mod = m.group("mod")
+    top = mod.split(".")[0] if mod else None
+    text = f"{m.group('exc')}{m.group('msg')}".strip()
+    return Finding(f"import {mod}: {text}" if mod else text, top)
+
+
+RULES: tuple[Rule, ...] = (
+    rule("disk-full", DISK, r"No space left on device|\[Errno 28\]|Disk quota exceeded|ENOSPC", _disk),
+    rule("network", NETWORK, NETWORK_PATTERN, _network),
+    rule("missing-system-library", SYSTEM,
+         r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?(?:: No such file or directory| file not found)",
+         _header),
+    rule("missing-system-library", SYSTEM,
+         r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),
+    rule("missing-system-library", SYSTEM,
+         r"(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
+         r"Library not loaded: \S*?(?P<l2>lib[\w+.-]+\.dylib)|"
+         r"Could not find lib (?P<l3>[\w+.-]+) or load any of its variants|"
+         r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
+         _shared_lib),
+    rule("missing-system-library", SYSTEM,
+         r"Package '?(?P<p>[\w+.-]+)'?,? (?:was )?not found in the pkg-config search path|"
+         r"No package '(?P<p2>[\w+.-]+)' found|"
+         r"Dependency \"?(?P<p3>[\w+.-]+)\"? not found|Run-time dependency (?P<p4>[\w+.-]+) found: NO|"
+         r"Could NOT find (?P<p5>[\w+.-]+)",
+         _pkgconfig, phases=_BUILD_PHASES),
+    rule("missing-system-library", SYSTEM,
+         r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
+         r"make|gfortran|cargo|rustc|swig|meson|ninja|nvcc|patchelf|autoconf|libtool):? (?:command )?not found|"
+         r"error: command '(?P<t2>[^']+)' failed: No such file or directory|"
+         r"unable to execute '?(?P<t3>[^':]+)'?: No such file or directory|"
+         r"(?P<t4>Cargo), the Rust package manager, is not installed|can't find (?P<t5>Rust compiler)|"
+         r"Could not find (?:the )?(?P<t6>[\w-]+-config)|Error: (?P<t7>pg_config) executable not found|"
+         r"Did not find (?P<t8>CMake)|No such file or directory: '(?P<t9>[\w.+-]+-config|pkg-config|gcc|cmake)'",
+         _tool, phases=_BUILD_PHASES),
+    rule("build-failed", BUILD,
+         r"error: subprocess-exited-with-error|Failed building wheel|Failed to build|Build backend failed|"
+         r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
+         r"\[BuildError\]|builder for '[^']*' failed|error: command '[^']*' failed with exit code|"
+         r"Installing \S+ \([^)]*\): Failed", _build, phases=_BUILD_PHASES),
+    rule("import-error", IMPORT, _IMPORT_LINE.pattern, _import, phases=("import",)),
+)
+
+
+__all__ = ["NAME", "NETWORK_PATTERN", "RULES", "build_detail"]

@@ -1,0 +1,36 @@
+"""spack: ``==> Error: Package 'X' not found``, concretizer conflicts, failed installs."""
+
+from __future__ import annotations
+
+import re
+
+from rodeo_action.causes.base import BUILD, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule, strip_spec
+
+
+def unknown_pkg(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"spack has no package {m.group('p')}", m.group("p"))
+
+
+def no_version(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"spack knows no version of {m.group('p')} satisfying {m.group('v')}", m.group("p"))
+
+
+def conflict(m: re.Match[str], ev: Evidence) -> Finding:
+    line = ev.text[m.start():].splitlines()[0]
+    names = re.findall(r"\b(" + NAME + r")@", ev.text[m.start():m.start() + 600])
+    return Finding("conflict: " + line.replace("==> Error: ", ""), strip_spec(names[0]) if names else None)
+
+
+def failed(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"spack failed to build {m.group('p')}", m.group("p"))
+
+
+RULES: tuple[Rule, ...] = (
+    rule("not-packaged", RESOLVER, r"Error: (?:Package|package) '(?P<p>[^']+)' not found", unknown_pkg),
+    rule("not-packaged", RESOLVER, r"UnknownPackageError: Package '(?P<p>[^']+)' not found", unknown_pkg),
+    rule("no-matching-distribution", RESOLVER, r"No version for '(?P<p>[^']+)' satisfies '(?P<v>[^']+)'", no_version),
+    rule("conflict", RESOLVER, r"(?:concretization failed|Cannot satisfy|UnsatisfiableSpecError|"
+         r"conflicts with|Cannot select a single \"version\")[^\n]*", conflict),
+    rule("build-failed", BUILD, r"Error: (?:Failed to install|Installation of) (?P<p>" + NAME + ")", failed),
+    crashed("spack", "spack"),
+)

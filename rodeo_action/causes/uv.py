@@ -1,0 +1,72 @@
+"""uv's resolver (pubgrub) explains itself in "Because …" sentences; the first sentence names the culprit."""
+
+from __future__ import annotations
+
+import re
+
+from rodeo_action.causes.base import NAME, RESOLVER, Evidence, Finding, first, rule, strip_spec
+
+
+def not_found(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"no project named {m.group('p')} on the index", m.group("p"))
+
+
+def no_version(m: re.Match[str], ev: Evidence) -> Finding:
+    req = first(m, "req")
+    py = f" for {ev.python_tag}" if ev.python_tag else ""
+    only = m.group("avail")
+    return Finding(f"no version of {req} on the index{py}" + (f" (only {only})" if only else ""), strip_spec(req))
+
+
+_HINT_TAGS = re.compile(r"wheels for `[^`]+` \(v[^)]+\) with the following [^:]+: (?P<tags>.+)")
+
+
+def no_wheel(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg, ver = m.group("p"), m.group("v")
+    tag = m.group("tag") or (ev.python_tag if "Python" in m.group("what") else None) or m.group("what")
+    hint = _HINT_TAGS.search(ev.text)
+    only = ""
+    if hint:
+        tags = re.findall(r"`([^`]+)`", hint.group("tags"))
+        if tags:
+            only = f" (wheels only for {tags[0]}…{tags[-1]})" if len(tags) > 1 else f" (wheels only for {tags[0]})"
+    return Finding(f"no wheel of {pkg}{' ' + ver if ver else ''} for {tag}{only}", pkg)
+
+
+def python(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = strip_spec(m.group("p"))
+    return Finding(f"{m.group('p')} requires Python{m.group('req')}; this is {m.group('v')}", pkg)
+
+
+_DEPENDS = re.compile(r"(?P<a>" + NAME + r"[^ ,]*) depends on (?P<b>[^ ,]+)")
+_REQUIRE = re.compile(r"you require (?P<c>[^ ,]+), we can conclude that your requirements are unsatisfiable")
+
+
+def conflict(m: re.Match[str], ev: Evidence) -> Finding:
+    text = ev.text[m.start():]
+    dep = _DEPENDS.search(text)
+    req = _REQUIRE.search(text)
+    if dep:
+        other = f" but you require {req.group('c')}" if req else ""
+        return Finding(f"conflict: {dep.group('a')} depends on {dep.group('b')}{other}", strip_spec(dep.group("a")))
+    cause = re.search(r"cause: (?P<c>.+)", text)
+    return Finding("conflict: " + (cause.group("c") if cause else "no solution found when resolving"))
+
+
+RULES = (
+    rule("no-matching-distribution", RESOLVER,
+         r"Because (?P<p>" + NAME + r") was not found in the (?:package registry|provided package locations)",
+         not_found),
+    rule("no-matching-distribution", RESOLVER,
+         r"Because (?:there is no version of (?P<req>[^ ,]+)|only (?P<avail>\S+) (?:is|are) available and you"
+         r" require (?P<req2>[^ ,]+))",
+         no_version),
+    rule("no-matching-distribution", RESOLVER,
+         r"(?P<p>" + NAME + r")(?:==(?P<v>[^ ]+))? has no wheels with a matching (?P<what>[^(,\n]+?)"
+         r"(?: \(e\.g\., `(?P<tag>[^`]+)`\))?(?: and|,|$)", no_wheel),
+    rule("no-matching-distribution", RESOLVER,
+         r"(?:current|requested) Python version \((?P<v>[^)]+)\) does not satisfy Python(?P<req>\S+) and "
+         r"(?P<p>" + NAME + r"\S*) depends on", python),
+    rule("conflict", RESOLVER, r"No solution found when resolving", conflict),
+)
+
