@@ -6,10 +6,17 @@ Culprits follow one documented rule, so the same failures always file the same i
    could not be read are rodeo's or the artifact's problem and are left to the report notes.
 2. A package named as the cause in the failing cells of two or more managers is a *package*
    culprit: it is the package, not each manager, that needs fixing (or reporting upstream).
-3. Of what is left, a manager whose cause is ``manager-broken``, or which fails in two or more
-   sets, is a *manager* culprit: the tool itself is the story.
+3. Of what is left, a manager with a ``manager-broken`` cause, or which fails in two or more
+   sets (unless every one of those failures names the same package: that is rule 4's pairing),
+   is a *manager* culprit, holding all of that manager's remaining failing cells: the tool itself
+   is the story.
 4. Whatever remains is one *cell* culprit per manager and package (or set, when the log names no
    package): a problem of that pairing only.
+
+A cause's package is read back to its PyPI name through the manager's ecosystem names (apt's
+``python3-tensorflow``, spack's ``py-numpy`` and a ``names:`` override all map to the config's
+package). A culprit's tracker is its package's ``tracker:`` (package and cell culprits), else its
+manager's default tracker (manager and cell culprits); None when neither is known.
 
 A culprit's key (``package:NAME``, ``manager:NAME``, ``cell:MANAGER/NAME``) is stable across runs;
 issues are found again by it.
@@ -22,8 +29,8 @@ from collections.abc import Iterable
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from rodeo_action.config import Config
-from rodeo_action.report.history import Baseline, advance, key_versions
+from rodeo_action.config import Config, Package
+from rodeo_action.report.history import Baseline, advance, is_verdict, key_versions, last_verdict
 from rodeo_action.report.model import (
     FAILING,
     CellHistory,
@@ -58,20 +65,48 @@ def version_changes(before: dict[str, str], after: dict[str, str]) -> tuple[Vers
     return tuple(VersionChange(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n))
 
 
-def rows(cells: Iterable[CellView], managers: tuple[str, ...]) -> tuple[Row, ...]:
+def _version_key(v: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(d), "") if (d := "".join(ch for ch in part if ch.isdigit())) else (0, part)
+                 for part in v.split("."))
+
+
+def rows(cells: Iterable[CellView], managers: tuple[str, ...], config: Config | None = None) -> tuple[Row, ...]:
+    """The table: one row per set (x os x python when those vary among the cells), one column per manager.
+
+    Rows follow the config's order of sets, OSes and Pythons (values it does not list come after,
+    sets and OSes by name, Pythons by version); a cell whose manager is not a column is left out.
+    """
     cells = list(cells)
     vary_os = len({c.os for c in cells}) > 1
     vary_py = len({c.python for c in cells}) > 1
     column = {m: i for i, m in enumerate(managers)}
     grid: dict[tuple[str, str, str], list[CellView | None]] = {}
     for c in cells:
+        if c.manager not in column:
+            continue
         key = (c.set, c.os if vary_os else "", c.python if vary_py else "")
         grid.setdefault(key, [None] * len(managers))[column[c.manager]] = c
-    return tuple(Row(s, o or None, p or None, tuple(v)) for (s, o, p), v in sorted(grid.items()))
+    sets = {s: i for i, s in enumerate(config.sets)} if config else {}
+    oses = {o: i for i, o in enumerate(config.os)} if config else {}
+    pythons = {p: i for i, p in enumerate(config.python)} if config else {}
+
+    def order(key: tuple[str, str, str]) -> tuple[object, ...]:
+        s, o, p = key
+        return (sets.get(s, len(sets)), s, oses.get(o, len(oses)), o,
+                pythons.get(p, len(pythons)), _version_key(p), p)
+
+    return tuple(Row(s, o or None, p or None, tuple(grid[(s, o, p)])) for s, o, p in sorted(grid, key=order))
 
 
-def _changes(cells: list[CellView], baseline: Baseline | None, history: dict[str, CellHistory],
-             versions: dict[str, dict[str, str]], prev: dict[str, CellHistory]) -> tuple[Change, ...]:
+def _changes(cells: list[CellView], baseline: Baseline | None, versions: dict[str, dict[str, str]],
+             prev: dict[str, CellHistory]) -> tuple[Change, ...]:
+    """What changed since the baseline, one Change per cell.
+
+    A regression or fix compares verdicts: an error cell whose result could not be read says
+    nothing, and when the baseline's cell had no verdict (missing, unavailable, n/a) the last verdict
+    in its history is compared instead, so a cancelled run between a pass and a failure does not hide
+    the regression.
+    """
     if baseline is None:
         return ()
     out: list[Change] = []
@@ -81,14 +116,22 @@ def _changes(cells: list[CellView], baseline: Baseline | None, history: dict[str
         if old is None:
             out.append(Change(cid, "new", None, cell.status))
             continue
-        if old.status == "pass" and cell.status in FAILING:
+        if not is_verdict(cell):
+            continue
+        before = old.status if old.status == "pass" or old.status in FAILING else last_verdict(old.history.statuses)
+        if before == "pass" and cell.status in FAILING:
             last = prev[cid].last_pass_versions if cid in prev else {}
-            out.append(Change(cid, "regression", old.status, cell.status, version_changes(last, versions[cid])))
-        elif old.status in FAILING and cell.status == "pass":
-            out.append(Change(cid, "fix", old.status, cell.status))
-        elif old.status in FAILING and cell.status in FAILING and cell.cause is not None and (
-                (old.cause_kind, old.cause_package) != (cell.cause.kind, cell.cause.package)):
-            out.append(Change(cid, "changed", old.status, cell.status))
+            diff = version_changes(last, versions[cid])
+            if cell.result is not None and not cell.result.resolved:
+                # nothing resolved this time (it failed before installing): an absent version is unknown, not gone
+                diff = tuple(v for v in diff if v.after is not None)
+            out.append(Change(cid, "regression", before, cell.status, diff))
+        elif before in FAILING and cell.status == "pass":
+            out.append(Change(cid, "fix", before, cell.status))
+        elif before is not None and before == old.status and before in FAILING and cell.status in FAILING and (
+                (old.cause_kind, old.cause_package) != ((cell.cause.kind, cell.cause.package) if cell.cause
+                                                        else (None, None))):
+            out.append(Change(cid, "changed", before, cell.status))
     for cid, old in baseline.cells.items():
         if cid not in now:
             out.append(Change(cid, "removed", old.status, None))
@@ -97,20 +140,29 @@ def _changes(cells: list[CellView], baseline: Baseline | None, history: dict[str
 
 
 def _culprit_package(cell: CellView, config: Config | None) -> str | None:
-    """The cause's package as its PyPI name (apt's python3-foo, conda's pytorch map back)."""
+    """The cause's package as its PyPI name (apt's python3-foo, spack's py-foo, conda's pytorch map back)."""
+    from rodeo_action.managers import MODULES, manager_info
+    from rodeo_action.names import builtin
+
     cause = cell.cause
     if cause is None or not cause.package:
         return None
-    name = canonicalize_name(cause.package)
+    name = _requirement_name(cause.package)
     if config is not None:
-        from rodeo_action.managers import manager_info
-        from rodeo_action.names import builtin
-
+        candidates: tuple[Package, ...] = config.packages
+    elif cell.result is not None:
+        candidates = tuple(Package(requirement=p, name=_requirement_name(p)) for p in cell.result.cell.packages)
+    else:
+        candidates = ()
+    for pkg in candidates:
+        if name == pkg.name:
+            return pkg.name
+    if cell.manager in MODULES:
         names = builtin()
         info = manager_info(cell.manager)
-        for pkg in config.packages:
+        for pkg in candidates:
             mapped = names.ecosystem_name(pkg, info.ecosystem, info.name)
-            if name in (pkg.name, canonicalize_name(mapped or "")):
+            if mapped and name == canonicalize_name(mapped):
                 return pkg.name
     return name
 
@@ -130,7 +182,7 @@ def _tracker(config: Config | None, package: str | None, manager: str | None) ->
 
 def culprits(cells: list[CellView], config: Config | None, history: dict[str, CellHistory],
              changes: tuple[Change, ...]) -> tuple[Culprit, ...]:
-    failing = [c for c in cells if c.status in FAILING and c.result is not None]
+    failing = [c for c in cells if c.status in FAILING and is_verdict(c)]
     regressed = {c.cell_id for c in changes if c.kind == "regression"}
     diffs = {c.cell_id: c.versions for c in changes if c.kind == "regression"}
     pkg_of = {c.id: _culprit_package(c, config) for c in failing}
@@ -163,7 +215,9 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
             by_manager.setdefault(c.manager, []).append(c)
     for manager, group in sorted(by_manager.items()):
         broken = any(c.cause is not None and c.cause.kind == "manager-broken" for c in group)
-        if broken or len({c.set for c in group}) >= 2:
+        packages = {pkg_of[c.id] for c in group}
+        one_package = len(packages) == 1 and None not in packages
+        if broken or (len({c.set for c in group}) >= 2 and not one_package):
             out.append(make(f"manager:{manager}", "manager", manager, group, _tracker(config, None, manager)))
     rest: dict[tuple[str, str], list[CellView]] = {}
     for c in failing:
@@ -180,7 +234,7 @@ def scores(cells: list[CellView], managers: tuple[str, ...]) -> tuple[Score, ...
     out = []
     for m in managers:
         mine = [c for c in cells if c.manager == m]
-        ran = [c for c in mine if c.status in FAILING or c.status == "pass"]
+        ran = [c for c in mine if is_verdict(c)]
         out.append(Score(m, sum(c.status == "pass" for c in mine), len(ran), len(mine)))
     return tuple(out)
 
@@ -195,12 +249,13 @@ def build_report(cells: list[CellView], config: Config | None, baseline: Baselin
     prev = {cid: b.history for cid, b in baseline.cells.items()} if baseline else {}
     versions = {c.id: key_versions(c, _packages(config, c)) for c in cells}
     history = {c.id: advance(prev.get(c.id), c, versions[c.id]) for c in cells}
-    changes = _changes(cells, baseline, history, versions, prev)
+    changes = _changes(cells, baseline, versions, prev)
     all_notes = list(notes)
     if baseline is None:
         all_notes.append("no baseline: changes are shown from the next run on")
+    cells = sorted(cells, key=lambda c: c.id)
     return Report(name=config.name if config else None, generated_at=generated_at, run_url=run_url,
-                  managers=managers, rows=rows(cells, managers), cells=tuple(cells), changes=changes,
+                  managers=managers, rows=rows(cells, managers, config), cells=tuple(cells), changes=changes,
                   culprits=culprits(cells, config, history, changes), scores=scores(cells, managers),
                   history=history, notes=tuple(all_notes), has_baseline=baseline is not None)
 

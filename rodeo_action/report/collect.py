@@ -3,13 +3,16 @@
 Nothing here may crash or drop a cell silently: a planned cell without a result is ``missing``
 (a cancelled job), a result that cannot be trusted is an ``error`` cell naming its file, and
 anything that cannot even be placed in the table becomes a report note. Files are read one at
-a time with a size cap, so a hostile artifact cannot exhaust memory.
+a time with a size cap (checked on the open file before reading), so a hostile artifact cannot
+exhaust memory, and only regular files are opened, so a FIFO or a device cannot hang the report.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat as st
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from rodeo_action.results import SCHEMA_VERSION, Result, validate
 MAX_RESULT_BYTES = 4_000_000
 # JSON files `report` itself writes next to results; never mistaken for a cell's result
 NOT_RESULTS = frozenset({"report.json", "rodeo-report.json", "rodeo-publish.json", "badge.json"})
+_MISSING = "no result: the job was cancelled, timed out or its artifact was lost"
 
 
 @dataclass
@@ -34,7 +38,7 @@ class _Read:
     source: str
     result: Result | None = None
     problem: str | None = None
-    cell_id: str | None = None       # best guess of the cell, for a problem
+    cell_id: str | None = None       # the cell a problem belongs to: the file's name (`<cell-id>.json`)
     mtime: float = 0.0
 
 
@@ -43,15 +47,28 @@ def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     found: list[tuple[Path, str]] = []
     notes: list[str] = []
     real_root = root.resolve()
-    for folder, dirs, names in os.walk(root, followlinks=False):
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename).relative_to(root) if exc.filename and Path(exc.filename).is_relative_to(root) \
+            else exc.filename
+        notes.append(f"{where}: a folder that cannot be read ({exc.strerror}); its results are missing")
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable, followlinks=False):
         dirs.sort()
+        for d in dirs:
+            if (Path(folder) / d).is_symlink():   # os.walk does not follow it: say so
+                notes.append(f"{(Path(folder) / d).relative_to(root)}: a symlinked folder; not followed")
         for name in sorted(names):
             if not name.endswith(".json") or name in NOT_RESULTS or name.endswith(".badge.json"):
                 continue
             path = Path(folder) / name
             rel = str(path.relative_to(root))
             if path.is_symlink():
-                target = path.resolve()
+                try:
+                    target = path.resolve()
+                except (OSError, RuntimeError):      # a symlink loop (RuntimeError before Python 3.13)
+                    notes.append(f"{rel}: a symlink that cannot be resolved; ignored")
+                    continue
                 if not target.is_relative_to(real_root):
                     notes.append(f"{rel}: a symlink out of the results folder; ignored")
                     continue
@@ -59,41 +76,81 @@ def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     return found, notes
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+def _load(path: Path, rel: str) -> tuple[Any, float] | str:
+    """The file's JSON and mtime, or what is wrong with it. Never reads more than the cap."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return f"{rel} cannot be read ({exc.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not st.S_ISREG(info.st_mode):
+            return f"{rel} is not a regular file"
+        if info.st_size > MAX_RESULT_BYTES:
+            return f"{rel} is {info.st_size:,} bytes (limit {MAX_RESULT_BYTES:,})"
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_RESULT_BYTES + 1)
+    except OSError as exc:
+        return f"{rel} cannot be read ({exc.strerror})"
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_RESULT_BYTES:          # it grew after the check
+        return f"{rel} is over {MAX_RESULT_BYTES:,} bytes"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{rel} is not UTF-8"
+    try:
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant), info.st_mtime
+    except (ValueError, RecursionError):
+        return f"{rel} is not JSON (truncated?)"
+
+
 def _read(path: Path, rel: str) -> _Read:
     stem = path.name[: -len(".json")]
-    try:
-        stat = path.stat()
-        if stat.st_size > MAX_RESULT_BYTES:
-            return _Read(rel, problem=f"{rel} is {stat.st_size:,} bytes (limit {MAX_RESULT_BYTES:,})", cell_id=stem)
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_RESULT_BYTES + 1)
-        data: Any = json.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        kind = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else (
-            "cannot be read" if isinstance(exc, OSError) else "not JSON (truncated?)")
-        return _Read(rel, problem=f"{rel} is {kind}", cell_id=stem)
+    loaded = _load(path, rel)
+    if isinstance(loaded, str):
+        return _Read(rel, problem=loaded, cell_id=stem)
+    data, mtime = loaded
     if not isinstance(data, dict):
         return _Read(rel, problem=f"{rel} is not a result object", cell_id=stem)
     version = data.get("schema")
-    raw_cell = data.get("cell")
-    cell: dict[str, Any] = raw_cell if isinstance(raw_cell, dict) else {}
-    cell_id = cell.get("id") if isinstance(cell.get("id"), str) else stem
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         return _Read(rel, problem=f"{rel} was written by a newer rodeo-action (result schema {version}; "
-                     f"this one reads {SCHEMA_VERSION})", cell_id=cell_id)
-    problems = validate(data)
+                     f"this one reads {SCHEMA_VERSION})", cell_id=stem)
+    try:
+        problems = validate(data)
+    except RecursionError:
+        problems = ["<root>: nested too deeply"]
     if problems:
-        return _Read(rel, problem=f"{rel} does not match the result schema: {problems[0]}", cell_id=cell_id)
+        return _Read(rel, problem=f"{rel} does not match the result schema: {problems[0]}", cell_id=stem)
     result = Result.from_dict(data)
-    if result.cell.id != stem:
-        return _Read(rel, problem=f"{rel} holds the result of {result.cell.id}, not {stem}", cell_id=stem)
-    return _Read(rel, result=result, mtime=stat.st_mtime)
+    c = result.cell
+    if c.id != stem:
+        return _Read(rel, problem=f"{rel} holds the result of {c.id}, not {stem}", cell_id=stem)
+    if c.id != f"{c.manager}-{c.set}-{c.os}-py{c.python}":
+        return _Read(rel, problem=f"{rel}: cell id {c.id} does not match its manager, set, os and python "
+                     f"({c.manager}, {c.set}, {c.os}, {c.python})", cell_id=stem)
+    return _Read(rel, result=result, mtime=mtime)
 
 
 def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
     """Every planned cell with its result (or why it has none), plus results the plan does not know.
 
-    ``planned`` None (no config given): every readable result is its own cell.
+    ``planned`` None (no config given): every readable result is its own cell; unreadable files
+    cannot be placed in a table without a plan and become notes.
     """
     out = Collected()
     if not results.is_dir():
@@ -103,12 +160,12 @@ def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
         files, refused = _files(results)
         out.notes.extend(refused)
     best: dict[str, _Read] = {}
-    problems: dict[str, _Read] = {}
+    problems: dict[str, list[_Read]] = {}
     for path, rel in files:
         got = _read(path, rel)
         if got.result is None:
             assert got.cell_id is not None
-            problems.setdefault(got.cell_id, got)
+            problems.setdefault(got.cell_id, []).append(got)
             continue
         cid = got.result.cell.id
         if cid in best:
@@ -122,34 +179,53 @@ def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
         else:
             best[cid] = got
     plan = {p.cell.id: p for p in planned} if planned is not None else None
-    ids = set(plan) if plan is not None else set(best)
-    for cid in sorted(ids):
+    shown: set[str] = set()       # sources a cell names
+    for cid in sorted(plan if plan is not None else best):
         p = plan[cid] if plan is not None else None
         found = best.get(cid)
         if found is not None and found.result is not None:
             r = found.result
-            out.cells.append(CellView(cid, r.cell.manager, r.cell.set, r.cell.os, r.cell.python, r.status,
-                                      result=r, note=r.reason, source=found.source))
-            continue
+            rc = r.cell
+            if p is not None and (rc.manager, rc.set, rc.os, rc.python) != (
+                    p.cell.manager, p.cell.set, p.cell.os, p.cell.python):
+                # the id matches but the fields do not: the table would put it in another slot
+                problems.setdefault(cid, []).insert(0, _Read(
+                    found.source, problem=f"{found.source}: its manager, set, os and python ({rc.manager}, "
+                    f"{rc.set}, {rc.os}, {rc.python}) disagree with the plan's cell {cid}", cell_id=cid))
+            else:
+                out.cells.append(CellView(cid, rc.manager, rc.set, rc.os, rc.python, r.status,
+                                          result=r, note=r.reason, source=found.source))
+                shown.add(found.source)
+                continue
         assert p is not None
         c = p.cell
         if cid in problems:
+            first = problems[cid][0]
             out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "error",
-                                      note=problems[cid].problem, source=problems[cid].source))
+                                      note=first.problem, source=first.source))
+            shown.add(first.source)
         elif not p.runnable:
             out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "n/a", note=p.reason))
         else:
-            out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "missing",
-                                      note="no result: the job was cancelled, timed out or its artifact was lost"))
-    for cid, extra in sorted(best.items()):
-        if plan is not None and cid not in plan and extra.result is not None:
-            x = extra.result
-            out.cells.append(CellView(cid, x.cell.manager, x.cell.set, x.cell.os, x.cell.python, "error",
-                                      result=x, note=f"{extra.source}: cell {cid} is not in the plan of this config",
-                                      source=extra.source))
-    placed = {c.id for c in out.cells}
-    for cid, got in sorted(problems.items()):
-        if cid not in placed:
-            out.notes.append(f"{got.problem}; it matches no planned cell")
+            out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "missing", note=_MISSING))
+    if plan is not None:
+        for cid, extra in sorted(best.items()):
+            if cid not in plan and extra.result is not None:
+                x = extra.result.cell
+                # shown, but its result is not trusted (nor scored, nor a culprit): the plan never asked for it
+                out.cells.append(CellView(cid, x.manager, x.set, x.os, x.python, "error",
+                                          note=f"{extra.source}: cell {cid} is not in the plan of this config",
+                                          source=extra.source))
+                shown.add(extra.source)
+    by_id = {c.id: c for c in out.cells}
+    for cid, reads in sorted(problems.items()):
+        for got in reads:
+            if got.source in shown:
+                continue
+            if cid in by_id:
+                kept = by_id[cid].source
+                out.notes.append(f"{got.problem}; cell {cid} shows " + (kept if kept else "no result"))
+            else:
+                out.notes.append(f"{got.problem}; it matches no planned cell")
     out.cells.sort(key=lambda c: c.id)
     return out
