@@ -1,0 +1,260 @@
+"""The matrix as a picture: a self-contained SVG for a README (``rodeo report --svg``).
+
+GitHub shows a README's SVG through an ``<img>``, where scripts, links and external resources are
+dead or dangerous anyway, so the picture has none: only shapes, text and one internal pattern.
+Every string that came from a package, a log or a config is stripped of characters XML cannot
+carry and escaped, so no name or summary can break the document. Text widths are estimated
+(no font metrics here), so labels are truncated to what surely fits rather than measured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from xml.sax.saxutils import escape
+
+from rodeo_action.report.model import FAILING, CellView, Report, Row
+
+MAX_ROWS = 50                  # taller pictures stop here, with a "+N more rows" line
+MAX_WIDTH = 1000               # displayed width cap; the viewBox scales wider matrices down
+FONT = "Verdana,DejaVu Sans,Geneva,sans-serif"
+FONT_SIZE = 12
+CHAR_W = 7.6                   # a generous average glyph width at FONT_SIZE (Verdana is wide)
+CELL_W, CELL_H = 48, 22
+PAD = 16
+HOVER_CHARS = 600
+SCORE_LABEL = "passed / ran"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one status is drawn: fill, text colour, the short word inside the cell, the legend word."""
+
+    fill: str
+    ink: str
+    mark: str
+    legend: str
+    dashed: bool = False
+
+
+STYLES: dict[str, Style] = {
+    "pass": Style("#2da44e", "#ffffff", "", "pass (seconds)"),
+    "fail": Style("#cf222e", "#ffffff", "fail", "fail"),
+    "timeout": Style("#fb8f44", "#1f2328", "t/o", "timeout (t/o)"),
+    "error": Style("#8250df", "#ffffff", "err", "error (err)"),
+    "missing": Style("#f6f8fa", "#57606a", "?", "missing (?)", dashed=True),
+    "unavailable": Style("#d0d7de", "#57606a", "–", "unavailable (–)"),
+    "n/a": Style("url(#rodeo-hatch)", "#8c959f", "n/a", "n/a"),
+}
+UNKNOWN = Style("#eaeef2", "#1f2328", "?", "other")
+
+# Characters XML 1.0 cannot carry at all, and bidi controls that could make a hover text lie.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """``text`` as XML character data (or an attribute value) that cannot break the document."""
+    return escape(_NOT_XML.sub("\ufffd", text), {'"': "&quot;", "'": "&#39;"})
+
+
+def _fit(text: str, chars: int) -> str:
+    """One line of at most ``chars`` characters (an ellipsis marks the cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= chars else text[: max(chars - 1, 0)] + "…"
+
+
+def _width(text: str, size: float = FONT_SIZE) -> float:
+    return len(text) * CHAR_W * size / FONT_SIZE
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f}s" if value < 100 else f"{value / 60:.0f}m" if value < 6000 else f"{value / 3600:.0f}h"
+
+
+def hover(cell: CellView) -> str:
+    """What a hover over a cell tells: ``id: status — phase: cause kind (package): summary``."""
+    text = f"{cell.id}: {cell.status}"
+    cause = cell.cause
+    if cause is not None:
+        phase = cell.result.phase if cell.result is not None and cell.result.phase else "run"
+        what = f"{cause.kind} ({cause.package})" if cause.package else cause.kind
+        text += f" — {phase}: {what}: {cause.summary}"
+    elif cell.status == "pass":
+        text += f" — {cell.seconds:.1f}s"
+    elif cell.note:
+        text += f" — {cell.note}"
+    return text if len(text) <= HOVER_CHARS else text[: HOVER_CHARS - 1] + "…"
+
+
+def _date(generated_at: str) -> str:
+    try:
+        when = datetime.fromisoformat(generated_at.replace("Z", "+00:00"))
+    except ValueError:
+        return generated_at
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
+        return when.strftime("%Y-%m-%d %H:%M UTC")
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def shown_rows(rows: tuple[Row, ...], limit: int = MAX_ROWS) -> tuple[list[Row], int, int]:
+    """The rows worth drawing when there are too many: failing ones first, then in table order.
+
+    Returns the rows (in table order), how many were left out, and how many of those had a failure.
+    """
+    if len(rows) <= limit:
+        return list(rows), 0, 0
+    failing = [any(c is not None and c.status in FAILING for c in r.cells) for r in rows]
+    keep = [i for i, f in enumerate(failing) if f][:limit]
+    if len(keep) < limit:
+        chosen = set(keep)
+        keep += [i for i in range(len(rows)) if i not in chosen][: limit - len(keep)]
+    kept = set(keep)
+    hidden_failing = sum(1 for i, f in enumerate(failing) if f and i not in kept)
+    return [rows[i] for i in sorted(kept)], len(rows) - limit, hidden_failing
+
+
+class _Canvas:
+    """SVG elements as text, so a picture of any size is one join."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def text(self, x: float, y: float, content: str, *, size: float = FONT_SIZE, fill: str = "#1f2328",
+             anchor: str = "start", weight: str | None = None, transform: str | None = None) -> None:
+        attrs = f'x="{x:.1f}" y="{y:.1f}"' if transform is None else f'transform="{transform}"'
+        extra = f' font-weight="{weight}"' if weight else ""
+        self.parts.append(f'<text {attrs} font-size="{size}" fill="{fill}" text-anchor="{anchor}"{extra}>'
+                          f"{clean(content)}</text>")
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, *, stroke: str = "#ffffff",
+             dashed: bool = False) -> str:
+        dash = ' stroke-dasharray="3 2"' if dashed else ""
+        return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{fill}" '
+                f'stroke="{stroke}"{dash}/>')
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, colour: str = "#d0d7de") -> None:
+        self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}"/>')
+
+
+def render(report: Report, max_rows: int = MAX_ROWS) -> str:
+    """The whole picture: title, column headers, one row per table row, the pass rates, a legend."""
+    rows, hidden, hidden_failing = shown_rows(report.rows, max_rows)
+    managers = [_fit(m, 14) for m in report.managers]
+    vary_os = any(r.os for r in report.rows)
+    vary_py = any(r.python for r in report.rows)
+    labels = [(_fit(r.set, 28), _fit(r.os or "", 20), _fit(r.python or "", 8)) for r in rows]
+    heads = ["set", *(["os"] if vary_os else []), *(["python"] if vary_py else [])]
+    columns = [[lab[0] for lab in labels], *([[lab[1] for lab in labels]] if vary_os else []),
+               *([[lab[2] for lab in labels]] if vary_py else [])]
+    label_w = [max([_width(h), *(_width(v) for v in col)]) + 14 for h, col in zip(heads, columns, strict=True)]
+    label_w[-1] = max(label_w[-1], _width(SCORE_LABEL, 11) + 14 - sum(label_w[:-1]))
+
+    # column headers: level when every name fits its column, else at 45 degrees
+    longest = max((_width(m) for m in managers), default=0.0)
+    level = longest <= CELL_W - 6
+    header_h = 24.0 if level else longest * 0.71 + 16
+    overhang = 0.0 if level else max(0.0, longest * 0.71 - CELL_W / 2 + 4)
+
+    title = f"rodeo: {report.name}" if report.name else "rodeo"
+    score_pass = sum(s.passed for s in report.scores)
+    score_ran = sum(s.ran for s in report.scores)
+    subtitle = f"{_date(report.generated_at)} · {len(report.cells):,} cells · {score_pass:,}/{score_ran:,} pass"
+
+    x0 = PAD + sum(label_w)
+    grid_w = CELL_W * len(managers)
+    y_title = PAD + 16
+    y0 = y_title + 22 + header_h
+    c = _Canvas()
+    c.text(PAD, y_title, _fit(title, 60), size=16, weight="bold")
+    c.text(PAD, y_title + 18, subtitle, size=11, fill="#57606a")
+
+    # headers
+    x: float = PAD
+    for head, w in zip(heads, label_w, strict=True):
+        c.text(x, y0 - 7, head, size=11, fill="#57606a", weight="bold")
+        x += w
+    for i, m in enumerate(managers):
+        cx = x0 + i * CELL_W + CELL_W / 2
+        if level:
+            c.text(cx, y0 - 7, m, anchor="middle", weight="bold")
+        else:
+            c.text(0, 0, m, weight="bold", transform=f"translate({cx - 2:.1f},{y0 - 7:.1f}) rotate(-45)")
+
+    # rows
+    y = y0
+    previous: tuple[str, str] | None = None
+    for row, (set_label, os_label, py_label) in zip(rows, labels, strict=True):
+        new_set = previous is None or previous[0] != row.set
+        new_os = new_set or (previous is not None and previous[1] != (row.os or ""))
+        if new_set and previous is not None:
+            c.line(PAD, y, x0 + grid_w, y, "#8c959f")
+        elif new_os and previous is not None:
+            c.line(PAD + label_w[0], y, x0 + grid_w, y)
+        base = y + CELL_H / 2 + 4
+        x = float(PAD)
+        shown = [set_label if new_set else "", *([os_label if new_os else ""] if vary_os else []),
+                 *([py_label] if vary_py else [])]
+        for text, w in zip(shown, label_w, strict=True):
+            if text:
+                c.text(x, base, text)
+            x += w
+        for i, cell in enumerate(row.cells):
+            c.parts.append(_cell(c, x0 + i * CELL_W, y, cell))
+        previous = (row.set, row.os or "")
+        y += CELL_H
+
+    # the scoreboard, one pass rate per manager
+    y += 16
+    c.text(PAD, y, SCORE_LABEL, size=11, fill="#57606a", weight="bold")
+    for i, s in enumerate(report.scores[: len(managers)]):
+        rate = f"{s.passed}/{s.ran}" if s.ran else "–"
+        c.text(x0 + i * CELL_W + CELL_W / 2, y, rate, size=10 if len(rate) > 6 else 11, anchor="middle",
+               fill="#57606a")
+    if hidden:
+        y += 20
+        more = f"+{hidden:,} more rows not shown"
+        if hidden_failing:
+            more += f" ({hidden_failing:,} of them with failures)"
+        c.text(PAD, y, more, size=12, fill="#cf222e" if hidden_failing else "#57606a", weight="bold")
+
+    # legend, wrapped to the picture's width
+    width = max(x0 + grid_w + overhang, _width(subtitle, 11), _width(_fit(title, 60), 16)) + PAD
+    counts = Counter(cell.status for cell in report.cells)
+    y += 14
+    lx, ly = float(PAD), y
+    for status in [st for st in STYLES if counts.get(st)] + sorted(set(counts) - set(STYLES)):
+        style = STYLES.get(status, UNKNOWN)
+        label = f"{style.legend if status in STYLES else status} {counts.get(status, 0):,}"
+        item_w = 14 + 6 + _width(label, 11) + 16
+        if lx > PAD and lx + item_w > width - PAD:
+            lx, ly = float(PAD), ly + 20
+        c.parts.append(c.rect(lx, ly, 14, 14, style.fill, stroke="#8c959f", dashed=style.dashed))
+        c.text(lx + 20, ly + 11, label, size=11, fill="#1f2328")
+        lx += item_w
+    height = ly + 14 + PAD
+
+    shown_w = min(width, MAX_WIDTH)
+    shown_h = height * shown_w / width
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w:.0f}" height="{shown_h:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" role="img">'
+            f"<title>{clean(title + ' — ' + subtitle)}</title>"
+            '<defs><pattern id="rodeo-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+            'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#d0d7de" stroke-width="2"/></pattern></defs>'
+            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>')
+    return head + "".join(c.parts) + "</svg>\n"
+
+
+def _cell(c: _Canvas, x: float, y: float, cell: CellView | None) -> str:
+    if cell is None:
+        return c.rect(x, y, CELL_W, CELL_H, "#ffffff", stroke="#eaeef2")
+    style = STYLES.get(cell.status, UNKNOWN)
+    mark = _seconds(cell.seconds) if cell.status == "pass" else style.mark
+    stroke = "#8c959f" if style.dashed else "#ffffff"
+    return (f"<g><title>{clean(hover(cell))}</title>"
+            + c.rect(x, y, CELL_W, CELL_H, style.fill, stroke=stroke, dashed=style.dashed)
+            + f'<text x="{x + CELL_W / 2:.1f}" y="{y + CELL_H / 2 + 4:.1f}" font-size="11" fill="{style.ink}" '
+            f'text-anchor="middle">{clean(mark)}</text></g>')
