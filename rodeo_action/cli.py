@@ -148,14 +148,20 @@ def cmd_local(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from rodeo_action.causes import classify
+    """Classify a log a person already has; a corpus file's ``#@`` header is skipped, not read."""
+    import re
+
+    from rodeo_action.causes import classify, guess_manager
 
     path = Path(args.log)
     try:
         text = path.read_bytes()[-2_000_000:].decode("utf-8", "replace")
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); expected a log file") from None
-    cause = classify(text, args.phase, args.manager)
+    log = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#@"))
+    header = re.search(r"^#@ phase: *(\w+)", text, re.M)
+    phase = args.phase or (header.group(1) if header else "install")
+    cause = classify(log, phase, args.manager or guess_manager(text))
     if args.json:
         print(json.dumps({"kind": cause.kind, "package": cause.package, "summary": cause.summary}))
     else:
@@ -202,9 +208,10 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("explain", help="classify a failed install/import log")
     sp.add_argument("log", metavar="LOG")
-    sp.add_argument("--manager", metavar="M")
-    sp.add_argument("--phase", default="install", choices=["setup", "create", "install", "import", "test"])
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--manager", metavar="M", help="the manager that wrote the log (default: guessed from it)")
+    sp.add_argument("--phase", default=None, choices=["setup", "create", "install", "import", "test"],
+                    help="the phase that failed (default: install, or the corpus header's phase)")
+    sp.add_argument("--json", action="store_true", help="print {kind, package, summary} as JSON")
     sp.set_defaults(func=cmd_explain)
     return p
 

@@ -63,7 +63,7 @@ def guess_manager(log: str) -> str | None:
     for line in log.splitlines():
         if not line.startswith("$ "):
             continue
-        words = re.findall(r"[^\s()'\"&;|]+", line[2:])
+        words: list[str] = re.findall(r"[^\s()'\"&;|]+", line[2:])
         for i, word in enumerate(words):
             base = word.rsplit("/", 1)[-1]
             if base in ("python", "python3") or re.fullmatch(r"python3\.\d+", base):

@@ -73,6 +73,19 @@ class Evidence:
                 return f"cp{m.group(1)}{m.group(2)}"
         return None
 
+    def distribution(self, module: str) -> str:
+        """The distribution rodeo's import probe imported ``module`` for (its ``$ `` line), else the module."""
+        probe = re.search(r'"packages": (\[.*?\]), "only"', self.context)
+        if probe:
+            entry = r'\{"name": "([^"]+)", "imports": (null|\[[^]]*\])'
+            names: list[tuple[str, str]] = re.findall(entry, probe.group(1))
+            for name, imports in names:
+                if f'"{module}"' in imports or re.sub(r"[-.]", "_", name).lower() == module.lower():
+                    return name
+            if len(names) == 1:
+                return names[0][0]
+        return module
+
     def building(self, before: int | None = None) -> str | None:
         """The package whose build the log shows failing (or last started, before ``before``)."""
         return building(self.text if before is None else self.text[:before])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rodeo_action.causes.base import RESOLVER, Evidence, Finding, crashed, rule, strip_spec
+from rodeo_action.causes.base import NAME, RESOLVER, Evidence, Finding, crashed, rule, strip_spec
 
 _FROM_VERSIONS = re.compile(r"Could not find a version that satisfies the requirement (?P<req>\S+)"
                             r" \(from versions: (?P<versions>[^)]*)\)")
@@ -28,17 +28,25 @@ def no_match(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 _CAUSED_BY = re.compile(r"The conflict is caused by:\n(?P<block>(?:[ \t]+\S.*\n?)+)")
+_TARGET = re.compile(r"(?:requested|depends on) (?P<p>" + NAME + ")")
+
+
+def contested(lines: list[str]) -> str | None:
+    """The package the conflicting requirements are about (when pip names no pair to install)."""
+    targets = [strip_spec(t.group("p")) for ln in lines for t in _TARGET.finditer(ln)]
+    return max(dict.fromkeys(targets), key=targets.count) if targets else None
 
 
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
     block = _CAUSED_BY.search(ev.text)
-    culprits = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "") if x.strip()]
+    named = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "") if x.strip()]
     if block:
         lines = [" ".join(ln.split()) for ln in block.group("block").splitlines() if ln.strip()]
+        culprit = named[0] if named else contested(lines)
         lines = [re.sub(r"^The user requested ", "you require ", ln) for ln in lines]
-        return Finding("conflict: " + "; ".join(lines), culprits[0] if culprits else None)
+        return Finding("conflict: " + "; ".join(lines), culprit)
     return Finding("conflict: cannot install " + (m.group("what") or "these requirements") + " together",
-                   culprits[0] if culprits else None)
+                   named[0] if named else None)
 
 
 def python_mismatch(m: re.Match[str], ev: Evidence) -> Finding:

@@ -22,7 +22,8 @@ def no_candidates(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"no installable file (wheel or sdist) of {m.group('p')} {m.group('v')}{py}", m.group("p"))
 
 
-_DEP = re.compile(r"(?P<a>" + NAME + r") \((?P<av>[^)]*)\) depends on (?P<b>" + NAME + r") \((?P<bv>[^)]*)\)|"
+_DEP = re.compile(r"(?P<a>" + NAME + r") \((?P<av>[^)]*)\) (?:which )?depends on "
+                  r"(?P<b>" + NAME + r") \((?P<bv>[^)]*)\)|"
                   r"(?P<root>" + NAME + r") depends on (?P<c>" + NAME + r") \((?P<cv>[^)]*)\)(?:, | which)")
 
 

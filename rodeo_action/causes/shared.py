@@ -91,7 +91,8 @@ def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
     lib = lib if lib.startswith("lib") or "." in lib else f"lib{lib}"
     if ev.phase in ("import", "test"):
         mod = _importer(ev, m.start())
-        return Finding(f"the system library {lib} is missing" + (f": import {mod} needs it" if mod else ""), mod)
+        return Finding(f"the system library {lib} is missing" + (f": import {mod} needs it" if mod else ""),
+                       ev.distribution(mod) if mod else None)
     pkg = ev.building()
     return Finding(f"the system library {lib} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
 
@@ -145,7 +146,7 @@ def _import(m: re.Match[str], ev: Evidence) -> Finding:
     mod = m.group("mod")
     top = mod.split(".")[0] if mod else None
     text = f"{m.group('exc')}{m.group('msg')}".strip()
-    return Finding(f"import {mod}: {text}" if mod else text, top)
+    return Finding(f"import {mod}: {text}" if mod else text, ev.distribution(top) if top else None)
 
 
 RULES: tuple[Rule, ...] = (

@@ -18,19 +18,20 @@ def no_version(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"no version of {req} on the index{py}" + (f" (only {only})" if only else ""), strip_spec(req))
 
 
-_HINT_TAGS = re.compile(r"wheels for `[^`]+` \(v[^)]+\) with the following [^:]+: (?P<tags>.+)")
+_HINTS = {"platform": re.compile(r"Wheels are available for `[^`]+` \(v[^)]+\) on the following platforms: (?P<t>.+)"),
+          "abi": re.compile(r"wheels for `[^`]+` \(v[^)]+\) with the following Python ABI tags: (?P<t>.+)")}
 
 
 def no_wheel(m: re.Match[str], ev: Evidence) -> Finding:
     pkg, ver = m.group("p"), m.group("v")
-    tag = m.group("tag") or (ev.python_tag if "Python" in m.group("what") else None) or m.group("what")
-    hint = _HINT_TAGS.search(ev.text)
-    only = ""
-    if hint:
-        tags = re.findall(r"`([^`]+)`", hint.group("tags"))
-        if tags:
-            only = f" (wheels only for {tags[0]}…{tags[-1]})" if len(tags) > 1 else f" (wheels only for {tags[0]})"
-    return Finding(f"no wheel of {pkg}{' ' + ver if ver else ''} for {tag}{only}", pkg)
+    version = f" {ver[2:]}" if ver.startswith("==") else ver
+    what = m.group("what")
+    tag = m.group("tag") or (ev.python_tag if "Python" in what else None) or what
+    hint = _HINTS["platform" if "platform" in what else "abi"].search(ev.text)
+    tags = re.findall(r"`([^`]+)`", hint.group("t")) if hint else []
+    only = f" (wheels only for {tags[0]}…{tags[-1]})" if len(tags) > 1 else (
+        f" (wheels only for {tags[0]})" if tags else "")
+    return Finding(f"no wheel of {pkg}{version} for {tag}{only}", pkg)
 
 
 def python(m: re.Match[str], ev: Evidence) -> Finding:
@@ -62,8 +63,8 @@ RULES = (
          r" require (?P<req2>[^ ,]+))",
          no_version),
     rule("no-matching-distribution", RESOLVER,
-         r"(?P<p>" + NAME + r")(?:==(?P<v>[^ ]+))? has no wheels with a matching (?P<what>[^(,\n]+?)"
-         r"(?: \(e\.g\., `(?P<tag>[^`]+)`\))?(?: and|,|$)", no_wheel),
+         r"(?:Because |because |and )(?P<p>" + NAME + r"?)(?P<v>(?:[=<>!~]=?[^ ]+)?) has no wheels with a matching "
+         r"(?P<what>[^(,\n]+?)(?: \(e\.g\., `(?P<tag>[^`]+)`\))?(?: and|,|$)", no_wheel, last=True),
     rule("no-matching-distribution", RESOLVER,
          r"(?:current|requested) Python version \((?P<v>[^)]+)\) does not satisfy Python(?P<req>\S+) and "
          r"(?P<p>" + NAME + r"\S*) depends on", python),
