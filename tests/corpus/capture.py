@@ -220,12 +220,23 @@ class Outcome:
     observed: dict[str, object] = field(default_factory=dict)
 
 
-def base_env() -> dict[str, str]:
+def snapshot(rev: str, work: Path) -> Path:
+    """``rodeo_action`` as committed at ``rev``, unpacked under ``work`` (for when the tree is mid-edit)."""
+    dest = work / "rodeo-src"
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev, "rodeo_action", "matrix",
+                              "templates"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest
+
+
+def base_env(src: Path = ROOT) -> dict[str, str]:
     drop = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("GITHUB_") and not (k.startswith("RODEO_") and k != "RODEO_CACHE_DIR") and k not in drop}
     env["PIP_CONFIG_FILE"] = os.devnull   # the host's pip.conf points at local file:// indexes
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = str(src)
     return env
 
 
@@ -345,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the fixtures are built and the tool venvs kept")
     parser.add_argument("--keep", action="store_true", help="keep each cell's folder (printed on failure)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--rodeo-rev", metavar="REV",
+                        help="run rodeo_action as committed at REV (git archive) instead of the working tree")
     args = parser.parse_args(argv)
 
     pairs = selected(args.only)
@@ -359,8 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         print("capture: apt needs Debian/Ubuntu and root or password-less sudo: skipping apt", file=sys.stderr)
         pairs = [(m, s) for m, s in pairs if m != "apt"]
 
-    env = base_env()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    env = base_env(snapshot(args.rodeo_rev, args.workdir) if args.rodeo_rev else ROOT)
     print(f"capture: building fixtures in {args.workdir}", flush=True)
     artifacts = build_artifacts(args.workdir, env)
     pdm_bin = None
