@@ -81,7 +81,8 @@ _IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:ImportError|OSError|Modul
 def _importer(ev: Evidence, at: int) -> str | None:
     """The module whose import failed, from the probe's ``module: Error: ...`` lines."""
     found = None
-    for m in _IMPORTER.finditer(ev.text, 0, at + 1):
+    eol = ev.text.find("\n", at)
+    for m in _IMPORTER.finditer(ev.text, 0, eol if eol >= 0 else len(ev.text)):
         found = m.group("mod").split(".")[0]
     return found
 
