@@ -2,8 +2,9 @@
 
 The JSON follows https://shields.io/badges/endpoint-badge: ``schemaVersion`` 1, ``label``,
 a non-empty ``message``, a ``color``. The message counts passes among the cells that *ran*
-(pass, fail, timeout, error): ``n/a`` and ``unavailable`` are not verdicts on the packages, and a
-cancelled (``missing``) cell is named in the message rather than hidden or counted as a failure.
+and whose result was read (``history.is_verdict``, as the scoreboard counts): ``n/a`` and
+``unavailable`` are not verdicts on the packages, and cancelled (``missing``) cells and unreadable
+results are named in the message rather than hidden or counted as failures.
 
 ``isError`` is, per those docs, for an *error badge* (it stops a ``?color=`` query from
 repainting it): it is set only when there is no pass rate to show (nothing ran, some cells have
@@ -15,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypedDict
 
-from rodeo_action.report.model import FAILING, CellView, Report
+from rodeo_action.report.history import is_verdict
+from rodeo_action.report.model import CellView, Report
 
 LABEL = "rodeo"
 # (lowest pass rate, shields named colour), first match wins
@@ -46,25 +48,29 @@ def colour(passed: int, ran: int) -> str:
 
 def endpoint(label: str, cells: Iterable[CellView]) -> Endpoint:
     """One badge for these cells."""
-    passed = ran = missing = total = na = 0
+    passed = ran = missing = unreadable = total = na = 0
     for cell in cells:
         total += 1
-        if cell.status == "pass":
-            passed += 1
+        if is_verdict(cell):
             ran += 1
-        elif cell.status in FAILING:
-            ran += 1
+            passed += cell.status == "pass"
         elif cell.status == "missing":
             missing += 1
+        elif cell.status == "error":
+            unreadable += 1
         elif cell.status == "n/a":
             na += 1
     if ran == 0:
-        if missing or not total:
+        if missing or unreadable or not total:
             return {"schemaVersion": 1, "label": label, "message": "no results", "color": "lightgrey",
                     "isError": True}
         return {"schemaVersion": 1, "label": label, "message": "n/a" if na == total else "unavailable",
                 "color": "lightgrey"}
-    message = f"{passed}/{ran} pass" + (f", {missing} missing" if missing else "")
+    message = f"{passed}/{ran} pass"
+    if missing:
+        message += f", {missing} missing"
+    if unreadable:
+        message += f", {unreadable} unreadable"
     return {"schemaVersion": 1, "label": label, "message": message, "color": colour(passed, ran)}
 
 

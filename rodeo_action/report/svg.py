@@ -54,9 +54,14 @@ UNKNOWN = Style("#eaeef2", "#1f2328", "?", "other")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
 
 
+def printable(text: str) -> str:
+    """``text`` with what XML cannot carry (and bidi controls) replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def clean(text: str) -> str:
     """``text`` as XML character data (or an attribute value) that cannot break the document."""
-    return escape(_NOT_XML.sub("\ufffd", text), {'"': "&quot;", "'": "&#39;"})
+    return escape(printable(text), {'"': "&quot;", "'": "&#39;"})
 
 
 def _fit(text: str, chars: int) -> str:
