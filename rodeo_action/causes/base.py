@@ -118,7 +118,8 @@ def building(text: str) -> str | None:
     found = None
     for m in _STARTED_BUILD.finditer(text):
         found = m.group("p")
-    return found
+    spack = re.findall(r"^==> Installing (" + NAME + r"?)-\d", text, re.M)
+    return spack[-1] if spack else found
 
 
 def first(m: re.Match[str], base: str) -> str:
@@ -215,4 +216,5 @@ def crashed(manager: str, *modules: str) -> Rule:
 
 def requirement_kind(spec: str) -> str:
     """A name alone that does not exist is not packaged; a name with a version that does not is no match."""
-    return "no-matching-distribution" if re.search(r"[=<>!~@]|\s\d", spec.strip().rstrip(".")) else "not-packaged"
+    spec = re.sub(r"\s*=?\*", "", spec.strip().rstrip("."))      # libmamba's "name =* *": no version asked
+    return "no-matching-distribution" if re.search(r"[=<>!~@]|\s\d", spec) else "not-packaged"

@@ -19,7 +19,7 @@ from rodeo_action.causes.base import (
 
 
 def missing(m: re.Match[str], ev: Evidence) -> Finding:
-    spec = m.group("spec").strip().rstrip(";,.")
+    spec = _tidy(m.group("spec").strip().rstrip(";,."))
     name = strip_spec(spec)
     if requirement_kind(spec) == "not-packaged":
         return Finding(f"the channels have no package {name}", name, "not-packaged")
@@ -31,16 +31,29 @@ def missing_rule(pattern: str) -> Rule:
     return rule("not-packaged", RESOLVER, pattern, missing)
 
 
-_TREE_ITEM = re.compile(r"^[├└│─ ]*[├└]─ (?P<spec>\S+(?: [^ ,;]+)?) (?P<rest>.*)$", re.M)
+_TREE_ITEM = re.compile(r"^(?P<indent>[ │]*)[├└]─ (?P<spec>[A-Za-z0-9][\w.+-]*(?: [^ \n]+?)*?) "
+                        r"(?P<rest>(?:is|does|cannot|would|, )[^\n]*)$", re.M)
+_CHILD = re.compile(r"^[ │]*[├└]─ (?P<spec>[A-Za-z0-9][\w.+-]*(?: [^ ,\n]+?)*?) ?,", re.M)
 
 
 def incompatible(m: re.Match[str], ev: Evidence) -> Finding:
-    items = [x for x in _TREE_ITEM.finditer(ev.text, m.end())]
-    tops = [x for x in items if re.match(r"^[├└]", x.group(0))] or items
-    names = [f"{x.group('spec')}" for x in tops[:3]]
-    culprit = strip_spec(names[0]) if names else None
-    return Finding("conflict: " + (" vs ".join(names) if names else "the requested packages are incompatible"),
-                   culprit)
+    """libmamba's and rattler's problem tree: the top-level item that *requires* something is the culprit."""
+    items = list(_TREE_ITEM.finditer(ev.text, m.start()))
+    if not items:
+        return Finding("conflict: the requested packages are incompatible")
+    top = min(len(x.group("indent")) for x in items)
+    tops = [x for x in items if len(x.group("indent")) == top]
+    culprit = next((x for x in tops if "requires" in x.group("rest")), None) or next(
+        (x for x in tops if "no viable options" in x.group("rest")), tops[0])
+    child = _CHILD.search(ev.text, culprit.end())
+    needs = f" requires {_tidy(child.group('spec'))}" if child else ""
+    others = [_tidy(x.group("spec")) for x in tops if x is not culprit and "requested" not in x.group("rest")]
+    text = f"conflict: {_tidy(culprit.group('spec'))}{needs}" + (f" vs {', '.join(others)}" if others else "")
+    return Finding(text, strip_spec(culprit.group("spec")))
+
+
+def _tidy(spec: str) -> str:
+    return re.sub(r"\s+\*$|\s*=\*", "", spec).strip()
 
 
 _CONFLICTS_FOR = re.compile(r"^Package (?P<p>\S+) conflicts for:\n(?P<lines>(?:.+\n?)+?)(?:\n|$)", re.M)
@@ -68,6 +81,10 @@ def needed_by(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"nothing provides {m.group('dep')} needed by {m.group('by')}", strip_spec(m.group("by")))
 
 
+def corrupt_cache(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"the package cache is corrupt ({m.group('f').rsplit('/pkgs/', 1)[-1]} is missing); clean it")
+
+
 def report(m: re.Match[str], ev: Evidence) -> Finding:
     exc = re.search(r"^\s*(\w+(?:Error|Exception): .+)$", ev.text[m.end():], re.M)
     return Finding("conda crashed in its own code" + (f": {exc.group(1)}" if exc else ""), "conda")
@@ -75,10 +92,11 @@ def report(m: re.Match[str], ev: Evidence) -> Finding:
 
 RULES: tuple[Rule, ...] = (
     rule("manager-broken", OVERRIDE, r"An unexpected error has occurred\. Conda has prepared", report),
+    rule("manager-broken", OVERRIDE, r"Invalid package cache, file '(?P<f>[^']+)' is missing", corrupt_cache),
     missing_rule(r"PackagesNotFoundError: The following packages are (?:not available from current channels|"
                  r"missing from the target environment):\s*(?:\n\s*)*-\s*(?P<spec>[^\n]+)"),
     missing_rule(r"ResolvePackageNotFound:\s*(?:\n\s*)*-\s*(?P<spec>[^\n]+)"),
-    missing_rule(r"(?:^|─ )(?P<spec>[A-Za-z0-9][\w.+-]*(?: [^ \n]+)?) does not exist \(perhaps a typo or a missing"
+    missing_rule(r"(?:^|─ )(?P<spec>[A-Za-z0-9][\w.+-]*(?: [^ \n]+)*?) does not exist \(perhaps a typo or a missing"
                  r" channel\)"),
     missing_rule(r"nothing provides requested (?P<spec>[^\n]+)"),
     rule("no-matching-distribution", RESOLVER,

@@ -8,15 +8,23 @@ import re
 from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule
 
 _CONFLICT_LINES = re.compile(r"^\s+(?P<req>\S+) \(from (?P<src>[^)]+)\)$", re.M)
+_TAKEN = re.compile(r"(?P<p>[^@ ]+)@")
 
 
 def resolution(m: re.Match[str], ev: Evidence) -> Finding:
     pkg = m.group("p")
     lines = [f"{x.group('req')} (from {x.group('src')})" for x in _CONFLICT_LINES.finditer(ev.text, m.end())]
     if lines:
-        return Finding(f"conflict: {' vs '.join(dict.fromkeys(lines))}", pkg)
+        requesters = [t.group("p") for x in _CONFLICT_LINES.finditer(ev.text, m.end())
+                      if (t := _TAKEN.match(x.group("src")))]
+        return Finding(f"conflict: {' vs '.join(dict.fromkeys(lines))}", requesters[0] if requesters else pkg)
     return Finding(f"no version of {pkg} fits (is the name right?)", pkg)
 
+
+
+def no_candidate(m: re.Match[str], ev: Evidence) -> Finding:
+    py = f" / {ev.python_tag}" if ev.python_tag else ""
+    return Finding(f"no file of {m.group('p')} matches this environment (platform{py})", m.group("p"))
 
 
 def broken(m: re.Match[str], ev: Evidence) -> Finding:
@@ -25,10 +33,12 @@ def broken(m: re.Match[str], ev: Evidence) -> Finding:
 
 RULES: tuple[Rule, ...] = (
     rule("conflict", RESOLVER,
-         r"\[ResolutionImpossible\]: Unable to find a resolution for (?P<p>" + NAME + r")\s*\n?\s*"
+         r"(?:\[ResolutionImpossible\]: |ERROR: )Unable to find a resolution for (?P<p>" + NAME + r")\s*\n?\s*"
          r"because of the following conflicts", resolution),
     rule("no-matching-distribution", RESOLVER,
-         r"\[ResolutionImpossible\]: Unable to find a resolution for (?P<p>" + NAME + ")", resolution),
+         r"(?:\[ResolutionImpossible\]: |ERROR: )Unable to find a resolution for (?P<p>" + NAME + ")", resolution),
+    rule("no-matching-distribution", RESOLVER,
+         r"No candidate is found for `(?P<p>[^`]+)` that\s+matches the environment", no_candidate),
     rule("no-matching-distribution", RESOLVER,
          r"Unable to find candidates for (?P<p>" + NAME + r")", resolution),
     rule("manager-broken", BROKEN,

@@ -42,7 +42,8 @@ def conflict(m: re.Match[str], ev: Evidence) -> Finding:
     named = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "") if x.strip()]
     if block:
         lines = [" ".join(ln.split()) for ln in block.group("block").splitlines() if ln.strip()]
-        culprit = named[0] if named else contested(lines)
+        depender = next((d.group(1) for ln in lines if (d := re.match(r"(" + NAME + r") \S+ depends on", ln))), None)
+        culprit = named[0] if named else depender or contested(lines)
         lines = [re.sub(r"^The user requested ", "you require ", ln) for ln in lines]
         return Finding("conflict: " + "; ".join(lines), culprit)
     return Finding("conflict: cannot install " + (m.group("what") or "these requirements") + " together",

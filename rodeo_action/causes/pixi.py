@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rodeo_action.causes import conda
 from rodeo_action.causes.base import RESOLVER, Evidence, Finding, Rule, requirement_kind, rule, strip_spec
 
 
@@ -17,14 +18,16 @@ def no_candidates(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"no version of {spec} in the channels", name, "no-matching-distribution")
 
 
-_TOP = re.compile(r"^[├└]─ (?P<spec>\S+(?: [^ ,]+)?) ", re.M)
-
-
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
-    tops = [x.group("spec") for x in _TOP.finditer(ev.text, m.start())]
-    culprit = strip_spec(tops[0]) if tops else None
-    return Finding("conflict: " + (" vs ".join(dict.fromkeys(tops[:3])) if tops else "no consistent set of versions"),
-                   culprit)
+    inline = re.search(r"because of: (?P<spec>[A-Za-z0-9][\w.+-]*)(?: [^ \n]+)? cannot be installed", ev.text)
+    if inline:
+        need = re.search(r"would require\s*\n\s*[├└]─ (?P<d>[^,\n]+)", ev.text[inline.end():])
+        why = f" requires {need.group('d').strip()}" if need else " has no viable option"
+        tail = re.search(r"(?:, )?(for which no candidates were found|which conflicts with[^\n]*)",
+                         ev.text[inline.end():])
+        return Finding(f"conflict: {inline.group('spec')}{why}" + (f" ({tail.group(1)})" if tail else ""),
+                       inline.group("spec"))
+    return conda.incompatible(m, ev)
 
 
 RULES: tuple[Rule, ...] = (

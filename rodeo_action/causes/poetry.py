@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule
+from rodeo_action.causes.base import BROKEN, NAME, NETWORK, RESOLVER, Evidence, Finding, Rule, crashed, rule, strip_spec
 
 
 def no_version(m: re.Match[str], ev: Evidence) -> Finding:
@@ -58,6 +58,12 @@ def cleo_crash(m: re.Match[str], ev: Evidence) -> Finding | None:
 
 
 RULES: tuple[Rule, ...] = (
+    rule("network", NETWORK, r"All attempts to connect to (?P<h>\S+) failed",
+         lambda m, ev: Finding(f"network: cannot connect to {m.group('h').rstrip('.')}")),
+    rule("conflict", RESOLVER,
+         r"Incompatible constraints in requirements of [^\n]*:\n(?P<a>[^\n]+)\n(?P<b>[^\n]+)",
+         lambda m, ev: Finding(f"conflict: {m.group('a').strip()} vs {m.group('b').strip()}",
+                               strip_spec(m.group("a")))),
     rule("no-matching-distribution", RESOLVER,
          r"depends on (?P<p>" + NAME + r") \((?P<spec>[^)]*)\) which doesn't match any versions", no_version),
     rule("no-matching-distribution", RESOLVER,
@@ -65,7 +71,7 @@ RULES: tuple[Rule, ...] = (
     rule("no-matching-distribution", RESOLVER,
          r"Package (?P<p>" + NAME + r") \((?P<spec>[^)]*)\) not found", no_version),
     rule("no-matching-distribution", RESOLVER,
-         r"(?P<p>" + NAME + r") requires Python (?P<req>[^,\n]+), so it will not be (?:satisfied|installable) "
+         r"(?P<p>" + NAME + r") requires Python (?P<req>[^\n]+?), so it will not be (?:satisfied|installable) "
          r"for Python (?P<v>[^\n]+)", python),
     rule("no-matching-distribution", RESOLVER,
          r"Unable to find installation candidates for (?P<p>" + NAME + r") \((?P<v>[^)]+)\)", no_candidates),

@@ -41,10 +41,14 @@ def _network(m: re.Match[str], ev: Evidence) -> Finding:
     window = ev.text[max(0, m.start() - 600): m.end() + 300]
     reason = next((what for pattern, what in _NET_REASONS if pattern.search(window)), "network error talking to")
     line_start = ev.text.rfind("\n", 0, m.start()) + 1
-    near = ev.text[max(0, line_start - 400): m.end() + 200]
+    stop = ev.text.find("\n", m.end() + 200)
+    near = ev.text[max(0, line_start - 400): stop if stop >= 0 else len(ev.text)]
     hosts = [h.group("h") + (f":{h.group('p')}" if h.group("p") else "") if h.group("h")
              else h.group("u") or h.group("r") for h in _HOST.finditer(near)]
     host = next((h for h in reversed(hosts) if h), None)
+    if host is None:     # the tool did not say where: the index rodeo configured (context, not a culprit)
+        index = re.findall(r"(?:https?)://([A-Za-z0-9.-]+(?::\d+)?)", ev.context)
+        host = next((h for h in index if h not in ("pypi.org", "files.pythonhosted.org")), None)
     if host is None:
         return Finding(f"network: {m.group(0).strip()}")
     return Finding(f"network: {reason} {host}")
@@ -168,7 +172,8 @@ RULES: tuple[Rule, ...] = (
          r"Package '?(?P<p>[\w+.-]+)'?,? (?:was )?not found in the pkg-config search path|"
          r"No package '(?P<p2>[\w+.-]+)' found|"
          r"Dependency \"?(?P<p3>[\w+.-]+)\"? not found|Run-time dependency (?P<p4>[\w+.-]+) found: NO|"
-         r"Could NOT find (?P<p5>[\w+.-]+)",
+         r"Could NOT find (?P<p5>[\w+.-]+)|"
+         r"Command '\['pkg-config',[^\]]*?'(?P<p6>[\w+.-]+)'\]' returned non-zero",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -183,7 +188,8 @@ RULES: tuple[Rule, ...] = (
          r"error: subprocess-exited-with-error|Failed building wheel|Failed to build|Build backend failed|"
          r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
          r"\[BuildError\]|builder for '[^']*' failed|error: command '[^']*' failed with exit code|"
-         r"Installing \S+ \([^)]*\): Failed", _build, phases=_BUILD_PHASES),
+         r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed",
+         _build, phases=_BUILD_PHASES),
     rule("import-error", IMPORT, _IMPORT_LINE.pattern, _import, phases=("import",)),
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rodeo_action.causes.base import BUILD, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule, strip_spec
+from rodeo_action.causes.base import BUILD, NAME, NETWORK, RESOLVER, Evidence, Finding, Rule, crashed, rule, strip_spec
 
 
 def unknown_pkg(m: re.Match[str], ev: Evidence) -> Finding:
@@ -16,9 +16,18 @@ def no_version(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
-    line = ev.text[m.start():].splitlines()[0]
-    names = re.findall(r"\b(" + NAME + r")@", ev.text[m.start():m.start() + 600])
-    return Finding("conflict: " + line.replace("==> Error: ", ""), strip_spec(names[0]) if names else None)
+    rest = ev.text[m.start():m.start() + 2000]
+    why = re.search(r"Cannot satisfy [^\n]+", rest)
+    dep = re.search(r"(?P<p>" + NAME + r") depends on (?P<d>\S+)", rest)
+    names = re.findall(r"\b(" + NAME + r")@", rest)
+    culprit = dep.group("p") if dep else (strip_spec(names[0]) if names else None)
+    line = why.group(0) if why else rest.splitlines()[0].replace("==> Error: ", "")
+    return Finding(f"conflict: {line}" + (f" ({dep.group('p')} depends on {dep.group('d')})" if dep else ""), culprit)
+
+
+def fetch(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = ev.building()
+    return Finding(f"network: spack failed to fetch {m.group('u').rsplit('/', 1)[-1]}", pkg)
 
 
 def failed(m: re.Match[str], ev: Evidence) -> Finding:
@@ -26,6 +35,7 @@ def failed(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 RULES: tuple[Rule, ...] = (
+    rule("network", NETWORK, r"Error: Failed to fetch file from URL: (?P<u>\S+)", fetch),
     rule("not-packaged", RESOLVER, r"Error: (?:Package|package) '(?P<p>[^']+)' not found", unknown_pkg),
     rule("not-packaged", RESOLVER, r"UnknownPackageError: Package '(?P<p>[^']+)' not found", unknown_pkg),
     rule("no-matching-distribution", RESOLVER, r"No version for '(?P<p>[^']+)' satisfies '(?P<v>[^']+)'", no_version),
