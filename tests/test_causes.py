@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rodeo_action.causes import MANAGER_RULES, MAX_SUMMARY, classify, guess_manager
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
-import table  # noqa: E402
+import table
 
 ENTRIES = table.entries()
 README = Path(__file__).parent / "corpus" / "README.md"

@@ -22,7 +22,7 @@ _NET_REASONS = (
     (re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
                 r"Could not resolve host|dns error|failed to lookup address|Failed to resolve|getaddrinfo failed|"
                 r"No address associated with hostname|Temporary failure resolving|NameResolutionError|"
-                r"Couldn't resolve host", re.I), "cannot resolve the host"),
+                r"Couldn't resolve host", re.I), "cannot resolve"),
     (re.compile(r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
                 r"UnknownIssuer|SSL certificate problem", re.I), "TLS/certificate error talking to"),
     (re.compile(r"Connection refused|ConnectionRefusedError|tcp connect error|Couldn't connect to server",
@@ -49,9 +49,7 @@ def _network(m: re.Match[str], ev: Evidence) -> Finding:
     if host is None:     # the tool did not say where: the index rodeo configured (context, not a culprit)
         index = re.findall(r"(?:https?)://([A-Za-z0-9.-]+(?::\d+)?)", ev.context)
         host = next((h for h in index if h not in ("pypi.org", "files.pythonhosted.org")), None)
-    if host is None:
-        return Finding(f"network: {m.group(0).strip()}")
-    return Finding(f"network: {reason} {host}")
+    return Finding(f"network: {reason} {host or 'the index'} ({m.group(0).strip()})")
 
 
 NETWORK_PATTERN = (
