@@ -1,0 +1,39 @@
+"""A fake GitHub for publishing tests: real HTTP, real PyGithub, payloads checked against GitHub's OpenAPI.
+
+Use it in a test module::
+
+    from tests.fakegithub import FakeGitHub, fake_github  # noqa: F401  (the fixture)
+
+    def test_x(fake_github: FakeGitHub) -> None:
+        g = Github(base_url=fake_github.url, auth=Auth.Token("ghp_test"))
+
+The fixture fails the test at teardown if any request or response broke the schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakegithub.server import Answer, FakeGitHub, Logged
+from tests.fakegithub.state import BOT, USER, Comment, Commit, Issue, Label, Pull
+
+__all__ = ["BOT", "USER", "Answer", "Comment", "Commit", "FakeGitHub", "Issue", "Label", "Logged", "Pull",
+           "fake_github", "fake_github_ghes"]
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    """A started fake serving ``octo/rodeo`` (default branch ``main``) with a GITHUB_TOKEN-like token."""
+    with FakeGitHub() as fake:
+        yield fake
+    fake.assert_clean()
+
+
+@pytest.fixture
+def fake_github_ghes() -> Iterator[FakeGitHub]:
+    """The same under ``/api/v3``, as GitHub Enterprise Server serves it (GITHUB_API_URL with a path)."""
+    with FakeGitHub(prefix="/api/v3") as fake:
+        yield fake
+    fake.assert_clean()
