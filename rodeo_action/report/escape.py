@@ -1,0 +1,149 @@
+"""Make text from a package, a log or a config safe to publish on GitHub.
+
+Everything the report shows that rodeo did not write itself (package names, causes, logs,
+repros, versions, URLs, notes) passes through one of these functions before it reaches a
+template, so that a hostile or merely unlucky string cannot:
+
+- break a table row (a ``|`` or a newline),
+- close a ``<details>``, inject HTML, a link or a ``javascript:`` URL,
+- forge a hidden ``<!-- rodeo:`` marker or a ``[rodeo-digest]`` line (publishers find their
+  comment, issues and README block by searching raw bodies, even inside code fences),
+- ping people or teams (``@everyone``, ``@org/team``) or cross-reference issues (``#123``),
+- leak a GitHub token (``ghp_…``, ``github_pat_…``), which is redacted everywhere.
+
+Each context has its own function: :func:`md` for inline markdown (table cells included),
+:func:`html` inside HTML such as ``<summary>``, :func:`fence` for a code block, :func:`url` for a
+link target, :func:`plain` for titles and the terminal. All first :func:`clean` the text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
+
+ZW = "\u200b"          # zero-width space: invisible, but breaks a mention, a marker or a scheme
+REDACTED = "[REDACTED]"
+
+# C0/C1 controls except tab and newline, lone surrogates, and bidi overrides ("Trojan source")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# GitHub token shapes (classic ghp/gho/ghu/ghs/ghr and fine-grained github_pat), glued to anything
+TOKEN = re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})", re.I)
+# what could be taken for one of rodeo's hidden markers or its digest line
+_MARKERISH = re.compile(r"<!--|(?<=rodeo)(?=\s*:)|(?<=rodeo)(?=-digest)", re.I)
+# tags that a raw-text search (or a careless renderer) could take for structure
+_TAGISH = re.compile(r"<(?=/?(?:details|summary)\b)", re.I)
+_SCHEME = re.compile(r"(?<=javascript)(?=\s*:)|(?<=vbscript)(?=\s*:)|(?<=data)(?=\s*:\s*text/html)", re.I)
+_MENTION = re.compile(r"@")
+_ISSUE_REF = re.compile(r"#(?=\d)")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+_HTML_RE = re.compile("[&<>\"']")
+_MD_HTML = re.compile("[&<>]")
+_BACKTICKS = re.compile(r"`+")
+
+
+def redact(text: str) -> str:
+    """Replace every token-shaped string by ``[REDACTED]``."""
+    return TOKEN.sub(REDACTED, text)
+
+
+def clean(text: object) -> str:
+    """Normalised, redacted text that cannot pose as a rodeo marker; newlines are kept.
+
+    Order matters: controls are dropped *before* redacting, so ``gh\\0p_…`` cannot reassemble
+    into a token afterwards.
+    """
+    s = str(text)
+    if "\x1b" in s:
+        s = _ANSI.sub("", s)
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _CONTROLS.sub("", s)
+    s = TOKEN.sub(REDACTED, s)
+    s = _MARKERISH.sub(lambda m: "<!" + ZW + "--" if m.group() else ZW, s)
+    return s
+
+
+def _one_line(s: str) -> str:
+    return s.replace("\n", " ").replace("\t", " ")
+
+
+@lru_cache(maxsize=65_536)
+def md(text: object, limit: int | None = None) -> str:
+    """Inline markdown text, on one line: safe in a table cell, a list item or a heading.
+
+    Markdown punctuation is backslash-escaped (so no link, emphasis, code span or math), ``<``,
+    ``>`` and ``&`` become entities (so no HTML, no comment), and ``@``/``#123`` get a zero-width
+    space (GitHub links mentions and references in rendered text, after markdown).
+    """
+    s = _one_line(clean(text))
+    if limit is not None and len(s) > limit:
+        s = s[: max(limit - 1, 0)] + "…"
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _MD_HTML.sub(lambda m: _HTML[m.group()], s)
+    s = _SCHEME.sub(ZW, s)
+    s = _MENTION.sub("@" + ZW, s)
+    return _ISSUE_REF.sub("#" + ZW, s)
+
+
+@lru_cache(maxsize=4096)
+def html(text: object, limit: int | None = None) -> str:
+    """Text inside an HTML element or attribute (``<summary>``), on one line."""
+    s = _one_line(clean(text))
+    if limit is not None and len(s) > limit:
+        s = s[: max(limit - 1, 0)] + "…"
+    s = _HTML_RE.sub(lambda m: _HTML[m.group()], s)
+    s = _SCHEME.sub(ZW, s)
+    s = _MENTION.sub("@" + ZW, s)
+    return _ISSUE_REF.sub("#" + ZW, s)
+
+
+def plain(text: object, limit: int | None = None) -> str:
+    """One line of plain text (an issue title, a terminal cell): no controls, no token, no marker."""
+    s = " ".join(_one_line(clean(text)).split())
+    if limit is not None and len(s) > limit:
+        s = s[: max(limit - 1, 0)] + "…"
+    return s
+
+
+def code_text(text: object) -> str:
+    """Text for inside a code fence: mentions are inert there, but raw searches still see it."""
+    return _TAGISH.sub("<" + ZW, clean(text))
+
+
+def longest_backticks(text: str) -> int:
+    return max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+
+
+def fence(text: object, info: str = "") -> str:
+    """A fenced code block longer than any backtick run inside, so the text cannot close it."""
+    s = code_text(text).rstrip("\n")
+    ticks = "`" * max(3, longest_backticks(s) + 1)
+    return f"{ticks}{info}\n{s}\n{ticks}"
+
+
+def url(text: object) -> str | None:
+    """A link target, or None: only absolute http(s) URLs are ever linked.
+
+    The result has no space, quote, angle bracket or parenthesis (percent-encoded), so it is
+    safe both in ``[text](URL)`` and in an HTML attribute.
+    """
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not s or len(s) > 2000 or _CONTROLS.search(s) or any(c.isspace() for c in s):
+        return None
+    try:
+        parts = urlsplit(s)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(redact(s), safe=":/?#[]@!$&*+,;=%~-._")
+
+
+def md_link(text: str, target: object) -> str:
+    """``[text](url)`` when the target is an http(s) URL, else the text alone (text already escaped)."""
+    u = url(target)
+    return f"[{text}]({u})" if u else text

@@ -1,0 +1,89 @@
+"""Rebuild the golden files from the fixed result set: ``python -m tests.golden.regenerate``.
+
+The report goes through the real pipeline (collect -> baseline round-tripped through ``--json``
+-> build_report) and then every renderer; tests/test_report_render.py compares against what is
+written here. Review the diff (``git diff tests/golden``) before committing regenerated files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from rodeo_action.config import load_config
+from rodeo_action.plan import expand
+from rodeo_action.report import history, render
+from rodeo_action.report.build import build_report
+from rodeo_action.report.collect import collect
+from rodeo_action.report.model import Culprit, Report
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "report"
+GOLDEN = Path(__file__).resolve().parent
+RUN_URL = "https://github.com/o/r/actions/runs/7"
+
+
+def _report(results: str, config_file: str, baseline: history.Baseline | None, when: str, run_url: str) -> Report:
+    config = load_config(FIXTURES / config_file)
+    got = collect(FIXTURES / results, expand(config))
+    return build_report(got.cells, config, baseline, when, run_url, got.notes)
+
+
+def baseline_report() -> Report:
+    """The previous run, as it reported itself."""
+    return _report("baseline", "baseline.yml", None, "2026-11-23T06:30:00Z", "https://github.com/o/r/actions/runs/6")
+
+
+def current_report() -> Report:
+    """This run, compared with the previous one read back from its ``--json``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "previous.json"
+        path.write_text(json.dumps(history.full(baseline_report())))
+        baseline = history.load(path, "fixture")
+    assert baseline is not None
+    return _report("current", "rodeo.yml", baseline, "2026-11-24T06:30:00Z", RUN_URL)
+
+
+def fixed_culprit() -> Culprit:
+    """A culprit of the previous run whose cells pass now (pip could not build cartopy)."""
+    return next(c for c in baseline_report().culprits if c.key == "cell:pip/cartopy")
+
+
+def slug(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", key)
+
+
+def outputs() -> dict[str, str]:
+    """Every rendered output of the fixture, by golden file name."""
+    report = current_report()
+    out = {
+        "report.md": render.markdown(report),
+        "summary.md": render.summary(report),
+        "comment.md": render.comment(report),
+        "readme.md": render.readme_block(report),
+        "terminal.txt": render.terminal(report) + "\n",
+    }
+    for culprit in report.culprits:
+        title, body = render.issue(report, culprit)
+        out[f"issue-{slug(culprit.key)}.md"] = f"{title}\n{body}"
+        out[f"upstream-{slug(culprit.key)}.txt"] = f"{render.upstream_url(report, culprit)}\n"
+    out[f"fixed-{slug(fixed_culprit().key)}.md"] = render.fixed(report, fixed_culprit())
+    return out
+
+
+def main() -> int:
+    wanted = outputs()
+    for stale in GOLDEN.glob("*"):
+        if stale.suffix in (".md", ".txt") and stale.name not in wanted:
+            stale.unlink()
+    for name, text in wanted.items():
+        (GOLDEN / name).write_text(text, encoding="utf-8")
+    print(f"wrote {len(wanted)} golden files to {GOLDEN.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
