@@ -94,6 +94,10 @@ class Scenario:
     summary: str                               # summary-contains
     what: str                                  # one line for --list
     pdm: str = "working"                       # "working": PDM_WORKING first on PATH; "bootstrap": rodeo's own
+    summary_for: tuple[tuple[str, str], ...] = ()   # (manager, summary-contains) where the log words it otherwise
+
+    def summary_of(self, manager: str) -> str:
+        return dict(self.summary_for).get(manager, self.summary)
 
 
 def packages(*lines: str) -> Callable[[dict[str, str]], str]:
@@ -114,7 +118,7 @@ SCENARIOS: tuple[Scenario, ...] = (
              "no-matching-distribution", "tensorflow-io-gcs-filesystem", "tensorflow-io-gcs-filesystem",
              "wheels for CPython 3.7-3.10 only (Requires-Python <3.11)"),
     Scenario("conflict", PYPI, packages('"requests==2.31.0"', '"urllib3==1.20"'), "install", "conflict",
-             "requests", "urllib3", "requests 2.31.0 needs urllib3>=1.21.1, urllib3==1.20 pinned"),
+             "urllib3", "requests", "requests 2.31.0 needs urllib3>=1.21.1, urllib3==1.20 pinned"),
     Scenario("missing-header", PYPI, artifact("rodeo-needs-geos"), "install", "missing-system-library",
              "rodeo-needs-geos", "geos_c", "sdist: C extension includes geos_c.h (absent)"),
     Scenario("missing-library", PYPI, artifact("rodeo-needs-proj-lib"), "install", "missing-system-library",
@@ -136,10 +140,12 @@ SCENARIOS: tuple[Scenario, ...] = (
              "rodeo-forgets-dep", "yaml", "wheel: imports yaml without declaring PyYAML"),
     Scenario("network-closed-port", PYPI,
              lambda _a: "packages: [six]\nindex-url: http://127.0.0.1:9/simple/\n", "install", "network", "",
-             "127.0.0.1", "index on a closed port (127.0.0.1:9)"),
+             "127.0.0.1", "index on a closed port (127.0.0.1:9)",
+             summary_for=(("pdm", "refused"),)),   # pdm prints "[ConnectError]: [Errno 111] Connection refused" only
     Scenario("network-unresolvable-host", PYPI,
              lambda _a: "packages: [six]\nindex-url: https://nosuchhost.invalid/simple/\n", "install", "network",
-             "", "nosuchhost.invalid", "index on a host that does not resolve"),
+             "", "nosuchhost.invalid", "index on a host that does not resolve",
+             summary_for=(("pdm", "not known"),)),   # pdm: "[ConnectError]: [Errno -2] Name or service not known"
     Scenario("manager-broken-hishel", ("pdm",), packages("six"), "install", "manager-broken", "pdm", "hishel",
              "latest pdm from PyPI with hishel 2.x crashes on lock", pdm="bootstrap"),
     Scenario("not-packaged", ("apt",), lambda _a: "packages:\n  - name: nosuchpkg\n    names: {apt: python3-nosuchpkg}\n",
@@ -268,16 +274,28 @@ def cell_python_version(manager: str) -> str:
     return host_python()
 
 
-def header(scenario: Scenario, manager: str, result: dict[str, object]) -> str:
+def hishel_version(log: str) -> str:
+    """The hishel beside the pdm the cell ran (named on the log's "# pdm: ..." line)."""
+    match = re.search(r"^# pdm: .*\((/\S+)/pdm\)", log, re.MULTILINE)
+    if match:
+        proc = subprocess.run([f"{match.group(1)}/python", "-c",
+                               "import importlib.metadata as m; print(m.version('hishel'))"],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode == 0:
+            return proc.stdout.strip()
+    return "unknown"
+
+
+def header(scenario: Scenario, manager: str, result: dict[str, object], log: str) -> str:
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     tool = short_version(manager, str(result.get("manager_version") or ""))
     python = result.get("python_version") or cell_python_version(manager)
-    if manager == "pdm" and scenario.pdm == "working":
-        tool += " with hishel<2"
+    if manager == "pdm":
+        tool += f" with hishel {hishel_version(log)}"
     source = (f"captured on this machine by tests/corpus/capture.py on {today} "
               f"({tool}, Python {python}, {os_name()})")
     lines = [f"manager: {manager}", f"phase: {scenario.phase}", f"kind: {scenario.kind}",
-             f"package: {scenario.package}", f"summary-contains: {scenario.summary}", f"source: {source}", "---"]
+             f"package: {scenario.package}", f"summary-contains: {scenario.summary_of(manager)}", f"source: {source}", "---"]
     return "".join(f"#@ {line}\n" for line in lines)
 
 
@@ -316,7 +334,7 @@ def capture(manager: str, scenario: Scenario, artifacts: dict[str, str], env: di
                 log += "\n"
             log += f"# rodeo import probe verdicts (from {cell}.json \"imports\"; appended by capture.py):\n"
             log += "".join(f"{m}: {v}\n" for m, v in failed.items())
-        target.write_text(header(scenario, manager, result) + log, encoding="utf-8")
+        target.write_text(header(scenario, manager, result, log) + log, encoding="utf-8")
         return Outcome(manager, scenario.slug, True, str(target.relative_to(ROOT)), observed)
     finally:
         if not keep:
