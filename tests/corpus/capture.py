@@ -45,6 +45,16 @@ pdm is special: the latest pdm from PyPI with hishel 2.x crashes inside PDM on e
 is captured as ``pdm/manager-broken-hishel`` with rodeo's own bootstrapped pdm; every other pdm
 scenario runs a pdm of the same version with ``hishel<2``, put first on PATH, so that the log shows
 the scenario's failure and not PDM's. apt needs Debian/Ubuntu and root (or password-less sudo).
+
+Conventions and known hard cases in the expected causes:
+
+- conflict: ``package`` is the requirement that cannot be met (requests, whose urllib3>=1.21.1
+  clashes with the pin), ``summary-contains`` the other side (urllib3).
+- pipenv hides pip's network errors: with an unreachable index its log says only "No matching
+  distribution found for six" (the host appears only in the Pipfile that rodeo echoes), so
+  pipenv/network-* are ``network`` by construction but hard to tell from the log alone.
+- the import-phase logs end with the probe's verdicts, appended and marked: rodeo keeps them in
+  ``<cell>.json`` (``imports``), not in ``<cell>.log``.
 """
 
 from __future__ import annotations
@@ -118,7 +128,7 @@ SCENARIOS: tuple[Scenario, ...] = (
              "no-matching-distribution", "tensorflow-io-gcs-filesystem", "tensorflow-io-gcs-filesystem",
              "wheels for CPython 3.7-3.10 only (Requires-Python <3.11)"),
     Scenario("conflict", PYPI, packages('"requests==2.31.0"', '"urllib3==1.20"'), "install", "conflict",
-             "urllib3", "requests", "requests 2.31.0 needs urllib3>=1.21.1, urllib3==1.20 pinned"),
+             "requests", "urllib3", "requests 2.31.0 needs urllib3>=1.21.1, urllib3==1.20 pinned"),
     Scenario("missing-header", PYPI, artifact("rodeo-needs-geos"), "install", "missing-system-library",
              "rodeo-needs-geos", "geos_c", "sdist: C extension includes geos_c.h (absent)"),
     Scenario("missing-library", PYPI, artifact("rodeo-needs-proj-lib"), "install", "missing-system-library",
@@ -148,8 +158,9 @@ SCENARIOS: tuple[Scenario, ...] = (
              summary_for=(("pdm", "not known"),)),   # pdm: "[ConnectError]: [Errno -2] Name or service not known"
     Scenario("manager-broken-hishel", ("pdm",), packages("six"), "install", "manager-broken", "pdm", "hishel",
              "latest pdm from PyPI with hishel 2.x crashes on lock", pdm="bootstrap"),
-    Scenario("not-packaged", ("apt",), lambda _a: "packages:\n  - name: nosuchpkg\n    names: {apt: python3-nosuchpkg}\n",
-             "install", "not-packaged", "python3-nosuchpkg", "python3-nosuchpkg",
+    Scenario("not-packaged", ("apt",),
+             lambda _a: "packages:\n  - name: nosuchpkg\n    names: {apt: python3-nosuchpkg}\n", "install",
+             "not-packaged", "python3-nosuchpkg", "python3-nosuchpkg",
              "apt: python3-nosuchpkg does not exist"),
     Scenario("not-packaged-docrep", ("apt",), packages("six", "docrep"), "install", "not-packaged",
              "python3-docrep", "python3-docrep", "apt: docrep has no Debian package (python3-docrep)"),
@@ -295,7 +306,8 @@ def header(scenario: Scenario, manager: str, result: dict[str, object], log: str
     source = (f"captured on this machine by tests/corpus/capture.py on {today} "
               f"({tool}, Python {python}, {os_name()})")
     lines = [f"manager: {manager}", f"phase: {scenario.phase}", f"kind: {scenario.kind}",
-             f"package: {scenario.package}", f"summary-contains: {scenario.summary_of(manager)}", f"source: {source}", "---"]
+             f"package: {scenario.package}", f"summary-contains: {scenario.summary_of(manager)}",
+             f"source: {source}", "---"]
     return "".join(f"#@ {line}\n" for line in lines)
 
 
@@ -316,7 +328,8 @@ def capture(manager: str, scenario: Scenario, artifacts: dict[str, str], env: di
                               timeout=CAPTURE_TIMEOUT)
         result_file, log_file = folder / "out" / f"{cell}.json", folder / "out" / f"{cell}.log"
         if proc.returncode != 0 or not result_file.exists():
-            return Outcome(manager, scenario.slug, False, f"rodeo exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
+            detail = f"rodeo exited {proc.returncode}: {proc.stderr.strip()[-500:]}"
+            return Outcome(manager, scenario.slug, False, detail)
         result = json.loads(result_file.read_text(encoding="utf-8"))
         observed = {"status": result.get("status"), "phase": result.get("phase"), "cause": result.get("cause")}
         if (result.get("status"), result.get("phase")) != ("fail", scenario.phase):
@@ -362,7 +375,9 @@ def apt_usable() -> bool:
     if os.geteuid() == 0:
         return True
     sudo = shutil.which("sudo")
-    return bool(sudo) and subprocess.run([sudo, "-n", "true"], capture_output=True, check=False).returncode == 0
+    if sudo is None:
+        return False
+    return subprocess.run([sudo, "-n", "true"], capture_output=True, check=False).returncode == 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -418,8 +433,12 @@ def main(argv: list[str] | None = None) -> int:
     # apt changes the machine's package state: its cells run one after another, alongside the rest
     apt_pairs = [p for p in pairs if p[0] == "apt"]
     other = [p for p in pairs if p[0] != "apt"]
+    def apt_in_turn() -> None:
+        for pair in apt_pairs:
+            one(pair)
+
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(lambda: [one(p) for p in apt_pairs])] if apt_pairs else []
+        futures = [pool.submit(apt_in_turn)] if apt_pairs else []
         futures += [pool.submit(one, p) for p in other]
         for future in futures:
             future.result()
