@@ -193,6 +193,14 @@ def venv_with(home: Path, requirements: tuple[str, ...], env: dict[str, str]) ->
     return python
 
 
+def build(python: Path, name: str, kind: str, dist: Path, env: dict[str, str]) -> None:
+    """``python -m build KIND`` of a copy of fixtures/NAME, so fixtures/ stays free of build/ and *.egg-info."""
+    with tempfile.TemporaryDirectory(prefix="rodeo-fixture-") as tmp:
+        src = Path(tmp) / name
+        shutil.copytree(FIXTURES / name, src)
+        run([str(python), "-m", "build", kind, "--no-isolation", "--outdir", str(dist), str(src)], env=env)
+
+
 def build_artifacts(work: Path, env: dict[str, str]) -> dict[str, str]:
     """Build every fixture into ``work/dist``; name -> file URL."""
     python = venv_with(work / "buildenv", BUILD_TOOLS, env)
@@ -202,20 +210,14 @@ def build_artifacts(work: Path, env: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     build_env = {**env, "SOURCE_DATE_EPOCH": "1764028800"}   # 2025-11-25: reproducible archives
     for name in SDISTS:
-        run([str(python), "-m", "build", "--sdist", "--no-isolation", "--outdir", str(dist), str(FIXTURES / name)],
-            env=build_env)
+        build(python, name, "--sdist", dist, build_env)
     with tempfile.TemporaryDirectory(prefix="rodeo-libnosuch-") as libdir:
         # libnosuch.so.1 exists only while rodeo-needs-libnosuch is linked: the wheel needs it, no machine has it
         run(["cc", "-shared", "-fPIC", "-Wl,-soname,libnosuch.so.1", "-o", f"{libdir}/libnosuch.so.1",
              str(FIXTURES / "libnosuch" / "nosuch.c")])
         os.symlink("libnosuch.so.1", f"{libdir}/libnosuch.so")
         for name in WHEELS:
-            # out-of-tree: build copies the project, so fixtures/ stays free of build/ and *.egg-info
-            with tempfile.TemporaryDirectory(prefix="rodeo-fixture-") as tmp:
-                src = Path(tmp) / name
-                shutil.copytree(FIXTURES / name, src)
-                run([str(python), "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(src)],
-                    env={**build_env, "RODEO_NOSUCH_LIBDIR": libdir})
+            build(python, name, "--wheel", dist, {**build_env, "RODEO_NOSUCH_LIBDIR": libdir})
     for path in sorted(dist.iterdir()):
         stem = path.name.split("-")[0].replace("_", "-")
         out[stem] = path.as_uri()
