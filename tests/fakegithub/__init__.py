@@ -2,7 +2,10 @@
 
 Use it in a test module::
 
-    from tests.fakegithub import FakeGitHub, fake_github  # noqa: F401  (the fixture)
+    from tests import fakegithub
+    from tests.fakegithub import FakeGitHub
+
+    fake_github = fakegithub.fake_github  # the fixture (assigned: an import would trip ruff's F811)
 
     def test_x(fake_github: FakeGitHub) -> None:
         g = Github(base_url=fake_github.url, auth=Auth.Token("ghp_test"))

@@ -16,6 +16,9 @@ Conversion (OpenAPI 3.0 → JSON Schema 2020-12): ``nullable: true`` becomes ``"
 (and ``None`` in ``enum``), or ``anyOf: [..., {type: null}]`` when the schema has no ``type``;
 ``$ref: #/components/schemas/X`` becomes ``#/$defs/X``; ``discriminator`` (an OpenAPI hint, not a
 validation keyword), ``example``, ``description``, ``externalDocs``, ``xml`` and ``x-*`` are dropped.
+In error responses (status >= 400) ``oneOf`` becomes ``anyOf``: GitHub documents overlapping error
+shapes (a 409 is ``basic-error`` or ``repository-rule-violation-error``, and every real 409 body is
+both), which strict ``oneOf`` would reject.
 """
 
 from __future__ import annotations
@@ -143,7 +146,10 @@ class Extractor:
             resp = self.resolve(resp)
             content = resp.get("content", {})
             media = content.get("application/json") or content.get("application/scim+json")
-            responses[status] = self.schema(media["schema"]) if media else None
+            schema = self.schema(media["schema"]) if media else None
+            if schema and int(status) >= 400 and "oneOf" in schema:
+                schema["anyOf"] = schema.pop("oneOf")
+            responses[status] = schema
         return {"method": method.upper(), "path": path, "query": query, "request": request, "responses": responses}
 
 

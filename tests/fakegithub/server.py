@@ -112,6 +112,7 @@ class FakeGitHub:
         self.prefix = prefix.rstrip("/")
         self.repo_name = repo
         self.mode = "app"
+        self._rate = {"limit": 0, "remaining": 0, "reset": 0}
         self.token_mode(mode)
         self.requests: list[Logged] = []
         self.violations: list[str] = []
@@ -130,7 +131,6 @@ class FakeGitHub:
         self.url = ""  # the REST base URL (GITHUB_API_URL), set by start()
         self.html_url = ""  # the web base URL (GITHUB_SERVER_URL)
         self._render = Render("", "")
-        self._rate = {"limit": 0, "remaining": 0, "reset": int(time.time()) + 3600}
         self._routes = self._make_routes()
         self.add_repo(repo)
 
@@ -235,7 +235,7 @@ class FakeGitHub:
             repo = Repo(owner, name, id=len(self._repos) + 100, default_branch=default_branch)
             self._owners[full_name] = {"login": owner, "id": 9000 + repo.id, "type": "Organization",
                                        "node_id": f"O_kgDO{9000 + repo.id}"}
-            root = Commit(hashlib.sha1(f"root {full_name}".encode()).hexdigest(), "Initial commit", None, {},  # noqa: S324
+            root = Commit(hashlib.sha1(f"root {full_name}".encode()).hexdigest(), "Initial commit", None, {},
                           self._clock.now(), {"name": owner, "email": f"{owner}@example.com"}, default_branch)
             repo.commits[root.sha] = root
             repo.refs[default_branch] = root.sha
@@ -290,7 +290,8 @@ class FakeGitHub:
             base = base or r.default_branch
             if head not in r.refs:
                 r.refs[head] = r.refs[base]
-                self._commit(r, head, f"feature-{number}.txt", b"change\n", "change", USER)
+                self._commit(r, head, f"feature-{number}.txt", b"change\n", "change",
+                             {"name": "contributor", "email": "c@example.com"})
             now = self._clock.now()
             r.issues[number] = Issue(number, self._id(), title, body, USER, [], now, now, is_pull=True)
             r.pulls[number] = Pull(number, self._id(), head, base, r.refs[head])
@@ -329,7 +330,7 @@ class FakeGitHub:
     def _commit(self, r: Repo, branch: str, path: str, data: bytes, message: str, author: dict[str, str]) -> Commit:
         parent = r.commits[r.refs[branch]]
         tree = {**parent.tree, path: data}
-        sha = hashlib.sha1(f"{parent.sha}\0{message}\0{path}\0{blob_sha(data)}\0{self._id()}".encode()).hexdigest()  # noqa: S324
+        sha = hashlib.sha1(f"{parent.sha}\0{message}\0{path}\0{blob_sha(data)}\0{self._id()}".encode()).hexdigest()
         c = Commit(sha, message, parent.sha, tree, self._clock.now(), author, branch, path)
         r.commits[sha] = c
         r.refs[branch] = sha
@@ -844,10 +845,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = 10  # seconds an idle keep-alive connection may hold a thread
+    wbufsize = -1  # headers and body leave in one write (flushed per request): no Nagle/delayed-ACK stall
+    disable_nagle_algorithm = True
     server_version = "GitHub.com"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the fake's own request log is the record."""
 
     def _serve(self) -> None:
@@ -883,4 +886,4 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if data and self.command != "HEAD":
             self.wfile.write(data)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815 - http.server's naming
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
