@@ -73,8 +73,9 @@ class Evidence:
                 return f"cp{m.group(1)}{m.group(2)}"
         return None
 
-    def distribution(self, module: str) -> str:
-        """The distribution rodeo's import probe imported ``module`` for (its ``$ `` line), else the module."""
+    def distribution(self, module: str) -> str | None:
+        """The distribution rodeo's import probe imported ``module`` for (its ``$ `` line), else None:
+        the runner, which knows the probe's owners, fills the package in then."""
         probe = re.search(r'"packages": (\[.*?\]), "only"', self.context)
         if probe:
             entry = r'\{"name": "([^"]+)", "imports": (null|\[[^]]*\])'
@@ -84,7 +85,7 @@ class Evidence:
                     return name
             if len(names) == 1:
                 return names[0][0]
-        return module
+        return None
 
     def building(self, before: int | None = None) -> str | None:
         """The package whose build the log shows failing (or last started, before ``before``)."""
