@@ -188,7 +188,7 @@ def test_svg_survives_hostile_strings(package: str, summary: str, set_: str, os:
     cells = [cell(manager or "m", set_=set_, os=os, status="fail", phase="install",
                   cause=Cause("build-failed", summary, package or None), cid="c1"),
              cell("uv", set_=set_, os="linux", status="missing", note=note, cid="c2")]
-    rep = build_report(cells, None, None, name, None)
+    rep = replace(build_report(cells, None, None, name, None), name=name)   # hostile date and rodeo name
     text = svg.render(rep)
     root = parse(text)
     assert_inert(root)

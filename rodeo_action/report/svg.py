@@ -214,8 +214,10 @@ def render(report: Report, max_rows: int = MAX_ROWS) -> str:
     # the scoreboard, one pass rate per manager
     y += 16
     c.text(PAD, y, SCORE_LABEL, size=11, fill="#57606a", weight="bold")
-    for i, s in enumerate(report.scores[: len(managers)]):
-        rate = f"{s.passed}/{s.ran}" if s.ran else "–"
+    scores = {s.manager: s for s in report.scores}
+    for i, manager in enumerate(report.managers):
+        score = scores.get(manager)
+        rate = f"{score.passed}/{score.ran}" if score is not None and score.ran else "–"
         c.text(x0 + i * CELL_W + CELL_W / 2, y, rate, size=10 if len(rate) > 6 else 11, anchor="middle",
                fill="#57606a")
     if hidden:
