@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakegithub.server import Answer, FakeGitHub, Logged
-from tests.fakegithub.state import BOT, USER, Comment, Commit, Issue, Label, Pull
+from .server import Answer, FakeGitHub, Logged
+from .state import BOT, USER, Comment, Commit, Issue, Label, Pull
 
 __all__ = ["BOT", "USER", "Answer", "Comment", "Commit", "FakeGitHub", "Issue", "Label", "Logged", "Pull",
            "fake_github", "fake_github_ghes"]

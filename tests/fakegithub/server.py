@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.fakegithub import openapi
-from tests.fakegithub.state import (
+from . import openapi
+from .state import (
     BOT,
     USER,
     ApiError,
