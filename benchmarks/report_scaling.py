@@ -17,6 +17,7 @@ it. Reading the results folder (collect) and the baseline are reported, not judg
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import gc
 import importlib
@@ -108,33 +109,48 @@ def _render_module() -> ModuleType | None:
         return None
 
 
+Call = tuple[Callable[..., object], tuple[object, ...]]     # a renderer and its arguments after the report
+
+
 def renderer_stages(report: Report) -> tuple[list[Stage], list[str]]:
     """A stage per renderer of ``render`` that takes the report (or report + culprit); notes on the rest."""
     module = _render_module()
     if module is None:
         return [], ["rodeo_action.report.render: not present; markdown outputs not measured"]
-    stages: list[Stage] = []
+    calls: dict[str, Call] = {}
     notes: list[str] = []
     for name in RENDERERS:
         fn = getattr(module, name, None)
         if not callable(fn):
             continue
         signature = inspect.signature(fn)
-        args: tuple[object, ...] | None = None
-        for attempt in ((report,), (report, report.culprits[0]) if report.culprits else None):
-            if attempt is None:
-                continue
+        options: list[tuple[object, ...]] = [(), *([(report.culprits[0],)] if report.culprits else [])]
+        for rest in options:
             try:
-                signature.bind(*attempt)
+                signature.bind(report, *rest)
             except TypeError:
                 continue
-            args = attempt
+            calls[name] = (fn, rest)
             break
-        if args is None:
+        else:
             notes.append(f"render.{name}{signature}: not measured (needs more than a report)")
-            continue
-        stages.append(Stage(f"render.{name}", functools.partial(fn, *args)))
+    stages = [Stage(f"render.{name}", functools.partial(_cold, call, report)) for name, call in calls.items()]
+    if calls:
+        stages.append(Stage("render.* together", functools.partial(_together, list(calls.values()), report)))
     return stages, notes
+
+
+def _cold(call: Call, report: Report) -> object:
+    """The renderer on a shallow copy of the report: renderers may memoise per report object, and
+    each timed run must pay what the first output of a real ``rodeo report`` pays."""
+    fn, rest = call
+    return fn(copy.copy(report), *rest)
+
+
+def _together(fns: list[Call], report: Report) -> object:
+    """Every renderer on one report, as ``rodeo report`` runs them (shared work paid once)."""
+    fresh = copy.copy(report)
+    return [fn(fresh, *rest) for fn, rest in fns]
 
 
 def stages_for(size: int, root: Path) -> tuple[int, list[Stage], list[str]]:
