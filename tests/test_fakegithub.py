@@ -17,6 +17,7 @@ from github import Auth, Github, GithubException, GithubRetry, UnknownObjectExce
 from tests import fakegithub
 from tests.fakegithub import BOT, FakeGitHub, openapi
 from tests.fakegithub.extract_schemas import OPERATIONS
+from tests.fakegithub.server import SECONDARY
 
 fake_github = fakegithub.fake_github  # the fixtures, assigned (an import would shadow-warn as F811)
 fake_github_ghes = fakegithub.fake_github_ghes
@@ -275,6 +276,19 @@ def test_secondary_rate_limit_with_retry_after_is_retried(fake_github: FakeGitHu
     with pytest.raises(GithubException) as e:  # without retries the client sees GitHub's message
         gh(fake_github).get_repo("octo/rodeo")
     assert e.value.status == 403 and "secondary rate limit" in e.value.data["message"]
+    # without Retry-After GithubRetry recognises the message and waits secondary_rate_wait
+    fake_github.fail("POST", r"/issues$", 403, body={"message": SECONDARY, "documentation_url": "https://docs"})
+    gh(fake_github, retry=tiny_retry()).get_repo("octo/rodeo").create_issue("after a secondary limit")
+    assert [r.status for r in fake_github.requests if r.method == "POST"] == [403, 201]
+
+
+def test_writes_need_a_token(fake_github: FakeGitHub) -> None:
+    anonymous = Github(base_url=fake_github.url, retry=None, seconds_between_requests=None,
+                       seconds_between_writes=None)
+    repo = anonymous.get_repo("octo/rodeo")  # public reads work without a token
+    with pytest.raises(GithubException) as e:
+        repo.create_issue("x")
+    assert e.value.status == 401
 
 
 def test_contents_409_and_422_faults(fake_github: FakeGitHub) -> None:

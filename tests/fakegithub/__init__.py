@@ -11,6 +11,13 @@ Use it in a test module::
         g = Github(base_url=fake_github.url, auth=Auth.Token("ghp_test"))
 
 The fixture fails the test at teardown if any request or response broke the schema.
+
+Controls: ``fake.url`` / ``fake.env()`` (GITHUB_API_URL…), ``token_mode("app"|"user"|"read-only")``,
+``fail(method, path_regex, status, times=1, headers=, body=, after=False)``, ``tamper(op_id, fn)``.
+Seeds: ``add_file``, ``add_branch``, ``add_label``, ``add_issue``, ``add_comment``, ``open_pr``, ``add_repo``.
+Observation: ``requests`` (method, path, query, body, status, op, headers, fault, target), ``counts``,
+``count(method, path_regex)``, ``violations``; state: ``issues``, ``issue(n)``, ``comments(n)``, ``file(path, ref)``,
+``commits``, ``labels``, ``pulls``, ``autocreated_labels``, ``repo()``.
 """
 
 from __future__ import annotations
