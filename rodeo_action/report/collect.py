@@ -101,7 +101,8 @@ def _load(path: Path, rel: str) -> tuple[Any, float] | str:
         if info.st_size > MAX_RESULT_BYTES:
             return f"{rel} is {info.st_size:,} bytes (limit {MAX_RESULT_BYTES:,})"
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read(MAX_RESULT_BYTES + 1)
+            # a size, not the cap: read(n) allocates n bytes up front
+            raw = fh.read(min(info.st_size, MAX_RESULT_BYTES) + 1)
     except OSError as exc:
         return f"{rel} cannot be read ({exc.strerror})"
     finally:
