@@ -52,7 +52,7 @@ class Level:
         """The visible note saying what this level left out (None at full)."""
         parts = []
         if self.counts_only:
-            return "too large for GitHub here: only counts are shown; the full report is in the job log and summary"
+            return "only counts are shown (GitHub's size limit)"
         if not self.all_rows and rows_shown < rows_total:
             parts.append(f"only the {rows_shown} of {rows_total} rows with a failing or changed cell are shown")
         if not details:

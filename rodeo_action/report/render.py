@@ -225,6 +225,13 @@ def _more(items: Sequence[str], limit: int | None, sep: str = ", ") -> str:
     return sep.join(items[:limit]) + f"{sep}… and {len(items) - limit} more"
 
 
+def _first(items: Sequence[Any], show: Callable[[Any], str], limit: int | None, sep: str = "\n") -> str:
+    """Like ``_more``, formatting only what it shows (lists of 10,000 changes are common)."""
+    if limit is None or len(items) <= limit:
+        return sep.join(map(show, items))
+    return sep.join(map(show, items[:limit])) + f"{sep}… and {len(items) - limit} more"
+
+
 def _table(headers: Sequence[str], lines: Iterable[str]) -> str:
     head = "| " + " | ".join(headers) + " |"
     rule = "|" + "|".join("---" for _ in headers) + "|"
@@ -248,6 +255,7 @@ class _View:
     cells: dict[str, CellView] = field(init=False)
     regressed: frozenset[str] = field(init=False)
     changed: frozenset[str] = field(init=False)
+    _details: dict[tuple[str, int | None], str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         r = self.report
@@ -357,7 +365,8 @@ class _View:
 
     def change_line(self, ch: Change) -> str:
         before = md(ch.before or "—")
-        text = f"- {CHANGE_ICONS.get(ch.kind, '')} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {self._now(ch.cell_id)}"
+        icon = CHANGE_ICONS.get(ch.kind, "")
+        text = f"- {icon} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {self._now(ch.cell_id)}"
         if ch.versions:
             text += " — " + ", ".join(version_text(v) for v in ch.versions)
         return text
@@ -375,7 +384,7 @@ class _View:
                           for k in CHANGE_ICONS if counts.get(k))
         if limit == 0:
             return head
-        return head + "\n\n" + _more([self.change_line(ch) for ch in r.changes], limit, "\n")
+        return head + "\n\n" + _first(r.changes, self.change_line, limit)
 
     def culprit_line(self, c: Culprit) -> str:
         cause = ""
@@ -390,10 +399,16 @@ class _View:
         return text
 
     def culprits(self, limit: int | None) -> str:
-        return _more([self.culprit_line(c) for c in self.report.culprits], limit, "\n")
+        return _first(self.report.culprits, self.culprit_line, limit)
 
     # failure details ------------------------------------------------------------------------
     def details_of(self, cell: CellView, tail_lines: int | None) -> str:
+        key = (cell.id, tail_lines)
+        if key not in self._details:
+            self._details[key] = self._details_of(cell, tail_lines)
+        return self._details[key]
+
+    def _details_of(self, cell: CellView, tail_lines: int | None) -> str:
         result = cell.result
         head = f"{ICONS.get(cell.status, '')} {html(cell.id)} — {_what(cell)}"
         items = []
@@ -423,7 +438,9 @@ class _View:
         parts += ["", "</details>"]
         return "\n".join(parts)
 
-    def details(self, level: B.Level, only: Iterable[str] | None = None) -> str:
+    def details(self, level: B.Level, only: Iterable[str] | None = None, cap: int | None = None) -> str:
+        """The failures' ``<details>``; past ``cap`` characters the rest is not even formatted
+        (the output is over its budget anyway and the next level will be tried)."""
         if not level.details or level.counts_only:
             return ""
         ids = list(only) if only is not None else [c.id for c in self.report.cells if c.status in FAILING]
@@ -434,7 +451,13 @@ class _View:
             ids = ids[: level.max_items]
         else:
             hidden = 0
-        blocks = [self.details_of(self.cells[i], level.tail_lines) for i in ids if i in self.cells]
+        blocks, size = [], 0
+        for i in ids:
+            if i in self.cells:
+                blocks.append(self.details_of(self.cells[i], level.tail_lines))
+                size += len(blocks[-1])
+                if cap is not None and size > cap:
+                    break
         if hidden:
             blocks.append(f"… and {hidden} more failures (see the job summary)")
         return "\n\n".join(blocks)
@@ -460,7 +483,16 @@ def _title(report: Report, settings: Settings) -> str:
     return md(settings.title or (f"rodeo {report.name}" if report.name else "rodeo"), 120)
 
 
-def _context(report: Report, settings: Settings, level: B.Level, details: bool = True) -> dict[str, Any]:
+def _cut_note(cut: str | None, run_url: str | None) -> str:
+    """The visible note on what a budget cut, with a link to where the rest is."""
+    if not cut:
+        return ""
+    where = f"[the job summary of this run]({url(run_url)})" if url(run_url) else "the job summary"
+    return f"{md(cut)}; everything is in {where}"
+
+
+def _context(report: Report, settings: Settings, level: B.Level, details: bool = True,
+             cap: int | None = None) -> dict[str, Any]:
     """What every report template gets: pre-escaped sections plus the model itself."""
     view = _view(report)
     table, shown = ("", 0) if level.counts_only else view.table(level.all_rows)
@@ -469,10 +501,10 @@ def _context(report: Report, settings: Settings, level: B.Level, details: bool =
     return {
         "report": report, "level": level.name, "title": _title(report, settings),
         "headline": view.headline, "generated": view.generated, "run_url": url(report.run_url),
-        "cut": md(cut) if cut else "", "table": table, "legend": LEGEND if table else "",
+        "cut": _cut_note(cut, report.run_url), "table": table, "legend": LEGEND if table else "",
         "scoreboard": view.scoreboard(level.max_items), "changes": view.changes(0 if level.counts_only
                                                                                 else level.max_items),
-        "culprits": view.culprits(level.max_items), "details": view.details(level),
+        "culprits": view.culprits(level.max_items), "details": view.details(level, cap=cap) if details else "",
         "notes": view.notes(level.max_items), "not_run": "" if level.counts_only else view.not_run(level.max_items),
         "marker": comment_marker(report.name), "start": start, "end": end, "digest": "",
     }
@@ -489,7 +521,8 @@ def markdown(report: Report, settings: Settings | None = None) -> str:
 def summary(report: Report, settings: Settings | None = None) -> str:
     """The job summary (``$GITHUB_STEP_SUMMARY``), within 1 MiB."""
     settings = settings or Settings()
-    return B.fit(lambda level: _render(settings, "summary.md.j2", _context(report, settings, level)), B.SUMMARY)
+    return B.fit(lambda level: _render(settings, "summary.md.j2", _context(report, settings, level,
+                                                                           cap=B.SUMMARY_BYTES)), B.SUMMARY)
 
 
 def comment(report: Report, settings: Settings | None = None) -> str:
@@ -500,7 +533,7 @@ def comment(report: Report, settings: Settings | None = None) -> str:
     room_for_digest = len(dig) < B.COMMENT_CHARS // 2
 
     def one(level: B.Level) -> str:
-        ctx = _context(report, settings, level)
+        ctx = _context(report, settings, level, cap=B.COMMENT_CHARS)
         ctx["digest"] = dig if room_for_digest else ""
         if not room_for_digest:
             ctx["notes"] = [*ctx["notes"], "the results digest is too large for a comment; the next run's "
@@ -617,7 +650,9 @@ def upstream_url(report: Report, culprit: Culprit) -> str | None:
 
 def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: B.Level) -> dict[str, Any]:
     view = _view(report)
-    ctx = _context(report, settings, replace(level, all_rows=True))
+    cut = level.cut(len(culprit.cells), len(culprit.cells))
+    ctx: dict[str, Any] = {"report": report, "level": level.name, "generated": view.generated,
+                           "run_url": url(report.run_url), "cut": _cut_note(cut, report.run_url)}
     _, who = _who(culprit, view)
     rows = []
     for cid in culprit.cells[: level.max_items] if level.max_items else culprit.cells:
@@ -640,7 +675,7 @@ def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: 
         "cells_table": _table(["cell", "result", "job"], rows),
         "versions": "\n".join(f"- {version_text(v)}" for v in culprit.versions),
         "repro": fence(first.repro, "sh") if first is not None and first.repro else "",
-        "details": view.details(level, culprit.cells) if not level.counts_only else "",
+        "details": view.details(level, culprit.cells, cap=B.ISSUE_CHARS) if not level.counts_only else "",
         "upstream": md_link(f"Report upstream to {md(tracker)}", upstream) if upstream else "",
         "since": (f"Failing for {_plural(culprit.consecutive_failures, 'run')} in a row"
                   + (f"; last passed {md(last_pass, 40)}" if last_pass else "") + "."),

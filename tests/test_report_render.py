@@ -1,0 +1,405 @@
+"""The renderers: golden files from the fixed result set, markers, escaping end to end, budgets."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rodeo_action.config import parse_config
+from rodeo_action.errors import InputError
+from rodeo_action.report import budget, history, render
+from rodeo_action.report.build import build_report
+from rodeo_action.report.escape import TOKEN, ZW
+from rodeo_action.report.model import CellView, Culprit, Report
+from rodeo_action.results import Cause, CellInfo, Result
+from tests.golden import regenerate
+from tests.test_escape import hostile
+
+GOLDEN = Path(regenerate.__file__).parent
+RUN = "https://github.com/o/r/actions/runs/9"
+
+
+@pytest.fixture(scope="module")
+def fixture_report() -> Report:
+    return regenerate.current_report()
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, str]:
+    return regenerate.outputs()
+
+
+# -- structure checks shared by the golden and the property tests ---------------------------
+
+def outside_fences(text: str) -> str:
+    """The text with every fenced code block removed (where GitHub renders nothing as markup)."""
+    out, fence = [], ""
+    for line in text.split("\n"):
+        if fence:
+            if line.startswith(fence) and set(line.strip()) == {"`"}:
+                fence = ""
+            continue
+        m = re.match(r"(`{3,})", line)
+        if m:
+            fence = m.group(1)
+            continue
+        out.append(line)
+    assert not fence, "a fence is left open"
+    return "\n".join(out)
+
+
+def table_widths(text: str) -> set[int]:
+    widths = set()
+    for line in outside_fences(text).split("\n"):
+        if line.startswith("|"):
+            widths.add(len(re.findall(r"(?<!\\)(?:\\\\)*\|", line)))
+    return widths
+
+
+def check_safe(text: str, markers: list[str], digests: int) -> None:
+    """Every structural promise of an output, whatever the results said."""
+    assert len(table_widths(text)) <= 1 or all(
+        len(table_widths(block)) <= 1 for block in text.split("\n\n")), "a table row has a different width"
+    assert text.count("<details>") == text.count("</details>")
+    assert sorted(re.findall(r"<!--.*?-->", text)) == sorted(markers)
+    assert len(re.findall(r"(?m)^\[rodeo-digest", text)) == digests
+    assert not TOKEN.search(text)
+    prose = outside_fences(text)
+    prose = re.sub(r"\]\([^)\s]*\)", "]()", prose)                  # link targets are URLs, not mentions
+    assert all(prose[i + 1: i + 2] == ZW for i, ch in enumerate(prose) if ch == "@"), "a raw @mention"
+    assert "javascript:" not in prose.lower()
+
+
+# -- golden files -------------------------------------------------------------------------------
+
+def test_golden_files_are_exactly_what_the_renderers_produce(outputs: dict[str, str]) -> None:
+    on_disk = {p.name for p in GOLDEN.iterdir() if p.suffix in (".md", ".txt")}
+    assert on_disk == set(outputs), "run `python -m tests.golden.regenerate`"
+    for name, text in outputs.items():
+        assert (GOLDEN / name).read_text(encoding="utf-8") == text, (
+            f"{name} differs; run `python -m tests.golden.regenerate` and review the diff")
+
+
+def test_fixture_covers_every_kind_of_cell(fixture_report: Report) -> None:
+    statuses = {c.status for c in fixture_report.cells}
+    assert statuses == {"pass", "fail", "timeout", "error", "n/a", "unavailable", "missing"}
+    assert {c.kind for c in fixture_report.changes} == {"regression", "fix", "changed", "new", "removed"}
+    assert {c.kind for c in fixture_report.culprits} == {"package", "manager", "cell"}
+
+
+def test_fixture_outputs_are_safe(outputs: dict[str, str], fixture_report: Report) -> None:
+    name = fixture_report.name
+    check_safe(outputs["comment.md"], [render.comment_marker(name)], 1)
+    check_safe(outputs["readme.md"], list(render.readme_markers(name)), 1)
+    check_safe(outputs["report.md"], [], 0)
+    check_safe(outputs["summary.md"], [], 0)
+    for c in fixture_report.culprits:
+        check_safe(outputs[f"issue-{regenerate.slug(c.key)}.md"], [render.issue_marker(name, c.key)], 0)
+    assert "ghp_" not in "".join(outputs.values()) and "github_pat_" not in "".join(outputs.values())
+
+
+def test_comment_shows_the_story(outputs: dict[str, str]) -> None:
+    comment = outputs["comment.md"]
+    assert comment.startswith("<!-- rodeo:comment id=fixture -->\n")
+    assert "| set | python | pip | uv | conda | pdm | apt |" in comment
+    assert "❌ install: missing-system-library (geos)" in comment and "✅ 14s" in comment
+    for text in ("⏱", "n/a", "unavailable", "missing", "💥 error"):
+        assert f"| {text}" in comment or f"[{text}" in comment
+    assert "tensorflow 2.18.0 → 2.19.0, uv itself 0.9.5 → 0.9.6" in comment
+    assert "1. **apt** 1/1 passed (100%)" in comment                     # the scoreboard
+    assert "not JSON (truncated?)" in comment                              # the unreadable file, named
+    # the uv cell's run_url was javascript:, so it is not linked; the others are
+    assert "| 🔻 ❌ import: import-error (tensorflow) |" in comment
+    assert "[❌ install: conflict](https://github.com/o/r/actions/runs/7)" in comment
+
+
+def test_digest_in_readme_and_comment_round_trips(outputs: dict[str, str], fixture_report: Report) -> None:
+    for name in ("comment.md", "readme.md"):
+        base = history.from_markdown(outputs[name], "fixture", name)
+        assert base is not None
+        assert {cid: c.status for cid, c in base.cells.items()} == {c.id: c.status for c in fixture_report.cells}
+    # the forged digest line in a log is not what is read back
+    assert history.from_markdown(outputs["report.md"], "fixture", "x") is None
+
+
+def test_issue_title_body_and_upstream_link(outputs: dict[str, str], fixture_report: Report) -> None:
+    tf = next(c for c in fixture_report.culprits if c.key == "package:tensorflow")
+    title, body = render.issue(fixture_report, tf)
+    assert title == "rodeo fixture: tensorflow fails under pip, uv (import-error)"
+    assert body.startswith("<!-- rodeo:issue id=fixture key=package:tensorflow -->\n")
+    assert "tensorflow 2.18.0 → 2.19.0" in body and "```sh\npip install" in body
+    link = render.upstream_url(fixture_report, tf)
+    assert link is not None and link.startswith("https://github.com/tensorflow/tensorflow/issues/new?title=")
+    assert len(link) <= render.UPSTREAM_URL_CHARS and f"]({link})" in body
+    pdm = next(c for c in fixture_report.culprits if c.key == "manager:pdm")
+    assert (render.upstream_url(fixture_report, pdm) or "").startswith("https://github.com/pdm-project/pdm/issues/new?")
+
+
+def test_upstream_link_is_cut_to_8000_characters(fixture_report: Report) -> None:
+    cells = {c.id: c for c in fixture_report.cells}
+    big = cells["pip-all-ubuntu-latest-py3.12"]
+    assert big.result is not None
+    huge = replace(big, result=replace(big.result, log_tail="é ` x\n" * 5000, repro="pip install " + "x" * 19000))
+    report = replace(fixture_report, cells=tuple(huge if c.id == big.id else c for c in fixture_report.cells))
+    tf = next(c for c in report.culprits if c.key == "package:tensorflow")
+    link = render.upstream_url(report, tf)
+    assert link is not None and 7000 < len(link) <= render.UPSTREAM_URL_CHARS
+    assert link.endswith("%E2%80%A6%28truncated%29")            # "…(truncated)", visibly
+
+
+def test_upstream_link_for_other_trackers(fixture_report: Report) -> None:
+    base = fixture_report.culprits[0]
+    for tracker, expected in (("https://github.com/a/b", "https://github.com/a/b/issues/new?"),
+                              ("https://github.com/a/b.git", "https://github.com/a/b/issues/new?"),
+                              ("https://gitlab.com/a/b/-/issues", "https://gitlab.com/a/b/-/issues"),
+                              ("javascript:alert(1)", None), (None, None)):
+        got = render.upstream_url(fixture_report, replace(base, tracker=tracker))
+        assert (got is None) if expected is None else got is not None and got.startswith(expected), tracker
+
+
+def test_fixed_comment_names_the_cells_and_what_they_resolved(outputs: dict[str, str]) -> None:
+    text = outputs["fixed-cell_pip_cartopy.md"]
+    assert text.startswith("<!-- rodeo:fixed id=fixture key=cell:pip/cartopy -->")
+    assert "pip-geo-ubuntu-latest-py3.12: ✅ 14s with pip itself 25.0, cartopy 0.24.1" in text
+
+
+def test_terminal_table(outputs: dict[str, str]) -> None:
+    text = outputs["terminal.txt"]
+    assert text.splitlines()[0].split()[:4] == ["set", "python", "pip", "uv"]
+    assert "\x1b" not in text and "ghp_" not in text
+    assert "pip: 2/4 passed (50%)" in text and "changes: 2 regressions, 1 fix" in text
+
+
+def test_no_name_means_no_id(fixture_report: Report) -> None:
+    report = replace(fixture_report, name=None)
+    assert render.comment(report).startswith("<!-- rodeo:comment -->\n")
+    block = render.readme_block(report)
+    assert block.startswith("<!-- rodeo:start -->\n") and block.endswith("<!-- rodeo:end -->\n")
+    assert "\n[rodeo-digest]: data:" in block
+    assert render.issue_marker(None, "package:a b-->") == "<!-- rodeo:issue key=package:a%20b--%3E -->"
+
+
+# -- the README block ------------------------------------------------------------------------
+
+def test_replace_block_keeps_everything_outside_byte_for_byte(outputs: dict[str, str]) -> None:
+    start, end = render.readme_markers("fixture")
+    before = "# Title\r\n\r\nintro ✨\n"
+    after = "\n\n## Later\r\n<!-- rodeo:start id=other -->x<!-- rodeo:end id=other -->\n"
+    text = f"{before}{start}\nold table\n{end}{after}"
+    new = render.replace_block(text, outputs["readme.md"], "fixture", "README.md")
+    assert new.startswith(before) and new.endswith(after)
+    assert new == before + outputs["readme.md"].strip("\n") + after
+    assert render.replace_block(new, outputs["readme.md"], "fixture", "README.md") == new
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text())
+def test_property_replace_block(prefix: str, suffix: str) -> None:
+    start, end = render.readme_markers("x")
+    if start in prefix + suffix or end in prefix + suffix:
+        return
+    text = prefix + start + "\nold\n" + end + suffix
+    out = render.replace_block(text, f"{start}\nnew\n{end}\n", "x", "README.md")
+    assert out == prefix + start + "\nnew\n" + end + suffix
+
+
+@pytest.mark.parametrize("text", ["no markers\n", "<!-- rodeo:start id=fixture -->\nonly the start\n",
+                                  "<!-- rodeo:end id=fixture -->\n<!-- rodeo:start id=fixture -->\n",
+                                  "<!-- rodeo:start id=other -->\n<!-- rodeo:end id=other -->\n"])
+def test_replace_block_without_markers_names_the_file(text: str) -> None:
+    with pytest.raises(InputError, match=r"docs/README\.md: no .*rodeo:(start|end) id=fixture"):
+        render.replace_block(text, "x", "fixture", "docs/README.md")
+
+
+def test_replace_block_refuses_two_blocks() -> None:
+    start, end = render.readme_markers("a")
+    with pytest.raises(InputError, match="appears twice"):
+        render.replace_block(f"{start}{end}{start}{end}", "x", "a", "README.md")
+
+
+# -- user templates --------------------------------------------------------------------------
+
+def test_user_templates_override_ours_by_name(tmp_path: Path, fixture_report: Report) -> None:
+    (tmp_path / "comment.md.j2").write_text("{{ marker }}\nOurs: {{ headline }}\n{{ report.name | md }}\n"
+                                            "{% for c in report.culprits %}- {{ c.name | md }}\n{% endfor %}"
+                                            "{{ digest }}\n")
+    out = render.comment(fixture_report, render.Settings(templates=tmp_path))
+    assert out.startswith("<!-- rodeo:comment id=fixture -->\nOurs: **7 of 20**")
+    assert "- @\u200beveryone" not in out and "- tensorflow" in out
+    # the others still come from ours
+    assert render.readme_block(fixture_report, render.Settings(templates=tmp_path)).startswith("<!-- rodeo:start")
+
+
+@pytest.mark.parametrize("template, message", [
+    ("no marker here {{ digest }}", "lacks the hidden marker '<!-- rodeo:comment id=fixture -->'"),
+    ("{{ marker }}{{ digest }}{{ nope }}", "'nope' is undefined"),
+    ("{{ marker }}{{ digest }}{% if %}", r"comment\.md\.j2:1: "),
+    ("{{ marker }}{{ digest }}{{ ''.__class__.__mro__ }}", "comment.md.j2"),
+    ("{{ marker }}{{ digest }}{{ report.__init__.__globals__ }}", "comment.md.j2"),
+])
+def test_a_bad_user_template_is_refused_clearly(tmp_path: Path, fixture_report: Report, template: str,
+                                                message: str) -> None:
+    (tmp_path / "comment.md.j2").write_text(template)
+    with pytest.raises(InputError, match=message):
+        render.comment(fixture_report, render.Settings(templates=tmp_path / ""))
+
+
+def test_readme_and_issue_templates_must_keep_their_markers(tmp_path: Path, fixture_report: Report) -> None:
+    (tmp_path / "readme.md.j2").write_text("{{ start }}\n{{ digest }}\n")
+    (tmp_path / "issue.md.j2").write_text("{{ marker }}\nthe marker is on the title line\n")
+    custom = render.Settings(templates=tmp_path)
+    with pytest.raises(InputError, match="rodeo:end id=fixture"):
+        render.readme_block(fixture_report, custom)
+    with pytest.raises(InputError, match="must be in the body"):
+        render.issue(fixture_report, fixture_report.culprits[0], custom)
+
+
+def test_templates_folder_from_config(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    config = parse_config("packages: [a]\nreport:\n  templates: mine\n", str(tmp_path / "rodeo.yml"))
+    assert render.Settings.from_config(config).templates == tmp_path / "mine"
+    assert render.Settings.from_config(None).templates is None
+    with pytest.raises(InputError, match="report.templates: .* is not a folder"):
+        render.markdown(regenerate.current_report(), render.Settings(templates=tmp_path / "absent"))
+
+
+# -- synthetic reports: hostile text end to end, and budgets ---------------------------------
+
+def result(manager: str, set_: str, python: str, status: str, *, text: str = "", log: str = "", seconds: float = 5.0,
+           run_url: str | None = RUN, resolved: dict[str, str] | None = None) -> Result:
+    cid = f"{manager}-{set_}-ubuntu-latest-py{python}"
+    failing = status in ("fail", "timeout", "error")
+    return Result(
+        cell=CellInfo(cid, manager, set_, "ubuntu-latest", python, (text[:300] or "pkg",)), status=status,
+        phase="install" if failing else None,
+        cause=Cause("build-failed", text[:300] or "s", text[:200] or None) if status == "fail" else None,
+        durations={"install": seconds}, manager_version=f"{manager} 1.0 {text[:50]}", python_version=python,
+        resolved=resolved if resolved is not None else {"pkg": "1.0"}, imports={text[:40] or "x": text[:1000] or "ok"},
+        repro=f"{manager} install {text}", log_tail=log, run_url=run_url,
+        reason=text[:500] if status == "n/a" else None)
+
+
+def synthetic(n_sets: int, managers: tuple[str, ...], pythons: tuple[str, ...], *, text: str = "",
+              log: str = "", fail_every: int = 3, baseline: bool = True) -> Report:
+    """A report of n_sets x managers x pythons cells, with a baseline where everything passed."""
+    statuses = ("pass", "fail", "timeout", "error", "n/a", "unavailable")
+
+    def cells(first: bool) -> list[CellView]:
+        out = []
+        for i in range(n_sets):
+            for j, m in enumerate(managers):
+                for k, py in enumerate(pythons):
+                    st_ = "pass" if first or (i + j + k) % fail_every else statuses[(i + j + k) % len(statuses)]
+                    r = result(m, f"s{i}", py, st_, text=text, log=log,
+                               resolved={"pkg": "1.0" if first else "2.0"})
+                    out.append(CellView(r.cell.id, m, r.cell.set, r.cell.os, py, st_, result=r))
+        return out
+
+    base = None
+    if baseline:
+        first = build_report(cells(True), None, None, "2026-01-01T00:00:00Z", RUN)
+        base = history.from_markdown(history.digest(first), None, "digest")
+    return build_report(cells(False), None, base, "2026-01-02T00:00:00Z", RUN, [text] if text else [])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile, hostile)
+def test_property_hostile_text_cannot_break_any_output(text: str, log: str) -> None:
+    report = synthetic(2, ("pip", "uv", "pdm"), ("3.12", "3.13"), text=text, log=log, fail_every=2)
+    check_safe(render.comment(report), [render.comment_marker(None)], 1)
+    check_safe(render.readme_block(report), list(render.readme_markers(None)), 1)
+    check_safe(render.markdown(report), [], 0)
+    check_safe(render.summary(report), [], 0)
+    for culprit in report.culprits:
+        title, body = render.issue(report, culprit)
+        assert "\n" not in title and not TOKEN.search(title) and len(title) <= 256
+        check_safe(body, [render.issue_marker(None, culprit.key)], 0)
+        link = render.upstream_url(report, culprit)
+        assert link is None or len(link) <= render.UPSTREAM_URL_CHARS
+    assert "\x1b" not in render.terminal(report) and not TOKEN.search(render.terminal(report))
+
+
+BIG_LOG = "\n".join(f"line {i}: error ``` @someone </details> " + "x" * 150 for i in range(80))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 400), st.integers(2, 6), st.sampled_from(["", BIG_LOG, BIG_LOG[:3000]]))
+def test_property_budgets_hold_for_large_reports(n_sets: int, fail_every: int, log: str) -> None:
+    report = synthetic(n_sets, ("pip", "uv", "conda", "pdm", "poetry", "pixi"), ("3.11", "3.12", "3.13"),
+                       log=log, fail_every=fail_every)
+    comment = render.comment(report)
+    assert len(comment) <= budget.COMMENT_CHARS and comment.startswith(render.comment_marker(None))
+    summary = render.summary(report)
+    assert len(summary.encode()) <= budget.SUMMARY_BYTES
+    for out in (comment, summary):
+        assert out.count("<details>") == out.count("</details>")
+        outside_fences(out)                                           # no fence left open
+    for culprit in report.culprits[:3]:
+        _, body = render.issue(report, culprit)
+        assert len(body) <= budget.ISSUE_CHARS and render.issue_marker(None, culprit.key) in body
+
+
+def test_10000_cells_degrade_with_a_visible_note() -> None:
+    managers = ("pip", "uv", "conda", "mamba", "pdm", "poetry", "pipenv", "pixi")
+    report = synthetic(420, managers, ("3.11", "3.12", "3.13"), log=BIG_LOG, fail_every=4)
+    assert len(report.cells) == 10_080
+    comment = render.comment(report)
+    assert len(comment) <= budget.COMMENT_CHARS and "> ✂️ " in comment
+    summary = render.summary(report)
+    assert len(summary.encode()) <= budget.SUMMARY_BYTES and "> ✂️ " in summary
+    assert "GitHub's size limit" in comment
+    full = render.markdown(report)
+    assert len(full) > budget.SUMMARY_BYTES and "✂️" not in full          # the file is never cut
+    readme = render.readme_block(report)
+    assert history.from_markdown(readme, None, "README.md") is not None
+
+
+def test_levels_degrade_in_order() -> None:
+    report = synthetic(60, ("pip", "uv", "conda", "pdm"), ("3.12", "3.13"), log=BIG_LOG, fail_every=5)
+    seen = []
+
+    def one(level: budget.Level) -> str:
+        seen.append(level.name)
+        return "x" * (10 if level.counts_only else 100)
+
+    assert budget.fit(one, budget.Budget(50)) == "x" * 10
+    assert seen == [level.name for level in budget.LEVELS]
+    # a real comment at a tiny budget: the failing rows only, then the counts
+    small = budget.Budget(6000)
+    text = budget.fit(lambda lv: render._render(render.Settings(), "comment.md.j2",
+                                                {**render._context(report, render.Settings(), lv),
+                                                 "digest": ""}), small)
+    assert small.fits(text) and "only counts are shown" in text
+
+
+def test_hard_truncation_closes_what_it_opened() -> None:
+    text = "<details><summary>x</summary>\n\n````\n" + "line\n" * 5000 + "````\n\n</details>\n"
+    out = budget.truncate(text, budget.Budget(1000))
+    assert len(out) <= 1000 and out.count("<details>") == out.count("</details>") and "Truncated" in out
+    outside_fences(out)
+
+
+def test_local_report_from_results() -> None:
+    results = [result("pip", "all", "3.12", "pass"), result("apt", "all", "3.12", "n/a", text="needs --allow-system")]
+    text = render.local(results, ["pip", "micromamba", "apt"], "rodeo: offline", "2026-01-01 10:00 UTC", "host x")
+    assert "| set | pip | apt |" in text and "## Not run here" in text and "needs --allow-system" in text
+    assert "no baseline" not in text and "> host x" in text
+
+
+def test_json_of_fixture_round_trips_as_baseline(tmp_path: Path, fixture_report: Report) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(history.full(fixture_report)))
+    base = history.load(path, "fixture")
+    assert base is not None and set(base.cells) == {c.id for c in fixture_report.cells}
+
+
+def test_culprit_helpers_accept_a_culprit_of_a_previous_run(fixture_report: Report) -> None:
+    gone = Culprit(key="cell:zzz/x", kind="cell", name="zzz/x", cells=("zzz-x-ubuntu-latest-py3.12",), cause=None,
+                   tracker=None)
+    assert "no longer in the rodeo" in render.fixed(fixture_report, gone)
