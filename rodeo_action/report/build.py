@@ -25,6 +25,7 @@ issues are found again by it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -53,6 +54,7 @@ def _packages(config: Config | None, cell: CellView) -> tuple[str, ...]:
     return ()
 
 
+@cache
 def _requirement_name(text: str) -> str:
     try:
         return canonicalize_name(Requirement(text).name)

@@ -17,7 +17,7 @@ import os
 import re
 import zlib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,13 @@ def _cells(raw: Any) -> dict[str, BaselineCell]:
     return cells
 
 
+def _history_dict(h: CellHistory) -> dict[str, Any]:
+    # what dataclasses.asdict gives, ten times faster (it deep-copies): 10,000 cells per report
+    return {"statuses": list(h.statuses), "seconds": list(h.seconds), "consecutive_failures": h.consecutive_failures,
+            "last_pass_at": h.last_pass_at, "last_pass_run_url": h.last_pass_run_url,
+            "last_pass_versions": dict(h.last_pass_versions)}
+
+
 def compact(report: Report) -> dict[str, Any]:
     """The part of the baseline a digest carries (no logs, no repros)."""
     cells: dict[str, Any] = {}
@@ -151,7 +158,7 @@ def compact(report: Report) -> dict[str, Any]:
         cause = cell.cause
         cells[cell.id] = {"status": cell.status, "phase": cell.result.phase if cell.result else None,
                           "cause": {"kind": cause.kind, "package": cause.package} if cause else None,
-                          "history": asdict(report.history[cell.id]) if cell.id in report.history else {}}
+                          "history": _history_dict(report.history[cell.id]) if cell.id in report.history else {}}
     return {"schema": BASELINE_SCHEMA, "kind": "rodeo-baseline", "name": report.name,
             "generated_at": report.generated_at, "run_url": report.run_url, "cells": cells}
 
