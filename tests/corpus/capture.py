@@ -194,11 +194,15 @@ def venv_with(home: Path, requirements: tuple[str, ...], env: dict[str, str]) ->
 
 
 def build(python: Path, name: str, kind: str, dist: Path, env: dict[str, str]) -> None:
-    """``python -m build KIND`` of a copy of fixtures/NAME, so fixtures/ stays free of build/ and *.egg-info."""
-    with tempfile.TemporaryDirectory(prefix="rodeo-fixture-") as tmp:
-        src = Path(tmp) / name
-        shutil.copytree(FIXTURES / name, src)
-        run([str(python), "-m", "build", kind, "--no-isolation", "--outdir", str(dist), str(src)], env=env)
+    """``python -m build KIND`` of a copy of fixtures/NAME, so fixtures/ stays free of build/ and *.egg-info.
+
+    The copy is always at the same place (compilers record source paths), so a rebuild holds the
+    same files; archives still differ in their timestamps.
+    """
+    src = dist.parent / "src" / name
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(FIXTURES / name, src)
+    run([str(python), "-m", "build", kind, "--no-isolation", "--outdir", str(dist), str(src)], env=env)
 
 
 def build_artifacts(work: Path, env: dict[str, str]) -> dict[str, str]:
@@ -211,13 +215,18 @@ def build_artifacts(work: Path, env: dict[str, str]) -> dict[str, str]:
     build_env = {**env, "SOURCE_DATE_EPOCH": "1764028800"}   # 2025-11-25: reproducible archives
     for name in SDISTS:
         build(python, name, "--sdist", dist, build_env)
-    with tempfile.TemporaryDirectory(prefix="rodeo-libnosuch-") as libdir:
-        # libnosuch.so.1 exists only while rodeo-needs-libnosuch is linked: the wheel needs it, no machine has it
-        run(["cc", "-shared", "-fPIC", "-Wl,-soname,libnosuch.so.1", "-o", f"{libdir}/libnosuch.so.1",
-             str(FIXTURES / "libnosuch" / "nosuch.c")])
-        os.symlink("libnosuch.so.1", f"{libdir}/libnosuch.so")
+    # libnosuch.so.1 exists only while rodeo-needs-libnosuch is linked: the wheel needs it, no machine has it
+    libdir = work / "libnosuch"
+    shutil.rmtree(libdir, ignore_errors=True)
+    libdir.mkdir()
+    run(["cc", "-shared", "-fPIC", "-Wl,-soname,libnosuch.so.1", "-o", str(libdir / "libnosuch.so.1"),
+         str(FIXTURES / "libnosuch" / "nosuch.c")])
+    (libdir / "libnosuch.so").symlink_to("libnosuch.so.1")
+    try:
         for name in WHEELS:
-            build(python, name, "--wheel", dist, {**build_env, "RODEO_NOSUCH_LIBDIR": libdir})
+            build(python, name, "--wheel", dist, {**build_env, "RODEO_NOSUCH_LIBDIR": str(libdir)})
+    finally:
+        shutil.rmtree(libdir, ignore_errors=True)
     for path in sorted(dist.iterdir()):
         stem = path.name.split("-")[0].replace("_", "-")
         out[stem] = path.as_uri()
