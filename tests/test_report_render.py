@@ -54,18 +54,22 @@ def outside_fences(text: str) -> str:
     return "\n".join(out)
 
 
-def table_widths(text: str) -> set[int]:
-    widths = set()
+def table_widths(text: str) -> list[set[int]]:
+    """For each table (consecutive lines starting with a pipe), the set of its rows' widths."""
+    tables: list[set[int]] = []
+    inside = False
     for line in outside_fences(text).split("\n"):
         if line.startswith("|"):
-            widths.add(len(re.findall(r"(?<!\\)(?:\\\\)*\|", line)))
-    return widths
+            if not inside:
+                tables.append(set())
+            tables[-1].add(len(re.findall(r"(?<!\\)(?:\\\\)*\|", line)))
+        inside = line.startswith("|")
+    return tables
 
 
 def check_safe(text: str, markers: list[str], digests: int) -> None:
     """Every structural promise of an output, whatever the results said."""
-    assert len(table_widths(text)) <= 1 or all(
-        len(table_widths(block)) <= 1 for block in text.split("\n\n")), "a table row has a different width"
+    assert all(len(widths) == 1 for widths in table_widths(text)), "a table row has a different width"
     assert text.count("<details>") == text.count("</details>")
     assert sorted(re.findall(r"<!--.*?-->", text)) == sorted(markers)
     assert len(re.findall(r"(?m)^\[rodeo-digest", text)) == digests
@@ -95,6 +99,7 @@ def test_fixture_covers_every_kind_of_cell(fixture_report: Report) -> None:
 
 def test_fixture_outputs_are_safe(outputs: dict[str, str], fixture_report: Report) -> None:
     name = fixture_report.name
+    assert table_widths(outputs["comment.md"]) == [{8}]                   # 7 columns: python varies
     check_safe(outputs["comment.md"], [render.comment_marker(name)], 1)
     check_safe(outputs["readme.md"], list(render.readme_markers(name)), 1)
     check_safe(outputs["report.md"], [], 0)
@@ -242,6 +247,7 @@ def test_user_templates_override_ours_by_name(tmp_path: Path, fixture_report: Re
     ("{{ marker }}{{ digest }}{% if %}", r"comment\.md\.j2:1: "),
     ("{{ marker }}{{ digest }}{{ ''.__class__.__mro__ }}", "comment.md.j2"),
     ("{{ marker }}{{ digest }}{{ report.__init__.__globals__ }}", "comment.md.j2"),
+    ("{{ marker }}{{ digest }}{{ report.history.clear() }}", "comment.md.j2: .*unsafe"),
 ])
 def test_a_bad_user_template_is_refused_clearly(tmp_path: Path, fixture_report: Report, template: str,
                                                 message: str) -> None:

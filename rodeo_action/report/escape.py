@@ -37,7 +37,7 @@ _TAGISH = re.compile(r"<(?=/?(?:details|summary)\b)", re.I)
 _SCHEME = re.compile(r"(?<=javascript)(?=\s*:)|(?<=vbscript)(?=\s*:)|(?<=data)(?=\s*:\s*text/html)", re.I)
 _MENTION = re.compile(r"@")
 _ISSUE_REF = re.compile(r"#(?=\d)")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$#])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
 _HTML_RE = re.compile("[&<>\"']")
 _MD_HTML = re.compile("[&<>]")

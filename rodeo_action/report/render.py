@@ -24,7 +24,7 @@ from rodeo_action.errors import InputError
 from rodeo_action.report import budget as B
 from rodeo_action.report.escape import fence, html, md, md_link, plain, url
 from rodeo_action.report.history import digest
-from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, Row, VersionChange
+from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, VersionChange
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -110,7 +110,7 @@ _ENVS: dict[str | None, SandboxedEnvironment] = {}
 
 def _env(user: Path | None) -> SandboxedEnvironment:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from rodeo_action.resources import data_dir
 
@@ -121,8 +121,10 @@ def _env(user: Path | None) -> SandboxedEnvironment:
         raise InputError(f"report.templates: {user} is not a folder; expected a folder of *.md.j2 templates")
     loaders = [FileSystemLoader(str(user))] if user else []
     loaders.append(FileSystemLoader(str(data_dir("templates"))))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
-                               keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    # immutable: a template cannot even mutate the report's dicts and lists for the next output
+    env = ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                                        autoescape=False,
+                                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=md, html=html, fence=fence, url=url, plain=plain, link=md_link)
     _ENVS[key] = env
     return env
@@ -755,21 +757,23 @@ def terminal(report: Report) -> str:
     return "\n".join(out)
 
 
-def local(results: Iterable[Result], managers: Sequence[str], title: str, when: str, host: str = "") -> str:
-    """``rodeo local``'s report.md from in-memory results (no plan, no baseline)."""
+def local_report(results: Iterable[Result], managers: Sequence[str], when: str, host: str = "") -> Report:
+    """The Report of ``rodeo local`` from in-memory results (no plan, no baseline), columns in ``managers`` order."""
     from rodeo_action.report.build import build_report, rows, scores
 
-    cells = [CellView(r.cell.id, r.cell.manager, r.cell.set, r.cell.os, r.cell.python, r.status, result=r,
-                      note=r.reason) for r in results]
-    cells.sort(key=lambda c: c.id)
+    cells = sorted((CellView(r.cell.id, r.cell.manager, r.cell.set, r.cell.os, r.cell.python, r.status, result=r,
+                             note=r.reason) for r in results), key=lambda c: c.id)
     report = build_report(cells, None, None, when, None, [host] if host else [])
-    order = tuple(m for m in (*managers, *report.managers) if any(c.manager == m for c in cells))
-    order = tuple(dict.fromkeys(order))
-    report = replace(report, managers=order, rows=rows(cells, order), scores=scores(cells, order),
-                     notes=tuple(n for n in report.notes if not n.startswith("no baseline")))
-    return markdown(report, Settings(title=title))
+    order = tuple(dict.fromkeys(m for m in (*managers, *report.managers) if any(c.manager == m for c in cells)))
+    return replace(report, managers=order, rows=rows(cells, order), scores=scores(cells, order),
+                   notes=tuple(n for n in report.notes if not n.startswith("no baseline")))
+
+
+def local(results: Iterable[Result], managers: Sequence[str], title: str, when: str, host: str = "") -> str:
+    """``rodeo local``'s report.md."""
+    return markdown(local_report(results, managers, when, host), Settings(title=title))
 
 
 __all__ = ["Settings", "comment", "comment_marker", "duration", "fixed", "fixed_marker", "issue", "issue_marker",
-           "issue_title", "label", "local", "markdown", "readme_block", "readme_markers", "replace_block", "Row",
-           "summary", "terminal", "upstream_url", "version_text"]
+           "issue_title", "label", "local", "local_report", "markdown", "readme_block", "readme_markers",
+           "replace_block", "summary", "terminal", "upstream_url", "version_text"]
