@@ -723,9 +723,9 @@ def fixed(report: Report, culprit: Culprit, settings: Settings | None = None) ->
             text += " with " + ", ".join(version_now(n, v) for n, v in sorted(versions.items()))
         run = cell.result.run_url if cell.result else None
         lines.append(f"- {text} ({md_link('log', run)})" if url(run) else f"- {text}")
-    ctx = _context(report, settings, B.FULL)
-    ctx.update({"culprit": culprit, "marker": fixed_marker(report.name, culprit.key), "cells_list": "\n".join(lines),
-                "key": md(culprit.key, 250), "name": md(culprit.name, 120)})
+    ctx: dict[str, Any] = {"report": report, "generated": view.generated, "run_url": url(report.run_url),
+                           "culprit": culprit, "marker": fixed_marker(report.name, culprit.key),
+                           "cells_list": "\n".join(lines), "key": md(culprit.key, 250), "name": md(culprit.name, 120)}
     out = _render(settings, "fixed.md.j2", ctx, [ctx["marker"]])
     return B.truncate(out, B.ISSUE) if not B.ISSUE.fits(out) else out
 
