@@ -374,7 +374,7 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         else:
             tool = tools.locate(info, version, env, log, deadline)
             manager_version = tools.version(tool, info, env, deadline)
-        log.say(f"# {cell.manager}: {manager_version} ({tool}); python: {interpreter or 'provisioned by ' + info.name}")
+        log.say(f"# {cell.manager}: {manager_version} ({tool})")
         cache_dir = str(options.cache_root / (info.cache_env or info.name).lower()) if info.cache_env else None
         work_parent = options.work_root or Path(options.environ.get("RUNNER_TEMP") or tempfile.gettempdir())
         work_parent.mkdir(parents=True, exist_ok=True)
@@ -387,11 +387,14 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
                         extra_index_urls=extra, version=version, cache_dir=cache_dir)
         manager = get(cell.manager)
         recipe = manager.recipe(spec)
+        log.say(f"# environment python: {recipe.python}" + (f" (from {interpreter})" if interpreter else
+                                                             f" (provisioned by {info.name})"))
         shown = manager.recipe(replace(spec, workdir=f"/tmp/rodeo-{cell.id}", cache_dir=None,
                                        tool=info.executable or f"python{cell.python}",
                                        interpreter=f"python{cell.python}" if interpreter else None))
         modules = _modules(cell, config, names)
         result = replace(result, manager_version=manager_version,
+                         python_version=_full_version(interpreter) if interpreter else None,
                          repro=repro_text(shown, modules or [p.replace("-", "_") for p in cell.packages],
                                           config.test))
         for note in notes:
@@ -418,8 +421,11 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         _progress(options, cell.id, phase)
         probe = _probe(recipe, cell, config, names, env, log, deadline, workdir, options.processes)
         durations["import"] = time.monotonic() - t0
+        for module, verdict in probe.imports.items():
+            log.say(f"import {module}: {verdict}")
         result = replace(result, imports=probe.imports, resolved=probe.resolved,
-                         python_version=probe.python_version, platform=probe.platform, durations=durations)
+                         python_version=probe.python_version or result.python_version, platform=probe.platform,
+                         durations=durations)
         failed = {m: v for m, v in probe.imports.items() if v != "ok"}
         if failed or not probe.imports:
             text = "\n".join(f"{m}: {v}" for m, v in failed.items()) or "the probe found nothing to import"
@@ -482,6 +488,16 @@ def _unavailable(info: ManagerInfo, cell: Cell, options: RunOptions) -> str | No
     if info.needs_system and not options.allow_system:
         return info.unavailable_hint or f"{info.name} changes the system; pass --allow-system"
     return None
+
+
+def _full_version(interpreter: str) -> str | None:
+    """The base interpreter's full version, so a cell that fails before its import phase still says it."""
+    try:
+        out = subprocess.run([interpreter, "-I", "-c", "import platform; print(platform.python_version())"],
+                             capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
 
 
 def _pip_version(interpreter: str, env: dict[str, str], deadline: float) -> str:
