@@ -184,7 +184,8 @@ def _tracker(config: Config | None, package: str | None, manager: str | None) ->
 
 def culprits(cells: list[CellView], config: Config | None, history: dict[str, CellHistory],
              changes: tuple[Change, ...]) -> tuple[Culprit, ...]:
-    failing = [c for c in cells if c.status in FAILING and is_verdict(c)]
+    # error cells are rodeo's own bug (shown in the report), never a package's or a manager's issue
+    failing = [c for c in cells if c.status in ("fail", "timeout") and is_verdict(c)]
     regressed = {c.cell_id for c in changes if c.kind == "regression"}
     diffs = {c.cell_id: c.versions for c in changes if c.kind == "regression"}
     pkg_of = {c.id: _culprit_package(c, config) for c in failing}
@@ -227,7 +228,8 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
             rest.setdefault((c.manager, pkg_of[c.id] or f"set-{c.set}"), []).append(c)
     for (manager, what), group in sorted(rest.items()):
         culprit_pkg = None if what.startswith("set-") else what
-        out.append(make(f"cell:{manager}/{what}", "cell", f"{manager}/{what}", group,
+        label = f"{manager} on set {what[4:]}" if what.startswith("set-") else f"{manager} with {what}"
+        out.append(make(f"cell:{manager}/{what}", "cell", label, group,
                         _tracker(config, culprit_pkg, None) or _tracker(config, None, manager)))
     return tuple(out)
 

@@ -42,6 +42,7 @@ class BaselineCell:
     cause_kind: str | None = None
     cause_package: str | None = None
     history: CellHistory = field(default_factory=CellHistory)
+    culprit: str | None = None       # the key of the culprit the cell belonged to (its GitHub issue)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _cells(raw: Any) -> dict[str, BaselineCell]:
         cause: dict[str, Any] = raw_cause if isinstance(raw_cause, dict) else {}
         cells[cid] = BaselineCell(status=entry["status"], phase=_str(entry.get("phase")),
                                   cause_kind=_str(cause.get("kind")), cause_package=_str(cause.get("package")),
-                                  history=_history(entry.get("history")))
+                                  history=_history(entry.get("history")), culprit=_str(entry.get("culprit")))
     return cells
 
 
@@ -154,11 +155,14 @@ def _history_dict(h: CellHistory) -> dict[str, Any]:
 def compact(report: Report) -> dict[str, Any]:
     """The part of the baseline a digest carries (no logs, no repros)."""
     cells: dict[str, Any] = {}
+    culprit_of = {cid: c.key for c in report.culprits for cid in c.cells}
     for cell in report.cells:
         cause = cell.cause
         cells[cell.id] = {"status": cell.status, "phase": cell.result.phase if cell.result else None,
                           "cause": {"kind": cause.kind, "package": cause.package} if cause else None,
                           "history": _history_dict(report.history[cell.id]) if cell.id in report.history else {}}
+        if cell.id in culprit_of:
+            cells[cell.id]["culprit"] = culprit_of[cell.id]
     return {"schema": BASELINE_SCHEMA, "kind": "rodeo-baseline", "name": report.name,
             "generated_at": report.generated_at, "run_url": report.run_url, "cells": cells}
 
@@ -209,7 +213,9 @@ def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
             smaller = _slim(data, 5 if level == 1 else 0, True)
         else:
             slim = _slim(data, 0, False)["cells"]
-            smaller = {**data, "cells": {k: {"status": v["status"], "history": v["history"]} for k, v in slim.items()}}
+            smaller = {**data, "cells": {k: {"status": v["status"], "history": v["history"],
+                                             **({"culprit": v["culprit"]} if "culprit" in v else {})}
+                                         for k, v in slim.items()}}
         line = prefix + _encode(smaller)
         if len(line) <= limit:
             return line
