@@ -147,6 +147,35 @@ def cmd_local(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_config(args: argparse.Namespace) -> Config | None:
+    """`report` reads ./rodeo.yml when present; without one it shows the results it finds, unplanned."""
+    if args.config is not None:
+        return load_config(args.config)
+    if Path("rodeo.yml").exists():
+        return load_config("rodeo.yml")
+    print("rodeo: no rodeo.yml here and no --config: reporting the results found, without a plan",
+          file=sys.stderr)
+    return None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from rodeo_action.report import render
+    from rodeo_action.report.command import ReportRequest, exit_code, make_report, write_outputs
+
+    config = _report_config(args)
+    request = ReportRequest(
+        results=Path(args.results), baseline=Path(args.baseline) if args.baseline else None,
+        markdown=Path(args.markdown) if args.markdown else None, json=Path(args.json) if args.json else None,
+        svg=Path(args.svg) if args.svg else None, badge=Path(args.badge) if args.badge else None,
+        badge_dir=Path(args.badge_dir) if args.badge_dir else None, summary=args.summary, fail_on=args.fail_on)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    report = make_report(request, config, now, _run_url(os.environ))
+    print(render.terminal(report))
+    for path in write_outputs(report, request, config, os.environ, sys.stderr):
+        print(f"wrote {path}", file=sys.stderr)
+    return exit_code(report, request)
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     """Classify a log a person already has; a corpus file's ``#@`` header is skipped, not read."""
     import re
@@ -205,6 +234,19 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--allow-system", action="store_true", help="let apt change this machine")
     sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
     sp.set_defaults(func=cmd_local)
+
+    sp = sub.add_parser("report", help="merge results, compare with the baseline, render the outputs")
+    sp.add_argument("--results", required=True, metavar="DIR", help="the folder of cell results (nested is fine)")
+    sp.add_argument("--config", metavar="F", help="the rodeo.yml (default: ./rodeo.yml; without one, no plan)")
+    sp.add_argument("--baseline", metavar="F", help="the previous run's --json, or a README/comment with a digest")
+    sp.add_argument("--markdown", metavar="F", help="write the full markdown report")
+    sp.add_argument("--json", metavar="F", help="write merged results + history (the next run's --baseline)")
+    sp.add_argument("--svg", metavar="F", help="write an SVG picture of the matrix")
+    sp.add_argument("--badge", metavar="F", help="write a shields.io endpoint badge JSON")
+    sp.add_argument("--badge-dir", metavar="D", help="write rodeo.json + one badge JSON per manager")
+    sp.add_argument("--summary", action="store_true", help="append the job summary to $GITHUB_STEP_SUMMARY")
+    sp.add_argument("--fail-on", choices=["regression"], help="exit 1 when a cell regressed")
+    sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("explain", help="classify a failed install/import log")
     sp.add_argument("log", metavar="LOG")
