@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
 
+from rodeo_action.errors import InputError
 from rodeo_action.report import badge, history, svg
 from rodeo_action.report.build import build_report
 from rodeo_action.report.collect import collect
@@ -160,7 +161,14 @@ def stages_for(size: int, root: Path) -> tuple[int, list[Stage], list[str]]:
     before = build_report(previous.cells, syn.config, None, "2025-06-01T06:00:00Z", RUN_URL, previous.notes)
     baseline_path = root / "baseline.json"
     baseline_path.write_text(json.dumps(history.full(before)), encoding="utf-8")
-    baseline = history.load(baseline_path, syn.config.name)
+    notes: list[str] = []
+    try:
+        baseline = history.load(baseline_path, syn.config.name)
+    except InputError as exc:       # the previous --json is too big to be read back: use its compact part
+        notes.append(f"{len(syn.planned):,} cells: the previous run's --json cannot be a --baseline ({exc}); "
+                     "the baseline is its compact part instead")
+        baseline_path.write_text(json.dumps(history.compact(before)), encoding="utf-8")
+        baseline = history.load(baseline_path, syn.config.name)
     got = collect(syn.results, syn.planned)
     report = build_report(got.cells, syn.config, baseline, AT, RUN_URL, got.notes)
     stages = [
@@ -172,8 +180,8 @@ def stages_for(size: int, root: Path) -> tuple[int, list[Stage], list[str]]:
         Stage("svg.render", lambda: svg.render(report)),
         Stage("badge.overall+per_manager", lambda: (badge.overall(report), badge.per_manager(report))),
     ]
-    more, notes = renderer_stages(report)
-    return len(report.cells), stages + more, notes
+    more, more_notes = renderer_stages(report)
+    return len(report.cells), stages + more, notes + more_notes
 
 
 def _row(name: str, sizes: list[int], results: dict[int, dict[str, Measure]]) -> str:
@@ -238,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="rodeo-bench-") as tmp:
-            cells[size], stages, notes = stages_for(size, Path(tmp))
+            cells[size], stages, size_notes = stages_for(size, Path(tmp))
+            notes += [n for n in size_notes if n not in notes]
             results[size] = {}
             for stage in stages:
                 outputs[stage.name] = stage.output
