@@ -422,7 +422,7 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         probe = _probe(recipe, cell, config, names, env, log, deadline, workdir, options.processes)
         durations["import"] = time.monotonic() - t0
         for module, verdict in probe.imports.items():
-            log.say(f"import {module}: {verdict}")
+            log.say(f"{module}: {verdict}")
         result = replace(result, imports=probe.imports, resolved=probe.resolved,
                          python_version=probe.python_version or result.python_version, platform=probe.platform,
                          durations=durations)

@@ -187,7 +187,7 @@ def test_pipenv_argv(family: Family) -> None:
     recipe = get("pipenv").recipe(make_spec("pipenv", family))
     assert commands(recipe) == [
         ("create", ["pipenv", "--python", interpreter(family)], workdir(family)),
-        ("install", ["pipenv", "install"], workdir(family)),
+        ("install", ["pipenv", "install", "--verbose"], workdir(family)),
     ]
     env = dict(recipe.env)
     assert env["PIPENV_VENV_IN_PROJECT"] == "1"

@@ -39,11 +39,13 @@ def contested(lines: list[str]) -> str | None:
 
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
     block = _CAUSED_BY.search(ev.text)
-    named = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "") if x.strip()]
+    # "-r .../constraints.txt (line 2)" (pipenv's requirement files) names no package
+    named = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "")
+             if x.strip() and not x.strip().startswith("-")]
     if block:
         lines = [" ".join(ln.split()) for ln in block.group("block").splitlines() if ln.strip()]
         depender = next((d.group(1) for ln in lines if (d := re.match(r"(" + NAME + r") \S+ depends on", ln))), None)
-        culprit = named[0] if named else depender or contested(lines)
+        culprit = depender or (named[0] if named else contested(lines))
         lines = [re.sub(r"^The user requested ", "you require ", ln) for ln in lines]
         return Finding("conflict: " + "; ".join(lines), culprit)
     return Finding("conflict: cannot install " + (m.group("what") or "these requirements") + " together",

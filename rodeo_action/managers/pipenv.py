@@ -104,6 +104,7 @@ def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
         "PIPENV_IGNORE_VIRTUALENVS": "1",
         "PIPENV_YES": "1",
         "PIPENV_NOSPIN": "1",
+        "COLUMNS": "400",   # pipenv's rich console wraps at 80 columns, splitting messages mid-phrase
         "PIPENV_HIDE_EMOJIS": "1",
         "PIPENV_DONT_LOAD_ENV": "1",
         "PIP_NO_INPUT": "1",
@@ -121,7 +122,9 @@ def recipe(spec: CellSpec) -> Recipe:
         steps=(
             write("create", t.join(work, "Pipfile"), pipfile(spec)),
             run("create", spec.tool, "--python", spec.interpreter or spec.python, cwd=work),
-            run("install", spec.tool, "install", cwd=work),
+            # --verbose: pipenv otherwise hides pip's own messages (a refused connection, a failed DNS
+            # lookup), leaving only "No matching distribution" - and a network failure unretried
+            run("install", spec.tool, "install", "--verbose", cwd=work),
         ),
         python=t.venv_python(spec.env_dir),
         bin_dirs=(t.bin_dir(spec.env_dir),),

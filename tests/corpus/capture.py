@@ -351,8 +351,9 @@ def capture(manager: str, scenario: Scenario, artifacts: dict[str, str], env: di
         target.parent.mkdir(parents=True, exist_ok=True)
         log = log_file.read_text(encoding="utf-8", errors="replace")
         failed = {m: v for m, v in (result.get("imports") or {}).items() if v != "ok"}
-        if scenario.phase == "import" and failed:
-            # rodeo keeps the probe's verdicts in <cell>.json, not in the log; they are what its runner
+        already = all(f"\n{m}: {v}\n" in log for m, v in failed.items())
+        if scenario.phase == "import" and failed and not already:
+            # older runners kept the probe's verdicts in <cell>.json only; they are what the runner
             # classifies for the import phase, so they are appended, marked, in the runner's own "m: v" form
             if not log.endswith("\n"):
                 log += "\n"
