@@ -24,7 +24,7 @@ from rodeo_action.errors import InputError
 from rodeo_action.report import budget as B
 from rodeo_action.report.escape import fence, html, md, md_link, plain, url
 from rodeo_action.report.history import digest
-from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, VersionChange
+from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, Score, VersionChange
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -733,28 +733,53 @@ def fixed(report: Report, culprit: Culprit, settings: Settings | None = None) ->
 # -- terminal and rodeo local -------------------------------------------------------------------
 
 def terminal(report: Report) -> str:
-    """The table for a terminal (tabulate), then the scoreboard and what changed."""
+    """The table for a terminal (tabulate), then the scoreboard and what changed.
+
+    With more managers than rows (the usual rodeo: one set, sixteen managers) the table is turned
+    so that managers are rows: a terminal is narrow, and a manager's verdict reads on one line.
+    """
     from tabulate import tabulate
 
     view = _view(report)
     vary_os, vary_py = view.vary
-    headers = ["set", *(["os"] if vary_os else []), *(["python"] if vary_py else []),
-               *(plain(m, 40) for m in report.managers)]
-    rows = []
-    for row in report.rows:
-        heads = [plain(row.set, 64), *([plain(row.os or "", 64)] if vary_os else []),
-                 *([plain(row.python or "", 16)] if vary_py else [])]
-        rows.append([*heads, *(plain(label(c), 60) for c in row.cells)])
-    out = [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True), ""]
-    for s in report.scores:
-        rate = f"{s.passed}/{s.ran} passed ({100 * s.passed / s.ran:.0f}%)" if s.ran else "nothing ran"
-        out.append(f"{plain(s.manager, 40)}: {rate}" + (f", {s.total - s.ran} not run" if s.total > s.ran else ""))
+    heads = [[plain(row.set, 64), *([plain(row.os or "", 64)] if vary_os else []),
+              *([plain(row.python or "", 16)] if vary_py else [])] for row in report.rows]
+    names = [plain(m, 40) for m in report.managers]
+    scores = {s.manager: s for s in report.scores}
+    if len(report.managers) > len(report.rows):
+        headers = ["manager", *(" ".join(h) for h in heads), "passed", "not run because"]
+        rows = [[name, *(plain(label(row.cells[i]), 60) for row in report.rows), _rate(scores.get(m)),
+                 _why([row.cells[i] for row in report.rows])]
+                for i, (m, name) in enumerate(zip(report.managers, names, strict=True))]
+        if not any(r[-1] for r in rows):
+            headers.pop()
+            rows = [r[:-1] for r in rows]
+        out = [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)]
+    else:
+        headers = ["set", *(["os"] if vary_os else []), *(["python"] if vary_py else []), *names]
+        rows = [[*h, *(plain(label(c), 60) for c in row.cells)] for h, row in zip(heads, report.rows, strict=True)]
+        out = [tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True), ""]
+        for s in report.scores:
+            out.append(f"{plain(s.manager, 40)}: {_rate(s)}")
     if report.has_baseline:
         counts: dict[str, int] = {}
         for ch in report.changes:
             counts[ch.kind] = counts.get(ch.kind, 0) + 1
         out.append("changes: " + (", ".join(_plural(n, k) for k, n in counts.items()) or "none"))
     return "\n".join(out)
+
+
+def _why(cells: Sequence[CellView | None]) -> str:
+    """Why a manager's cells did not run here (unavailable / n/a), once per distinct reason."""
+    reasons = dict.fromkeys(c.note for c in cells if c is not None and c.status in ("unavailable", "n/a") and c.note)
+    return plain("; ".join(r for r in reasons if r), 90)
+
+
+def _rate(s: Score | None) -> str:
+    if s is None:
+        return ""
+    rate = f"{s.passed}/{s.ran} ({100 * s.passed / s.ran:.0f}%)" if s.ran else "nothing ran"
+    return rate + (f", {s.total - s.ran} not run" if s.total > s.ran else "")
 
 
 def local_report(results: Iterable[Result], managers: Sequence[str], when: str, host: str = "") -> Report:
