@@ -136,7 +136,7 @@ def cmd_local(args: argparse.Namespace) -> int:
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     results = run_local(config, options, jobs=args.jobs or os.cpu_count() or 2)
     print(render.terminal(render.local_report(results, config.managers, started)))
-    title = f"rodeo: {config.name}" if config.name else "rodeo"
+    title = f"rodeo {config.name}" if config.name else "rodeo"
     report = output / "report.md"
     write_atomic(report, local_md.render(results, config.managers, title, started))
     print(f"\nresults: {output}/  report: {report}")

@@ -176,9 +176,19 @@ def test_fixed_comment_names_the_cells_and_what_they_resolved(outputs: dict[str,
 
 def test_terminal_table(outputs: dict[str, str]) -> None:
     text = outputs["terminal.txt"]
-    assert text.splitlines()[0].split()[:4] == ["set", "python", "pip", "uv"]
+    # five managers, four rows: managers become the rows
+    assert text.splitlines()[0].split()[:5] == ["manager", "all", "3.12", "all", "3.13"]
     assert "\x1b" not in text and "ghp_" not in text
-    assert "pip: 2/4 passed (50%)" in text and "changes: 2 regressions, 1 fix" in text
+    pip = next(line for line in text.splitlines() if line.startswith("pip "))
+    assert "2/4 (50%)" in pip and "changes: 2 regressions, 1 fix" in text
+
+
+def test_terminal_keeps_managers_as_columns_when_rows_outnumber_them(fixture_report: Report) -> None:
+    few = replace(fixture_report, managers=fixture_report.managers[:2],
+                  rows=tuple(replace(r, cells=r.cells[:2]) for r in fixture_report.rows))
+    text = render.terminal(few)
+    assert text.splitlines()[0].split()[:4] == ["set", "python", "pip", "uv"]
+    assert "pip: 2/4 (50%)" in text
 
 
 def test_no_name_means_no_id(fixture_report: Report) -> None:

@@ -95,7 +95,10 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
             continue
         found = rule.explain(match, ev)
         if found is not None:
-            return Cause(found.kind or rule.kind, clip(found.summary), found.package or None)
+            kind = found.kind or rule.kind
+            # the kind is shown next to the summary everywhere: "conflict: conflict: ..." says nothing twice
+            summary = found.summary.removeprefix(f"{kind}: ").removeprefix("conflict: ").removeprefix("network: ")
+            return Cause(kind, clip(summary), found.package or None)
     line = clip(informative_line(ev.text))
     if phase == "test":
         return Cause("test-failed", line, None)

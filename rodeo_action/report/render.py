@@ -419,7 +419,8 @@ class _View:
         if cell.note:
             items.append(f"- **note:** {md(cell.note, 500)}")
         if result is not None:
-            bad = [f"{md(k, 80)}: {md(v, 300)}" for k, v in result.imports.items() if v != "ok"]
+            # escaped whole: a module name ending in "javascript" and the ": " after it must not make a scheme
+            bad = [md(f"{k[:80]}: {v[:300]}", 390) for k, v in result.imports.items() if v != "ok"]
             if bad:
                 items.append("- **imports:** " + "; ".join(bad))
             where = " · ".join(x for x in (md(result.manager_version or "", 100), md(result.python_version or "", 30),
