@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -143,8 +144,7 @@ class ToolBox:
         assert info.executable is not None
         with self._lock(f"{info.name}-{version}"):
             found = shutil.which(info.executable, path=self.search_path())
-            if found and (version is None or self.version(found, info, env, deadline).endswith(version)
-                          or version in self.version(found, info, env, deadline)):
+            if found and (version is None or has_version(self.version(found, info, env, deadline), version)):
                 return found
             if info.pypi is None:
                 where = "on PATH" if not found else f"at version {version} (found {found})"
@@ -192,6 +192,11 @@ class ToolBox:
             except (OSError, subprocess.TimeoutExpired) as exc:
                 self._versions[tool] = f"unknown ({exc.__class__.__name__})"
         return self._versions[tool]
+
+
+def has_version(version_line: str, version: str) -> bool:
+    """Whether a tool's ``--version`` line names exactly ``version`` ("uv 0.9.5" has 0.9.5, not 0.9.50)."""
+    return re.search(rf"(?<![\w.]){re.escape(version)}(?![\w.]|\.\d)", version_line) is not None
 
 
 def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float,

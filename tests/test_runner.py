@@ -222,3 +222,13 @@ def test_pip_index_url_from_the_environment_reaches_uv(tmp_path: Path, shared_ca
     assert result.status == "fail" and result.phase == "install", result.log_tail
     assert "--default-index http://127.0.0.1:9/simple/" in result.log_tail
     assert result.cause is not None and result.cause.kind == "network", result.cause
+
+
+@pytest.mark.parametrize(("line", "version", "same"), [
+    ("uv 0.9.5 (x86_64-unknown-linux-gnu)", "0.9.5", True), ("uv 0.9.50", "0.9.5", False),
+    ("uv 10.9.5", "0.9.5", False), ("Poetry (version 2.5.1)", "2.5.1", True), ("PDM, version 2.29.4", "2.29", False),
+])
+def test_a_pinned_version_matches_exactly(line: str, version: str, same: bool) -> None:
+    from rodeo_action.runner import has_version
+
+    assert has_version(line, version) is same
