@@ -232,3 +232,13 @@ def test_a_pinned_version_matches_exactly(line: str, version: str, same: bool) -
     from rodeo_action.runner import has_version
 
     assert has_version(line, version) is same
+
+
+@pytest.mark.network
+def test_versions_pins_the_managers_own_version(tmp_path: Path, shared_cache: Path) -> None:
+    """`versions: {uv: X}` installs exactly that uv (into rodeo's tool cache) when PATH has another."""
+    text = config_text("[six]", "[uv]", extra='versions: {uv: "0.9.5"}\n')
+    result = run_one(tmp_path, text, "uv", shared_cache)
+    assert result.status == "pass", result.log_tail
+    assert result.manager_version is not None and result.manager_version.startswith("uv 0.9.5")
+    assert (shared_cache / "tools" / "uv-0.9.5").is_dir()
