@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from rodeo_action.managers.base import Family
@@ -82,25 +83,44 @@ def python_candidates(version: str, path: str | None = None) -> list[str]:
     return list(dict.fromkeys(c for c in out if os.path.exists(c)))
 
 
-def reports_version(interpreter: str, version: str) -> bool:
-    """True when ``interpreter`` runs and is ``version``: a pyenv shim for a version pyenv lacks does not."""
+@dataclass(frozen=True)
+class PythonFacts:
+    """What one run of an interpreter tells about it: enough for a cell that may fail before it imports."""
+
+    path: str
+    version: str            # full, e.g. "3.12.7"
+    venv_pip: str | None    # the pip a fresh ``-m venv`` gets (ensurepip's bundled wheel)
+
+
+_FACTS = ("import platform, sys\n"
+          "try:\n import ensurepip; pip = ensurepip.version()\n"
+          "except Exception:\n pip = ''\n"
+          "print(platform.python_version()); print(pip)")
+
+
+def python_facts(interpreter: str) -> PythonFacts | None:
+    """Run ``interpreter`` once; None when it does not run (a pyenv shim for a version pyenv lacks)."""
     try:
-        proc = subprocess.run([interpreter, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                              capture_output=True, text=True, timeout=20)
+        proc = subprocess.run([interpreter, "-I", "-c", _FACTS], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
-        return False
-    return proc.returncode == 0 and proc.stdout.strip() == version.rstrip("t")
+        return None
+    lines = proc.stdout.split("\n")
+    if proc.returncode != 0 or len(lines) < 2 or not lines[0]:
+        return None
+    return PythonFacts(interpreter, lines[0].strip(), lines[1].strip() or None)
 
 
-def find_python(version: str, path: str | None = None) -> str | None:
+def find_python(version: str, path: str | None = None) -> PythonFacts | None:
     """A working interpreter of ``version`` (e.g. "3.12") on this machine, preferring a non-venv one.
 
     Looks at the interpreter running rodeo, ``pythonX.Y`` on PATH, pyenv's versions and the usual
     system places, and runs each candidate once to be sure it is what it claims.
     """
+    want = version.rstrip("t")
     for candidate in python_candidates(version, path):
-        if reports_version(candidate, version):
-            return candidate
+        facts = python_facts(candidate)
+        if facts is not None and ".".join(facts.version.split(".")[:2]) == want:
+            return facts
     return None
 
 

@@ -131,6 +131,14 @@ class ToolBox:
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _versions: dict[str, str] = field(default_factory=dict)
+    _pythons: dict[str, host.PythonFacts | None] = field(default_factory=dict)
+
+    def python(self, version: str, path: str | None) -> host.PythonFacts | None:
+        """The host interpreter for ``version``, looked up once per command (each lookup runs Pythons)."""
+        with self._lock(f"python-{version}"):
+            if version not in self._pythons:
+                self._pythons[version] = host.find_python(version, path)
+            return self._pythons[version]
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
@@ -366,7 +374,8 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         if reason:
             log.say(f"# unavailable: {reason}")
             return replace(base, status="unavailable", phase=None, reason=reason)
-        interpreter = host.find_python(cell.python, path=env.get("PATH"))
+        facts = tools.python(cell.python, env.get("PATH"))
+        interpreter = facts.path if facts else None
         if interpreter is None and not info.provisions_python:
             reason = f"no Python {cell.python} found on this machine"
             log.say(f"# unavailable: {reason}")
@@ -375,7 +384,8 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         if info.executable is None:
             assert interpreter is not None
             tool = interpreter
-            manager_version = _pip_version(interpreter, env, deadline)
+            assert facts is not None
+            manager_version = f"pip {facts.venv_pip}" if facts.venv_pip else "pip (unknown version)"
         else:
             tool = tools.locate(info, version, env, log, deadline)
             manager_version = tools.version(tool, info, env, deadline)
@@ -399,7 +409,7 @@ def _attempt(planned: PlannedCell, config: Config, options: RunOptions, tools: T
                                        interpreter=f"python{cell.python}" if interpreter else None))
         modules = _modules(cell, config, names)
         result = replace(result, manager_version=manager_version,
-                         python_version=_full_version(interpreter) if interpreter else None,
+                         python_version=facts.version if facts else None,
                          repro=repro_text(shown, modules or [p.replace("-", "_") for p in cell.packages],
                                           config.test))
         for note in notes:
@@ -493,25 +503,6 @@ def _unavailable(info: ManagerInfo, cell: Cell, options: RunOptions) -> str | No
     if info.needs_system and not options.allow_system:
         return info.unavailable_hint or f"{info.name} changes the system; pass --allow-system"
     return None
-
-
-def _full_version(interpreter: str) -> str | None:
-    """The base interpreter's full version, so a cell that fails before its import phase still says it."""
-    try:
-        out = subprocess.run([interpreter, "-I", "-c", "import platform; print(platform.python_version())"],
-                             capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() or None
-
-
-def _pip_version(interpreter: str, env: dict[str, str], deadline: float) -> str:
-    try:
-        out = subprocess.run([interpreter, "-m", "pip", "--version"], env=env, capture_output=True, text=True,
-                             timeout=max(1.0, min(60.0, deadline - time.monotonic())))
-        return " ".join(out.stdout.split()[:2]) or "pip (unknown version)"
-    except (OSError, subprocess.TimeoutExpired):
-        return "pip (unknown version)"
 
 
 def _modules(cell: Cell, config: Config, names: NameMap) -> list[str]:

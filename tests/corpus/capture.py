@@ -287,7 +287,8 @@ def cell_python_version(manager: str) -> str:
     """The full version of the interpreter the cell used, when the cell failed before rodeo probed it."""
     from rodeo_action import host
 
-    python = "/usr/bin/python3" if manager == "apt" else host.find_python(host_python())
+    facts = host.find_python(host_python())
+    python = "/usr/bin/python3" if manager == "apt" else (facts.path if facts else None)
     if python:
         proc = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
                               capture_output=True, text=True, check=False)
