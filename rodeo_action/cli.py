@@ -165,11 +165,32 @@ def cmd_report(args: argparse.Namespace) -> int:
         svg=Path(args.svg) if args.svg else None, badge=Path(args.badge) if args.badge else None,
         badge_dir=Path(args.badge_dir) if args.badge_dir else None, summary=args.summary, fail_on=args.fail_on)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report = make_report(request, config, now, _run_url(os.environ))
+    session = None
+    if args.readme or args.comment or args.issues:
+        from rodeo_action.github import publish
+        from rodeo_action.github.decide import Asked
+
+        asked = Asked(readme=args.readme, comment=args.comment, issues=args.issues, dry_run=args.dry_run)
+        session = publish.start(os.environ)
+    if session is not None and request.baseline is None:
+        log = publish.Log(sys.stderr, session.settings.token if session.settings else None)
+        base = publish.fetch_baseline(session, config, asked, log.say)
+        report = publish.make_report(request, config, now, _run_url(os.environ), base)
+    else:
+        report = make_report(request, config, now, _run_url(os.environ))
     print(render.terminal(report))
     for path in write_outputs(report, request, config, os.environ, sys.stderr):
         print(f"wrote {path}", file=sys.stderr)
-    return exit_code(report, request)
+    code = 0
+    if session is not None:
+        code = publish.publish(report, config, session, asked, sys.stdout, sys.stderr, os.environ)
+    return code or exit_code(report, request)
+
+
+def cmd_post(args: argparse.Namespace) -> int:
+    from rodeo_action.github import payload
+
+    return payload.post(Path(args.payload), os.environ, sys.stdout, sys.stderr, dry_run=args.dry_run)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -242,7 +263,18 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--badge-dir", metavar="D", help="write rodeo.json + one badge JSON per manager")
     sp.add_argument("--summary", action="store_true", help="append the job summary to $GITHUB_STEP_SUMMARY")
     sp.add_argument("--fail-on", choices=["regression"], help="exit 1 when a cell regressed")
+    sp.add_argument("--readme", action="store_true", help="commit the README block (default-branch runs only; "
+                    "run by hand, without GITHUB_EVENT_NAME, this forces it)")
+    sp.add_argument("--comment", action="store_true", help="the sticky PR comment (pull requests only)")
+    sp.add_argument("--issues", action="store_true", help="one issue per culprit (default-branch runs only; "
+                    "forced when run by hand)")
+    sp.add_argument("--dry-run", action="store_true", help="print what would be published; send nothing")
     sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("post", help="publish the rodeo-publish.json a read-only run saved (workflow_run)")
+    sp.add_argument("--payload", required=True, metavar="F", help="the payload; untrusted: checked, never run")
+    sp.add_argument("--dry-run", action="store_true", help="check the payload and print the comment; send nothing")
+    sp.set_defaults(func=cmd_post)
 
     sp = sub.add_parser("explain", help="classify a failed install/import log")
     sp.add_argument("log", metavar="LOG")
