@@ -606,13 +606,8 @@ def issue_title(report: Report, culprit: Culprit) -> str:
     return plain(prefix + who + kind, TITLE_CHARS)
 
 
-def upstream_url(report: Report, culprit: Culprit) -> str | None:
-    """A prefilled "new issue" link on the culprit's GitHub tracker (≤ 8,000 characters), else its URL."""
-    tracker = (culprit.tracker or "").strip()
-    m = _GITHUB_REPO.match(tracker)
-    if not m:
-        return url(tracker) if tracker.startswith("https://") else None
-    base = f"https://github.com/{m.group(1)}/{m.group(2)}/issues/new"
+def _upstream_parts(report: Report, culprit: Culprit) -> tuple[str, list[str], list[str], str, list[str]]:
+    """(title, opening lines, repro lines, log tail, closing line) of an upstream report."""
     view = _view(report)
     first = _first_result(culprit, view)
     cause = culprit.cause
@@ -630,11 +625,35 @@ def upstream_url(report: Report, culprit: Culprit) -> str | None:
              f"Python {md(first.python_version or first.cell.python, 30)}, {md(first.platform or first.cell.os, 40)}):",
              "", fence(first.repro, "sh"), ""] if first is not None and first.repro else []
     found = [f"Found by [rodeo-action]({url(report.run_url)})." if url(report.run_url) else "Found by rodeo-action."]
+    return title, lines, repro, first.log_tail if first is not None else "", found
+
+
+def upstream_repo(culprit: Culprit) -> tuple[str, str] | None:
+    """(owner, repo) of the culprit's tracker when it is a GitHub repository, else None."""
+    m = _GITHUB_REPO.match((culprit.tracker or "").strip())
+    return (m.group(1), m.group(2)) if m else None
+
+
+def upstream_issue(report: Report, culprit: Culprit) -> tuple[str, str]:
+    """(title, body) of the issue ``upstream: true`` files on the culprit's own tracker (no rodeo markers)."""
+    title, lines, repro, tail_text, found = _upstream_parts(report, culprit)
+    tail = ["Log tail:", "", fence(_tail(tail_text, 40)[0]), ""] if tail_text else []
+    body = "\n".join(lines + repro + tail + found)
+    return title, (body if B.ISSUE.fits(body) else B.truncate(body, B.ISSUE))
+
+
+def upstream_url(report: Report, culprit: Culprit) -> str | None:
+    """A prefilled "new issue" link on the culprit's GitHub tracker (≤ 8,000 characters), else its URL."""
+    tracker = (culprit.tracker or "").strip()
+    repo = upstream_repo(culprit)
+    if repo is None:
+        return url(tracker) if tracker.startswith("https://") else None
+    base = f"https://github.com/{repo[0]}/{repo[1]}/issues/new"
+    title, lines, repro, tail_text, found = _upstream_parts(report, culprit)
 
     def link(body: str) -> str:
         return f"{base}?title={quote(title, safe='')}&body={quote(body, safe='')}"
 
-    tail_text = first.log_tail if first is not None else ""
     for n in (40, 15, 5, 0):
         tail = ["Log tail:", "", fence(_tail(tail_text, n)[0]), ""] if n and tail_text else []
         candidate = link("\n".join(lines + repro + tail + found))
@@ -651,7 +670,8 @@ def upstream_url(report: Report, culprit: Culprit) -> str | None:
     return link(body[:lo] + B._closing(body[:lo]) + "\n\n…(truncated)")
 
 
-def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: B.Level) -> dict[str, Any]:
+def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: B.Level,
+                   upstream_ref: tuple[str, str] | None = None) -> dict[str, Any]:
     view = _view(report)
     cut = level.cut(len(culprit.cells), len(culprit.cells))
     ctx: dict[str, Any] = {"report": report, "level": level.name, "generated": view.generated,
@@ -679,32 +699,38 @@ def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: 
         "versions": "\n".join(f"- {version_text(v)}" for v in culprit.versions),
         "repro": fence(first.repro, "sh") if first is not None and first.repro else "",
         "details": view.details(level, culprit.cells, cap=B.ISSUE_CHARS) if not level.counts_only else "",
-        "upstream": md_link(f"Report upstream to {md(tracker)}", upstream) if upstream else "",
+        "upstream": (f"Reported upstream: {md_link(md(upstream_ref[0], 200), upstream_ref[1])}." if upstream_ref
+                     else md_link(f"Report upstream to {md(tracker)}", upstream) if upstream else ""),
         "since": (f"Failing for {_plural(culprit.consecutive_failures, 'run')} in a row"
                   + (f"; last passed {md(last_pass, 40)}" if last_pass else "") + "."),
     })
     return ctx
 
 
-def issue(report: Report, culprit: Culprit, settings: Settings | None = None) -> tuple[str, str]:
+def issue(report: Report, culprit: Culprit, settings: Settings | None = None, *,
+          upstream_ref: tuple[str, str] | None = None, trailer: str = "") -> tuple[str, str]:
     """(title, body) of the GitHub issue for one culprit; the body within 65,536 characters.
 
-    The template's first line is the title, the rest the body.
+    The template's first line is the title, the rest the body. ``upstream_ref`` (text, URL) names the
+    issue already filed upstream in place of the prefilled link; ``trailer`` (the publisher's hidden
+    state) is appended after the body, which is cut to leave it room.
     """
     settings = settings or Settings()
     marker = issue_marker(report.name, culprit.key)
     titles: list[str] = []
 
     def one(level: B.Level) -> str:
-        out = _render(settings, "issue.md.j2", _issue_context(report, culprit, settings, level), [marker])
+        out = _render(settings, "issue.md.j2", _issue_context(report, culprit, settings, level, upstream_ref),
+                      [marker])
         title, _, body = out.partition("\n")
         titles[:] = [plain(title, 256)]
         return body.strip("\n") + "\n"
 
-    body = B.fit(one, B.ISSUE)
+    room = B.Budget(B.ISSUE_CHARS - len(trailer) - 1) if trailer else B.ISSUE
+    body = B.fit(one, room)
     if marker not in body:
         raise InputError(f"template issue.md.j2: the hidden marker {marker!r} must be in the body, not the title line")
-    return titles[0] or issue_title(report, culprit), body
+    return titles[0] or issue_title(report, culprit), (f"{body}{trailer}\n" if trailer else body)
 
 
 def fixed(report: Report, culprit: Culprit, settings: Settings | None = None) -> str:
@@ -802,4 +828,4 @@ def local(results: Iterable[Result], managers: Sequence[str], title: str, when: 
 
 __all__ = ["Settings", "comment", "comment_marker", "duration", "fixed", "fixed_marker", "issue", "issue_marker",
            "issue_title", "label", "local", "local_report", "markdown", "readme_block", "readme_markers",
-           "replace_block", "summary", "terminal", "upstream_url", "version_text"]
+           "replace_block", "summary", "terminal", "upstream_issue", "upstream_repo", "upstream_url", "version_text"]
