@@ -99,7 +99,15 @@ _FACTS = ("import platform, sys\n"
 
 
 def python_facts(interpreter: str) -> PythonFacts | None:
-    """Run ``interpreter`` once; None when it does not run (a pyenv shim for a version pyenv lacks)."""
+    """Run ``interpreter`` once; None when it does not run (a pyenv shim for a version pyenv lacks).
+
+    The interpreter running rodeo (or its base) answers in-process: the common case costs no process.
+    """
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    if interpreter in (base, sys.executable):
+        import ensurepip
+
+        return PythonFacts(interpreter, platform.python_version(), ensurepip.version() or None)
     try:
         proc = subprocess.run([interpreter, "-I", "-c", _FACTS], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO
 
 from rodeo_action import host
-from rodeo_action.causes import classify, clip
 from rodeo_action.config import Config
 from rodeo_action.managers import CellSpec, ManagerInfo, Recipe, Target, get, manager_info, os_family
 from rodeo_action.managers.base import Step
@@ -237,15 +236,26 @@ def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float,
         return 127
     if processes is not None:
         processes.add(proc)
-    try:
-        code: int = proc.wait(timeout=remaining)
-    except subprocess.TimeoutExpired:
+    # A blocking wait plus a timer, not wait(timeout=): CPython polls a timed wait with sleeps of up
+    # to 50 ms, which every step of every cell would pay after its process has already exited.
+    expired = threading.Event()
+
+    def at_deadline() -> None:
+        expired.set()
         _kill_group(proc)
-        raise Timeout from None
+
+    timer = threading.Timer(remaining, at_deadline)
+    timer.daemon = True
+    timer.start()
+    try:
+        code: int = proc.wait()
     finally:
+        timer.cancel()
         _kill_group(proc, grace=0)   # whatever the step left running (a daemon) goes with it
         if processes is not None:
             processes.discard(proc)
+    if expired.is_set():
+        raise Timeout
     if processes is not None and processes.cancelled.is_set():
         raise Cancelled
     return code
@@ -309,6 +319,19 @@ def repro_text(recipe: Recipe, probe_modules: list[str], test: str | None) -> st
         path = os.pathsep.join(recipe.bin_dirs)
         lines.append(f"PATH={shlex.quote(path)}:\"$PATH\" bash -c {shlex.quote(test)}")
     return "\n".join(lines)
+
+
+def classify(log: str, phase: str | None, manager: str | None = None, returncode: int | None = None) -> Cause:
+    """The cause rules are imported on the first failure: a passing cell never compiles them."""
+    from rodeo_action.causes import classify as rules
+
+    return rules(log, phase, manager, returncode)
+
+
+def clip(text: str, limit: int = 120) -> str:
+    from rodeo_action.causes.base import clip as shorten
+
+    return shorten(text, limit)
 
 
 def run_cell(planned: PlannedCell, config: Config, options: RunOptions, tools: ToolBox,
