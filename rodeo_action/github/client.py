@@ -61,13 +61,18 @@ def _retry(settings: ClientSettings) -> Any:
     fast = not settings.throttle
     return Retry(total=settings.retries, backoff_factor=0.001 if fast else 1.0,
                  secondary_rate_wait=0.01 if fast else 60.0,
-                 allowed_methods={"GET", "PUT", "PATCH", "POST", "DELETE", "HEAD"})
+                 allowed_methods={"GET", "PUT", "PATCH", "POST", "DELETE", "HEAD"},
+                 raise_on_status=False)   # the last answer reaches PyGithub: "HTTP 502", not "RetryError"
 
 
 def connect(settings: ClientSettings) -> Github:
     """A lazy client: ``get_repo``/``get_issue`` cost no request until a value is needed."""
+    import logging
+
     from github import Auth, Github
 
+    # PyGithub logs each retried 403 (e.g. the expected one on /user) at INFO to stderr; our log says what matters
+    logging.getLogger("github").setLevel(logging.WARNING)
     pace: dict[str, Any] = {} if settings.throttle else {"seconds_between_requests": None,
                                                          "seconds_between_writes": None}
     return Github(base_url=settings.api_url, auth=Auth.Token(settings.token), retry=_retry(settings),

@@ -24,7 +24,7 @@ from rodeo_action.github import readme as R
 from rodeo_action.github.context import Event
 from rodeo_action.github.decide import Asked, Decision, Target, decide
 from rodeo_action.report import history, render
-from rodeo_action.report.escape import plain
+from rodeo_action.report.escape import md
 from rodeo_action.report.history import Baseline
 from rodeo_action.report.model import Report
 
@@ -247,7 +247,7 @@ def _step_readme(run: _Run) -> None:
             print(f"--- {path} block (dry run) ---\n{block}", file=run.out)
         return
     if run.settings.readme_mode == "pull-request":
-        base_sha = current.ref if current.ref != branch else s.repo.get_branch(branch).commit.sha
+        base_sha = current.ref if current.ref != branch else s.repo.get_git_ref(f"heads/{branch}").object.sha
         done = R.propose(s.repo, current, block, run.name, branch, base_sha, message, after)
     else:
         done = R.commit(s.repo, current, block, run.name, branch, message, after)
@@ -323,7 +323,7 @@ def _step_issues(run: _Run) -> None:
         target = run.environ.get("GITHUB_STEP_SUMMARY")
         if target and not run.asked.dry_run:
             with open(target, "a", encoding="utf-8") as fh:
-                fh.write("\n### Culprits without an issue yet\n\n" + "".join(f"- `{plain(h, 200)}`\n"
+                fh.write("\n### Culprits without an issue yet\n\n" + "".join(f"- {md(h, 200)}\n"
                                                                               for h in held))
     if failed:
         run.log.failed("issues", f"{failed} issue write(s) failed after retries", 3)
@@ -353,9 +353,10 @@ def publish(report: Report, config: Config | None, session: Session, asked: Aske
         return 0
     decision = _decision(run)
     run.read_only = decision.read_only
+    number = session.event.pr_number
     steps: list[tuple[str, Target, Callable[[], None], Callable[[], None] | None]] = [
         (run.settings.readme or "README", decision.readme, lambda: _step_readme(run), None),
-        (f"comment on #{session.event.pr_number}", decision.comment, lambda: _step_comment(run),
+        (f"comment on #{number}" if number else "comment", decision.comment, lambda: _step_comment(run),
          lambda: _save_payload(run, run.read_only or "read-only token")),
         ("issues", decision.issues, lambda: _step_issues(run), None),
     ]

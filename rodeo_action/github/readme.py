@@ -129,12 +129,13 @@ def propose(repo: Repository, current: ReadmeFile, block: str, name: str | None,
             raise
         repo.create_git_ref(f"refs/heads/{BRANCH}", base_sha)
     out = repo.update_file(current.path, message, new, current.sha, branch=BRANCH)
-    owner = repo.full_name.split("/")[0]
-    pulls = list(repo.get_pulls(state="open", head=f"{owner}:{BRANCH}", base=base))
-    if pulls:
-        return Written("pull-request", f"{current.path}: {out['commit'].sha[:12]} on {BRANCH}, "
-                                       f"pull request #{pulls[0].number} updated")
-    pr = repo.create_pull(base=base, head=BRANCH, title=message,
-                          body="The rodeo's README block, refreshed by `rodeo report` (readme-mode: pull-request). "
-                               "This branch is reset on each run; merge when convenient.")
-    return Written("pull-request", f"{current.path}: pull request #{pr.number} opened from {BRANCH}")
+    sha = out["commit"].sha[:12]
+    try:   # one request either way: GitHub refuses a second open PR for the same head (422)
+        pr = repo.create_pull(base=base, head=BRANCH, title=message.replace(" [skip ci]", ""),
+                              body="The rodeo's README block, refreshed by `rodeo report` (readme-mode: "
+                                   "pull-request). This branch is reset on each run; merge when convenient.")
+    except GithubException as exc:
+        if exc.status != 422 or "already exists" not in str(exc.data):
+            raise
+        return Written("pull-request", f"{current.path}: {sha} on {BRANCH}; its open pull request is updated")
+    return Written("pull-request", f"{current.path}: {sha} on {BRANCH}; pull request #{pr.number} opened")
