@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -69,15 +69,22 @@ class Result:
     attempts: tuple[Attempt, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data = {"schema": SCHEMA_VERSION, **data}
-        data["cell"]["packages"] = list(self.cell.packages)
-        data["durations"] = {k: round(v, 3) for k, v in self.durations.items()}
-        data["attempts"] = [
-            {**asdict(a), "seconds": round(a.seconds, 3)} for a in self.attempts
-        ]
-        if not data["attempts"]:
-            del data["attempts"]
+        """The JSON form (written by hand: ``dataclasses.asdict`` deep-copies, 10x slower at 10,000 cells)."""
+        c = self.cell
+        data: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "cell": {"id": c.id, "manager": c.manager, "set": c.set, "os": c.os, "python": c.python,
+                     "packages": list(c.packages)},
+            "status": self.status, "phase": self.phase, "cause": _cause_dict(self.cause),
+            "durations": {k: round(v, 3) for k, v in self.durations.items()},
+            "manager_version": self.manager_version, "python_version": self.python_version,
+            "platform": self.platform, "resolved": dict(self.resolved), "imports": dict(self.imports),
+            "repro": self.repro, "log_tail": self.log_tail, "started_at": self.started_at,
+            "run_url": self.run_url, "reason": self.reason,
+        }
+        if self.attempts:
+            data["attempts"] = [{"status": a.status, "phase": a.phase, "cause": _cause_dict(a.cause),
+                                 "seconds": round(a.seconds, 3)} for a in self.attempts]
         return data
 
     @classmethod
@@ -98,6 +105,10 @@ class Result:
             attempts=tuple(Attempt(status=a["status"], phase=a["phase"], cause=cause(a["cause"]),
                                    seconds=a.get("seconds", 0.0)) for a in data.get("attempts", [])),
         )
+
+
+def _cause_dict(cause: Cause | None) -> dict[str, Any] | None:
+    return None if cause is None else {"kind": cause.kind, "summary": cause.summary, "package": cause.package}
 
 
 @cache

@@ -310,11 +310,18 @@ class _Sync:
                 try:
                     self.repo.create_label(name, LABEL_COLOR, LABEL_DESCRIPTION)
                     self.say(f"issues: created the label {name!r}")
-                except _ERRORS as exc2:
-                    if _status(exc2) != 422:           # 422: it exists (a repeated POST, or a race)
+                except _ERRORS as exc2:        # 422: it exists (a repeated POST, or a race); else look again
+                    if _status(exc2) != 422 and not self._label_exists(name):
                         self.fail(f"create the label {name!r} (issues get GitHub's grey one)", exc2)
                         continue
             self.labels_seen.add(name.lower())
+
+    def _label_exists(self, name: str) -> bool:
+        try:
+            self.repo.get_label(name)
+            return True
+        except _ERRORS:
+            return False
 
     def comment(self, issue: Issue, body: str, after: dt.datetime | None, what: str) -> bool:
         """Post once: on an error, look for it (``since`` the PATCH before it), then re-post once if absent."""

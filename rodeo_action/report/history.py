@@ -28,7 +28,7 @@ from rodeo_action.report.model import FAILING, STATUSES, CellHistory, CellView, 
 
 HISTORY_LENGTH = 20
 BASELINE_SCHEMA = 1
-MAX_BASELINE_BYTES = 50_000_000
+MAX_BASELINE_BYTES = 200_000_000
 MAX_DIGEST_CHARS = 200_000
 _CELL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 _DIGEST = re.compile(r"^\[rodeo-digest(?:-(?P<id>[A-Za-z0-9._-]+))?\]: data:application/gzip;base64,"
@@ -170,7 +170,9 @@ def compact(report: Report) -> dict[str, Any]:
 def full(report: Report) -> dict[str, Any]:
     """``--json``: the compact baseline plus every merged result."""
     data = compact(report)
-    data["results"] = [c.result.to_dict() for c in report.cells if c.result is not None]
+    # log tails stay in the artifacts and the markdown report: with them a 100,000-cell --json
+    # would be too big to read back as the next --baseline
+    data["results"] = [{**c.result.to_dict(), "log_tail": ""} for c in report.cells if c.result is not None]
     data["notes"] = list(report.notes)
     return data
 
@@ -265,7 +267,7 @@ def load(path: Path, name: str | None) -> Baseline | None:
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            raw = b"" if size > MAX_BASELINE_BYTES else fh.read(MAX_BASELINE_BYTES + 1)
+            raw = b"" if size > MAX_BASELINE_BYTES else fh.read(min(size, MAX_BASELINE_BYTES) + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
