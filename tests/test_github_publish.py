@@ -4,6 +4,7 @@ receives them, request counts per run within the API budget, faults, read-only t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests import fakegithub
 from tests.fakegithub import FakeGitHub
@@ -50,7 +51,7 @@ def test_a_pr_run_twice_makes_one_comment_edited_the_second_time(tmp_path: Path,
     n = fake_github.open_pr()
     quoted = fake_github.add_comment(n, "<!-- rodeo:comment id=demo --> a human quoting our marker")
     rodeo = Rodeo(tmp_path, fake_github)
-    kw = {"event": "pull_request", "payload": pr_event(fake_github, n), "ref": f"refs/pull/{n}/merge"}
+    kw: dict[str, Any] = {"event": "pull_request", "payload": pr_event(fake_github, n), "ref": f"refs/pull/{n}/merge"}
     first = rodeo.report("--readme", "--comment", failing={"uv-geo-ubuntu-latest-py3.12": BROKEN}, **kw)
     assert first.code == 0, first.err
     ours = [c for c in fake_github.comments(n) if c.id != quoted]
@@ -129,7 +130,7 @@ def _after_first_read(fake: FakeGitHub):  # type: ignore[no-untyped-def]
 def test_5xx_on_the_comment_patch_is_retried(tmp_path: Path, fake_github: FakeGitHub) -> None:
     n = fake_github.open_pr()
     rodeo = Rodeo(tmp_path, fake_github)
-    kw = {"event": "pull_request", "payload": pr_event(fake_github, n)}
+    kw: dict[str, Any] = {"event": "pull_request", "payload": pr_event(fake_github, n)}
     assert rodeo.report("--comment", **kw).code == 0
     fake_github.fail("PATCH", r"/issues/comments/\d+$", 502, times=2)
     run = rodeo.report("--comment", **kw)
