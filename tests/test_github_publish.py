@@ -254,3 +254,28 @@ def test_readme_pull_request_mode_keeps_one_pr(tmp_path: Path, fake_github: Fake
     assert len(fake_github.pulls) == 1 and "pull request #1 opened" in first.err
     assert "its open pull request is updated" in second.err
     assert first.requests <= BUDGET and second.requests <= BUDGET, (first.requests, second.requests)
+
+
+def test_issue_lifecycle_through_the_cli(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    """Run 1 all pass → README; run 2 two culprits regress → two issues; run 3 the same → nothing new;
+    run 4 all pass → both closed with a comment.  Request counts within 5 + 2 × issues touched."""
+    from rodeo_action.results import Cause
+
+    fake_github.add_file("README.md", README)
+    rodeo = Rodeo(tmp_path, fake_github, issues=True)
+    numpy = Cause(kind="no-matching-distribution", package="numpy", summary="no wheel of numpy for cp312")
+    two = {"uv-geo-ubuntu-latest-py3.12": BROKEN, "pip-geo-ubuntu-latest-py3.12": BROKEN,
+           "uv-np-ubuntu-latest-py3.12": numpy, "pip-np-ubuntu-latest-py3.12": numpy}
+    kw: dict[str, Any] = {"event": "push", "payload": push_event(fake_github)}
+    runs = [rodeo.report("--readme", "--issues", **kw),
+            rodeo.report("--readme", "--issues", failing=two, **kw),
+            rodeo.report("--readme", "--issues", failing=two, **kw),
+            rodeo.report("--readme", "--issues", **kw)]
+    assert [r.code for r in runs] == [0, 0, 0, 0], [r.err for r in runs]
+    issues = fake_github.issues
+    assert len(issues) == 2 and all(i.state == "closed" for i in issues)
+    assert all(len(fake_github.comments(i.number)) == 1 for i in issues)
+    touched = [0, 2, 0, 2]
+    for run, n in zip(runs, touched):
+        assert run.requests <= BUDGET + 2 * n, (run.requests, run.err)
+    assert TOKEN not in "".join(r.text for r in runs)

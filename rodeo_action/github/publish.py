@@ -310,13 +310,14 @@ def _step_issues(run: _Run) -> None:
     outcome = sync_issues(run.session.repo, run.report, run.settings.issues, run.render_settings,
                           dry_run=run.asked.dry_run, say=run.log.say)
     filed, updated, closed = (_count(getattr(outcome, k)) for k in ("filed", "updated", "closed"))
-    held, failed = _names(outcome.held), _count(outcome.failed)
+    held = _names(outcome.held)
+    failed = [str(f) for f in outcome.failed] if not isinstance(outcome.failed, int) else []
     line = f"issues: {filed} filed, {updated} updated, {closed} closed"
     if run.asked.dry_run:
         run.log.skipped("issues", f"dry run: would be {line.removeprefix('issues: ')}")
     elif filed or updated or closed:
         run.log.published(line)
-    else:
+    elif not failed:
         run.log.skipped("issues", "nothing to file, update or close")
     if held:
         run.log.skipped(f"issues held back ({len(held)})", ", ".join(held))
@@ -325,8 +326,12 @@ def _step_issues(run: _Run) -> None:
             with open(target, "a", encoding="utf-8") as fh:
                 fh.write("\n### Culprits without an issue yet\n\n" + "".join(f"- {md(h, 200)}\n"
                                                                               for h in held))
-    if failed:
-        run.log.failed("issues", f"{failed} issue write(s) failed after retries", 3)
+    if failed and all("Resource not accessible by" in f for f in failed):
+        run.read_only = "the token is read-only here (HTTP 403: Resource not accessible by integration)"
+        run.log.skipped("issues", run.read_only)
+    else:
+        for f in failed:
+            run.log.failed("issues", f, 3)
 
 
 def _decision(run: _Run) -> Decision:
