@@ -197,8 +197,14 @@ class Found:
 
 def _marker_pattern(name: str | None) -> re.Pattern[str]:
     """Matches this rodeo's issue marker only (another id, or none when this one has one, does not)."""
-    head, tail = render.issue_marker(name, "\0").split("\0")
+    head, tail = render.issue_marker(name, "KEY").rsplit("KEY", 1)
     return re.compile(re.escape(head) + r"([^\s<>]+)" + re.escape(tail))
+
+
+def _is_pull(issue: Issue) -> bool:
+    """A pull request in the issues list, told by its page (``.../pull/N``): asking PyGithub for
+    ``pull_request`` would fetch every plain issue again, since the list omits that key for them."""
+    return issue.html_url.rstrip("/").rsplit("/", 2)[-2] == "pull"
 
 
 def _error(exc: BaseException) -> str:
@@ -263,7 +269,7 @@ class _Sync:
             kwargs["since"] = since
         for issue in self.repo.get_issues(**kwargs):
             self.labels_seen.update(lab.name.lower() for lab in issue.labels)
-            if issue.pull_request is not None or not issue.body:
+            if _is_pull(issue) or not issue.body:
                 continue
             m = pattern.search(issue.body)
             if m is None:
@@ -302,7 +308,7 @@ class _Sync:
                 self.say(f"issues: would create the label {name!r} if it is missing")
                 continue
             try:
-                self.repo.get_label(name)
+                _ = self.repo.get_label(name).color     # a lazy client reads it only when asked
             except _ERRORS as exc:
                 if _status(exc) != 404:
                     self.fail(f"read the label {name!r}", exc)
@@ -318,7 +324,7 @@ class _Sync:
 
     def _label_exists(self, name: str) -> bool:
         try:
-            self.repo.get_label(name)
+            _ = self.repo.get_label(name).color
             return True
         except _ERRORS:
             return False
