@@ -10,6 +10,7 @@ then with the set, which ``hatch run`` syncs before running (phase ``install``).
 from __future__ import annotations
 
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
+from rodeo_action.managers.pypi import tool_env
 
 
 def hatch_literal(text: str) -> str:
@@ -36,19 +37,15 @@ def hatch_toml(spec: CellSpec, requirements: tuple[str, ...]) -> str:
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
     """An empty config file of the cell's own (Hatch would otherwise write one into the home folder)."""
     t, work = spec.target, spec.workdir
-    cache = spec.cache_dir
-    env = {
+    own = {
         "HATCH_CONFIG": t.join(work, "hatch-config.toml"),
         "HATCH_DATA_DIR": t.join(work, ".hatch"),
         "HATCH_INTERACTIVE": "false",
         "PIP_NO_INPUT": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "VIRTUALENV_OVERRIDE_APP_DATA": t.join(cache or work, "virtualenv-app-data"),
     }
-    if cache:
-        env["HATCH_CACHE_DIR"] = cache
-        env["PIP_CACHE_DIR"] = t.join(cache, "pip")
-    return tuple(sorted(env.items()))
+    if spec.cache_dir:
+        own["PIP_CACHE_DIR"] = t.join(spec.cache_dir, "pip")
+    return tool_env(spec, own, "HATCH_CACHE_DIR")
 
 
 def recipe(spec: CellSpec) -> Recipe:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from packaging.requirements import Requirement
 
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
-from rodeo_action.managers.pypi import primary_index
+from rodeo_action.managers.pypi import primary_index, tool_env
 
 VCS = ("git+", "hg+", "svn+", "bzr+")
 
@@ -97,8 +97,7 @@ def pipfile(spec: CellSpec) -> str:
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
     """No prompts or spinners, the venv in the project, this Pipfile only, caches kept to the cache."""
     t, work = spec.target, spec.workdir
-    cache = spec.cache_dir
-    env = {
+    return tool_env(spec, {
         "PIPENV_PIPFILE": t.join(work, "Pipfile"),     # never a Pipfile found in a parent folder
         "PIPENV_VENV_IN_PROJECT": "1",
         "PIPENV_IGNORE_VIRTUALENVS": "1",
@@ -108,12 +107,7 @@ def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
         "PIPENV_HIDE_EMOJIS": "1",
         "PIPENV_DONT_LOAD_ENV": "1",
         "PIP_NO_INPUT": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "VIRTUALENV_OVERRIDE_APP_DATA": t.join(cache or work, "virtualenv-app-data"),
-    }
-    if cache:
-        env["PIPENV_CACHE_DIR"] = cache
-    return tuple(sorted(env.items()))
+    }, "PIPENV_CACHE_DIR")
 
 
 def recipe(spec: CellSpec) -> Recipe:

@@ -9,48 +9,25 @@ sources: Poetry searches every primary source, as pip searches every ``--extra-i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
-from rodeo_action.managers.pypi import primary_index, requires_python
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    url: str
-
-
-def sources(spec: CellSpec) -> tuple[Source, ...]:
-    """The configured index first, then the extras; names are ours, Poetry only needs them unique."""
-    urls = (primary_index(spec), *spec.extra_index_urls)
-    return tuple(Source("rodeo-index" if i == 0 else f"rodeo-extra-{i}", url) for i, url in enumerate(urls))
+from rodeo_action.managers.pypi import project_file, tool_env
 
 
 def pyproject(spec: CellSpec) -> str:
-    from rodeo_action.templating import render
-
-    return render("poetry-pyproject.toml.j2", requires_python=requires_python(spec.python),
-                  requirements=spec.requirements, sources=sources(spec))
+    return project_file("poetry-pyproject.toml.j2", spec, "rodeo-index")
 
 
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
     """No prompts, no keyring, the venv in the project, and config/caches kept to the cell and the cache."""
     t, work = spec.target, spec.workdir
-    cache = spec.cache_dir
-    env = {
+    return tool_env(spec, {
         "POETRY_NO_INTERACTION": "1",
         "POETRY_VIRTUALENVS_CREATE": "true",
         "POETRY_VIRTUALENVS_IN_PROJECT": "true",
         "POETRY_KEYRING_ENABLED": "false",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
         # the host user's config.toml must not change what a cell means; Poetry writes nothing here
         "POETRY_CONFIG_DIR": t.join(work, ".poetry-config"),
-        "VIRTUALENV_OVERRIDE_APP_DATA": t.join(cache or work, "virtualenv-app-data"),
-    }
-    if cache:
-        env["POETRY_CACHE_DIR"] = cache
-    return tuple(sorted(env.items()))
+    }, "POETRY_CACHE_DIR")
 
 
 def recipe(spec: CellSpec) -> Recipe:

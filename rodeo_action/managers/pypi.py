@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from rodeo_action.managers.base import CellSpec
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
@@ -25,3 +28,35 @@ def requires_python(version: str) -> str:
     """A range that admits exactly one minor version, so a resolver solves for the cell's Python only."""
     major, minor = version.rstrip("t").split(".")[:2]
     return f">={major}.{minor},<{major}.{int(minor) + 1}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A package index as a project file names it (poetry, pdm)."""
+
+    name: str
+    url: str
+
+
+def sources(spec: CellSpec, first: str) -> tuple[Source, ...]:
+    """The configured index first (named ``first``), then the extras; the tools only need unique names."""
+    urls = (primary_index(spec), *spec.extra_index_urls)
+    return tuple(Source(first if i == 0 else f"rodeo-extra-{i}", url) for i, url in enumerate(urls))
+
+
+def project_file(template: str, spec: CellSpec, first_source: str) -> str:
+    """A pyproject.toml with no package of its own: the set, the cell's Python, the indexes."""
+    from rodeo_action.templating import render
+
+    return render(template, requires_python=requires_python(spec.python), requirements=spec.requirements,
+                  sources=sources(spec, first_source))
+
+
+def tool_env(spec: CellSpec, own: Mapping[str, str], cache_var: str) -> tuple[tuple[str, str], ...]:
+    """A PyPI tool's variables plus what every such tool needs: no keyring prompt, virtualenv's app
+    data and the tool's download cache kept to rodeo's cache (or the cell), sorted for stable steps."""
+    env = {**own, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+           "VIRTUALENV_OVERRIDE_APP_DATA": spec.target.join(spec.cache_dir or spec.workdir, "virtualenv-app-data")}
+    if spec.cache_dir:
+        env[cache_var] = spec.cache_dir
+    return tuple(sorted(env.items()))
