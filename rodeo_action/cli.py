@@ -175,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if session is not None and request.baseline is None:
         log = publish.Log(sys.stderr, session.settings.token if session.settings else None)
         base = publish.fetch_baseline(session, config, asked, log.say)
-        report = publish.make_report(request, config, now, _run_url(os.environ), base)
+        report = make_report(request, config, now, _run_url(os.environ), base)
     else:
         report = make_report(request, config, now, _run_url(os.environ))
     print(render.terminal(report))

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from github.IssueComment import IssueComment
     from github.Repository import Repository
 
-    from rodeo_action.report.command import ReportRequest
 
 Connect = Callable[[C.ClientSettings], "Github"]
 
@@ -137,17 +136,6 @@ def fetch_baseline(session: Session, config: Config | None, asked: Asked,
         return None
     say("baseline: none found on GitHub (first run?); no changes shown")
     return None
-
-
-def make_report(request: ReportRequest, config: Config | None, now: str, run_url: str | None,
-                base: Baseline | None) -> Report:
-    """``report.command.make_report`` with a baseline read from GitHub instead of a file."""
-    from rodeo_action.plan import expand
-    from rodeo_action.report.build import build_report
-    from rodeo_action.report.collect import collect
-
-    collected = collect(request.results, expand(config) if config is not None else None)
-    return build_report(collected.cells, config, base, now, run_url, list(collected.notes))
 
 
 @dataclass

@@ -37,13 +37,14 @@ class ReportRequest:
     fail_on: str | None = None         # "regression": exit 1 when there are regressions
 
 
-def make_report(request: ReportRequest, config: Config | None, now: str, run_url: str | None) -> Report:
+def make_report(request: ReportRequest, config: Config | None, now: str, run_url: str | None,
+                base: history.Baseline | None = None) -> Report:
+    """The Report; ``base`` is a baseline read elsewhere (GitHub), else ``--baseline`` is loaded."""
     from rodeo_action.plan import expand
 
     collected = collect(request.results, expand(config) if config is not None else None)
     notes = list(collected.notes)
-    base = None
-    if request.baseline is not None:
+    if base is None and request.baseline is not None:
         base = history.load(request.baseline, config.name if config else None)
         if base is None:
             notes.append(f"baseline {request.baseline}: not found or holds no rodeo baseline; no changes shown")
