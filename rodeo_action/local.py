@@ -17,7 +17,8 @@ from typing import TextIO
 
 from rodeo_action.config import Config
 from rodeo_action.plan import PlannedCell, expand
-from rodeo_action.report.table import cell_text
+from rodeo_action.report.model import CellView
+from rodeo_action.report.render import label
 from rodeo_action.results import Result
 from rodeo_action.runner import RunOptions, ToolBox, run_cell
 
@@ -50,7 +51,9 @@ class Progress:
             _, started = self.running.pop(result.cell.id, ("", time.monotonic()))
             self._clear()
             elapsed = time.monotonic() - started
-            self.stream.write(f"[{self.done}/{self.total}] {result.cell.id}: {cell_text(result)}"
+            view = CellView(result.cell.id, result.cell.manager, result.cell.set, result.cell.os, result.cell.python,
+                            result.status, result=result)
+            self.stream.write(f"[{self.done}/{self.total}] {result.cell.id}: {label(view)}"
                               f"{f' ({elapsed:.0f}s)' if result.status not in ('n/a', 'unavailable') else ''}"
                               f"{' — ' + result.reason if result.reason else ''}\n")
             self._redraw()
