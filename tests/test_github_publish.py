@@ -276,6 +276,6 @@ def test_issue_lifecycle_through_the_cli(tmp_path: Path, fake_github: FakeGitHub
     assert len(issues) == 2 and all(i.state == "closed" for i in issues)
     assert all(len(fake_github.comments(i.number)) == 1 for i in issues)
     touched = [0, 2, 0, 2]
-    for run, n in zip(runs, touched):
+    for run, n in zip(runs, touched, strict=True):
         assert run.requests <= BUDGET + 2 * n, (run.requests, run.err)
     assert TOKEN not in "".join(r.text for r in runs)
