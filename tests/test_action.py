@@ -75,7 +75,8 @@ def test_every_input_and_output_is_documented() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     for kind in ("inputs", "outputs"):
         for name in action[kind]:
-            assert re.search(rf"^\| `{re.escape(name)}` \|", docs, re.M), f"docs/action.md: no row for {kind[:-1]} {name}"
+            row = rf"^\| `{re.escape(name)}` \|"
+            assert re.search(row, docs, re.M), f"docs/action.md: no row for {kind[:-1]} {name}"
     documented = set(re.findall(r"^\| `([a-z-]+)` \|", docs, re.M))
     assert documented >= set(action["inputs"]) | set(action["outputs"])
 
@@ -128,9 +129,10 @@ def test_every_remote_action_is_pinned_with_its_version() -> None:
             version = re.match(r"\s*#\s*(\S+)", rest)
             assert version and version.group(1) == pins[repo]["version"], f"{where}: version comment != {pins[repo]}"
             seen.add(repo)
-    assert {"actions/setup-python", "astral-sh/setup-uv", "mamba-org/setup-micromamba", "conda-incubator/setup-miniconda",
-            "prefix-dev/setup-pixi", "cachix/install-nix-action", "spack/setup-spack", "actions/cache",
-            "actions/upload-artifact", "actions/download-artifact", "actions/checkout"} <= seen
+    assert {"actions/setup-python", "astral-sh/setup-uv", "mamba-org/setup-micromamba",
+            "conda-incubator/setup-miniconda", "prefix-dev/setup-pixi", "cachix/install-nix-action",
+            "spack/setup-spack", "actions/cache", "actions/upload-artifact", "actions/download-artifact",
+            "actions/checkout"} <= seen
 
 
 @pytest.mark.parametrize("path", [*ACTIONS, *WORKFLOWS], ids=lambda p: str(p.relative_to(ROOT)))
@@ -262,7 +264,14 @@ def test_e2e_local_action_plan_run_report(source: Path, tmp_path: Path) -> None:
     act = _act()
     assert act
     with FakeGitHub() as fake:
-        fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n<!-- rodeo:end id=act-rodeo -->\n")
+        fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n"
+                                   "<!-- rodeo:end id=act-rodeo -->\n")
+        # act's GITHUB_SHA is the scratch checkout's HEAD: make it name the fake's main head, as the pushed
+        # commit would on GitHub (rodeo reads the README at the run's commit).
+        repo = fake.repo()
+        src_head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, check=True, capture_output=True,
+                                  text=True).stdout.strip()
+        repo.commits[src_head] = repo.commits[repo.refs["main"]]
         log, took = _run_act(act, source, tmp_path, fake, "push", ["-W", "tests/act/workflows/e2e.yml", *_mappings()])
         jobs = _jobs(log)
         print(f"\nact e2e ({took:.0f}s): {jobs}")
