@@ -166,6 +166,13 @@ SCENARIOS: tuple[Scenario, ...] = (
              "python3-docrep", "python3-docrep", "apt: docrep has no Debian package (python3-docrep)"),
     Scenario("import-wrong-name", ("apt",), lambda _a: "packages:\n  - name: six\n    import: [sixx]\n", "import",
              "import-error", "six", "sixx", "apt: python3-six installed, 'import sixx' fails"),
+    Scenario("test-failed", ("pip", "uv", "hatch", "apt"),
+             lambda _a: ("packages: [six]\ntest: python -c \"import six, sys; sys.exit('six ' + six.__version__ "
+                         "+ ' has no six.moves.tkinter_ttk2')\"\n"),
+             "test", "test-failed", "", "tkinter_ttk2", "installs and imports; the `test:` command fails"),
+    Scenario("missing-local-file", ("pip", "uv", "hatch"),
+             packages('"six @ file:///nonexistent/rodeo/six-1.17.0.tar.gz"'), "install", "unknown", "",
+             "nonexistent", "a requirement pointing at a local file that does not exist"),
 )
 
 
