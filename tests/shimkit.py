@@ -14,7 +14,11 @@ import os
 import stat
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
+
+from rodeo_action.managers.base import Phase, Recipe, Step
 
 PREAMBLE = '''\
 import json, os, sys
@@ -71,3 +75,45 @@ def shim_env(bin_dir: Path, log: Path, base: dict[str, str] | None = None) -> di
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["RODEO_SHIM_LOG"] = str(log)
     return env
+
+
+@dataclass(frozen=True)
+class Call:
+    """One logged shim invocation."""
+
+    tool: str
+    argv: list[str]
+    cwd: str
+    env: dict[str, str]
+
+
+def calls(log: Path) -> list[Call]:
+    return [Call(str(c["tool"]), [str(a) for a in cast(list[object], c["argv"])], str(c["cwd"]),
+                 {str(k): str(v) for k, v in cast(dict[object, object], c["env"]).items()}) for c in read_log(log)]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    failed: Step | None
+    output: str
+
+    @property
+    def failed_phase(self) -> Phase | None:
+        return self.failed.phase if self.failed else None
+
+
+def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
+    """Run a recipe's steps as the runner does: write files, run argv lists (no shell), stop at a failure."""
+    full = {**env, **dict(recipe.env)}
+    output = []
+    for step in recipe.steps:
+        if step.write is not None:
+            Path(step.write).parent.mkdir(parents=True, exist_ok=True)
+            Path(step.write).write_text(step.content, encoding="utf-8")
+            continue
+        proc = subprocess.run(list(step.argv), cwd=step.cwd, env={**full, **dict(step.env)},
+                              capture_output=True, text=True, timeout=120)
+        output.append(proc.stdout + proc.stderr)
+        if proc.returncode != 0:
+            return Outcome(step, "".join(output))
+    return Outcome(None, "".join(output))

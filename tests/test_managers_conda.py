@@ -15,17 +15,15 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import pytest
 import tomllib
 import yaml
-from shimkit import read_log, shim_env, write_shim
+from shimkit import calls, execute, shim_env, write_shim
 
 from rodeo_action.managers import get
-from rodeo_action.managers.base import CellSpec, Family, Phase, Recipe, Target
+from rodeo_action.managers.base import CellSpec, Family, Target
 from rodeo_action.managers.condafamily import Dependency
 
 CONDA_CLI = ("conda", "mamba", "micromamba")
@@ -245,40 +243,6 @@ if [n for n in names if not n.startswith("python")]:
 '''
 
 
-@dataclass(frozen=True)
-class Call:
-    """One logged shim invocation."""
-
-    argv: list[str]
-    env: dict[str, str]
-
-
-def calls(log: Path) -> list[Call]:
-    return [Call([str(a) for a in cast(list[object], c["argv"])],
-                 {str(k): str(v) for k, v in cast(dict[object, object], c["env"]).items()}) for c in read_log(log)]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    failed_phase: Phase | None
-    output: str
-
-
-def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
-    """Run a recipe's steps like the runner: write files, run argv lists (no shell), stop at a failure."""
-    full = {**env, **dict(recipe.env)}
-    output = []
-    for step in recipe.steps:
-        if step.write is not None:
-            Path(step.write).parent.mkdir(parents=True, exist_ok=True)
-            Path(step.write).write_text(step.content, encoding="utf-8")
-            continue
-        proc = subprocess.run(list(step.argv), cwd=step.cwd, env={**full, **dict(step.env)},
-                              capture_output=True, text=True, timeout=120)
-        output.append(proc.stdout + proc.stderr)
-        if proc.returncode != 0:
-            return Outcome(step.phase, "".join(output))
-    return Outcome(None, "".join(output))
 
 
 @pytest.fixture

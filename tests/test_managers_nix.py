@@ -17,17 +17,15 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import pytest
 import tomllib
 import yaml
-from shimkit import read_log, shim_env, write_shim
+from shimkit import calls, execute, shim_env, write_shim
 
 from rodeo_action.managers import get, manager_info
-from rodeo_action.managers.base import CellSpec, Family, Phase, Recipe, Step, Target
+from rodeo_action.managers.base import CellSpec, Family, Phase, Recipe, Target
 from rodeo_action.managers.nixfamily import nix_attr, python_attr
 
 NIX_FAMILY = ("nix", "mach-nix", "poetry2nix", "uv2nix")
@@ -450,40 +448,6 @@ def install_shims(bin_dir: Path, manager: str, failing: bool = False) -> None:
     write_shim(bin_dir, "nix-shell", NIX_SHELL)
 
 
-@dataclass(frozen=True)
-class Call:
-    tool: str
-    argv: list[str]
-    cwd: str
-    env: dict[str, str]
-
-
-def calls(log: Path) -> list[Call]:
-    return [Call(str(c["tool"]), [str(a) for a in cast(list[object], c["argv"])], str(c["cwd"]),
-                 {str(k): str(v) for k, v in cast(dict[object, object], c["env"]).items()}) for c in read_log(log)]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    failed: Step | None
-    output: str
-
-
-def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
-    """Run a recipe's steps as the runner does: write files, run argv lists (no shell), stop at a failure."""
-    full = {**env, **dict(recipe.env)}
-    output = []
-    for step in recipe.steps:
-        if step.write is not None:
-            Path(step.write).parent.mkdir(parents=True, exist_ok=True)
-            Path(step.write).write_text(step.content, encoding="utf-8")
-            continue
-        proc = subprocess.run(list(step.argv), cwd=step.cwd, env={**full, **dict(step.env)},
-                              capture_output=True, text=True, timeout=120)
-        output.append(proc.stdout + proc.stderr)
-        if proc.returncode != 0:
-            return Outcome(step, "".join(output))
-    return Outcome(None, "".join(output))
 
 
 def seed_requirements(manager: str, *names: str) -> tuple[str, ...]:
