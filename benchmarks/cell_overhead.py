@@ -71,6 +71,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--managers", default="uv,pip,hatch")
     ap.add_argument("--sets", default="small,geo")
+    ap.add_argument("--json", help="also write the raw samples here")
     args = ap.parse_args()
     managers = args.managers.split(",")
     sets = args.sets.split(",")
@@ -80,7 +81,8 @@ def main() -> int:
     config = write_config(work, managers, sets)
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
           f"{args.rounds} rounds, warm caches")
-    print(f"{'cell':42} {'rodeo s':>8} {'repro s':>8} {'ratio':>6} {'spread':>14}")
+    print(f"{'cell':42} {'rodeo s':>8} {'repro s':>8} {'ratio':>6} {'spread':>14}  rodeo's phases (median s)")
+    samples: dict[str, dict[str, object]] = {}
     for manager in managers:
         for set_name in sets:
             cell = host_cell(manager, set_name)
@@ -91,12 +93,21 @@ def main() -> int:
             renv["PATH"] = f"{cache / 'tools' / (manager + '-latest') / 'bin'}:{env.get('PATH', '')}"
             run_repro(repro, cell, renv)
             a, b = [], []
+            phases: dict[str, list[float]] = {}
             for _ in range(args.rounds):
-                a.append(run_rodeo(config, cell, work / "out", env)[0])
+                seconds, result = run_rodeo(config, cell, work / "out", env)
+                a.append(seconds)
+                for phase, value in dict(result["durations"]).items():  # type: ignore[call-overload]
+                    phases.setdefault(phase, []).append(float(value))
                 b.append(run_repro(repro, cell, renv))
             ma, mb = statistics.median(a), statistics.median(b)
             ratios = sorted(x / y for x, y in zip(a, b, strict=True))
-            print(f"{cell:42} {ma:8.2f} {mb:8.2f} {ma / mb:6.3f} {ratios[0]:6.3f}–{ratios[-1]:6.3f}")
+            shown = " ".join(f"{k}={statistics.median(v):.2f}" for k, v in phases.items())
+            print(f"{cell:42} {ma:8.2f} {mb:8.2f} {ma / mb:6.3f} {ratios[0]:6.3f}–{ratios[-1]:6.3f}  {shown}",
+                  flush=True)
+            samples[cell] = {"rodeo": a, "repro": b, "phases": phases, "ratio": ma / mb}
+    if args.json:
+        Path(args.json).write_text(json.dumps(samples, indent=1))
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

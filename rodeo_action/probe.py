@@ -7,14 +7,25 @@ imports only the standard library and writes its findings as JSON to the file na
 
 argv: OUTPUT_JSON SPEC_JSON where SPEC is {"packages": [{"name": str, "imports": [str] | null}],
 "only": [module] | null}.
+
+Start-up is part of every cell's time, so the probe imports no more than it must: ``typing`` not
+at all, ``importlib.metadata`` (about 30 ms of imports: email, zipfile, csv, ...) only when a
+package's modules must be read from its metadata. Installed versions come from a direct scan of
+the ``*.dist-info``/``*.egg-info`` folders on ``sys.path`` that reads only the metadata headers
+(about 1 ms for 30 distributions, against 45 ms through ``importlib.metadata``).
 """
 
+from __future__ import annotations
+
 import json
+import os
 import sys
 import sysconfig
 import time
-from importlib import metadata  # Python >= 3.8 in the environment under test
-from typing import Any, Dict, List, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 _NOT_MODULES = (".dist-info", ".egg-info", ".data")
 
@@ -25,6 +36,8 @@ def _identifier(name: str) -> bool:
 
 def top_level(dist_name: str) -> Optional[List[str]]:
     """Modules a distribution provides, from its metadata; None when it is not installed."""
+    from importlib import metadata  # Python >= 3.8 in the environment under test
+
     try:
         dist = metadata.distribution(dist_name)
     except Exception:
@@ -50,6 +63,61 @@ def top_level(dist_name: str) -> Optional[List[str]]:
                 names.append(head)
     public = [n for n in names if _identifier(n.split(".")[0])]
     return public or names
+
+
+def _headers(path: str) -> Dict[str, str]:
+    """Name and Version from a METADATA/PKG-INFO file, reading only up to the end of its headers."""
+    found: Dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if not line.strip():
+                    break
+                if line[0] in " \t":
+                    continue
+                key, _, value = line.partition(":")
+                if key in ("Name", "Version") and key not in found:
+                    found[key] = value.strip()
+                    if len(found) == 2:
+                        break
+    except OSError:
+        pass
+    return found
+
+
+def installed() -> Dict[str, str]:
+    """Every distribution's name -> version, the first on ``sys.path`` winning, as importlib.metadata
+    orders them; a zip or egg file on the path is left to importlib.metadata."""
+    resolved: Dict[str, str] = {}
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.isfile(folder):
+                from importlib import metadata
+
+                for dist in metadata.distributions(path=[folder]):
+                    name = dist.metadata["Name"]
+                    if name and name not in resolved:
+                        resolved[name] = dist.version
+            continue
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for item in names:
+            if item.endswith(".dist-info"):
+                meta = os.path.join(folder, item, "METADATA")
+            elif item.endswith(".egg-info"):
+                meta = os.path.join(folder, item)
+                if os.path.isdir(meta):
+                    meta = os.path.join(meta, "PKG-INFO")
+            else:
+                continue
+            head = _headers(meta)
+            found = head.get("Name")
+            if found and found not in resolved:
+                resolved[found] = head.get("Version", "")
+    return resolved
 
 
 def main() -> None:
@@ -93,10 +161,7 @@ def main() -> None:
             imports[mod] = (type(exc).__name__ + (": " + message[0] if message else ""))[:500]
         timings[mod] = round(time.perf_counter() - start, 3)
         flush()  # a segfault in the next import still leaves this verdict behind
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name and name not in resolved:
-            resolved[name] = dist.version
+    resolved.update(installed())
     result["done"] = True
     flush()
 

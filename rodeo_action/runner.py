@@ -189,16 +189,72 @@ class ToolBox:
         return exe
 
     def version(self, tool: str, info: ManagerInfo, env: dict[str, str], deadline: float) -> str:
-        """The tool's own version line, e.g. "uv 0.9.5" (cached per executable)."""
-        if tool not in self._versions:
-            try:
-                proc = subprocess.run([tool, *info.version_args], env=env, capture_output=True, text=True,
-                                      timeout=max(1.0, min(60.0, deadline - time.monotonic())))
-                text = (proc.stdout or proc.stderr).strip().splitlines()
-                self._versions[tool] = text[0].strip() if text else "unknown"
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                self._versions[tool] = f"unknown ({exc.__class__.__name__})"
+        """The tool's own version line, e.g. "uv 0.9.5" (cached per executable, in memory and on disk).
+
+        A Python tool's ``--version`` is a whole interpreter start-up plus the tool's imports (about
+        0.4 s for hatch or poetry), paid by every cell. The line is kept in the cache folder, keyed
+        by the executable's inode, size, mtime and ctime: reinstalling or upgrading a tool rewrites
+        its executable (or entry-point script) and so asks again.
+        """
+        if tool in self._versions:
+            return self._versions[tool]
+        key = _identity(tool, info.version_args)
+        with self._guard:
+            known = self._disk_versions()
+        if key is not None and key in known:
+            self._versions[tool] = known[key]
+            return known[key]
+        try:
+            proc = subprocess.run([tool, *info.version_args], env=env, capture_output=True, text=True,
+                                  timeout=max(1.0, min(60.0, deadline - time.monotonic())))
+            text = (proc.stdout or proc.stderr).strip().splitlines()
+            self._versions[tool] = text[0].strip() if text else "unknown"
+            line = self._versions[tool] if text and proc.returncode == 0 else ""   # only a clean answer is kept
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            self._versions[tool] = f"unknown ({exc.__class__.__name__})"
+            line = ""
+        if key is not None and line:
+            with self._guard:
+                self._remember_version(key, line)
         return self._versions[tool]
+
+    def _versions_file(self) -> Path:
+        return self.options.cache_root / "tools" / "versions.json"
+
+    def _disk_versions(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._versions_file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _remember_version(self, key: str, line: str) -> None:
+        """Add one entry, atomically (another rodeo may read the file meanwhile); never fails a cell."""
+        path = self._versions_file()
+        try:
+            known = {k: v for k, v in self._disk_versions().items() if _still_there(k)}
+            known[key] = line
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".versions-", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(known, fh, indent=0, sort_keys=True)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+
+def _identity(tool: str, args: tuple[str, ...] | list[str]) -> str | None:
+    """What identifies an installed executable: its real path, inode, size, mtime and ctime."""
+    try:
+        real = os.path.realpath(tool)
+        st = os.stat(real)
+    except OSError:
+        return None
+    return "\t".join([real, str(st.st_ino), str(st.st_size), str(st.st_mtime_ns), str(st.st_ctime_ns), *args])
+
+
+def _still_there(key: str) -> bool:
+    return os.path.exists(key.split("\t", 1)[0])
 
 
 def has_version(version_line: str, version: str) -> bool:
