@@ -72,12 +72,17 @@ def main() -> int:
     ap.add_argument("--managers", default="uv,pip,hatch")
     ap.add_argument("--sets", default="small,geo")
     ap.add_argument("--json", help="also write the raw samples here")
+    ap.add_argument("--bytecode-env", action="store_true", help="keep PYTHONDONTWRITEBYTECODE from this shell")
     args = ap.parse_args()
     managers = args.managers.split(",")
     sets = args.sets.split(",")
     work = Path(tempfile.mkdtemp(prefix="rodeo-bench-"))
     cache = work / "cache"
     env = {**os.environ, "RODEO_CACHE_DIR": str(cache)}
+    # as on a GitHub runner or a usual shell: bytecode written (a shell with PYTHONDONTWRITEBYTECODE=1
+    # spares the repro's import the .pyc writes; --bytecode-env keeps that variable as it is)
+    if not args.bytecode_env:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     config = write_config(work, managers, sets)
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs; "
           f"{args.rounds} rounds, warm caches")
@@ -91,6 +96,10 @@ def main() -> int:
             # the repro a person pastes has no cache settings; give it rodeo's, so both run warm
             renv = {**env, CACHE_VARS.get(manager, "X_CACHE"): str(cache / CACHE_VARS.get(manager, "x").lower())}
             renv["PATH"] = f"{cache / 'tools' / (manager + '-latest') / 'bin'}:{env.get('PATH', '')}"
+            if manager == "hatch":   # hatch's pip and virtualenv caches, where rodeo keeps them
+                tool_cache = cache / CACHE_VARS["hatch"].lower()
+                renv["PIP_CACHE_DIR"] = str(tool_cache / "pip")
+                repro = repro.replace(f"/tmp/rodeo-{cell}/virtualenv-app-data", str(tool_cache / "virtualenv-app-data"))
             run_repro(repro, cell, renv)
             a, b = [], []
             phases: dict[str, list[float]] = {}
