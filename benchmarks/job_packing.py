@@ -49,7 +49,7 @@ def measured(results: Path) -> tuple[dict[str, float], dict[str, float]]:
 
 
 def cost(config_path: Path, sets: int, pythons: list[str] | None, setup: dict[str, float], work: dict[str, float],
-         tool: float) -> dict[str, float]:
+         tool: float, max_jobs: int | None) -> dict[str, float]:
     config = load_config(config_path)
     if sets > 1:
         import yaml
@@ -71,12 +71,14 @@ def cost(config_path: Path, sets: int, pythons: list[str] | None, setup: dict[st
         m = manager_of[cells[0]]
         return tool + setup.get(m, 0.0) + sum(per_cell[c] for c in cells)
 
-    packed = [job_seconds(list(j.cells)) for j in pack(planned, 256)]
+    groups = len({(p.cell.os, p.cell.manager) for p in planned})
+    packed = [job_seconds(list(j.cells)) for j in pack(planned, max_jobs or groups)]
     single = [job_seconds([c]) for c in per_cell]
     return {"cells": len(single), "jobs_packed": len(packed),
             "exact_single_min": sum(single) / 60, "exact_packed_min": sum(packed) / 60,
             "billed_single_min": sum(math.ceil(s / 60) for s in single),
-            "billed_packed_min": sum(math.ceil(s / 60) for s in packed)}
+            "billed_packed_min": sum(math.ceil(s / 60) for s in packed),
+            "longest_packed_min": max(packed) / 60}
 
 
 def main() -> int:
@@ -91,16 +93,18 @@ def main() -> int:
     print("measured per-cell s (create+install+import+test, passing cells): "
           + ", ".join(f"{m}={s:.1f}" for m, s in sorted(work.items())))
     print(f"rodeo's own install per job: {args.tool_install:.2f}s")
-    print(f"{'matrix':34} {'cells':>5} {'jobs':>5} {'1/cell min':>10} {'packed min':>10} {'saved':>7} "
-          f"{'billed 1/cell':>13} {'billed packed':>13} {'saved':>6}")
-    for label, sets, pythons in (("dogfood (1 set x 1 python)", 1, None),
-                                 ("4 sets x 3 pythons", 4, ["3.11", "3.12", "3.13"])):
-        c = cost(Path(args.config), sets, pythons, setup, work, args.tool_install)
+    print(f"{'matrix':38} {'cells':>5} {'jobs':>5} {'1/cell min':>10} {'packed min':>10} {'saved':>7} "
+          f"{'billed 1/cell':>13} {'billed packed':>13} {'saved':>6} {'longest job min':>15}")
+    for label, sets, pythons, max_jobs in (
+            ("dogfood (1 set x 1 python)", 1, None, 256),
+            ("4 sets x 3 pythons, --max-jobs 256", 4, ["3.11", "3.12", "3.13"], 256),
+            ("4 sets x 3 pythons, 1 job/os+manager", 4, ["3.11", "3.12", "3.13"], None)):
+        c = cost(Path(args.config), sets, pythons, setup, work, args.tool_install, max_jobs)
         saved = c["exact_single_min"] - c["exact_packed_min"]
         billed = c["billed_single_min"] - c["billed_packed_min"]
-        print(f"{label:34} {c['cells']:5.0f} {c['jobs_packed']:5.0f} {c['exact_single_min']:10.1f} "
+        print(f"{label:38} {c['cells']:5.0f} {c['jobs_packed']:5.0f} {c['exact_single_min']:10.1f} "
               f"{c['exact_packed_min']:10.1f} {saved:7.1f} {c['billed_single_min']:13.0f} "
-              f"{c['billed_packed_min']:13.0f} {billed:6.0f}")
+              f"{c['billed_packed_min']:13.0f} {billed:6.0f} {c['longest_packed_min']:15.1f}")
     return 0
 
 

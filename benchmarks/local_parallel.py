@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 SMALL = """packages: [six, docrep, attrs, tomli]
 sets: {small1: [six, docrep], small2: [attrs, tomli]}
@@ -35,7 +37,8 @@ managers: %s
 """
 
 
-def local(work: Path, cache: Path, jobs: int, managers: str, config: Path | None) -> tuple[float, list[dict]]:
+def local(work: Path, cache: Path, jobs: int, managers: str, config: Path | None,
+          keep: Path | None = None) -> tuple[float, list[dict[str, Any]]]:
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
     env = {**os.environ, "RODEO_CACHE_DIR": str(cache)}
     argv = [sys.executable, "-m", "rodeo_action", "local", "-j", str(jobs), "--managers", managers,
@@ -43,12 +46,19 @@ def local(work: Path, cache: Path, jobs: int, managers: str, config: Path | None
     if config is not None:
         argv += ["--config", str(config)]
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(argv, env=env, cwd=out, check=True, capture_output=True)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"    wall {seconds:.1f}s, CPU {cpu:.1f}s of every process (the floor on {os.cpu_count()} CPUs: "
+          f"{cpu / (os.cpu_count() or 1):.1f}s)", flush=True)
     results = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
     bad = [r["cell"]["id"] + ": " + r["status"] for r in results if r["status"] not in ("pass",)]
     if bad:
         print("  note: not passing: " + ", ".join(bad), flush=True)
+    if keep is not None:
+        shutil.copytree(out, keep, dirs_exist_ok=True)
     shutil.rmtree(out, ignore_errors=True)
     return seconds, results
 
@@ -61,7 +71,7 @@ def summary(label: str, xs: list[float]) -> str:
     return f"{label:6} median {statistics.median(xs):7.1f}s  (min {min(xs):.1f}, max {max(xs):.1f}, n={len(xs)})"
 
 
-def phases(results: list[dict]) -> None:
+def phases(results: list[dict[str, Any]]) -> None:
     for r in results:
         d = r.get("durations", {})
         print(f"    {r['cell']['id']:40} {r['status']:5} " + " ".join(f"{k}={v:.1f}" for k, v in d.items()))
@@ -92,7 +102,8 @@ def bench_cache(args: argparse.Namespace, work: Path) -> dict[str, object]:
     samples: dict[str, list[float]] = {"cold": [], "warm": []}
     for r in range(args.rounds):
         cold = work / f"cold-cache-{r}"
-        seconds, results = local(work, cold, args.jobs, args.managers, None)
+        keep = Path(args.keep_cold) if args.keep_cold and r == 0 else None
+        seconds, results = local(work, cold, args.jobs, args.managers, None, keep)
         samples["cold"].append(seconds)
         print(f"  cold: {seconds:.1f}s", flush=True)
         phases(results)
@@ -120,6 +131,7 @@ def main() -> int:
     ap.add_argument("--managers")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="cache: the -j of both runs")
     ap.add_argument("--json")
+    ap.add_argument("--keep-cold", help="cache: copy the first cold run's results here (job_packing.py reads them)")
     args = ap.parse_args()
     if args.what == "jobs":
         args.rounds = args.rounds or 3
