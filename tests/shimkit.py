@@ -117,3 +117,25 @@ def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
         if proc.returncode != 0:
             return Outcome(step, "".join(output))
     return Outcome(None, "".join(output))
+
+
+def run_cell_with_shims(manager: str, packages: list[str], bin_dir: Path, log: Path,
+                        tmp_path: Path) -> tuple[dict[str, object], str]:
+    """``python -m rodeo_action run --cell ...`` with the shims in ``bin_dir`` first on PATH: the
+    result JSON and the log, exactly as the runner writes them."""
+    import json
+
+    import yaml
+
+    config = tmp_path / "rodeo.yml"
+    config.write_text(yaml.safe_dump({"packages": packages, "managers": [manager], "os": ["ubuntu-latest"],
+                                      "python": ["3.12"]}), encoding="utf-8")
+    env = shim_env(bin_dir, log)
+    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
+    cell = f"{manager}-all-ubuntu-latest-py3.12"
+    argv = [sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config", str(config),
+            "--output", str(tmp_path / "out")]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result: dict[str, object] = json.loads((tmp_path / "out" / f"{cell}.json").read_text(encoding="utf-8"))
+    return result, (tmp_path / "out" / f"{cell}.log").read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ print the tool's own solver error and exit 1.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
-from shimkit import calls, execute, shim_env, write_shim
+from shimkit import calls, execute, run_cell_with_shims, shim_env, write_shim
 
 from rodeo_action.managers import get
 from rodeo_action.managers.base import CellSpec, Family, Target
@@ -308,18 +307,7 @@ def rodeo_run(manager: str, body: str, packages: list[str], tmp_path: Path) -> t
     """``python -m rodeo_action run --cell ...`` with the shim first on PATH: the result JSON and the log."""
     bin_dir, log = tmp_path / "shims", tmp_path / "shim.log"
     write_shim(bin_dir, manager, "import sys\n" + VERSION.format(manager) + body)
-    config = tmp_path / "rodeo.yml"
-    config.write_text(yaml.safe_dump({"packages": packages, "managers": [manager], "os": ["ubuntu-latest"],
-                                      "python": ["3.12"]}), encoding="utf-8")
-    env = shim_env(bin_dir, log)
-    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
-    cell = f"{manager}-all-ubuntu-latest-py3.12"
-    argv = [sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config", str(config),
-            "--output", str(tmp_path / "out")]
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result: dict[str, object] = json.loads((tmp_path / "out" / f"{cell}.json").read_text(encoding="utf-8"))
-    return result, (tmp_path / "out" / f"{cell}.log").read_text(encoding="utf-8")
+    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")

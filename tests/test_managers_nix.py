@@ -12,7 +12,6 @@ a venv with stub distributions, or the Spack view) or print the tool's own error
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
-from shimkit import calls, execute, shim_env, write_shim
+from shimkit import calls, execute, run_cell_with_shims, shim_env, write_shim
 
 from rodeo_action.managers import get, manager_info
 from rodeo_action.managers.base import CellSpec, Family, Phase, Recipe, Target
@@ -522,18 +521,7 @@ def rodeo_run(manager: str, packages: list[str], tmp_path: Path, failing: bool =
     """``python -m rodeo_action run --cell ...`` with the shims first on PATH: the result JSON and the log."""
     bin_dir, log = tmp_path / "shims", tmp_path / "shim.log"
     install_shims(bin_dir, manager, failing)
-    config = tmp_path / "rodeo.yml"
-    config.write_text(yaml.safe_dump({"packages": packages, "managers": [manager], "os": ["ubuntu-latest"],
-                                      "python": ["3.12"]}), encoding="utf-8")
-    env = shim_env(bin_dir, log)
-    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
-    cell = f"{manager}-all-ubuntu-latest-py3.12"
-    argv = [sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config", str(config),
-            "--output", str(tmp_path / "out")]
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result: dict[str, object] = json.loads((tmp_path / "out" / f"{cell}.json").read_text(encoding="utf-8"))
-    return result, (tmp_path / "out" / f"{cell}.log").read_text(encoding="utf-8")
+    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path)
 
 
 @posix_only
