@@ -7,11 +7,14 @@ source tree (a fresh checkout: new mtimes, so nothing built earlier is reused by
 empty venv folder, with PIP_CACHE_DIR / UV_CACHE_DIR warm (actions/cache restores them). Variants,
 alternated round by round:
 
-  A  action.yml as it is: ``python -m venv``; ``pip install uv``; ``uv pip install <checkout>`` (all deps)
-  B  the same, but rodeo with only what ``rodeo run`` imports (``--no-deps`` + PyYAML + packaging):
-     what a lighter, run-only install would cost (a proposal: pyproject.toml is unchanged)
-  C  the physical floor of the current step: ``python -m venv`` alone (ensurepip included)
-  D  no pip at all: ``venv --without-pip`` + a uv binary kept in the cache + ``uv pip install`` (all deps)
+  A  action.yml as it is: the "Install rodeo" step's ``run:`` script, read from action.yml and run
+     with bash (a uv binary kept in the cached folder, ``uv venv``, ``uv pip install <checkout>``,
+     ``rodeo --version``)
+  O  the step before issue 7: ``python -m venv``; ``pip install uv``; ``uv pip install <checkout>``
+  B  O, but rodeo with only what ``rodeo run`` imports (``--no-deps`` + PyYAML + packaging):
+     what a lighter, run-only install would cost
+  C  the floor of O: ``python -m venv`` alone (ensurepip included)
+  D  the bare commands of A: ``uv venv`` + ``uv pip install <checkout>`` (A minus bash and ``rodeo --version``)
 
 Printed: median seconds, spread, ratio to A, and the distributions each venv holds (pip list).
 Goal: A <= 3 s.
@@ -50,12 +53,24 @@ def sh(argv: list[str], env: dict[str, str]) -> None:
     subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def action_step() -> str:
+    """The ``run:`` script of action.yml's "Install rodeo" step, verbatim."""
+    import yaml
+
+    steps = yaml.safe_load((REPO / "action.yml").read_text())["runs"]["steps"]
+    return next(s["run"] for s in steps if s.get("name") == "Install rodeo")
+
+
 def install(variant: str, python: str, base: Path, src: Path, env: dict[str, str], uv_bin: Path) -> float:
     venv = base / "venv"
     shutil.rmtree(venv, ignore_errors=True)
     bin_ = venv / "bin"
     t0 = time.perf_counter()
-    if variant == "D":
+    if variant == "A":
+        out = base / "github-output"
+        sh(["bash", "-c", action_step()], {**env, "PY": python, "RUNNER_TEMP": str(base.parent), "RUNNER_OS": "Linux",
+                                           "GITHUB_ACTION_PATH": str(src), "GITHUB_OUTPUT": str(out)})
+    elif variant == "D":
         sh([str(uv_bin), "venv", "--quiet", "--python", python, str(venv)], env)
         sh([str(uv_bin), "pip", "install", "--quiet", "--python", str(bin_ / "python"), str(src)], env)
     else:
@@ -63,7 +78,7 @@ def install(variant: str, python: str, base: Path, src: Path, env: dict[str, str
         if variant != "C":
             sh([str(bin_ / "python"), "-m", "pip", "install", "--quiet", "uv"], env)
             uv = [str(bin_ / "python"), "-m", "uv", "pip", "install", "--quiet", "--python", str(bin_ / "python")]
-            if variant == "A":
+            if variant == "O":
                 sh([*uv, str(src)], env)
             else:
                 sh([*uv, "--no-deps", str(src)], env)
@@ -93,7 +108,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--python", default=getattr(sys, "_base_executable", None) or sys.executable,
                     help="the interpreter setup-python would give rodeo (not a venv's)")
-    ap.add_argument("--variants", default="A,B,C,D")
+    ap.add_argument("--variants", default="A,O,B,C,D")
     ap.add_argument("--json")
     args = ap.parse_args()
     python = str(Path(args.python).resolve()) if os.path.exists(args.python) else args.python
