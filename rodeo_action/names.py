@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from rodeo_action.config import Package
-from rodeo_action.resources import data_dir
+from rodeo_action.resources import data_dir, read_yaml
 
 ECOSYSTEMS = ("pypi", "conda", "apt", "nix", "spack")
 
@@ -55,5 +53,5 @@ def default_name(name: str, ecosystem: str) -> str:
 
 @cache
 def builtin() -> NameMap:
-    raw = yaml.safe_load((data_dir("matrix") / "names.yml").read_text()) or {}
+    raw = read_yaml(data_dir("matrix") / "names.yml") or {}
     return NameMap(entries={str(k): dict(v) for k, v in raw.items()})

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from rodeo_action.managers.base import CellSpec, Family, Manager, ManagerInfo, Recipe, Target, os_family
-from rodeo_action.resources import data_dir
+from rodeo_action.resources import data_dir, read_yaml
 
 # name -> module; imported on first use so `rodeo run` loads only the manager it runs
 MODULES: dict[str, str] = {
@@ -40,7 +38,7 @@ class _ModuleManager:
 
 @cache
 def manager_info(name: str) -> ManagerInfo:
-    raw: dict[str, Any] = yaml.safe_load((data_dir("matrix") / "managers" / f"{name}.yml").read_text())
+    raw: dict[str, Any] = read_yaml(data_dir("matrix") / "managers" / f"{name}.yml")
     families: tuple[Family, ...] = tuple(raw["os"])
     return ManagerInfo(
         name=raw["name"], ecosystem=raw["ecosystem"], executable=raw["executable"], families=families,
