@@ -3,9 +3,12 @@
     .venv/bin/python benchmarks/local_parallel.py jobs  [--rounds 3] [--managers pip,uv,poetry,hatch]
     .venv/bin/python benchmarks/local_parallel.py cache [--rounds 2] [--managers pip,uv]
 
-``jobs``: a rodeo of small sets from PyPI (every manager x sets small1 = six + docrep,
-small2 = attrs + tomli) run with ``-j 1`` and ``-j 2`` alternately, one shared cache warmed first
-(the managers still ask the index every time: the work is network waits plus short CPU bursts).
+``jobs``: a network-bound rodeo run with ``-j 1`` and ``-j 2`` alternately: every manager x two
+sets of small packages that only pypi.org has (none is on this machine's local mirror or in
+``/opt/wheels``: net1 = pyfiglet + funcy + docrep, net2 = glom + inflect), each run with cold
+download caches (a fresh ``RODEO_CACHE_DIR`` whose ``tools/`` is the warmed one: the managers
+themselves are not re-installed). ``--warm`` instead shares one warmed download cache and uses
+sets partly on the local mirror (six + docrep, attrs + tomli): then the cells are mostly CPU.
 Goal: -j 2 / -j 1 <= 0.6.
 
 ``cache``: the embedded default rodeo (cartopy + tensorflow + xgcm, with its test) with
@@ -35,6 +38,17 @@ SMALL = """packages: [six, docrep, attrs, tomli]
 sets: {small1: [six, docrep], small2: [attrs, tomli]}
 managers: %s
 """
+NETWORK = """packages: [pyfiglet, funcy, docrep, glom, inflect]
+sets: {net1: [pyfiglet, funcy, docrep], net2: [glom, inflect]}
+managers: %s
+"""
+
+
+def cold_cache(work: Path, tools_from: Path) -> Path:
+    """A new, empty RODEO_CACHE_DIR that shares the warmed tool folder (managers stay installed)."""
+    cache = Path(tempfile.mkdtemp(prefix="cold-", dir=work))
+    (cache / "tools").symlink_to(tools_from / "tools")
+    return cache
 
 
 def local(work: Path, cache: Path, jobs: int, managers: str, config: Path | None,
@@ -79,15 +93,19 @@ def phases(results: list[dict[str, Any]]) -> None:
 
 def bench_jobs(args: argparse.Namespace, work: Path) -> dict[str, object]:
     config = work / "rodeo.yml"
-    config.write_text(SMALL % json.dumps(args.managers.split(",")))
-    cache = work / "cache"
-    local(work, cache, 2, args.managers, config)          # warm-up: tools and caches
+    config.write_text((SMALL if args.warm else NETWORK) % json.dumps(args.managers.split(",")))
+    warmed = work / "cache"
+    local(work, warmed, 2, args.managers, config)          # warm-up: tools (and, with --warm, downloads)
     samples: dict[str, list[float]] = {"-j 1": [], "-j 2": []}
     for _ in range(args.rounds):
         for jobs in (1, 2):
-            seconds, _ = local(work, cache, jobs, args.managers, config)
+            cache = warmed if args.warm else cold_cache(work, warmed)
+            seconds, results = local(work, cache, jobs, args.managers, config)
             samples[f"-j {jobs}"].append(seconds)
             print(f"  -j {jobs}: {seconds:.1f}s", flush=True)
+            phases(results)
+            if cache != warmed:
+                shutil.rmtree(cache, ignore_errors=True)
     ratios = sorted(b / a for a, b in zip(samples["-j 1"], samples["-j 2"], strict=True))
     for k, xs in samples.items():
         print(summary(k, xs))
@@ -131,6 +149,7 @@ def main() -> int:
     ap.add_argument("--managers")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="cache: the -j of both runs")
     ap.add_argument("--json")
+    ap.add_argument("--warm", action="store_true", help="jobs: one shared warm cache, partly mirrored sets")
     ap.add_argument("--keep-cold", help="cache: copy the first cold run's results here (job_packing.py reads them)")
     args = ap.parse_args()
     if args.what == "jobs":
