@@ -1,9 +1,10 @@
-"""Render the files managers generate (pixi.toml, environment.yml, *.nix, spack.yaml, ...).
+"""Render the files managers generate from Jinja2 templates (environment.yml, spack.yaml, pixi.toml, *.nix).
 
-Jinja2 is imported here only, on first use, so that cells of managers that write no files
-(pip, uv) never pay for it. Templates are sandboxed and strict; every value from a user goes
-through a serialising filter (``toml``, ``nix``, ``yaml``, ``json``) so a package name cannot
-break out of its string.
+The PyPI managers' files (hatch.toml, pyproject.toml, Pipfile) are written by the TOML writer in
+:mod:`rodeo_action.managers.formats` instead, so their cells never import Jinja2. Jinja2 is
+imported here only, on first use. Templates are sandboxed and strict; every value from a user
+goes through a serialising filter (``toml``, ``nix``, ``yaml``, ``json``) from that same module,
+so a package name cannot break out of its string.
 """
 
 from __future__ import annotations
@@ -12,27 +13,13 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from rodeo_action.managers.formats import nix_string, toml_string, yaml_string
 from rodeo_action.resources import data_dir
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-
-def toml_string(value: object) -> str:
-    """A TOML basic string: JSON's escaping is valid TOML for every character."""
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def nix_string(value: object) -> str:
-    """A Nix double-quoted string with ``\\``, ``"`` and ``${`` escaped."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("${", "\\${")
-    text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{text}"'
-
-
-def yaml_string(value: object) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(str(value), ensure_ascii=False)
+__all__ = ["nix_string", "render", "toml_string", "yaml_string"]
 
 
 @cache

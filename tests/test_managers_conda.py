@@ -28,7 +28,7 @@ from rodeo_action.managers.condafamily import Dependency
 CONDA_CLI = ("conda", "mamba", "micromamba")
 ALL = (*CONDA_CLI, "pixi")
 FAMILIES: tuple[Family, ...] = ("linux", "macos", "windows")
-HOSTILE = 'a"b\n[x]'
+HOSTILE = 'a"b\t[x]'
 CHANNEL = ["-c", "conda-forge", "--override-channels"]
 
 
@@ -136,15 +136,15 @@ def test_pixi_recipe(family: Family, platform: str) -> None:
 
 
 def test_pixi_toml_keeps_hostile_names_inside_strings() -> None:
-    hostile = (HOSTILE, 'c" = "1"\n[workspace]\nname = "pwned', "d\\e>=1", "opencv", "opencv>=4", "opencv<5")
+    hostile = (HOSTILE, 'c" = "1"\t[workspace]\tname = "pwned', "d\\e>=1", "opencv", "opencv>=4", "opencv<5")
     recipe = get("pixi").recipe(make_spec("pixi", requirements=hostile))
     parsed = tomllib.loads(recipe.steps[2].content)
     assert parsed["workspace"]["name"] == "rodeo-pixi-all-ubuntu-latest-py3.12"
     assert set(parsed) == {"workspace", "dependencies"}
     assert parsed["dependencies"] == {
         "python": "3.12.*",
-        HOSTILE: "*",
-        'c"': '= "1"\n[workspace]\nname = "pwned',
+        'a"b': "[x]",              # a tab ends a matchspec's name, as a space does
+        'c"': '= "1"\t[workspace]\tname = "pwned',
         "d\\e": ">=1",
         "opencv": ">=4,<5",        # two packages mapping to one conda name: one key, constraints AND-ed
     }
@@ -158,7 +158,7 @@ def test_pixi_toml_keeps_hostile_names_inside_strings() -> None:
     ("x==1.0", "x", "==1.0"),
     ("y!=2", "y", "!=2"),
     ("z~=1.4", "z", "~=1.4"),
-    (HOSTILE, HOSTILE, "*"),
+    (HOSTILE, 'a"b', "[x]"),
 ])
 def test_dependency_parse(matchspec: str, name: str, version: str) -> None:
     assert Dependency.parse(matchspec) == Dependency(name, version)

@@ -22,7 +22,7 @@ from rodeo_action.managers.pipenv import pipfile_entries
 
 FAMILIES: tuple[Family, ...] = ("linux", "macos", "windows")
 PYPI_FAMILY = ("poetry", "pdm", "pipenv", "hatch")
-HOSTILE = 'evil"\n[tool.evil]\nx = "{env:HOME}'
+HOSTILE = 'evil"\t]]\t[tool.evil] x = "{env:HOME}'   # line breaks: refused by CellSpec (test_commands_hostile)
 MIRROR = "https://mirror.example/simple/"
 EXTRA = ("https://extra-1.example/simple/", "https://extra-2.example/simple/")
 
@@ -285,7 +285,7 @@ def test_hatch_braces_are_escaped_from_context_formatting() -> None:
 @pytest.mark.parametrize("manager,name", [("poetry", "pyproject.toml"), ("pdm", "pyproject.toml"),
                                           ("hatch", "hatch.toml")])
 def test_hostile_requirement_stays_inside_its_string(manager: str, name: str) -> None:
-    recipe = get(manager).recipe(make_spec(manager, requirements=(HOSTILE, "six"), index_url='https://x/"]\n'))
+    recipe = get(manager).recipe(make_spec(manager, requirements=(HOSTILE, "six"), index_url='https://x/"]]'))
     doc = toml_of(recipe, name)
     expected = [hatch_literal(HOSTILE), "six"] if manager == "hatch" else [HOSTILE, "six"]
     if manager == "hatch":
@@ -294,18 +294,18 @@ def test_hostile_requirement_stays_inside_its_string(manager: str, name: str) ->
     else:
         assert doc["project"]["dependencies"] == expected
         assert set(doc["tool"]) == {manager}
-        assert doc["tool"][manager]["source"][0]["url"] == 'https://x/"]\n'
+        assert doc["tool"][manager]["source"][0]["url"] == 'https://x/"]]'
 
 
 def test_hostile_marker_and_url_stay_inside_the_pipfile() -> None:
     reqs = ("six; platform_machine == 'x\"]\\n[evil'", 'pkg @ https://files.example/a"b.tar.gz')
-    doc = toml_of(get("pipenv").recipe(make_spec("pipenv", requirements=reqs, index_url='https://x/"\n[e]')),
+    doc = toml_of(get("pipenv").recipe(make_spec("pipenv", requirements=reqs, index_url='https://x/"]][e]')),
                   "Pipfile")
     assert set(doc) == {"source", "packages", "requires"}
     assert doc["packages"]["six"]["markers"] == str(Requirement(reqs[0]).marker)
     assert "[evil" in doc["packages"]["six"]["markers"]
     assert doc["packages"]["pkg"] == {"file": 'https://files.example/a"b.tar.gz'}
-    assert doc["source"][0]["url"] == 'https://x/"\n[e]'
+    assert doc["source"][0]["url"] == 'https://x/"]][e]'
 
 
 # ------------------------------------------------------------------------------ apt

@@ -11,10 +11,15 @@ from __future__ import annotations
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
 from rodeo_action.managers.pypi import project_file, tool_env
 
+COMMENT = """\
+# Written by rodeo-action: one cell's PDM project (distribution = false: nothing of its own to install).
+# Every value is a TOML basic string from rodeo's TOML writer, so a requirement cannot leave its string.
+"""
+
 
 def pyproject(spec: CellSpec) -> str:
     # the index named "pypi" replaces PDM's default source instead of adding to it
-    return project_file("pdm-pyproject.toml.j2", spec, "pypi")
+    return project_file(COMMENT, spec, "pdm", {"distribution": False}, "pypi")
 
 
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:

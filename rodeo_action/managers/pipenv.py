@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 from packaging.requirements import Requirement
 
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
+from rodeo_action.managers.formats import Table, toml_document
 from rodeo_action.managers.pypi import primary_index, tool_env
 
 VCS = ("git+", "hg+", "svn+", "bzr+")
+
+COMMENT = """\
+# Written by rodeo-action: one cell's Pipfile. Keys and values are TOML basic strings from rodeo's
+# TOML writer, so a requirement cannot leave its string.
+"""
 
 FieldValue = str | tuple[str, ...]
 
@@ -88,10 +94,12 @@ def sources(spec: CellSpec) -> tuple[PipfileSource, ...]:
 
 
 def pipfile(spec: CellSpec) -> str:
-    from rodeo_action.templating import render
-
-    return render("Pipfile.j2", sources=sources(spec), packages=pipfile_entries(spec.requirements),
-                  python_version=spec.python.rstrip("t"))
+    indexes = [Table(("source",), [("name", s.name), ("url", s.url), ("verify_ssl", s.verify_ssl)], array=True)
+               for s in sources(spec)]
+    packages = Table(("packages",), [(e.name, dict(e.fields)) for e in pipfile_entries(spec.requirements)],
+                     quote_keys=True)
+    requires = Table(("requires",), [("python_version", spec.python.rstrip("t"))])
+    return toml_document(COMMENT, [*indexes, packages, requires])
 
 
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:

@@ -12,9 +12,14 @@ from __future__ import annotations
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
 from rodeo_action.managers.pypi import project_file, tool_env
 
+COMMENT = """\
+# Written by rodeo-action: one cell's Poetry project (no package of its own, package-mode = false).
+# Every value is a TOML basic string from rodeo's TOML writer, so a requirement cannot leave its string.
+"""
+
 
 def pyproject(spec: CellSpec) -> str:
-    return project_file("poetry-pyproject.toml.j2", spec, "rodeo-index")
+    return project_file(COMMENT, spec, "poetry", {"package-mode": False}, "rodeo-index", {"priority": "primary"})
 
 
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:

@@ -16,18 +16,17 @@ from packaging.requirements import Requirement
 
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
+from rodeo_action.managers.formats import Table, TomlValue, toml_document
 from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
 from rodeo_action.managers.pypi import requires_python
 
 LOCK = "poetry lock --no-interaction"
 
 
-@dataclass(frozen=True)
-class PoetryDependency:
-    """One ``[tool.poetry.dependencies]`` entry: ``constraint`` is TOML already escaped value by value."""
-
-    name: str
-    constraint: str
+COMMENT = """\
+# Written by rodeo-action for poetry2nix: a Poetry 1.8 project (the Poetry of poetry2nix's nixpkgs)
+# that only holds the set. Every user value is a TOML string from rodeo's TOML writer.
+"""
 
 
 @dataclass(frozen=True)
@@ -37,21 +36,18 @@ class Source:
     priority: str
 
 
-def poetry_dependencies(requirements: tuple[str, ...]) -> list[PoetryDependency]:
+def poetry_dependencies(requirements: tuple[str, ...]) -> list[tuple[str, TomlValue]]:
     """PEP 508 strings as Poetry constraint tables; a name given twice becomes a multiple-constraint list."""
-    from rodeo_action.templating import toml_string
-
-    tables: dict[str, list[str]] = {}
+    tables: dict[str, list[dict[str, TomlValue]]] = {}
     for text in requirements:
         req = Requirement(text)
-        fields = [("url", toml_string(req.url))] if req.url else [("version", toml_string(str(req.specifier) or "*"))]
+        fields: dict[str, TomlValue] = {"url": req.url} if req.url else {"version": str(req.specifier) or "*"}
         if req.extras:
-            fields.append(("extras", "[" + ", ".join(toml_string(e) for e in sorted(req.extras)) + "]"))
+            fields["extras"] = sorted(req.extras)
         if req.marker is not None:
-            fields.append(("markers", toml_string(str(req.marker))))
-        tables.setdefault(req.name, []).append("{ " + ", ".join(f"{k} = {v}" for k, v in fields) + " }")
-    return [PoetryDependency(name, found[0] if len(found) == 1 else "[" + ", ".join(found) + "]")
-            for name, found in tables.items()]
+            fields["markers"] = str(req.marker)
+        tables.setdefault(req.name, []).append(fields)
+    return [(name, found[0] if len(found) == 1 else found) for name, found in tables.items()]
 
 
 def sources(spec: CellSpec) -> list[Source]:
@@ -61,10 +57,15 @@ def sources(spec: CellSpec) -> list[Source]:
 
 
 def pyproject_toml(spec: CellSpec) -> str:
-    from rodeo_action.templating import render
-
-    return render("poetry2nix.pyproject.toml.j2", python=requires_python(spec.python),
-                  dependencies=poetry_dependencies(spec.requirements), sources=sources(spec))
+    poetry = Table(("tool", "poetry"), [("name", "rodeo-cell"), ("version", "0.0.0"),
+                                        ("description", "one rodeo-action cell"), ("authors", []),
+                                        ("package-mode", False)])
+    dependencies = Table(("tool", "poetry", "dependencies"),
+                         [("python", requires_python(spec.python)), *poetry_dependencies(spec.requirements)],
+                         quote_keys=True)
+    indexes = [Table(("tool", "poetry", "source"), [("name", s.name), ("url", s.url), ("priority", s.priority)],
+                     array=True) for s in sources(spec)]
+    return toml_document(COMMENT, [poetry, dependencies, *indexes])
 
 
 def default_nix(spec: CellSpec) -> str:

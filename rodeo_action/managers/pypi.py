@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rodeo_action.managers.base import CellSpec
+from rodeo_action.managers.formats import Lines, Table, toml_document
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 
@@ -44,12 +45,21 @@ def sources(spec: CellSpec, first: str) -> tuple[Source, ...]:
     return tuple(Source(first if i == 0 else f"rodeo-extra-{i}", url) for i, url in enumerate(urls))
 
 
-def project_file(template: str, spec: CellSpec, first_source: str) -> str:
-    """A pyproject.toml with no package of its own: the set, the cell's Python, the indexes."""
-    from rodeo_action.templating import render
+def project_file(comment: str, spec: CellSpec, tool: str, settings: dict[str, bool], first_source: str,
+                 source_fields: dict[str, str] | None = None) -> str:
+    """A pyproject.toml with no package of its own: the set, the cell's Python, the indexes.
 
-    return render(template, requires_python=requires_python(spec.python), requirements=spec.requirements,
-                  sources=sources(spec, first_source))
+    ``[project]`` holds the set as PEP 621 dependencies; ``[tool.TOOL]`` the tool's ``settings``
+    (e.g. ``package-mode = false``); each index is one ``[[tool.TOOL.source]]`` with ``source_fields``.
+    """
+    project = Table(("project",), [("name", "rodeo-cell"), ("version", "0"),
+                                   ("requires-python", requires_python(spec.python)),
+                                   ("dependencies", Lines(spec.requirements))])
+    own = Table(("tool", tool), list(settings.items()))
+    indexes = [Table(("tool", tool, "source"), [("name", source.name), ("url", source.url),
+                                                *(source_fields or {}).items()], array=True)
+               for source in sources(spec, first_source)]
+    return toml_document(comment, [project, own, *indexes])
 
 
 def tool_env(spec: CellSpec, own: Mapping[str, str], cache_var: str) -> tuple[tuple[str, str], ...]:

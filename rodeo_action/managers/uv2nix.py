@@ -12,10 +12,16 @@ from dataclasses import dataclass
 
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
+from rodeo_action.managers.formats import Lines, Table, TomlValue, toml_document
 from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
 from rodeo_action.managers.pypi import requires_python
 
 LOCK = "uv lock"
+
+COMMENT = """\
+# Written by rodeo-action for uv2nix: a virtual project (no build system) that only holds the set.
+# Every user value is a TOML string from rodeo's TOML writer.
+"""
 
 
 @dataclass(frozen=True)
@@ -25,13 +31,18 @@ class Index:
 
 
 def pyproject_toml(spec: CellSpec) -> str:
-    from rodeo_action.templating import render
-
     indexes = [Index(url, False) for url in spec.extra_index_urls]
     if spec.index_url:
         indexes.append(Index(spec.index_url, True))   # uv: the default index is searched last
-    return render("uv2nix.pyproject.toml.j2", requires_python=requires_python(spec.python),
-                  dependencies=list(spec.requirements), indexes=indexes)
+    project = Table(("project",), [("name", "rodeo-cell"), ("version", "0.0.0"),
+                                   ("requires-python", requires_python(spec.python)),
+                                   ("dependencies", Lines(spec.requirements, indent="  "))])
+    tables = [project]
+    for index in indexes:
+        fields: list[tuple[str, TomlValue]] = [("url", index.url)]
+        tables.append(Table(("tool", "uv", "index"), fields + [("default", True)] if index.default else fields,
+                            array=True))
+    return toml_document(COMMENT, tables)
 
 
 def default_nix(spec: CellSpec) -> str:
