@@ -15,7 +15,7 @@ import requests
 from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
 
 from tests import fakegithub
-from tests.fakegithub import BOT, FakeGitHub, openapi
+from tests.fakegithub import BOT, FakeGitHub, faults, openapi
 from tests.fakegithub.extract_schemas import OPERATIONS
 from tests.fakegithub.server import SECONDARY
 
@@ -366,3 +366,87 @@ def test_request_log_and_counters(fake_github: FakeGitHub) -> None:
     assert log[1].body == {"title": "t", "body": "b"}
     assert fake_github.counts == {"GET /repos/{owner}/{repo}": 1, "POST /repos/{owner}/{repo}/issues": 1}
     assert fake_github.count("POST") == 1
+
+
+# -- the fault plan --------------------------------------------------------------------------------
+def test_faults_by_request_index_and_operation(fake_github: FakeGitHub) -> None:
+    n = fake_github.add_issue("i")
+    repo = gh(fake_github, retry=tiny_retry()).get_repo("octo/rodeo")
+    fake_github.inject("500", at=len(fake_github.requests))               # the next request
+    fake_github.inject("404", op="issues/get-label")
+    issue = repo.get_issue(n)
+    assert issue.title == "i"
+    with pytest.raises(UnknownObjectException):
+        _ = repo.get_label("bug").color
+    assert [(r.op, r.status, r.fault_kind) for r in fake_github.requests] == [
+        ("repos/get", 200, ""), ("issues/get", 500, "500"), ("issues/get", 200, ""),
+        ("issues/get-label", 404, "404")]
+    assert fake_github.clear_faults() == []
+    with pytest.raises(KeyError):
+        fake_github.inject("500", op="issues/no-such-op")
+
+
+def test_a_kind_strikes_only_where_it_applies(fake_github: FakeGitHub) -> None:
+    fake_github.add_file("README.md", README)
+    repo = gh(fake_github).get_repo("octo/rodeo")
+    fake_github.inject("409", at=len(fake_github.requests))                 # a GET: 409 does not apply
+    fake_github.inject("done-502", method="GET")                            # nor "done" to a read
+    f = repo.get_contents("README.md")
+    assert not isinstance(f, list) and [r.fault for r in fake_github.requests] == [False, False]
+    assert len(fake_github.clear_faults()) == 2
+    assert faults.kinds_for("GET", "repos/get-content") == ["500", "502", "502-proxy", "503", "403-secondary",
+                                                            "429-secondary", "404", "reset", "slow"]
+    assert "409" in faults.kinds_for("PUT", "repos/create-or-update-file-contents")
+    assert "409" not in faults.kinds_for("POST", "issues/create")
+
+
+@pytest.mark.parametrize("kind", ["500", "502", "503", "403-secondary", "429-secondary", "404", "422",
+                                  "done-502"])
+def test_json_fault_answers_are_githubs_documented_shapes(fake_github: FakeGitHub, kind: str) -> None:
+    """Every JSON fault answer goes through the same OpenAPI check as a real answer (basic-error, or
+    validation-error for 422): the fixture fails the test on a violation."""
+    s = requests.Session()
+    s.headers["Authorization"] = "token t"
+    fake_github.inject(kind, op="issues/create")
+    r = s.post(f"{fake_github.url}/repos/octo/rodeo/issues", json={"title": "x"}, timeout=10)
+    k = faults.KINDS[kind]
+    assert r.status_code == k.status and r.headers["Content-Type"].startswith("application/json")
+    assert r.json()["message"] and fake_github.requests[-1].fault_kind == kind
+    assert [i.title for i in fake_github.issues] == (["x"] if k.applied else [])
+    if "Retry-After" in k.headers:
+        assert r.headers["Retry-After"] == k.headers["Retry-After"]
+    if kind.endswith("secondary"):
+        assert "secondary rate limit" in r.json()["message"] and r.headers["X-RateLimit-Remaining"]
+
+
+def test_transport_faults_reset_proxy_page_and_slow(fake_github: FakeGitHub) -> None:
+    s = requests.Session()
+    s.headers["Authorization"] = "token t"
+    url = f"{fake_github.url}/repos/octo/rodeo/issues"
+    fake_github.inject("reset", op="issues/create")
+    with pytest.raises(requests.ConnectionError):
+        s.post(url, json={"title": "reset"}, timeout=10)
+    fake_github.inject("done-reset", op="issues/create")
+    with pytest.raises(requests.ConnectionError):
+        s.post(url, json={"title": "done, reset"}, timeout=10)
+    fake_github.inject("502-proxy", op="issues/create")
+    r = s.post(url, json={"title": "proxy"}, timeout=10)
+    assert r.status_code == 502 and r.headers["Content-Type"] == "text/html" and b"Bad Gateway" in r.content
+    fake_github.slow_seconds = 0.5
+    fake_github.inject("slow", op="issues/create")
+    with pytest.raises(requests.ReadTimeout):
+        s.post(url, json={"title": "slow"}, timeout=0.2)
+    assert [i.title for i in fake_github.issues] == ["done, reset", "slow"]
+    assert [r.status for r in fake_github.requests] == [0, 0, 502, 201]
+
+
+def test_checkpoint_and_restore(fake_github: FakeGitHub) -> None:
+    fake_github.add_file("README.md", README)
+    cp = fake_github.checkpoint()
+    n = fake_github.add_issue("later")
+    gh(fake_github).get_repo("octo/rodeo").get_issue(n).create_comment("c")
+    fake_github.inject("500")
+    fake_github.restore(cp)
+    assert fake_github.issues == [] and fake_github.requests == [] and fake_github.clear_faults() == []
+    assert fake_github.file("README.md") == README
+    assert fake_github.add_issue("again") == n                               # numbers and ids restart too

@@ -14,6 +14,10 @@ The fixture fails the test at teardown if any request or response broke the sche
 
 Controls: ``fake.url`` / ``fake.env()`` (GITHUB_API_URL…), ``token_mode("app"|"user"|"read-only")``,
 ``fail(method, path_regex, status, times=1, headers=, body=, after=False)``, ``tamper(op_id, fn)``.
+Faults: ``inject(kind, at=, op=, method=, path=, times=1)`` places one of ``faults.KINDS`` (500, 502, 502-proxy,
+503, 403-/429-secondary, 404, reset, slow, done-502, done-reset, 422, 409) by request index and/or operation;
+``faults.kinds_for(method, op)``; ``slow_seconds``; ``clear_faults()``.  ``checkpoint()`` / ``restore(cp)``
+save and bring back the whole state (a walk restores it before each case).
 Seeds: ``add_file``, ``add_branch``, ``add_label``, ``add_issue``, ``add_comment``, ``open_pr``, ``add_repo``.
 Observation: ``requests`` (method, path, query, body, status, op, headers, fault, target), ``counts``,
 ``count(method, path_regex)``, ``violations``; state: ``issues``, ``issue(n)``, ``comments(n)``, ``file(path, ref)``,
@@ -26,11 +30,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from .server import Answer, FakeGitHub, Logged
+from . import faults
+from .server import Answer, Checkpoint, FakeGitHub, Logged
 from .state import BOT, USER, Comment, Commit, Issue, Label, Pull
 
-__all__ = ["BOT", "USER", "Answer", "Comment", "Commit", "FakeGitHub", "Issue", "Label", "Logged", "Pull",
-           "fake_github", "fake_github_ghes"]
+__all__ = ["BOT", "USER", "Answer", "Checkpoint", "Comment", "Commit", "FakeGitHub", "Issue", "Label", "Logged",
+           "Pull", "fake_github", "fake_github_ghes", "faults"]
 
 
 @pytest.fixture

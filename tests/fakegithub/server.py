@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import http
 import json
 import re
+import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from . import openapi
+from . import faults, openapi
 from .state import (
     BOT,
     USER,
@@ -46,8 +49,7 @@ MAX_BODY = 5 * 1024 * 1024  # bytes accepted in one request
 MAX_PER_PAGE = 100  # GitHub clamps per_page to 100
 DEFAULT_PER_PAGE = 30
 NOT_ACCESSIBLE = "Resource not accessible by integration"
-SECONDARY = ("You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
-             "If you reach out to GitHub Support for help, please include the request ID FAKE.")
+SECONDARY = faults.SECONDARY
 Handler = Callable[["Call"], "Answer"]
 
 
@@ -62,19 +64,41 @@ class Logged:
     status: int = 0
     op: str | None = None  # the OpenAPI operationId, None for an unserved endpoint
     headers: dict[str, str] = field(default_factory=dict)
-    fault: bool = False  # answered by fail()
+    fault: bool = False  # answered by a fault (fail() or inject())
     target: str = ""  # the request line's target as sent (a Link URL may say /repositories/{id}/...)
+    fault_kind: str = ""  # which kind, when ``fault``
 
 
 @dataclass
 class Fault:
-    method: str
-    pattern: re.Pattern[str]
-    status: int
+    """A planned fault: a kind, where it strikes (every given condition must hold), how many times."""
+
+    kind: faults.Kind
     times: int
-    headers: dict[str, str]
-    body: Any
-    after: bool  # apply the request first, then answer the error (a write that "failed" but happened)
+    at: int | None = None  # the request's index in ``requests``
+    op: str | None = None  # the OpenAPI operationId
+    method: str | None = None  # None or "*": any
+    pattern: re.Pattern[str] | None = None  # searched in the path
+
+    def matches(self, index: int, entry: Logged, op: str) -> bool:
+        """Every condition given holds, and the kind applies to the request (no 409 on a GET)."""
+        if entry.method not in self.kind.methods or (self.kind.ops is not None and op not in self.kind.ops):
+            return False
+        return ((self.at is None or self.at == index) and (self.op is None or self.op == op)
+                and (self.method in (None, "*", entry.method)) and (self.pattern is None
+                                                                     or bool(self.pattern.search(entry.path))))
+
+
+@dataclass
+class Checkpoint:
+    """The fake's whole state at one moment (``checkpoint()`` / ``restore()``): repositories, clock, ids."""
+
+    repos: dict[str, Repo]
+    owners: dict[str, dict[str, Any]]
+    clock: Clock
+    created: str
+    ids: int
+    autocreated_labels: list[str]
 
 
 @dataclass
@@ -89,8 +113,9 @@ class Call:
 @dataclass
 class Answer:
     status: int
-    body: Any
+    body: Any  # JSON, or bytes sent as they are (text/html: the load balancer's error page)
     headers: dict[str, str] = field(default_factory=dict)
+    transport: str = ""  # "reset": no answer, the connection is reset; "slow": sent after ``slow_seconds``
 
 
 @dataclass
@@ -119,6 +144,7 @@ class FakeGitHub:
         self.counts: Counter[str] = Counter()
         self.autocreated_labels: list[str] = []
         self._faults: list[Fault] = []
+        self.slow_seconds = 1.0  # how late a "slow" fault answers: set it above the client's timeout
         self._tamper: dict[str, Callable[[Any], Any]] = {}
         self._repos: dict[str, Repo] = {}
         self._owners: dict[str, dict[str, Any]] = {}
@@ -204,9 +230,47 @@ class FakeGitHub:
             else:
                 message = http.HTTPStatus(status).phrase
             body = {"message": message, "documentation_url": "https://docs.github.com/rest", "status": str(status)}
+        kind = faults.Kind(f"{status}{'-after' if after else ''}", status, "fail()", applied=after, body=body,
+                           headers=dict(headers or {}))
         with self._lock:
-            self._faults.append(Fault(method.upper(), re.compile(path_regex), status, times, dict(headers or {}), body,
-                                      after))
+            self._faults.append(Fault(kind, times, method=method.upper(), pattern=re.compile(path_regex)))
+
+    def inject(self, kind: str | faults.Kind, *, at: int | None = None, op: str | None = None,
+               method: str | None = None, path: str | None = None, times: int = 1) -> None:
+        """Plan a fault of ``kind`` (a name in ``faults.KINDS``) on the requests matching every condition given:
+        ``at`` the index the request will have in ``requests``, ``op`` its operationId, ``method``, ``path``
+        a regex searched in its path.  The first matching plan (in the order placed) answers a request."""
+        k = faults.KINDS[kind] if isinstance(kind, str) else kind
+        if op is not None:
+            openapi.operation(op)  # KeyError for a typo
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        with self._lock:
+            self._faults.append(Fault(k, times, at=at, op=op, method=method.upper() if method else None,
+                                      pattern=re.compile(path) if path is not None else None))
+
+    def clear_faults(self) -> list[Fault]:
+        """Drop the plans not yet used up; returns them (a walk checks its faults all struck)."""
+        with self._lock:
+            left, self._faults = self._faults, []
+            return left
+
+    def checkpoint(self) -> Checkpoint:
+        """A deep copy of the state, to ``restore()`` later (here or in another FakeGitHub)."""
+        with self._lock:
+            return copy.deepcopy(Checkpoint(self._repos, self._owners, self._clock, self._created, self._ids,
+                                            self.autocreated_labels))
+
+    def restore(self, cp: Checkpoint) -> None:
+        """Back to ``cp``'s state; the request log, counters, violations and fault plans are emptied too."""
+        fresh = copy.deepcopy(cp)
+        with self._lock:
+            self._repos, self._owners, self._clock = fresh.repos, fresh.owners, fresh.clock
+            self._created, self._ids, self.autocreated_labels = fresh.created, fresh.ids, fresh.autocreated_labels
+            self.requests.clear()
+            self.counts.clear()
+            self.violations.clear()
+            self._faults.clear()
 
     def tamper(self, op_id: str, fn: Callable[[Any], Any] | None) -> None:
         """Test-only: rewrite the success body of ``op_id`` before it is validated and sent (None: stop)."""
@@ -454,15 +518,16 @@ class FakeGitHub:
         for err in request_errors:
             self._violation(entry, f"{op} request: {err}")
 
-        fault = next((f for f in self._faults if f.method in {"*", entry.method} and f.pattern.search(entry.path)),
-                     None)
+        index = len(self.requests) - 1
+        fault = next((f for f in self._faults if f.matches(index, entry, op)), None)
         if fault is not None:
             fault.times -= 1
             if fault.times == 0:
                 self._faults.remove(fault)
             entry.fault = True
-            if not fault.after:
-                return Answer(fault.status, fault.body, dict(fault.headers)), op
+            entry.fault_kind = fault.kind.name
+            if not fault.kind.applied:
+                return self._fault_answer(fault.kind, entry, op), op
         if route.op != "rate-limit/get":
             self._rate["remaining"] = max(0, self._rate["remaining"] - 1)
         try:
@@ -472,13 +537,26 @@ class FakeGitHub:
             answer = self._dispatch(route, params, entry, headers)
         except ApiError as e:
             answer = Answer(e.status, e.body, e.headers)
-        if fault is not None:  # after=True: the change happened, the client still sees the error
-            return Answer(fault.status, fault.body, dict(fault.headers)), op
+        if fault is not None and fault.kind.transport != "slow":  # applied: the change happened, the client
+            return self._fault_answer(fault.kind, entry, op), op    # still sees the error
         if answer.status < 300 and op in self._tamper:
             answer.body = self._tamper[op](answer.body)
         for err in openapi.check_response(op, answer.status, answer.body):
             self._violation(entry, f"{op} response {answer.status}: {err}")
+        if fault is not None:
+            answer.transport = "slow"
         return answer, op
+
+    def _fault_answer(self, kind: faults.Kind, entry: Logged, op: str) -> Answer:
+        """The error a fault answers; a JSON body must be one GitHub documents (or its basic error shape)."""
+        if kind.transport == "reset":
+            return Answer(0, None, transport="reset")
+        assert kind.status is not None
+        body = kind.answer_body(entry.path)
+        if kind.documented and not isinstance(body, bytes):
+            for err in openapi.check_response(op, kind.status, body):
+                self._violation(entry, f"{op} injected {kind.name} answer: {err}")
+        return Answer(kind.status, body, dict(kind.headers))
 
     def _dispatch(self, route: Route, params: dict[str, str], entry: Logged, headers: dict[str, str]) -> Answer:
         auth = headers.get("authorization", "")
@@ -863,19 +941,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         answer, op = fake.handle(self.command, self.path, headers, raw)
+        if answer.transport == "reset":
+            # No status line at all: an RST (SO_LINGER 0) as a dropped connection or a killed backend gives.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        if answer.transport == "slow":
+            time.sleep(fake.slow_seconds)  # the client has given up by now: it never reads this answer
+            self.close_connection = True
         rate = fake._rate
         answer.headers.setdefault("X-RateLimit-Limit", str(rate["limit"]))
         answer.headers.setdefault("X-RateLimit-Remaining", str(rate["remaining"]))
         answer.headers.setdefault("X-RateLimit-Reset", str(rate["reset"]))
         answer.headers.setdefault("X-RateLimit-Used", str(rate["limit"] - rate["remaining"]))
         answer.headers.setdefault("X-RateLimit-Resource", "core")
-        self._send(answer)
+        try:
+            self._send(answer)
+        except OSError:  # the client hung up (after its timeout): nobody to answer
+            self.close_connection = True
 
     def _send(self, answer: Answer) -> None:
-        data = b"" if answer.body is None else json.dumps(answer.body).encode()
+        if isinstance(answer.body, bytes):
+            data, kind = answer.body, "text/html"
+        else:
+            data, kind = (b"", "") if answer.body is None else (json.dumps(answer.body).encode(),
+                                                                "application/json; charset=utf-8")
         self.send_response(answer.status)
-        if answer.body is not None:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+        if kind:
+            self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
         self.send_header("X-GitHub-Api-Version-Selected", "2022-11-28")
@@ -885,5 +978,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if data and self.command != "HEAD":
             self.wfile.write(data)
+        self.wfile.flush()
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
