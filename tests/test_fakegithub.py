@@ -450,3 +450,58 @@ def test_checkpoint_and_restore(fake_github: FakeGitHub) -> None:
     assert fake_github.issues == [] and fake_github.requests == [] and fake_github.clear_faults() == []
     assert fake_github.file("README.md") == README
     assert fake_github.add_issue("again") == n                               # numbers and ids restart too
+
+
+# -- rodeo's client against the faults ---------------------------------------------------------------
+def _rodeo_client(fake: FakeGitHub, timeout: int = 30) -> Any:
+    from rodeo_action.github.client import ClientSettings, connect
+
+    settings = ClientSettings.from_environ({**fake.env(), "RODEO_GITHUB_THROTTLE": "0",
+                                            "RODEO_GITHUB_TIMEOUT": str(timeout)})
+    assert settings is not None and settings.timeout == timeout
+    return connect(settings).get_repo("octo/rodeo")
+
+
+@pytest.mark.parametrize("kind", ["done-reset", "done-502", "reset", "502"])
+def test_rodeos_client_never_sends_a_post_again_once_it_reached_github(fake_github: FakeGitHub,
+                                                                       kind: str) -> None:
+    repo = _rodeo_client(fake_github)
+    fake_github.inject(kind, op="issues/create")
+    with pytest.raises((GithubException, requests.RequestException)):
+        repo.create_issue("once")
+    assert fake_github.count("POST") == 1
+    assert [i.title for i in fake_github.issues] == (["once"] if faults.KINDS[kind].applied else [])
+
+
+def test_rodeos_client_retries_reads_and_refused_writes(fake_github: FakeGitHub) -> None:
+    n = fake_github.add_issue("i")
+    repo = _rodeo_client(fake_github)
+    for kind, op in [("reset", "issues/get"), ("502", "issues/get"), ("403-secondary", "issues/create"),
+                     ("429-secondary", "issues/create"), ("503", "issues/update")]:
+        fake_github.inject(kind, op=op)
+    assert repo.get_issue(n).title == "i"                                # reset, then 502: retried
+    repo.create_issue("after two secondary limits")                      # Retry-After: 60, capped in tests
+    repo.get_issue(n).edit(title="patched")                              # a 503 PATCH is retried
+    assert [i.title for i in fake_github.issues] == ["patched", "after two secondary limits"]
+    assert fake_github.clear_faults() == []
+
+
+def test_rodeos_client_times_out(fake_github: FakeGitHub) -> None:
+    """A write answered after the timeout: rodeo's client gives up, does not send it again."""
+    repo = _rodeo_client(fake_github, timeout=1)
+    fake_github.slow_seconds = 1.3
+    fake_github.inject("slow", op="issues/create")
+    with pytest.raises(requests.ReadTimeout):
+        repo.create_issue("slow")
+    assert fake_github.count("POST") == 1 and len(fake_github.issues) == 1
+
+
+def test_client_settings_timeout_and_wait_bounds() -> None:
+    from rodeo_action.github.client import MAX_WAIT, TIMEOUT, ClientSettings, _retry
+
+    base = {"GITHUB_TOKEN": "ghp_secret", "GITHUB_REPOSITORY": "o/r"}
+    for raw, want in [("", TIMEOUT), ("7", 7), ("0", TIMEOUT), ("-1", TIMEOUT), ("x", TIMEOUT), ("1.5", TIMEOUT)]:
+        s = ClientSettings.from_environ({**base, "RODEO_GITHUB_TIMEOUT": raw})
+        assert s is not None and s.timeout == want, raw
+    prod = ClientSettings.from_environ(base)
+    assert prod is not None and _retry(prod).retry_after_max == MAX_WAIT and "ghp_secret" not in repr(prod)

@@ -235,13 +235,25 @@ def test_a_client_repeating_the_post_leaves_no_duplicate_open(tmp_path: Path, fa
 
 def test_a_failed_filing_is_reported_and_the_rerun_converges(tmp_path: Path, fake_github: FakeGitHub) -> None:
     w = World(tmp_path, fake_github, repeat_post=True)
-    fake_github.fail("POST", r"/issues$", 502, times=4)                  # 4 attempts, none done
+    fake_github.fail("POST", r"/issues$", 502, times=12)     # 4 attempts each, a look, 4 more for the first
     out = w.run(BROKEN)
     assert len(out.filed) == 1 and len(out.failed) == 1 and "package:tensorflow" in out.failed[0]
     assert "\n" not in out.failed[0]
     nxt = w.run(BROKEN)
     assert len(nxt.filed) == 1 and nxt.failed == () and {k: len(v) for k, v in w.open_issues().items()} == {
         k: 1 for k in KEYS}
+
+
+def test_a_filing_that_failed_and_is_not_there_is_posted_again_once(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    w = World(tmp_path, fake_github)
+    fake_github.fail("POST", r"/issues$", 502)                            # nothing done: the listing says so
+    out = w.run(BROKEN)
+    assert len(out.filed) == 2 and out.failed == () and len(fake_github.issues) == 2
+    assert [r.status for r in fake_github.requests if r.method == "POST" and r.path.endswith("/issues")] == [
+        502, 201, 201]
+    fake_github.fail("POST", r"/issues$", 422)                            # refused: not posted again
+    out = w.run({**BROKEN, cid("uv", "geo"): fail("conflict", "xarray")})
+    assert out.filed == () and len(out.failed) == 1 and "did not file it" in out.failed[0]
 
 
 def test_label_post_done_but_502(tmp_path: Path, fake_github: FakeGitHub) -> None:
@@ -252,11 +264,25 @@ def test_label_post_done_but_502(tmp_path: Path, fake_github: FakeGitHub) -> Non
     assert fake_github.labels["rodeo"].color == "d93f0b"
 
 
-def test_label_creation_failing_still_files(tmp_path: Path, fake_github: FakeGitHub) -> None:
+def test_label_creation_failing_holds_the_filing_until_the_next_run(tmp_path: Path,
+                                                                     fake_github: FakeGitHub) -> None:
+    """Filed with a label that does not exist, an issue would create it grey, for good: file nothing yet."""
     w = World(tmp_path, fake_github)
-    fake_github.fail("POST", r"/labels$", 500, times=3)
+    fake_github.fail("POST", r"/labels$", 500, times=2)                  # the create and its one retry
     out = w.run(BROKEN)
-    assert len(out.filed) == 2 and len(out.failed) == 1 and "label 'rodeo'" in out.failed[0]
+    assert out.filed == () and len(out.failed) == 2 and "label 'rodeo'" in out.failed[0]
+    assert "not filed" in out.failed[1] and fake_github.issues == []
+    nxt = w.run(BROKEN)
+    assert len(nxt.filed) == 2 and nxt.failed == () and fake_github.autocreated_labels == []
+    assert fake_github.labels["rodeo"].color == "d93f0b"
+
+
+def test_label_422_is_checked_not_assumed(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    w = World(tmp_path, fake_github)
+    fake_github.fail("POST", r"/labels$", 422)                           # not "already exists": it does not
+    out = w.run(BROKEN)
+    assert len(out.filed) == 2 and out.failed == () and fake_github.autocreated_labels == []
+    assert fake_github.labels["rodeo"].color == "d93f0b"
 
 
 def _filed(w: World) -> tuple[int, int]:
@@ -300,13 +326,33 @@ def test_comment_post_failing_is_looked_for_then_posted_once(tmp_path: Path, fak
     assert w.run(MOVED) == IssueOutcome() and len(fake_github.comments(cartopy)) == 1
 
 
-def test_a_comment_that_cannot_be_posted_is_reported_not_repeated(tmp_path: Path, fake_github: FakeGitHub) -> None:
+def test_a_comment_that_cannot_be_posted_is_reported_and_its_update_undone(tmp_path: Path,
+                                                                            fake_github: FakeGitHub) -> None:
+    """Posted, looked for, posted again: both failed.  The PATCH before it is undone, so the state still says
+    what the issue said, and the next run does the update and its comment (else no run ever would)."""
     w = World(tmp_path, fake_github)
     _, cartopy = _filed(w)
+    old = fake_github.issue(cartopy).body
     fake_github.fail("POST", rf"/issues/{cartopy}/comments$", 502, times=2)
     out = w.run(MOVED)
     assert out.updated == () and len(out.failed) == 1 and "update comment" in out.failed[0]
-    assert w.run(MOVED) == IssueOutcome() and fake_github.comments(cartopy) == []
+    assert fake_github.comments(cartopy) == [] and fake_github.issue(cartopy).body == old
+    assert any("update undone" in s for s in w.said)
+    nxt = w.run(MOVED)
+    assert nxt.updated == (cartopy,) and nxt.failed == () and len(fake_github.comments(cartopy)) == 1
+    assert w.run(MOVED) == IssueOutcome() and len(fake_github.comments(cartopy)) == 1
+
+
+def test_a_fixed_comment_that_cannot_be_posted_reopens_the_issue(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    w = World(tmp_path, fake_github)
+    tf, _ = _filed(w)
+    fake_github.fail("POST", rf"/issues/{tf}/comments$", 503, times=2)
+    out = w.run()
+    assert tf not in out.closed and len(out.failed) == 1 and fake_github.issue(tf).state == "open"
+    state = State.decode(fake_github.issue(tf).body or "")
+    assert state is not None and not state.fixed
+    nxt = w.run()
+    assert nxt.closed == (tf,) and len(fake_github.comments(tf)) == 1
 
 
 def test_closing_under_faults(tmp_path: Path, fake_github: FakeGitHub) -> None:

@@ -1,9 +1,15 @@
-"""The one place a PyGithub client is built: API base URL (GHES, tests), token, retries, pacing.
+"""The one place a PyGithub client is built: API base URL (GHES, tests), token, retries, pacing, timeout.
 
 Retries are GitHub's own (:class:`GithubRetry`: 5xx, secondary rate limits with ``Retry-After``), with
 PATCH added (PyGithub leaves it out, yet editing a comment or an issue is idempotent).  A POST that
-answered 5xx is *not* retried blindly: GitHub may have created the comment or issue anyway, so the
-callers look again by the hidden marker before posting twice.
+reached GitHub is *not* sent again blindly — neither after a 5xx nor after the connection broke or
+timed out once the request was sent (urllib3 would resend it: its "read error" retry): GitHub may have
+created the comment or issue anyway, so the callers look again by the hidden marker before posting
+twice.  A contents PUT is treated the same way: it is a compare-and-swap on the file's sha, so a
+resent PUT whose first copy landed meets 409, and only the caller (which re-reads the file) can tell
+that from a real conflict.  A request refused before it was processed (a secondary rate limit: 403/429
+with ``Retry-After``, or a connection that could not be opened) is retried, whatever its method.
+``Retry-After`` is honoured up to :data:`MAX_WAIT` seconds.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ if TYPE_CHECKING:
 API_URL = "https://api.github.com"
 ACTIONS_LOGIN = "github-actions[bot]"    # who a GITHUB_TOKEN writes as; /user is forbidden to it
 PER_PAGE = 100                           # fewer pages: the API budget counts requests, not items
+TIMEOUT = 30                             # seconds per request (connect, then each read); GitHub gives up at 10
+MAX_WAIT = 120.0                         # the longest Retry-After honoured (GitHub asks 60 s on a secondary limit)
+NOT_RESENT = frozenset({"POST", "PUT"})  # once GitHub may have carried them out: the callers look first
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class ClientSettings:
     server_url: str = "https://github.com"
     throttle: bool = True                # PyGithub's pacing between requests and writes; off for tests
     retries: int = 3
+    timeout: int = TIMEOUT               # RODEO_GITHUB_TIMEOUT, whole seconds (PyGithub asserts an int)
 
     def __repr__(self) -> str:
         return f"ClientSettings(api_url={self.api_url!r}, repository={self.repository!r}, token=***)"
@@ -44,24 +54,43 @@ class ClientSettings:
         return cls(api_url=(environ.get("GITHUB_API_URL") or API_URL).rstrip("/"), token=token,
                    repository=repository,
                    server_url=(environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/"),
-                   throttle=environ.get("RODEO_GITHUB_THROTTLE", "1") != "0")
+                   throttle=environ.get("RODEO_GITHUB_THROTTLE", "1") != "0",
+                   timeout=_seconds(environ.get("RODEO_GITHUB_TIMEOUT"), TIMEOUT))
+
+
+def _seconds(text: str | None, default: int) -> int:
+    """A whole number of seconds (1 to 3599) from the environment; anything else is the default."""
+    try:
+        value = int(text) if text else default
+    except ValueError:
+        return default
+    return value if 0 < value < 3600 else default
 
 
 def _retry(settings: ClientSettings) -> Any:
     from github import GithubRetry
+    from urllib3.util.util import reraise
 
     class Retry(GithubRetry):
-        """GithubRetry that never repeats a POST which reached GitHub (5xx): see the module docstring."""
+        """GithubRetry that never repeats a POST or PUT which reached GitHub: see the module docstring."""
 
         def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-            if method.upper() == "POST" and status_code >= 500:
+            if method.upper() in NOT_RESENT and status_code >= 500:
                 return False
             return bool(super().is_retry(method, status_code, has_retry_after))
+
+        def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
+                      error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> Any:
+            # sent, then no answer (reset, timeout): it may have been carried out — do not resend it
+            if error is not None and (method or "").upper() in NOT_RESENT and self._is_read_error(error):
+                reraise(type(error), error, _stacktrace)
+            return super().increment(method, url, response, error, _pool, _stacktrace)
 
     fast = not settings.throttle
     return Retry(total=settings.retries, backoff_factor=0.001 if fast else 1.0,
                  secondary_rate_wait=0.01 if fast else 60.0,
                  allowed_methods={"GET", "PUT", "PATCH", "POST", "DELETE", "HEAD"},
+                 retry_after_max=0.01 if fast else MAX_WAIT,
                  raise_on_status=False)   # the last answer reaches PyGithub: "HTTP 502", not "RetryError"
 
 
@@ -76,7 +105,7 @@ def connect(settings: ClientSettings) -> Github:
     pace: dict[str, Any] = {} if settings.throttle else {"seconds_between_requests": None,
                                                          "seconds_between_writes": None}
     return Github(base_url=settings.api_url, auth=Auth.Token(settings.token), retry=_retry(settings),
-                  per_page=PER_PAGE, timeout=30, lazy=True, **pace)
+                  per_page=PER_PAGE, timeout=settings.timeout, lazy=True, **pace)
 
 
 def redact(text: str, token: str | None) -> str:

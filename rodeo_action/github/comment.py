@@ -2,8 +2,10 @@
 
 Ours is the comment that carries the rodeo's hidden marker *and* was written by the token's own
 identity — a contributor quoting the marker must not have their comment overwritten.  A create
-that failed with 5xx may have happened anyway, so it is followed by another look, never by a
-blind second POST.
+that failed with 5xx, or whose connection broke or timed out after it was sent, may have happened
+anyway, so it is followed by another look, never by a blind second POST; found then, it is reported
+as created (this run made it), not as "unchanged".  An edit that failed (after the client's retries)
+is looked at again too: the first PATCH may have landed before its answer was lost.
 """
 
 from __future__ import annotations
@@ -52,24 +54,38 @@ def _url(c: Any) -> str:
     return str(getattr(c, "html_url", "") or "")
 
 
+def _ambiguous(exc: Exception) -> bool:
+    """The POST may have been carried out: GitHub answered 5xx, or no answer came (reset, timeout)."""
+    from github import GithubException
+
+    return not isinstance(exc, GithubException) or exc.status >= 500
+
+
 def upsert(repo: Repository, number: int, body: str, marker: str, login: str,
            found: IssueComment | None) -> Posted:
     """Edit ``found`` (PATCH is retried by the client), or create once (POST followed by a look)."""
     from github import GithubException
+    from requests import RequestException
 
     if found is not None:
         if found.body == body:
             return Posted("unchanged", _url(found))
-        found.edit(body)
+        try:
+            found.edit(body)
+        except (GithubException, RequestException):
+            again = find(repo, number, marker, login)   # an edit whose retry failed may have landed the first time
+            if again is None or again.body != body:
+                raise
         return Posted("edited", _url(found))
     issue = repo.get_issue(number)
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
             return Posted("created", _url(issue.create_comment(body)))
-        except GithubException as exc:
-            if exc.status < 500 or attempt == CREATE_ATTEMPTS:
+        except (GithubException, RequestException) as exc:
+            if not _ambiguous(exc) or attempt == CREATE_ATTEMPTS:
                 raise
             again = find(repo, number, marker, login)   # it may exist although GitHub said 5xx
             if again is not None:
-                return upsert(repo, number, body, marker, login, again)
+                done = upsert(repo, number, body, marker, login, again)
+                return Posted("created" if done.action == "unchanged" else done.action, done.url)
     raise AssertionError("unreachable")

@@ -9,10 +9,12 @@ renderer lets no log text make an HTML comment, so the state cannot be forged by
 printed; a marker quoted in a comment counts for nothing (only bodies are read).
 
 Why writes go state first: a change is one PATCH (body and state, and closing) then one comment.
-A comment whose POST failed is looked for (``since`` the PATCH) and re-posted once when absent;
-if it still failed it is reported, and a later run does not repeat it, since the state has moved
-on. The other order would post the comment again after a failed PATCH: a duplicate. A failed
-write is always looked for before it is reported (a POST that answered 502 may have happened).
+A comment whose POST failed is looked for (``since`` the PATCH) when the error may hide a success
+(5xx, or no answer), and re-posted once when absent; if it still failed it is reported and the
+PATCH is undone (the body's state, and the issue reopened if it was closing), so the next run does
+both again — else no run would ever post that comment, the state having moved on. The other order
+would post the comment again after a failed PATCH: a duplicate. A failed write is always looked
+for before it is reported (a POST that answered 502 may have happened).
 
 Requests (``per_page`` 100): ⌈open rodeo issues / 100⌉ list pages, then per issue touched: filed
 1 (POST; +2 with ``upstream: true``: the upstream POST and the PATCH naming it), changed 2
@@ -219,6 +221,12 @@ def _status(exc: BaseException) -> int | None:
     return exc.status if isinstance(exc, GithubException) else None
 
 
+def _ambiguous(exc: BaseException) -> bool:
+    """The write may have been carried out all the same: GitHub answered 5xx, or no answer came."""
+    status = _status(exc)
+    return status is None or status >= 500
+
+
 def _repeats_posts(repo: Repository) -> bool:
     """Whether the client may send a POST again after a 5xx (GitHub may have done it: a duplicate)."""
     from urllib3.util.retry import Retry
@@ -243,6 +251,7 @@ class _Sync:
     held: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     labels_seen: set[str] = field(default_factory=set)
+    ambiguous: set[str] = field(default_factory=set)   # culprit keys whose last POST may have been carried out
 
     @property
     def label(self) -> str | None:
@@ -299,48 +308,66 @@ class _Sync:
             del issues[1:]
 
     # writing -----------------------------------------------------------------------------------
-    def ensure_labels(self) -> None:
-        """Create the configured labels the listing did not show (GitHub would make them grey)."""
+    def ensure_labels(self) -> bool:
+        """Create the configured labels the listing did not show (GitHub would make them grey).
+
+        A create that failed is checked with a read (a 502 may have created it; a 422 may be a race, or
+        something else), and tried once more when the label is still missing.  False: a label could not
+        be made, and the caller files nothing (an issue filed with it would create it grey for good)."""
+        ok = True
         for name in self.config.labels:
             if name.lower() in self.labels_seen:
                 continue
             if self.dry_run:
                 self.say(f"issues: would create the label {name!r} if it is missing")
                 continue
-            try:
-                _ = self.repo.get_label(name).color     # a lazy client reads it only when asked
-            except _ERRORS as exc:
-                if _status(exc) != 404:
-                    self.fail(f"read the label {name!r}", exc)
-                    continue
+            exists, why = self._label(name)
+            if exists is None:
+                assert why is not None
+                self.fail(f"read the label {name!r}", why)
+                ok = False
+                continue
+            for _ in range(2 if not exists else 0):
                 try:
                     self.repo.create_label(name, LABEL_COLOR, LABEL_DESCRIPTION)
                     self.say(f"issues: created the label {name!r}")
-                except _ERRORS as exc2:        # 422: it exists (a repeated POST, or a race); else look again
-                    if _status(exc2) != 422 and not self._label_exists(name):
-                        self.fail(f"create the label {name!r} (issues get GitHub's grey one)", exc2)
-                        continue
+                    exists = True
+                    break
+                except _ERRORS as exc:
+                    why = exc
+                exists, _ = self._label(name)
+                if exists:
+                    self.say(f"issues: the label {name!r} exists although creating it answered {_error(why)}")
+                    break
+            if not exists:
+                assert why is not None
+                self.fail(f"create the label {name!r}", why)
+                ok = False
+                continue
             self.labels_seen.add(name.lower())
+        return ok
 
-    def _label_exists(self, name: str) -> bool:
+    def _label(self, name: str) -> tuple[bool | None, BaseException | None]:
+        """Whether the label exists (None: the read failed, with its error)."""
         try:
-            _ = self.repo.get_label(name).color
-            return True
-        except _ERRORS:
-            return False
+            _ = self.repo.get_label(name).color     # a lazy client reads it only when asked
+            return True, None
+        except _ERRORS as exc:
+            return (False, exc) if _status(exc) == 404 else (None, exc)
 
     def comment(self, issue: Issue, body: str, after: dt.datetime | None, what: str) -> bool:
-        """Post once: on an error, look for it (``since`` the PATCH before it), then re-post once if absent."""
+        """Post once: after an error that may hide a success (5xx, no answer), look for it (``since`` the PATCH
+        before it); re-post once if absent."""
         first: BaseException | None = None
-        for attempt in (1, 2):
+        head = body.split("\n", 1)[0]
+        for _ in (1, 2):
             try:
                 issue.create_comment(body)
                 return True
             except _ERRORS as exc:
                 first = first or exc
-            if attempt == 2:
-                break
-            head = body.split("\n", 1)[0]
+                if not _ambiguous(exc):
+                    continue
             try:
                 landed = any(c.body is not None and c.body.split("\n", 1)[0] == head
                              for c in (issue.get_comments(since=after) if after else issue.get_comments()))
@@ -352,6 +379,12 @@ class _Sync:
         assert first is not None
         self.fail(f"post the {what} comment on #{issue.number}", first)
         return False
+
+    def undo(self, issue: Issue, what: str, **before: Any) -> None:
+        """Put back what the PATCH before a comment that could not be posted changed: the state in the body then
+        says what it said, and the next run does both again (else no run would post that comment)."""
+        if self.edit(issue, f"undo the {what} of", **before):
+            self.say(f"issues: #{issue.number}: {what} undone, for the next run to redo it with its comment")
 
     def edit(self, issue: Issue, what: str, **changes: Any) -> bool:
         """PATCH (retried by the client); on an error, read the issue back to see whether it happened."""
@@ -370,53 +403,83 @@ class _Sync:
             return False
 
     def file(self, todo: list[Culprit], repeats: bool) -> None:
-        """File the new issues; look again before reporting one as failed (GitHub may have filed it)."""
+        """File the new issues; look again before reporting one as failed (GitHub may have filed it).
+
+        A POST that failed ambiguously (5xx, or no answer) and that the listing then does not show is
+        sent once more: the listing is GitHub's own (not search, which lags), so absent means not filed."""
         if not todo:
             return
-        self.ensure_labels()
+        if not self.ensure_labels():
+            keys = ", ".join(c.key for c in todo)
+            self.failed.append(f"file {len(todo)} issue(s) ({keys}): not filed, as a label could not be created "
+                               "(they would get GitHub's grey one); the next run files them")
+            self.say(f"issues: not filing {keys}: a label could not be created")
+            return
         missing: list[Culprit] = []
         filed_at: list[dt.datetime] = []
         mine: dict[str, int] = {}
+        bodies: dict[str, tuple[str, str, State]] = {}
         for culprit in todo:
             state = State.of(self.report, culprit)
             title, body = render.issue(self.report, culprit, self.settings, trailer=state.encode())
+            bodies[culprit.key] = (title, body, state)
             if self.dry_run:
                 self.say(f"issues: would file {title!r} ({culprit.key})")
                 continue
-            try:
-                issue = self.repo.create_issue(title=title, body=body, labels=list(self.config.labels))
-            except _ERRORS as exc:
-                self.say(f"issues: filing {culprit.key} answered {_error(exc)}; looking again")
+            if not self._create(culprit, title, body, state, mine, filed_at):
                 missing.append(culprit)
-                continue
-            mine[culprit.key] = issue.number
-            filed_at.append(issue.created_at)
-            self.filed.append(issue.number)
-            self.say(f"issues: filed #{issue.number} for {culprit.key}")
-            if self.config.upstream:
-                self.upstream(issue, culprit, state)
         if not missing and not (repeats and filed_at):
             return
-        try:   # after a failure the whole list (GitHub may have filed it); else only what was just touched
-            again = self.scan(None if missing else min(filed_at) - REPEAT_WINDOW)
-        except _ERRORS as exc:
+        for attempt in (1, 2):
+            try:   # after a failure the whole list (GitHub may have filed it); else only what was just touched
+                again = self.scan(None if missing else min(filed_at) - REPEAT_WINDOW)
+            except _ERRORS as exc:
+                for culprit in missing:
+                    self.fail(f"file the issue for {culprit.key} (and could not look again)", exc)
+                return
+            still: list[Culprit] = []
             for culprit in missing:
-                self.fail(f"file the issue for {culprit.key} (and could not look again)", exc)
-            return
-        for culprit in missing:
-            got = again.get(culprit.key)
-            if got:
-                n = got[0].issue.number
-                mine[culprit.key] = n
-                self.filed.append(n)
-                self.say(f"issues: GitHub filed #{n} for {culprit.key} although it answered an error")
-            else:
-                self.failed.append(f"file the issue for {culprit.key}: GitHub answered an error and did not file it")
+                got = again.get(culprit.key)
+                if got:
+                    n = got[0].issue.number
+                    mine[culprit.key] = n
+                    self.filed.append(n)
+                    self.say(f"issues: GitHub filed #{n} for {culprit.key} although it answered an error")
+                elif attempt == 1 and culprit.key in self.ambiguous:
+                    title, body, state = bodies[culprit.key]
+                    if not self._create(culprit, title, body, state, mine, filed_at):
+                        still.append(culprit)
+                else:
+                    self.failed.append(f"file the issue for {culprit.key}: GitHub answered an error and did not "
+                                       "file it")
+            if not still:
+                break
+            missing = still
         self.dedupe(again, [k for k in mine if len(again.get(k, [])) > 1])
         for key, n in mine.items():       # the oldest is kept: report that one as filed
             got = again.get(key)
-            if got and got[0].issue.number != n:
+            if got and got[0].issue.number != n and n in self.filed:
                 self.filed[self.filed.index(n)] = got[0].issue.number
+
+    def _create(self, culprit: Culprit, title: str, body: str, state: State, mine: dict[str, int],
+                filed_at: list[dt.datetime]) -> bool:
+        """One POST; False when it failed (``ambiguous`` then says whether it may have been carried out)."""
+        try:
+            issue = self.repo.create_issue(title=title, body=body, labels=list(self.config.labels))
+        except _ERRORS as exc:
+            if _ambiguous(exc):
+                self.ambiguous.add(culprit.key)
+            else:
+                self.ambiguous.discard(culprit.key)
+            self.say(f"issues: filing {culprit.key} answered {_error(exc)}; looking again")
+            return False
+        mine[culprit.key] = issue.number
+        filed_at.append(issue.created_at)
+        self.filed.append(issue.number)
+        self.say(f"issues: filed #{issue.number} for {culprit.key}")
+        if self.config.upstream:
+            self.upstream(issue, culprit, state)
+        return True
 
     def upstream(self, issue: Issue, culprit: Culprit, state: State) -> None:
         """File on the culprit's own tracker, once, when rodeo files its issue; 403/404 there is a warning."""
@@ -465,12 +528,15 @@ class _Sync:
         if self.dry_run:
             self.say(f"issues: would comment on #{issue.number} ({found.key}: {', '.join(what)} changed)")
             return
+        before = {"title": issue.title, "body": issue.body}
         if not self.edit(issue, "update", title=title, body=body):
             return
         text = _change_comment(self.report, culprit, old, new, what)
         if self.comment(issue, text, issue.updated_at, "update"):
             self.updated.append(issue.number)
             self.say(f"issues: commented on #{issue.number} ({found.key}: {', '.join(what)})")
+        else:
+            self.undo(issue, "update", **before)
 
     def close(self, found: Found) -> None:
         """The culprit is gone and its cells pass: mark it fixed (and close), then the "fixed" comment."""
@@ -488,14 +554,16 @@ class _Sync:
         changes: dict[str, Any] = {"body": body}
         if self.config.close_on_fix:
             changes.update(state="closed", state_reason="completed")
+        before: dict[str, Any] = {"body": issue.body, **({"state": "open"} if self.config.close_on_fix else {})}
         if not self.edit(issue, verb, **changes):
             return
-        commented = self.comment(issue, text, issue.updated_at, "fixed")
-        if self.config.close_on_fix:      # closed is closed: a missing comment is in `failed` already
+        if not self.comment(issue, text, issue.updated_at, "fixed"):
+            self.undo(issue, "close" if self.config.close_on_fix else "fixed mark", **before)
+            return
+        if self.config.close_on_fix:
             self.closed.append(issue.number)
         done = "closed" if self.config.close_on_fix else "marked fixed"
-        self.say(f"issues: {done} #{issue.number} ({found.key}: its cells pass again)"
-                 + ("" if commented else ", without its fixed comment"))
+        self.say(f"issues: {done} #{issue.number} ({found.key}: its cells pass again)")
 
     def run(self) -> IssueOutcome:
         found = self.scan()

@@ -42,7 +42,9 @@ class Session:
 
     The baseline lookup and the publish steps read the same comment and README, so each is
     fetched once: that, a lazy repository and the default branch from the event payload keep a
-    report within its API budget.
+    report within its API budget.  A read that failed is remembered as failed: the step that needs
+    it fails with the same error, rather than reading again and publishing a body rendered without
+    the baseline (a README committed then would drop the history its digest carries).
     """
 
     def __init__(self, settings: C.ClientSettings | None, event: Event, connect: Connect = C.connect) -> None:
@@ -52,8 +54,9 @@ class Session:
         self._gh: Github | None = None
         self._login: str | None = None
         self._default: str | None = event.default_branch
-        self._comments: dict[str, IssueComment | None] = {}
-        self._files: dict[tuple[str, str], R.ReadmeFile] = {}
+        self._comments: dict[str, IssueComment | None | Exception] = {}
+        self._files: dict[tuple[str, str], R.ReadmeFile | Exception] = {}
+        self.baseline_error: Exception | None = None   # reading the baseline failed (not: there was none)
 
     @property
     def gh(self) -> Github:
@@ -81,13 +84,30 @@ class Session:
 
     def comment(self, number: int, marker: str) -> IssueComment | None:
         if marker not in self._comments:
-            self._comments[marker] = sticky.find(self.repo, number, marker, self.login())
-        return self._comments[marker]
+            self._comments[marker] = _outcome(lambda: sticky.find(self.repo, number, marker, self.login()))
+        got = self._comments[marker]
+        if isinstance(got, Exception):
+            raise got
+        return got
 
     def readme(self, path: str, ref: str) -> R.ReadmeFile:
-        if (path, ref) not in self._files:
-            self._files[(path, ref)] = R.read(self.repo, path, ref)
-        return self._files[(path, ref)]
+        got = self._files.get((path, ref))
+        if got is None:
+            got = self._files[(path, ref)] = _outcome(lambda: R.read(self.repo, path, ref))
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+
+def _outcome(read: Callable[[], Any]) -> Any:
+    """What ``read()`` returns, or the error it raised (GitHub's, or the input's): kept for the next asker."""
+    from github import GithubException
+    from requests import RequestException
+
+    try:
+        return read()
+    except (GithubException, RequestException, InputError) as exc:
+        return exc
 
 
 def start(environ: Mapping[str, str], connect: Connect = C.connect) -> Session:
@@ -106,7 +126,12 @@ def _readme_ref(session: Session) -> str:
 def fetch_baseline(session: Session, config: Config | None, asked: Asked,
                    say: Callable[[str], None]) -> Baseline | None:
     """The baseline GitHub holds when ``--baseline`` is not given: the sticky comment's digest on a PR,
-    else the README's on the default branch.  A failed read is said and means no baseline, not a failure."""
+    else the README's on the default branch.
+
+    A read that failed is said and recorded in ``session.baseline_error``; :func:`publish` then holds back
+    what would be rendered without the history the digest carries (a README or an issue published then
+    would overwrite it), and the re-run publishes.  A README that is not there is no baseline, unless
+    this run is to update it (then it is the run's bad input)."""
     from github import GithubException
     from requests import RequestException
 
@@ -115,6 +140,7 @@ def fetch_baseline(session: Session, config: Config | None, asked: Asked,
     name = config.name if config else None
     settings = config.report if config else ReportSettings()
     ev = session.event
+    absent: InputError | None = None
     try:
         if ev.is_pr and ev.pr_number is not None and asked.comment and settings.comment != "off":
             found = session.comment(ev.pr_number, render.comment_marker(name))
@@ -123,16 +149,21 @@ def fetch_baseline(session: Session, config: Config | None, asked: Asked,
                 say(f"baseline: the digest in the sticky comment on #{ev.pr_number}")
                 return base
         if settings.readme and (asked.readme or asked.comment or asked.issues):
-            current = session.readme(settings.readme, _readme_ref(session))
-            base = history.from_markdown(current.text, name, settings.readme)
-            if base is not None:
-                say(f"baseline: the digest in {settings.readme} on {session.default_branch()}")
-                return base
-    except InputError as exc:
-        say(f"baseline: none ({exc})")
-        return None
+            try:
+                current = session.readme(settings.readme, _readme_ref(session))
+            except InputError as exc:
+                absent = session.baseline_error = exc
+            else:
+                base = history.from_markdown(current.text, name, settings.readme)
+                if base is not None:
+                    say(f"baseline: the digest in {settings.readme} on {session.default_branch()}")
+                    return base
     except (GithubException, RequestException) as exc:
+        session.baseline_error = exc
         say(f"baseline: none (reading it from GitHub failed: {C.describe(exc)})")
+        return None
+    if absent is not None:
+        say(f"baseline: none ({absent})")
         return None
     say("baseline: none found on GitHub (first run?); no changes shown")
     return None
@@ -361,6 +392,18 @@ def publish(report: Report, config: Config | None, session: Session, asked: Aske
         return 0
     if asked.dry_run:
         log.say("dry run: nothing is sent to GitHub (reads only)")
+    exc = session.baseline_error
+    bad_input = isinstance(exc, InputError)
+    if exc is not None and not asked.dry_run and (decision.readme.publish or not bad_input):
+        why = (f"the baseline could not be read ({exc if bad_input else C.describe(exc)}); nothing rendered "
+               "without it is published, as it would drop the history the digest carries")
+        for what, target, _, _ in steps:
+            if target.publish:
+                log.failed(what, why, 2 if bad_input else 3)
+            else:
+                log.skipped(what, target.why)
+        log.close()
+        return log.code
     for what, target, step, on_read_only in steps:
         if not target.publish:
             log.skipped(what, target.why)

@@ -1,7 +1,11 @@
 """The README block, committed through the contents API only when it changed.
 
 The file's blob sha is the compare-and-swap: if someone pushed in between, GitHub answers 409/422;
-we read the file again and redo the replacement (never a blind overwrite of their change).
+we read the file again and redo the replacement (never a blind overwrite of their change).  A PUT
+that answered 5xx or no answer at all may have been carried out (GitHub's 502 after its own timeout):
+the client does not resend it (its copy would meet 409 and look like a conflict); we read the file
+again, and if it holds exactly the text we sent the commit landed — reported as committed, not as
+"already up to date" — else the PUT is sent again with the sha just read.
 ``readme-mode: pull-request`` (protected default branches) puts the same commit on ``rodeo/readme``,
 reset to the commit just read, and keeps one pull request open for it.
 """
@@ -92,9 +96,19 @@ def _unchanged(current: ReadmeFile, new: str, name: str | None, after: int) -> W
     return None
 
 
+def _ambiguous(exc: Exception) -> bool:
+    """It may have been carried out: GitHub answered 5xx, or no answer came (reset, timeout)."""
+    from github import GithubException
+
+    return not isinstance(exc, GithubException) or exc.status >= 500
+
+
 def commit(repo: Repository, current: ReadmeFile, block: str, name: str | None, branch: str,
            message: str, after: int = 1) -> Written:
     """Replace the block in ``current`` and write it to ``branch`` if it changed; retry a lost race."""
+    from github import GithubException
+    from requests import RequestException
+
     for attempt in range(CAS_RETRIES + 1):
         new = render.replace_block(current.text, block, name, current.path)
         same = _unchanged(current, new, name, after)
@@ -102,14 +116,31 @@ def commit(repo: Repository, current: ReadmeFile, block: str, name: str | None, 
             return same
         try:
             out = repo.update_file(current.path, message, new, current.sha, branch=branch)
-        except Exception as exc:
-            if not _conflict(exc) or attempt == CAS_RETRIES:
+        except (GithubException, RequestException) as exc:
+            conflict = _conflict(exc)
+            if not conflict and not _ambiguous(exc):
                 raise
-            current = read(repo, current.path, branch)
+            if conflict and attempt == CAS_RETRIES:
+                raise
+            try:
+                current = read(repo, current.path, branch)
+            except (GithubException, RequestException, InputError):
+                raise exc from None
+            if not conflict and current.text == new:
+                return Written("committed", f"{current.path}: committed to {branch} (GitHub answered "
+                                            f"{_said(exc)}, but the commit landed)")
+            if attempt == CAS_RETRIES:
+                raise
             continue
         sha = out["commit"].sha
         return Written("committed", f"{current.path}: committed {sha[:12]} to {branch}")
     raise AssertionError("unreachable")
+
+
+def _said(exc: Exception) -> str:
+    from github import GithubException
+
+    return f"HTTP {exc.status}" if isinstance(exc, GithubException) else type(exc).__name__
 
 
 def propose(repo: Repository, current: ReadmeFile, block: str, name: str | None, base: str, base_sha: str,
