@@ -56,7 +56,9 @@ def test_flags_limit_and_config_turns_off() -> None:
 def test_comment_changes_mode() -> None:
     pr = ev("pull_request", pr_number=3)
     changes = ReportSettings(comment="changes")
-    assert outputs(pr, settings=changes, changed=False) == (False, False, False)
+    quiet = decide(pr, ALL, changes, "main", has_baseline=True, has_changes=False).comment
+    assert quiet.publish and quiet.only_edit            # an existing comment is updated, none is created
+    assert not decide(pr, ALL, changes, "main", True, True).comment.only_edit
     assert outputs(pr, settings=changes, changed=True) == (False, True, False)
     assert decide(pr, ALL, changes, "main", has_baseline=False, has_changes=False).comment.publish  # first run
 

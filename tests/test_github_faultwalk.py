@@ -255,6 +255,8 @@ def _post(fake: FakeGitHub, rodeo: Rodeo) -> tuple[list[str], dict[str, str]]:
 SCENARIOS = {s.name: s for s in [
     Scenario("push-regress", lambda f, r: _seed_runs(f, r, {}), _push(TWO), issues=True),
     Scenario("push-recover", lambda f, r: _seed_runs(f, r, {}, TWO), _push({}), issues=True),
+    Scenario("pr-create", _seed_pr(edit=False), _pr(TWO)),
+    Scenario("pr-edit", _seed_pr(edit=True), _pr(TWO)),
     Scenario("post", _seed_fork, _post),
 ]}
 

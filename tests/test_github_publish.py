@@ -279,3 +279,40 @@ def test_issue_lifecycle_through_the_cli(tmp_path: Path, fake_github: FakeGitHub
     for run, n in zip(runs, touched, strict=True):
         assert run.requests <= BUDGET + 2 * n, (run.requests, run.err)
     assert TOKEN not in "".join(r.text for r in runs)
+
+
+def test_a_pr_comment_compares_with_the_default_branch_so_a_rerun_changes_nothing(tmp_path: Path,
+                                                                                  fake_github: FakeGitHub) -> None:
+    """The baseline of a PR is the README's digest on the default branch: the next push with the same results
+    (or a re-run of the job) keeps showing the regression against main, not "no changes since the last run"."""
+    fake_github.add_file("README.md", README)
+    n = fake_github.open_pr()
+    rodeo = Rodeo(tmp_path, fake_github)
+    assert rodeo.report("--readme", event="push", payload=push_event(fake_github)).code == 0
+    kw: dict[str, Any] = {"event": "pull_request", "payload": pr_event(fake_github, n),
+                          "failing": {"uv-geo-ubuntu-latest-py3.12": BROKEN}}
+    first = rodeo.report("--comment", **kw)
+    assert first.code == 0 and "baseline: the digest in README.md on main" in first.err, first.err
+    (c,) = fake_github.comments(n)
+    assert "1 regression" in c.body
+    again = rodeo.report("--comment", **kw)              # its own run link and time: edited, same story
+    assert again.code == 0 and "baseline: the digest in README.md on main" in again.err, again.err
+    (c,) = fake_github.comments(n)
+    assert "1 regression" in c.body
+
+
+def test_comment_changes_mode_brings_an_existing_comment_up_to_date(tmp_path: Path,
+                                                                    fake_github: FakeGitHub) -> None:
+    """`comment: changes` creates no comment when nothing changed, but one from an earlier push that showed
+    a regression this push undid is edited — not left saying the PR breaks something."""
+    fake_github.add_file("README.md", README)
+    n = fake_github.open_pr()
+    rodeo = Rodeo(tmp_path, fake_github, comment="changes")
+    assert rodeo.report("--readme", event="push", payload=push_event(fake_github)).code == 0
+    kw: dict[str, Any] = {"event": "pull_request", "payload": pr_event(fake_github, n)}
+    assert rodeo.report("--comment", failing={"uv-geo-ubuntu-latest-py3.12": BROKEN}, **kw).code == 0
+    assert "1 regression" in fake_github.comments(n)[0].body
+    fixed = rodeo.report("--comment", **kw)
+    assert fixed.code == 0 and f"comment on #{n} edited" in fixed.err, fixed.err
+    (c,) = fake_github.comments(n)
+    assert "**4 of 4** cells pass — **0 regressions**" in c.body and "1 regression" not in c.body

@@ -33,6 +33,7 @@ class Asked:
 class Target:
     publish: bool
     why: str                             # said in the log either way
+    only_edit: bool = False              # bring an existing comment up to date, create none
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def decide(event: Event, asked: Asked, settings: ReportSettings, default_branch:
     elif event.pr_number is None:
         comment = Target(False, "no pull request number in GITHUB_EVENT_PATH")
     elif settings.comment == "changes" and has_baseline and not has_changes:
-        comment = Target(False, "comment: changes, and nothing changed since the baseline")
+        # a comment from an earlier push may still show a change this one undid: it is brought up to date
+        comment = Target(True, "comment: changes, and nothing changed since the baseline", only_edit=True)
     else:
         comment = Target(True, f"pull request #{event.pr_number}")
 

@@ -125,8 +125,9 @@ def _readme_ref(session: Session) -> str:
 
 def fetch_baseline(session: Session, config: Config | None, asked: Asked,
                    say: Callable[[str], None]) -> Baseline | None:
-    """The baseline GitHub holds when ``--baseline`` is not given: the sticky comment's digest on a PR,
-    else the README's on the default branch.
+    """The baseline GitHub holds when ``--baseline`` is not given: the README's digest on the default
+    branch — for a pull request too, so its comment shows what it changes against the default branch,
+    the same on a re-run of the job and on its next push — else (no README digest) the sticky comment's.
 
     A read that failed is said and recorded in ``session.baseline_error``; :func:`publish` then holds back
     what would be rendered without the history the digest carries (a README or an issue published then
@@ -142,12 +143,6 @@ def fetch_baseline(session: Session, config: Config | None, asked: Asked,
     ev = session.event
     absent: InputError | None = None
     try:
-        if ev.is_pr and ev.pr_number is not None and asked.comment and settings.comment != "off":
-            found = session.comment(ev.pr_number, render.comment_marker(name))
-            base = history.from_markdown(found.body or "", name, "the sticky comment") if found else None
-            if base is not None:
-                say(f"baseline: the digest in the sticky comment on #{ev.pr_number}")
-                return base
         if settings.readme and (asked.readme or asked.comment or asked.issues):
             try:
                 current = session.readme(settings.readme, _readme_ref(session))
@@ -158,6 +153,12 @@ def fetch_baseline(session: Session, config: Config | None, asked: Asked,
                 if base is not None:
                     say(f"baseline: the digest in {settings.readme} on {session.default_branch()}")
                     return base
+        if ev.is_pr and ev.pr_number is not None and asked.comment and settings.comment != "off":
+            found = session.comment(ev.pr_number, render.comment_marker(name))
+            base = history.from_markdown(found.body or "", name, "the sticky comment") if found else None
+            if base is not None:
+                say(f"baseline: the digest in the sticky comment on #{ev.pr_number}")
+                return base
     except (GithubException, RequestException) as exc:
         session.baseline_error = exc
         say(f"baseline: none (reading it from GitHub failed: {C.describe(exc)})")
@@ -212,6 +213,7 @@ class _Run:
     environ: Mapping[str, str]
     payload_path: Path
     read_only: str | None = None
+    only_edit: bool = False              # comment: changes, and nothing changed: update, never create
 
     @property
     def settings(self) -> ReportSettings:
@@ -279,6 +281,9 @@ def _step_readme(run: _Run) -> None:
 def _save_payload(run: _Run, why: str) -> None:
     ev = run.session.event
     assert ev.pr_number is not None
+    if run.only_edit:   # `rodeo post` could only create one: a fork's comment is saved when something changed
+        run.log.skipped(f"comment on #{ev.pr_number}", "comment: changes, and nothing changed since the baseline")
+        return
     body = render.comment(run.report, run.render_settings)
     dig = history.digest(run.report)
     repository = ev.repository or (run.session.settings.repository if run.session.settings else "")
@@ -297,6 +302,9 @@ def _step_comment(run: _Run) -> None:
     marker = render.comment_marker(run.name)
     body = render.comment(run.report, run.render_settings)
     found = run.session.comment(number, marker)
+    if run.only_edit and found is None:
+        run.log.skipped(f"comment on #{number}", "comment: changes, and nothing changed since the baseline")
+        return
     if run.asked.dry_run:
         run.log.skipped(f"comment on #{number}", "dry run: would " + ("edit" if found else "create") + " it")
         print(f"--- comment on #{number} (dry run) ---\n{body}", file=run.out)
@@ -377,6 +385,7 @@ def publish(report: Report, config: Config | None, session: Session, asked: Aske
         return 0
     decision = _decision(run)
     run.read_only = decision.read_only
+    run.only_edit = decision.comment.only_edit
     number = session.event.pr_number
     steps: list[tuple[str, Target, Callable[[], None], Callable[[], None] | None]] = [
         (run.settings.readme or "README", decision.readme, lambda: _step_readme(run), None),
