@@ -33,7 +33,7 @@ FAMILIES: tuple[Family, ...] = ("linux", "macos")
 WORK = "/cells/cell"
 NIXPKGS = "https://channels.nixos.org/nixos-25.11/nixexprs.tar.xz"
 NIXPKGS_P2N = "https://channels.nixos.org/nixos-24.11/nixexprs.tar.xz"
-HOSTILE_ATTRS = ('a"b${x}', "or", "in", "x y", "''", "a\nb", "back\\slash", "${builtins.abort \"x\"}",
+HOSTILE_ATTRS = ('a"b${x}', "or", "in", "x y", "''", "a\tb", "back\\slash", "${builtins.abort \"x\"}",
                  "ruamel-yaml", "python-dateutil", "_private'")
 SEED = ("cartopy", "tensorflow>=2", "xgcm")
 
@@ -231,20 +231,20 @@ def test_free_threaded_python() -> None:
         get("spack").recipe(make_spec("spack", python="3.13t"))
 
 
-@pytest.mark.parametrize("bad", ["cartopy\n--index-url https://evil/simple", "-e .", "x\r"])
+@pytest.mark.parametrize("bad", ["cartopy\n--index-url https://evil/simple", "-e .", "x\r", "x\u2028-e .", " -e ."])
 def test_mach_nix_requirements_stay_one_line_each(bad: str) -> None:
-    with pytest.raises(ValueError, match="one line of requirements.txt"):
+    with pytest.raises(ValueError, match="option|more than one line"):
         get("mach-nix").recipe(make_spec("mach-nix", requirements=("cartopy", bad)))
 
 
 def test_hostile_values_stay_inside_toml_and_yaml_strings() -> None:
-    hostile = ('a"]\n[tool.evil]\nx = "1', "b\\c", "d'''e", "${x}", "x: [y]\n- z")
-    uv = get("uv2nix").recipe(make_spec("uv2nix", requirements=hostile, index_url='https://m/"\n[evil]'))
+    hostile = ('a"]\t[tool.evil]\tx = "1', "b\\c", "d'''e", "${x}", "x: [y]\t- z")
+    uv = get("uv2nix").recipe(make_spec("uv2nix", requirements=hostile, index_url='https://m/"]][evil]'))
     parsed = tomllib.loads(written(uv, "pyproject.toml"))
     assert set(parsed) == {"project", "tool"} and parsed["project"]["dependencies"] == list(hostile)
-    assert parsed["tool"]["uv"]["index"] == [{"url": 'https://m/"\n[evil]', "default": True}]
-    p2n = get("poetry2nix").recipe(make_spec("poetry2nix", index_url='https://m/"\n[evil]'))
-    assert tomllib.loads(written(p2n, "pyproject.toml"))["tool"]["poetry"]["source"][0]["url"] == 'https://m/"\n[evil]'
+    assert parsed["tool"]["uv"]["index"] == [{"url": 'https://m/"]][evil]', "default": True}]
+    p2n = get("poetry2nix").recipe(make_spec("poetry2nix", index_url='https://m/"]][evil]'))
+    assert tomllib.loads(written(p2n, "pyproject.toml"))["tool"]["poetry"]["source"][0]["url"] == 'https://m/"]][evil]'
     spack = get("spack").recipe(make_spec("spack", requirements=hostile, work="/cells/a: b\n- c"))
     parsed_yaml = yaml.safe_load(written(spack, "spack.yaml"))
     assert parsed_yaml["spack"]["specs"] == ["python@3.12", *hostile]
@@ -287,7 +287,7 @@ def test_hostile_nixpkgs_attribute_names_parse_and_stay_strings(tmp_path: Path) 
     # quotes and ${ are escaped - a string, never an interpolation.
     assert "((ps).cartopy)" in ast
     assert '((ps)."a\\"b\\${x}")' in ast and '((ps)."x y")' in ast and "((ps).or)" in ast
-    assert '((ps)."\\${builtins.abort \\"x\\"}")' in ast and '((ps)."a\\nb")' in ast
+    assert '((ps)."\\${builtins.abort \\"x\\"}")' in ast and '((ps)."a\\tb")' in ast
     assert "((ps).ruamel-yaml)" in ast and "((ps).python-dateutil)" in ast
     assert ast.count("((ps).") == 1 + len(HOSTILE_ATTRS)
 

@@ -9,6 +9,7 @@ the steps rodeo runs, the repro a person pastes, and what the shim tests check f
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath, PureWindowsPath
@@ -18,6 +19,20 @@ from rodeo_action.config import Package
 
 Family = Literal["linux", "macos", "windows"]
 Phase = Literal["setup", "create", "install", "import", "test"]
+
+# What ends a line for some reader of a requirement: pip reads requirements files (pipenv writes one
+# per install; mach-nix and conda's --file read them too) with str.splitlines, which also breaks at
+# \v, \f, \x1c-\x1e, U+0085, U+2028 and U+2029.
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+# Words bash reads specially in command position even unquoted-safe: keywords, and NAME=... assignments
+_BASH_KEYWORDS = frozenset({"!", "[[", "]]", "{", "}", "case", "coproc", "do", "done", "elif", "else", "esac", "fi",
+                            "for", "function", "if", "in", "select", "then", "time", "until", "while"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class UnsafeValue(ValueError):
+    """A value that cannot reach a tool safely: it would be read as an option, or as more than one line."""
 
 
 def os_family(label: str) -> Family:
@@ -92,17 +107,39 @@ class Step:
     in_repro: bool = True                  # False: a check of rodeo's own that a person need not repeat
 
     def shell(self, repro: bool = False) -> str:
-        """This step as bash a person can paste (``repro``: as a person would type it)."""
+        """This step as bash a person can paste (``repro``: as a person would type it).
+
+        A file is a quoted heredoc (nothing in it is expanded) whose delimiter is no line of the
+        content; an empty file is ``: > FILE``. Every word is quoted as bash needs, the command word
+        also when bash would take it for a keyword or an assignment.
+        """
         if self.write is not None:
+            if not self.content:
+                return f": > {shlex.quote(self.write)}"
             body = self.content if self.content.endswith("\n") else self.content + "\n"
             eof = "EOF"
-            while eof in body.splitlines():
+            lines = set(body.splitlines())   # splitlines breaks at more than bash does: never fewer lines
+            while eof in lines:
                 eof += "_"
             return f"cat > {shlex.quote(self.write)} <<'{eof}'\n{body}{eof}"
-        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
-        cmd = shlex.join(self.shown if repro and self.shown else self.argv)
-        cmd = f"{env} {cmd}" if env else cmd
-        return f"(cd {shlex.quote(self.cwd)} && {cmd})" if self.cwd else cmd
+        for key, _ in self.env:
+            if not _NAME.fullmatch(key):
+                raise UnsafeValue(f"{key!r} is not an environment variable name")
+        argv = self.shown if repro and self.shown else self.argv
+        words = [_command_word(argv[0]), *map(shlex.quote, argv[1:])] if argv else []
+        cmd = " ".join([*(f"{k}={shlex.quote(v)}" for k, v in self.env), *words])
+        if not self.cwd:
+            return cmd
+        cd = "cd -- " if self.cwd.startswith("-") else "cd "
+        return f"({cd}{shlex.quote(self.cwd)} && {cmd})"
+
+
+def _command_word(word: str) -> str:
+    """``word`` quoted for the command position: ``if`` or ``A=b`` there would not run a program of that name."""
+    quoted = shlex.quote(word)
+    if quoted == word and (word in _BASH_KEYWORDS or _ASSIGNMENT.match(word)):
+        return f"'{word}'"
+    return quoted
 
 
 def run(phase: Phase, *argv: str, cwd: str | None = None, **env: str) -> Step:
@@ -130,9 +167,44 @@ class CellSpec:
     version: str | None = None        # the manager's own pinned version, if any
     cache_dir: str | None = None      # the manager's download cache, shared across cells and runs
 
+    def __post_init__(self) -> None:
+        """Refuse what no manager may pass on: config refuses these first, this makes sure of it.
+
+        No value holds NUL (no argument or file can); no requirement, index URL, Python or path
+        starts with ``-`` (a tool would read it as an option); a requirement is one line (see
+        :data:`LINE_BREAKS`) and an index URL holds no whitespace (pip splits
+        ``PIP_EXTRA_INDEX_URL`` at whitespace).
+        """
+        positional = {"python": (self.python,), "interpreter": (self.interpreter,), "workdir": (self.workdir,),
+                      "cache directory": (self.cache_dir,), "index URL": (self.index_url, *self.extra_index_urls)}
+        for what, values in {**positional, "cell id": (self.cell_id,), "tool": (self.tool,),
+                             "version": (self.version,), "requirement": self.requirements}.items():
+            for value in values:
+                if value is not None and "\x00" in value:
+                    raise UnsafeValue(f"{what} {value!r} holds NUL, which no argument or file can hold")
+        for what, values in {**positional, "requirement": self.requirements}.items():
+            for value in values:
+                if value is not None and value.lstrip().startswith("-"):
+                    raise UnsafeValue(f"{what} {value!r} starts with '-': a tool would read it as an option")
+        for req in self.requirements:
+            if LINE_BREAKS.intersection(req):
+                raise UnsafeValue(f"requirement {req!r} is more than one line for pip and the tools that read "
+                                  "requirements files")
+        for url in (self.index_url, *self.extra_index_urls):
+            if url is not None and (not url or any(c.isspace() for c in url)):
+                raise UnsafeValue(f"index URL {url!r} is empty or holds whitespace")
+
     @property
     def env_dir(self) -> str:
         return self.target.join(self.workdir, ".venv")
+
+
+def lines_file(values: tuple[str, ...]) -> str:
+    """A file of one value per line (requirements.txt, conda's ``--file``); :class:`CellSpec` made each one line."""
+    for value in values:
+        if LINE_BREAKS.intersection(value) or value.lstrip().startswith(("-", "#")):
+            raise UnsafeValue(f"{value!r} cannot be one line of a requirements file")
+    return "".join(f"{value}\n" for value in values)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rodeo_action.managers.base import CellSpec, Recipe, Target, run, write
+from rodeo_action.managers.base import CellSpec, Recipe, Target, lines_file, run, write
 
 CHANNEL = "conda-forge"
 CHANNEL_ARGS = ("-c", CHANNEL, "--override-channels")
@@ -93,7 +93,7 @@ def conda_cli_recipe(spec: CellSpec, cache_env: str | None) -> Recipe:
     install = [spec.tool, "install", "-y", "-p", env, *CHANNEL_ARGS, *pythons]
     if spec.target.windows and spec.requirements:
         specs = spec.target.join(spec.workdir, "specs.txt")
-        steps.append(write("install", specs, "".join(f"{req}\n" for req in spec.requirements)))
+        steps.append(write("install", specs, lines_file(spec.requirements)))
         install += ["--file", specs]
     else:
         install += spec.requirements

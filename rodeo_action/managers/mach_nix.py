@@ -7,8 +7,8 @@ requirement text is spliced into Nix code.
 
 from __future__ import annotations
 
-from rodeo_action.managers.base import CellSpec, Recipe, write
-from rodeo_action.managers.nixfamily import build, expression, nix_recipe, pins, python_attr, requirement_lines
+from rodeo_action.managers.base import CellSpec, Recipe, lines_file, write
+from rodeo_action.managers.nixfamily import build, expression, nix_recipe, pins, python_attr
 
 
 def default_nix(spec: CellSpec) -> str:
@@ -19,9 +19,8 @@ def default_nix(spec: CellSpec) -> str:
 
 
 def recipe(spec: CellSpec) -> Recipe:
-    lines = requirement_lines(spec)
     return nix_recipe(spec, (
-        write("create", spec.target.join(spec.workdir, "requirements.txt"), "".join(f"{r}\n" for r in lines)),
+        write("create", spec.target.join(spec.workdir, "requirements.txt"), lines_file(spec.requirements)),
         write("create", expression(spec), default_nix(spec)),
         build(spec),
     ))

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from rodeo_action.managers.base import CellSpec, Recipe, Step, run
+from rodeo_action.managers.formats import nix_string
 from rodeo_action.resources import data_dir
 
 # Nix's own identifier rule (ID in the lexer); a name outside it must be quoted.
@@ -38,8 +39,6 @@ def nix_attr(name: str) -> str:
     ``ps."a\\"b\\${x}"`` is still a valid attribute path, so a name nixpkgs cannot have is not a
     syntax error: Nix itself reports the attribute missing, which is the honest verdict.
     """
-    from rodeo_action.templating import nix_string
-
     if NIX_IDENTIFIER.match(name) and name not in NIX_KEYWORDS:
         return name
     return nix_string(name)
@@ -51,15 +50,6 @@ def python_attr(version: str) -> str:
     if match is None:
         raise ValueError(f"Python {version!r} has no nixpkgs interpreter attribute; expected e.g. 3.12 or 3.13t")
     return f"python3{match['minor']}" + ("FreeThreading" if match["t"] else "")
-
-
-def requirement_lines(spec: CellSpec) -> tuple[str, ...]:
-    """The set as requirements.txt lines; refuses what would become a second line or a pip option."""
-    for req in spec.requirements:
-        if "\n" in req or "\r" in req or req.lstrip().startswith("-"):
-            raise ValueError(f"requirement {req!r} cannot be one line of requirements.txt "
-                             "(no line breaks, no leading '-')")
-    return spec.requirements
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from packaging.requirements import Requirement
 
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
 from rodeo_action.managers.formats import Table, toml_document
-from rodeo_action.managers.pypi import primary_index, tool_env
+from rodeo_action.managers.pypi import marker_text, primary_index, tool_env
 
 VCS = ("git+", "hg+", "svn+", "bzr+")
 
@@ -79,10 +79,11 @@ def pipfile_entries(requirements: tuple[str, ...]) -> tuple[PipfileEntry, ...]:
         if str(req.specifier):
             item.specifiers.append(str(req.specifier))
         item.extras |= req.extras
-        if req.marker is None:
+        marker = marker_text(text, req)
+        if marker is None:
             item.markers = None
         elif item.markers is not None:
-            item.markers.append(str(req.marker))
+            item.markers.append(marker)
         item.url = req.url or item.url
     return tuple(item.entry(name) for name, item in wanted.items())
 

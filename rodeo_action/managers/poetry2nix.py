@@ -18,7 +18,7 @@ from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
 from rodeo_action.managers.formats import Table, TomlValue, toml_document
 from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
-from rodeo_action.managers.pypi import requires_python
+from rodeo_action.managers.pypi import marker_text, requires_python
 
 LOCK = "poetry lock --no-interaction"
 
@@ -44,8 +44,9 @@ def poetry_dependencies(requirements: tuple[str, ...]) -> list[tuple[str, TomlVa
         fields: dict[str, TomlValue] = {"url": req.url} if req.url else {"version": str(req.specifier) or "*"}
         if req.extras:
             fields["extras"] = sorted(req.extras)
-        if req.marker is not None:
-            fields["markers"] = str(req.marker)
+        marker = marker_text(text, req)
+        if marker is not None:
+            fields["markers"] = marker
         tables.setdefault(req.name, []).append(fields)
     return [(name, found[0] if len(found) == 1 else found) for name, found in tables.items()]
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rodeo_action.managers.base import CellSpec
 from rodeo_action.managers.formats import Lines, Table, toml_document
 
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
 DEFAULT_INDEX = "https://pypi.org/simple/"
+_URL_END = re.compile(r"\s;")     # a URL requirement's marker follows whitespace and ';' (PEP 508)
 
 
 def index_args(spec: CellSpec, flavour: str) -> list[str]:
@@ -19,6 +25,26 @@ def index_args(spec: CellSpec, flavour: str) -> list[str]:
     for url in spec.extra_index_urls:
         args += ["--extra-index-url" if flavour == "pip" else "--index", url]
     return args
+
+
+def marker_text(text: str, req: Requirement) -> str | None:
+    """The environment marker of requirement ``text`` (parsed as ``req``), for a file that holds it apart.
+
+    packaging's own spelling when it reads back as the same marker, else the marker as written:
+    packaging unescapes a quoted value (``"\\\\"`` is one backslash) but writes it back unescaped
+    (``"\\"``), which no longer parses.
+    """
+    if req.marker is None:
+        return None
+    from packaging.markers import InvalidMarker, Marker
+
+    normal = str(req.marker)
+    try:
+        if Marker(normal) == req.marker:
+            return normal
+    except InvalidMarker:
+        pass
+    return (_URL_END.split(text, 1)[1] if req.url else text.split(";", 1)[1]).strip()
 
 
 def primary_index(spec: CellSpec) -> str:
