@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +14,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rodeo_action.errors import InputError
 from rodeo_action.report import history
 from rodeo_action.report.build import build_report
-from rodeo_action.report.history import HISTORY_LENGTH, MAX_DIGEST_CHARS, advance, digest, from_markdown, full, load
+from rodeo_action.report.history import (
+    HISTORY_LENGTH,
+    MAX_DIGEST_CHARS,
+    advance,
+    digest,
+    from_markdown,
+    full,
+    full_json,
+    load,
+    read,
+)
 from rodeo_action.report.model import CellHistory, CellView, Report
 from rodeo_action.results import Cause, CellInfo, Result
 
@@ -173,10 +184,72 @@ def test_load_json_markdown_missing_garbage_and_too_big(tmp_path: Path, monkeypa
         assert got is None or got.cells == {}, garbage[:20]
     monkeypatch.setattr(history, "MAX_BASELINE_BYTES", 1000)
     (tmp_path / "big.json").write_text(" " * 1001)
-    with pytest.raises(InputError, match="1,001 bytes; expected at most 1,000"):
-        load(tmp_path / "big.json", "alpha")
-    with pytest.raises(InputError, match="cannot be read"):
-        load(tmp_path, "alpha")                   # a folder
+    assert read(tmp_path / "big.json", "alpha") == (
+        None, "1,001 bytes, more than the 1,000 a baseline may have; not read")
+    assert read(tmp_path, "alpha") == (None, "not a regular file")            # a folder
+    assert read(tmp_path / "nope.json", "alpha") == (None, "not found")
+
+
+def test_read_says_why_there_is_no_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = report("alpha", {CID: "fail"})
+    cases = {"trunc.json": "".join(full_json(r))[:60], "list.json": "[1, 2]", "other.json": '{"kind": "x"}',
+             "deep.json": "{\"a\":" + "[" * 100_000, "prose.md": "# nothing here\n",
+             "nan.json": '{"kind": "rodeo-baseline", "cells": {"' + CID + '": {"status": NaN}}}'}
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+    assert read(tmp_path / "trunc.json", "alpha") == (None, "not JSON, or cut short (truncated?)")
+    # "[" may begin a markdown file as well (a digest line alone): read as markdown
+    assert read(tmp_path / "list.json", "alpha") == (None, "holds no digest of this rodeo")
+    assert read(tmp_path / "other.json", "alpha") == (None, "JSON, but not a rodeo baseline (a previous --json)")
+    assert read(tmp_path / "deep.json", "alpha") == (None, "not JSON, or cut short (truncated?)")
+    assert read(tmp_path / "prose.md", "alpha") == (None, "holds no digest of this rodeo")
+    got, why = read(tmp_path / "nan.json", "alpha")
+    assert got is not None and got.cells == {} and why is None
+    monkeypatch.setattr(history, "MAX_MARKDOWN_BYTES", 10)
+    assert read(tmp_path / "prose.md", "alpha")[1] == ("15 bytes of markdown, more than the 10 a README carrying a "
+                                                      "digest may have; not read")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_fifo_or_a_device_as_baseline_does_not_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.json")
+    assert read(tmp_path / "fifo.json", None) == (None, "not a regular file")
+    (tmp_path / "zero.json").symlink_to("/dev/zero")
+    assert read(tmp_path / "zero.json", None) == (None, "not a regular file")
+
+
+def test_json_is_streamed_in_small_pieces_and_read_until_the_baseline_is_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    statuses = {f"uv-s{i}-ubuntu-latest-py3.12": ("pass", "fail", "timeout")[i % 3] for i in range(300)}
+    r = report("alpha", statuses)
+    text = "".join(full_json(r))
+    assert json.loads(text) == json.loads(json.dumps(full(r)))        # the same content as full()
+    (tmp_path / "prev.json").write_text(text)
+    whole = load(tmp_path / "prev.json", "alpha")
+    assert whole is not None and {k: v.status for k, v in whole.cells.items()} == statuses
+    for chunk in (1, 7, 64, 4096):          # every value cut at every place by the end of a read
+        monkeypatch.setattr(history, "_CHUNK", chunk)
+        assert load(tmp_path / "prev.json", "alpha") == whole, chunk
+    # the merged results after the cells are not read: cut short there, the baseline is still whole
+    (tmp_path / "cut.json").write_text(text[: text.index('"results"') + 30])
+    assert load(tmp_path / "cut.json", "alpha") == replace(whole, source=str(tmp_path / "cut.json"))
+    # ... but cut inside the cells, it is no baseline
+    (tmp_path / "cut2.json").write_text(text[: text.index('"results"') - 30])
+    assert read(tmp_path / "cut2.json", "alpha")[1] == "not JSON, or cut short (truncated?)"
+    # a number is not taken while the file may go on: 12 is not 123
+    (tmp_path / "num.json").write_text('{"kind": "rodeo-baseline", "cells": {"' + CID + '": {"status": "fail", '
+                                       '"history": {"consecutive_failures": 123}}}}')
+    monkeypatch.setattr(history, "_CHUNK", 1)
+    got = load(tmp_path / "num.json", None)
+    assert got is not None and got.cells[CID].history.consecutive_failures == 123
+
+
+def test_full_json_is_ascii_and_round_trips_any_string(tmp_path: Path) -> None:
+    r = report("alpha", {CID: "fail"})
+    r = replace(r, notes=("bad\udcff.json: a lone surrogate from an undecodable file name", "ünïcode ✓ 🔻"))
+    text = "".join(full_json(r))
+    assert text.isascii()
+    assert json.loads(text)["notes"] == list(r.notes)
 
 
 @settings(max_examples=200, deadline=None)

@@ -16,7 +16,7 @@ from rodeo_action.errors import InputError
 from rodeo_action.report import budget, history, render
 from rodeo_action.report.build import build_report
 from rodeo_action.report.escape import TOKEN, ZW
-from rodeo_action.report.model import CellView, Culprit, Report
+from rodeo_action.report.model import FAILING, CellView, Culprit, Report
 from rodeo_action.results import Cause, CellInfo, Result
 from tests.golden import regenerate
 from tests.test_escape import hostile
@@ -236,6 +236,17 @@ def test_replace_block_refuses_two_blocks() -> None:
     start, end = render.readme_markers("a")
     with pytest.raises(InputError, match="appears twice"):
         render.replace_block(f"{start}{end}{start}{end}", "x", "a", "README.md")
+
+
+def test_streamed_markdown_is_the_markdown(fixture_report: Report, tmp_path: Path) -> None:
+    assert "".join(render.markdown_chunks(fixture_report)) == render.markdown(fixture_report)
+    passing = replace(fixture_report, cells=tuple(c for c in fixture_report.cells if c.status not in FAILING))
+    assert "".join(render.markdown_chunks(passing)) == render.markdown(passing)      # no details at all
+    # a user's report template is rendered whole (it may filter or repeat the details)
+    (tmp_path / "report.md.j2").write_text("{{ details | length }}\n{{ details }}{{ details }}\n")
+    settings = render.Settings(templates=tmp_path)
+    out = "".join(render.markdown_chunks(fixture_report, settings))
+    assert out == render.markdown(fixture_report, settings) and out.count("<details>") > 2
 
 
 # -- user templates --------------------------------------------------------------------------

@@ -235,12 +235,14 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
 
 
 def scores(cells: list[CellView], managers: tuple[str, ...]) -> tuple[Score, ...]:
-    out = []
-    for m in managers:
-        mine = [c for c in cells if c.manager == m]
-        ran = [c for c in mine if is_verdict(c)]
-        out.append(Score(m, sum(c.status == "pass" for c in mine), len(ran), len(mine)))
-    return tuple(out)
+    counts = {m: [0, 0, 0] for m in managers}           # passed, ran, total
+    for c in cells:
+        n = counts.get(c.manager)
+        if n is not None:
+            n[0] += c.status == "pass"
+            n[1] += is_verdict(c)
+            n[2] += 1
+    return tuple(Score(m, *counts[m]) for m in managers)
 
 
 def build_report(cells: list[CellView], config: Config | None, baseline: Baseline | None, generated_at: str,
@@ -249,7 +251,8 @@ def build_report(cells: list[CellView], config: Config | None, baseline: Baselin
     managers = tuple(config.managers) if config is not None else ()
     extra = sorted({c.manager for c in cells} - set(managers))
     managers = (*managers, *extra)
-    managers = tuple(m for m in managers if any(c.manager == m for c in cells))
+    present = {c.manager for c in cells}
+    managers = tuple(m for m in managers if m in present)
     prev = {cid: b.history for cid, b in baseline.cells.items()} if baseline else {}
     versions = {c.id: key_versions(c, _packages(config, c)) for c in cells}
     history = {c.id: advance(prev.get(c.id), c, versions[c.id]) for c in cells}

@@ -9,7 +9,9 @@ by :mod:`rodeo_action.github` on the same Report.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -45,9 +47,9 @@ def make_report(request: ReportRequest, config: Config | None, now: str, run_url
     collected = collect(request.results, expand(config) if config is not None else None)
     notes = list(collected.notes)
     if base is None and request.baseline is not None:
-        base = history.load(request.baseline, config.name if config else None)
+        base, why = history.read(request.baseline, config.name if config else None)
         if base is None:
-            notes.append(f"baseline {request.baseline}: not found or holds no rodeo baseline; no changes shown")
+            notes.append(f"baseline {request.baseline}: {why}; no changes shown")
     return build_report(collected.cells, config, base, now, run_url, notes)
 
 
@@ -62,9 +64,11 @@ def write_outputs(report: Report, request: ReportRequest, config: Config | None,
         written.append(path)
 
     if request.markdown:
-        put(request.markdown, render.markdown(report, settings))
+        write_chunks(request.markdown, render.markdown_chunks(report, settings))
+        written.append(request.markdown)
     if request.json:
-        put(request.json, json.dumps(history.full(report), indent=1, ensure_ascii=False) + "\n")
+        write_chunks(request.json, history.full_json(report))
+        written.append(request.json)
     if request.svg:
         put(request.svg, svg.render(report))
     if request.badge:
@@ -83,6 +87,22 @@ def write_outputs(report: Report, request: ReportRequest, config: Config | None,
             print("rodeo: --summary: GITHUB_STEP_SUMMARY is not set (not on GitHub Actions); "
                   "use --markdown FILE to keep the report", file=out)
     return written
+
+
+def write_chunks(path: Path, chunks: Iterable[str]) -> None:
+    """Like :func:`write_atomic`, written piece by piece (``--json`` of 100,000 cells is 150 MB)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(chunks)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def exit_code(report: Report, request: ReportRequest) -> int:

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
+import codecs
 import json
 import math
 import os
 import re
+import stat as st
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from rodeo_action.errors import InputError
 from rodeo_action.report.model import FAILING, STATUSES, CellHistory, CellView, Report
 
 HISTORY_LENGTH = 20
 BASELINE_SCHEMA = 1
-MAX_BASELINE_BYTES = 200_000_000
+MAX_BASELINE_BYTES = 200_000_000      # a --json: streamed, only its baseline part kept
+MAX_MARKDOWN_BYTES = 20_000_000       # a README or comment body carrying a digest: read whole
+MAX_DIGEST_INFLATED = 50_000_000      # what a digest (at most 150 KB of gzip) may inflate to
 MAX_DIGEST_CHARS = 200_000
+# what key_versions writes: a canonical distribution name, or "<manager>" for the manager itself
+_VERSION_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,99})|<[A-Za-z0-9][A-Za-z0-9._-]{0,39}>")
 _CELL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 _DIGEST = re.compile(r"^\[rodeo-digest(?:-(?P<id>[A-Za-z0-9._-]+))?\]: data:application/gzip;base64,"
                      r"(?P<data>[A-Za-z0-9+/=]+)", re.M)
@@ -53,13 +58,18 @@ class Baseline:
     source: str
 
 
+@lru_cache(maxsize=65_536)
+def _canonical(name: str) -> str:
+    # a rodeo resolves the same few hundred names in every cell: 30 per cell, 300,000 calls at 10,000 cells
+    return canonicalize_name(name)
+
+
 def key_versions(cell: CellView, packages: Iterable[str]) -> dict[str, str]:
     """The versions worth diffing: the set's own packages and the manager itself."""
     if cell.result is None:
         return {}
-    wanted = {canonicalize_name(p) for p in packages}
-    out: dict[str, str] = {canonicalize_name(k): v for k, v in cell.result.resolved.items()
-                           if canonicalize_name(k) in wanted}
+    wanted = {_canonical(p) for p in packages}
+    out: dict[str, str] = {name: v for k, v in cell.result.resolved.items() if (name := _canonical(k)) in wanted}
     if cell.result.manager_version:
         out[f"<{cell.manager}>"] = cell.result.manager_version
     return out
@@ -119,8 +129,8 @@ def _history(raw: Any) -> CellHistory:
         and failures >= 0 else 0,
         last_pass_at=_str(raw.get("last_pass_at")),
         last_pass_run_url=_str(raw.get("last_pass_run_url")),
-        last_pass_versions={k: v for k, v in versions.items() if isinstance(k, str) and isinstance(v, str)}
-        if isinstance(versions, dict) else {},
+        last_pass_versions={k: v for k, v in versions.items() if isinstance(k, str) and _VERSION_NAME.fullmatch(k)
+                            and isinstance(v, str) and len(v) <= 200} if isinstance(versions, dict) else {},
     )
 
 
@@ -128,20 +138,26 @@ def _str(x: Any) -> str | None:
     return x if isinstance(x, str) else None
 
 
+def _cell(cid: Any, entry: Any) -> BaselineCell | None:
+    """One baseline cell, or None when it does not have the right shape: a baseline is data from an
+    earlier run (or a README anyone can edit), so what is malformed is dropped, not trusted."""
+    if not isinstance(cid, str) or not isinstance(entry, dict) or entry.get("status") not in STATUSES \
+            or not _CELL_ID.fullmatch(cid):
+        return None
+    raw_cause = entry.get("cause")
+    cause: dict[str, Any] = raw_cause if isinstance(raw_cause, dict) else {}
+    return BaselineCell(status=entry["status"], phase=_str(entry.get("phase")),
+                        cause_kind=_str(cause.get("kind")), cause_package=_str(cause.get("package")),
+                        history=_history(entry.get("history")), culprit=_str(entry.get("culprit")))
+
+
 def _cells(raw: Any) -> dict[str, BaselineCell]:
     cells: dict[str, BaselineCell] = {}
-    if not isinstance(raw, dict):
-        return cells
-    for cid, entry in raw.items():
-        # a baseline is data from an earlier run (or a README anyone can edit): keep what has the
-        # right shape, drop the rest
-        if not isinstance(entry, dict) or entry.get("status") not in STATUSES or not _CELL_ID.fullmatch(cid):
-            continue
-        raw_cause = entry.get("cause")
-        cause: dict[str, Any] = raw_cause if isinstance(raw_cause, dict) else {}
-        cells[cid] = BaselineCell(status=entry["status"], phase=_str(entry.get("phase")),
-                                  cause_kind=_str(cause.get("kind")), cause_package=_str(cause.get("package")),
-                                  history=_history(entry.get("history")), culprit=_str(entry.get("culprit")))
+    if isinstance(raw, dict):
+        for cid, entry in raw.items():
+            cell = _cell(cid, entry)
+            if cell is not None:
+                cells[cid] = cell
     return cells
 
 
@@ -152,19 +168,47 @@ def _history_dict(h: CellHistory) -> dict[str, Any]:
             "last_pass_versions": dict(h.last_pass_versions)}
 
 
+def _entry(cell: CellView, history: CellHistory | None, culprit: str | None, level: int = 0) -> dict[str, Any]:
+    """A cell's baseline entry; in a digest at ``level`` > 0 with less history: 1 the last 5 statuses,
+    no durations or run links; 2 no statuses; 3 only the status, consecutive failures and culprit."""
+    if level == 0:
+        cause = cell.cause
+        entry: dict[str, Any] = {
+            "status": cell.status, "phase": cell.result.phase if cell.result else None,
+            "cause": {"kind": cause.kind, "package": cause.package} if cause else None,
+            "history": _history_dict(history) if history is not None else {}}
+    else:
+        slim: dict[str, Any] = {"statuses": list(history.statuses[-5:]) if history is not None and level == 1
+                                else [],
+                                "consecutive_failures": history.consecutive_failures if history is not None else 0}
+        if level < 3:
+            slim["last_pass_versions"] = dict(history.last_pass_versions) if history is not None else {}
+            slim["last_pass_at"] = history.last_pass_at if history is not None else None
+            cause = cell.cause
+            entry = {"status": cell.status, "phase": cell.result.phase if cell.result else None,
+                     "cause": {"kind": cause.kind, "package": cause.package} if cause else None, "history": slim}
+        else:
+            entry = {"status": cell.status, "history": slim}
+    if culprit is not None:
+        entry["culprit"] = culprit
+    return entry
+
+
+def _head(report: Report) -> dict[str, Any]:
+    return {"schema": BASELINE_SCHEMA, "kind": "rodeo-baseline", "name": report.name,
+            "generated_at": report.generated_at, "run_url": report.run_url}
+
+
+def _culprit_of(report: Report) -> dict[str, str]:
+    return {cid: c.key for c in report.culprits for cid in c.cells}
+
+
 def compact(report: Report) -> dict[str, Any]:
     """The part of the baseline a digest carries (no logs, no repros)."""
-    cells: dict[str, Any] = {}
-    culprit_of = {cid: c.key for c in report.culprits for cid in c.cells}
-    for cell in report.cells:
-        cause = cell.cause
-        cells[cell.id] = {"status": cell.status, "phase": cell.result.phase if cell.result else None,
-                          "cause": {"kind": cause.kind, "package": cause.package} if cause else None,
-                          "history": _history_dict(report.history[cell.id]) if cell.id in report.history else {}}
-        if cell.id in culprit_of:
-            cells[cell.id]["culprit"] = culprit_of[cell.id]
-    return {"schema": BASELINE_SCHEMA, "kind": "rodeo-baseline", "name": report.name,
-            "generated_at": report.generated_at, "run_url": report.run_url, "cells": cells}
+    culprit_of = _culprit_of(report)
+    hist = report.history
+    cells = {c.id: _entry(c, hist.get(c.id), culprit_of.get(c.id)) for c in report.cells}
+    return {**_head(report), "cells": cells}
 
 
 def full(report: Report) -> dict[str, Any]:
@@ -177,23 +221,76 @@ def full(report: Report) -> dict[str, Any]:
     return data
 
 
-def _encode(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    return base64.b64encode(gzip.compress(raw, mtime=0)).decode()
+_LINE = json.JSONEncoder(ensure_ascii=True)
 
 
-def _slim(data: dict[str, Any], keep: int, versions: bool) -> dict[str, Any]:
-    """A smaller digest: the last ``keep`` statuses, no durations or run links, maybe no versions."""
-    cells: dict[str, Any] = {}
-    for cid, entry in data["cells"].items():
-        hist = entry.get("history") or {}
-        slim = {"statuses": list(hist.get("statuses", ()))[-keep:] if keep else [],
-                "consecutive_failures": hist.get("consecutive_failures", 0)}
-        if versions:
-            slim["last_pass_versions"] = hist.get("last_pass_versions", {})
-            slim["last_pass_at"] = hist.get("last_pass_at")
-        cells[cid] = {**entry, "history": slim}
-    return {**data, "cells": cells}
+def full_json(report: Report) -> Iterator[str]:
+    """``--json`` as text, in pieces to write as they come: one line per cell and per result (diffable,
+    and encoded by the C encoder: ``indent=`` would use the pure-Python one, 3x slower). ASCII only,
+    so that any string a result carried (a lone surrogate included) is written and read back exactly.
+    The baseline part comes first: :func:`read` stops once it has it."""
+    enc = _LINE.encode
+    yield "{" + ", ".join(f"{enc(k)}: {enc(v)}" for k, v in _head(report).items()) + ',\n"cells": {'
+    culprit_of = _culprit_of(report)
+    hist = report.history
+    sep = "\n"
+    for c in report.cells:
+        yield f"{sep}{enc(c.id)}: {enc(_entry(c, hist.get(c.id), culprit_of.get(c.id)))}"
+        sep = ",\n"
+    yield '\n},\n"results": ['
+    sep = "\n"
+    for c in report.cells:
+        if c.result is not None:
+            # log tails stay in the artifacts and the markdown report: with them a 100,000-cell --json
+            # would be too big to read back as the next --baseline
+            yield sep + enc({**c.result.to_dict(), "log_tail": ""})
+            sep = ",\n"
+    yield f'\n],\n"notes": {enc(list(report.notes))}}}\n'
+
+
+_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+_BATCH = 256                  # cells per JSON chunk fed to the compressor
+_SAMPLE_FROM = 4096           # from this many cells on, a level's size is first estimated from a sample
+_SAMPLE_BLOCKS, _SAMPLE_BLOCK = 8, 64
+
+
+def _chunks(report: Report, cells: Sequence[CellView], level: int, culprit_of: dict[str, str]) -> Iterator[str]:
+    """``json.dumps(compact(report) at level, separators=(",", ":"), sort_keys=True)`` in pieces of
+    ``_BATCH`` cells (``cells`` sorted by id), each made only when the compressor asks for it."""
+    hist = report.history
+    yield '{"cells":{'
+    for i in range(0, len(cells), _BATCH):
+        batch = _JSON.encode({c.id: _entry(c, hist.get(c.id), culprit_of.get(c.id), level)
+                              for c in cells[i:i + _BATCH]})
+        yield ("," if i else "") + batch[1:-1]
+    yield "}," + _JSON.encode(_head(report))[1:]
+
+
+def _gzip_within(chunks: Iterable[str], max_bytes: int) -> bytes | None:
+    """gzip of the concatenated chunks (what ``gzip.compress(..., mtime=0)`` gives), or None as soon as
+    the compressed output passes ``max_bytes``: the rest is never encoded nor compressed."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        piece = z.compress(chunk.encode())
+        if piece:
+            out.append(piece)
+            size += len(piece)
+            if size > max_bytes:
+                return None
+    out.append(z.flush())
+    size += len(out[-1])
+    return b"".join(out) if size <= max_bytes else None
+
+
+def _estimate(report: Report, cells: Sequence[CellView], level: int, culprit_of: dict[str, str]) -> float:
+    """The compressed size of ``level``, extrapolated from a few evenly spaced runs of neighbouring cells."""
+    step = len(cells) // _SAMPLE_BLOCKS
+    sample = [c for b in range(_SAMPLE_BLOCKS) for c in cells[b * step: b * step + _SAMPLE_BLOCK]]
+    got = _gzip_within(_chunks(report, sample, level, culprit_of), 2**62)
+    assert got is not None
+    return len(got) * len(cells) / len(sample)
 
 
 def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
@@ -203,32 +300,35 @@ def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
     digest drops durations and older statuses first, then versions, then the cause; at the very least
     every cell keeps its status and consecutive-failure count (what changes and ``after:`` need), and
     when even that does not fit the digest is empty (no baseline next time, rather than a broken one).
+
+    Linear in the cells, and at most one level is compressed whole: a level is encoded and compressed
+    in pieces and given up as soon as its output passes the limit, and in a big rodeo a level whose
+    size, estimated from a sample, is over the limit (by a 10% margin: the estimate runs ~5% high) is
+    not tried. The smallest level is always tried, so a guess never costs the digest itself.
     """
     label = f"rodeo-digest-{report.name}" if report.name else "rodeo-digest"
     prefix = f"[{label}]: data:application/gzip;base64,"
     limit = min(limit, MAX_DIGEST_CHARS + len(prefix))
-    data = compact(report)
+    max_bytes = (limit - len(prefix)) // 4 * 3          # base64: 4 characters per 3 bytes
+    if max_bytes <= 0:
+        return ""
+    cells = sorted(report.cells, key=lambda c: c.id)    # already sorted (build_report sorts): linear
+    culprit_of = _culprit_of(report)
     for level in range(4):
-        if level == 0:
-            smaller = data
-        elif level < 3:
-            smaller = _slim(data, 5 if level == 1 else 0, True)
-        else:
-            slim = _slim(data, 0, False)["cells"]
-            smaller = {**data, "cells": {k: {"status": v["status"], "history": v["history"],
-                                             **({"culprit": v["culprit"]} if "culprit" in v else {})}
-                                         for k, v in slim.items()}}
-        line = prefix + _encode(smaller)
-        if len(line) <= limit:
-            return line
+        if level < 3 and len(cells) >= _SAMPLE_FROM and \
+                _estimate(report, cells, level, culprit_of) > 1.1 * max_bytes:
+            continue
+        raw = _gzip_within(_chunks(report, cells, level, culprit_of), max_bytes)
+        if raw is not None:
+            return prefix + base64.b64encode(raw).decode()
     return ""
 
 
 def _gunzip(data: bytes) -> bytes | None:
-    """gzip data, or None when it is broken, truncated or inflates past MAX_BASELINE_BYTES."""
+    """gzip data, or None when it is broken, truncated or inflates past MAX_DIGEST_INFLATED."""
     inflate = zlib.decompressobj(wbits=31)
-    raw = inflate.decompress(data, MAX_BASELINE_BYTES + 1)
-    if len(raw) > MAX_BASELINE_BYTES or inflate.unconsumed_tail or not inflate.eof:
+    raw = inflate.decompress(data, MAX_DIGEST_INFLATED + 1)
+    if len(raw) > MAX_DIGEST_INFLATED or inflate.unconsumed_tail or not inflate.eof:
         return None
     return raw
 
@@ -262,23 +362,165 @@ def _baseline(data: Any, source: str) -> Baseline | None:
     return Baseline(name=name, generated_at=at, cells=_cells(data.get("cells")), source=source)
 
 
-def load(path: Path, name: str | None) -> Baseline | None:
-    """``--baseline F``: a previous ``--json``, or a markdown file carrying a digest. None: nothing usable."""
-    try:
-        with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            raw = b"" if size > MAX_BASELINE_BYTES else fh.read(min(size, MAX_BASELINE_BYTES) + 1)
-    except FileNotFoundError:
+class _Text:
+    """A file's UTF-8 text, decoded as it is read, in pieces no bigger than what is being parsed: JSON
+    values are parsed one at a time from ``buf[pos:]``, and what was parsed is dropped."""
+
+    def __init__(self, fd: int, limit: int) -> None:
+        self.fd, self.limit, self.read_bytes = fd, limit, 0
+        self.decode = codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode
+        self.buf, self.pos, self.eof = "", 0, False
+
+    def more(self) -> bool:
+        """Read on: at least 1 MiB, and as much as is buffered unparsed (so a value straddling many
+        reads is re-parsed a logarithmic number of times). False at the end or at the limit."""
+        if self.eof:
+            return False
+        want = max(_CHUNK, len(self.buf) - self.pos)
+        data = os.read(self.fd, min(want, self.limit + 1 - self.read_bytes))
+        self.read_bytes += len(data)
+        if self.read_bytes > self.limit:
+            raise _TooBig(self.read_bytes)
+        self.eof = not data
+        if self.pos > _CHUNK and self.pos * 2 > len(self.buf):
+            self.buf, self.pos = self.buf[self.pos:], 0
+        self.buf += self.decode(data, final=self.eof)
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not white space ('' at the end)."""
+        while True:
+            m = _WS.match(self.buf, self.pos)
+            self.pos = m.end() if m else self.pos
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos: self.pos + 1]
+
+    def punct(self, allowed: str) -> str:
+        c = self.peek()
+        if not c or c not in allowed:
+            raise ValueError(f"expected one of {allowed!r}")
+        self.pos += 1
+        return c
+
+    def value(self) -> Any:
+        """The JSON value here; reads on while it is cut off by the end of the buffer."""
+        while True:
+            self.peek()
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+                if end < len(self.buf) or self.eof:     # a number at the very end may go on
+                    self.pos = end
+                    return value
+            except json.JSONDecodeError as exc:
+                cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf) - 8
+                if self.eof or not cut:
+                    raise
+            except RecursionError:
+                raise ValueError("nested too deeply") from None
+            if not self.more():
+                raise ValueError("cut off")
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+_CHUNK = 1 << 20
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder(parse_constant=lambda c: None)   # NaN, Infinity: not JSON; read as nothing
+_WANTED = frozenset({"kind", "name", "generated_at"})
+
+
+def _read_json(text: _Text, source: str) -> Baseline | None:
+    """A ``--json`` read as a stream: its top-level keys in order, the cells one by one (never the
+    whole object at once), stopping as soon as the baseline is complete. What follows (the merged
+    results, four fifths of the file) is neither read nor checked. None: not a rodeo baseline."""
+    head: dict[str, Any] = {}
+    cells: dict[str, BaselineCell] = {}
+    seen_cells = False
+    text.punct("{")
+    if text.peek() == "}":
         return None
+    while True:
+        key = text.value()
+        if not isinstance(key, str):
+            raise ValueError("a key that is not a string")
+        text.punct(":")
+        if key == "cells" and text.peek() == "{":
+            text.punct("{")
+            if text.peek() == "}":
+                text.punct("}")
+            else:
+                while True:
+                    cid = text.value()
+                    if not isinstance(cid, str):
+                        raise ValueError("a key that is not a string")
+                    text.punct(":")
+                    cell = _cell(cid, text.value())
+                    if cell is not None:
+                        cells[cid] = cell
+                    if text.punct(",}") == "}":
+                        break
+            seen_cells = True
+        else:
+            value = text.value()
+            if key in _WANTED:
+                head[key] = value
+                if key == "kind" and value != "rodeo-baseline":
+                    return None
+        if seen_cells and head.keys() >= _WANTED or text.punct(",}") == "}":
+            break
+    if head.get("kind") != "rodeo-baseline":
+        return None
+    return Baseline(name=_str(head.get("name")), generated_at=_str(head.get("generated_at")), cells=cells,
+                    source=source)
+
+
+def read(path: Path, name: str | None) -> tuple[Baseline | None, str | None]:
+    """``--baseline F``: a previous ``--json``, or a markdown file (a README, a comment) carrying a digest.
+
+    Never raises: (the baseline, None), or (None, why there is none: missing, not a regular file,
+    too big, not JSON, not a rodeo baseline, no digest of this rodeo). A ``--json`` is streamed and
+    only its baseline part kept, so memory stays near what the baseline holds; a markdown file is read
+    whole, up to ``MAX_MARKDOWN_BYTES``. FIFOs and devices are refused before a read can block.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None, "not found"
     except OSError as exc:
-        raise InputError(f"--baseline {path}: cannot be read ({exc.strerror})") from None
-    size = max(size, len(raw))
-    if size > MAX_BASELINE_BYTES:
-        raise InputError(f"--baseline {path}: {size:,} bytes; expected at most {MAX_BASELINE_BYTES:,}")
-    text = raw.decode("utf-8", errors="replace")
-    if text.lstrip("\ufeff \t\r\n").startswith("{"):
-        try:
-            return _baseline(json.loads(text.lstrip("\ufeff")), str(path))
-        except (ValueError, RecursionError):
-            return None
-    return from_markdown(text, name, str(path))
+        return None, f"cannot be read ({exc.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not st.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        if info.st_size > MAX_BASELINE_BYTES:
+            return None, f"{info.st_size:,} bytes, more than the {MAX_BASELINE_BYTES:,} a baseline may have; not read"
+        text = _Text(fd, MAX_BASELINE_BYTES)
+        if text.peek() == "{":
+            try:
+                got = _read_json(text, str(path))
+            except ValueError:
+                return None, "not JSON, or cut short (truncated?)"
+            return (got, None) if got is not None else (None, "JSON, but not a rodeo baseline (a previous --json)")
+        if info.st_size > MAX_MARKDOWN_BYTES:
+            return None, (f"{info.st_size:,} bytes of markdown, more than the {MAX_MARKDOWN_BYTES:,} a README "
+                          "carrying a digest may have; not read")
+        text.limit = MAX_MARKDOWN_BYTES
+        while text.more():
+            pass
+        found = from_markdown(text.buf, name, str(path))
+        return (found, None) if found is not None else (None, "holds no digest of this rodeo")
+    except _TooBig as exc:
+        return None, f"grew to {exc.size:,} bytes while being read; not read"
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    finally:
+        os.close(fd)
+
+
+def load(path: Path, name: str | None) -> Baseline | None:
+    """:func:`read` without the reason: the baseline, or None."""
+    return read(path, name)[0]

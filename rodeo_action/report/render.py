@@ -13,7 +13,8 @@ since a publisher could then never find (and would re-post) its comment, issue o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -131,24 +132,45 @@ def _env(user: Path | None) -> SandboxedEnvironment:
 
 
 def _render(settings: Settings, name: str, context: Mapping[str, Any], required: Iterable[str] = ()) -> str:
-    from jinja2 import TemplateError, TemplateSyntaxError
-
-    env = _env(settings.templates)
-    where = name
-    try:
-        template = env.get_template(name)
-        where = template.filename or name
-        out = template.render(**context)
-    except TemplateSyntaxError as exc:
-        raise InputError(f"template {exc.filename or where}:{exc.lineno}: {exc.message}") from None
-    except TemplateError as exc:
-        raise InputError(f"template {where}: {exc}") from None
+    out = "".join(_generate(settings, name, context))
+    where = _template_file(settings, name)
     for marker in required:
         if marker not in out:
             raise InputError(f"template {where}: its output lacks the hidden marker {marker!r}; rodeo finds what "
                              "it published by that marker, so keep it in the template (ours print it with "
                              "{{ marker }} / {{ start }} / {{ end }} / {{ digest }})")
     return out
+
+
+def _template_file(settings: Settings, name: str) -> str:
+    from jinja2 import TemplateError
+
+    try:
+        return _env(settings.templates).get_template(name).filename or name
+    except TemplateError:
+        return name
+
+
+def _generate(settings: Settings, name: str, context: Mapping[str, Any]) -> Iterator[str]:
+    """The template's output piece by piece; a broken template is an InputError naming it."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    where = name
+    try:
+        template = _env(settings.templates).get_template(name)
+        where = template.filename or name
+        yield from template.generate(**context)
+    except TemplateSyntaxError as exc:
+        raise InputError(f"template {exc.filename or where}:{exc.lineno}: {exc.message}") from None
+    except TemplateError as exc:
+        raise InputError(f"template {where}: {exc}") from None
+
+
+def _ours(settings: Settings, name: str) -> bool:
+    """Whether ``name`` is rodeo's own template (not one of the user's ``report.templates``)."""
+    from rodeo_action.resources import data_dir
+
+    return Path(_template_file(settings, name)).parent == Path(data_dir("templates"))
 
 
 # -- small formatters ---------------------------------------------------------------------------
@@ -444,8 +466,14 @@ class _View:
     def details(self, level: B.Level, only: Iterable[str] | None = None, cap: int | None = None) -> str:
         """The failures' ``<details>``; past ``cap`` characters the rest is not even formatted
         (the output is over its budget anyway and the next level will be tried)."""
+        return "\n\n".join(self.detail_blocks(level, only, cap))
+
+    def detail_blocks(self, level: B.Level, only: Iterable[str] | None = None, cap: int | None = None,
+                      keep: bool = True) -> Iterator[str]:
+        """:meth:`details` block by block; ``keep`` False: not kept for the next output (a streamed
+        markdown report of 100,000 cells formats each block once and lets it go)."""
         if not level.details or level.counts_only:
-            return ""
+            return
         ids = list(only) if only is not None else [c.id for c in self.report.cells if c.status in FAILING]
         if not level.all_rows and only is None:
             ids = [i for i in ids if i in self.changed] or ids
@@ -454,16 +482,18 @@ class _View:
             ids = ids[: level.max_items]
         else:
             hidden = 0
-        blocks, size = [], 0
+        size = 0
         for i in ids:
             if i in self.cells:
-                blocks.append(self.details_of(self.cells[i], level.tail_lines))
-                size += len(blocks[-1])
+                cell = self.cells[i]
+                block = self.details_of(cell, level.tail_lines) if keep else \
+                    self._details.get((i, level.tail_lines)) or self._details_of(cell, level.tail_lines)
+                yield block
+                size += len(block)
                 if cap is not None and size > cap:
-                    break
+                    return
         if hidden:
-            blocks.append(f"… and {hidden} more failures (see the job summary)")
-        return "\n\n".join(blocks)
+            yield f"… and {hidden} more failures (see the job summary)"
 
     @cached_property
     def digest(self) -> str:
@@ -519,6 +549,35 @@ def markdown(report: Report, settings: Settings | None = None) -> str:
     """``--markdown`` (and ``rodeo local``'s report.md): everything, no size limit."""
     settings = settings or Settings()
     return _render(settings, "report.md.j2", _context(report, settings, B.FULL))
+
+
+def markdown_chunks(report: Report, settings: Settings | None = None) -> Iterator[str]:
+    """:func:`markdown` piece by piece, for writing as it comes: the failures' details (most of a big
+    report: 70 MB at 100,000 cells) are formatted one at a time and never joined into one string.
+
+    Our template gets a one-time placeholder for ``details``, replaced by the blocks as they are made
+    (no text from a result can forge it: :func:`escape.clean` breaks every ``rodeo:``); a user's
+    template is rendered whole, as it may do anything with ``details``."""
+    settings = settings or Settings()
+    if not _ours(settings, "report.md.j2"):
+        yield markdown(report, settings)
+        return
+    view = _view(report)
+    ctx = _context(report, settings, B.FULL, details=False)
+    blocks = view.detail_blocks(B.FULL, keep=False)
+    first = next(blocks, None)
+    slot = f"\ue000rodeo:details:{secrets.token_hex(8)}\ue001"
+    ctx["details"] = slot if first is not None else ""
+    for chunk in _generate(settings, "report.md.j2", ctx):
+        while first is not None and slot in chunk:
+            before, chunk = chunk.split(slot, 1)
+            yield before
+            yield first
+            for block in blocks:
+                yield "\n\n"
+                yield block
+            first = None
+        yield chunk
 
 
 def summary(report: Report, settings: Settings | None = None) -> str:
@@ -816,7 +875,8 @@ def local_report(results: Iterable[Result], managers: Sequence[str], when: str, 
     cells = sorted((CellView(r.cell.id, r.cell.manager, r.cell.set, r.cell.os, r.cell.python, r.status, result=r,
                              note=r.reason) for r in results), key=lambda c: c.id)
     report = build_report(cells, None, None, when, None, [host] if host else [])
-    order = tuple(dict.fromkeys(m for m in (*managers, *report.managers) if any(c.manager == m for c in cells)))
+    present = {c.manager for c in cells}
+    order = tuple(dict.fromkeys(m for m in (*managers, *report.managers) if m in present))
     return replace(report, managers=order, rows=rows(cells, order), scores=scores(cells, order),
                    notes=tuple(n for n in report.notes if not n.startswith("no baseline")))
 
@@ -827,5 +887,6 @@ def local(results: Iterable[Result], managers: Sequence[str], title: str, when: 
 
 
 __all__ = ["Settings", "comment", "comment_marker", "duration", "fixed", "fixed_marker", "issue", "issue_marker",
-           "issue_title", "label", "local", "local_report", "markdown", "readme_block", "readme_markers",
-           "replace_block", "summary", "terminal", "upstream_issue", "upstream_repo", "upstream_url", "version_text"]
+           "issue_title", "label", "local", "local_report", "markdown", "markdown_chunks", "readme_block",
+           "readme_markers", "replace_block", "summary", "terminal", "upstream_issue", "upstream_repo", "upstream_url",
+           "version_text"]
