@@ -28,6 +28,18 @@ from rodeo_action.resources import data_dir, schema_path
 DEFAULT_PYTHON = ("3.12",)
 DEFAULT_OS = ("ubuntu-latest",)
 MAX_TIMEOUT = 7 * 24 * 3600      # a week: longer than any CI runner allows a job
+MAX_CELLS = 200_000              # `rodeo plan` packs 100,000 cells in half a second; a typo must not ask for millions
+MAX_PROBLEMS = 100               # lines of problems printed; the rest are counted on the last line
+MAX_SHOWN = 500                  # characters of one problem's message (a field name: 120)
+
+# Characters no PEP 508 requirement needs that a shell (`$(...)`, backticks, `|`), a Nix string
+# (`${...}`) or a template (`{{ }}`) would act on. PEP 508 allows them inside marker strings; we do not.
+_NEVER_IN_REQUIREMENT = "`$\\{}|^"
+# A URL in rodeo.yml: RFC 3986's characters, less `'` and `$` (percent-encode those)
+_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!&()*+,;=%]+\Z")
+_DIRECT_SCHEMES = ("https", "http", "git+https", "git+http", "file")
+_INDEX_SCHEMES = ("https", "http", "file")
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 
 
 @cache
@@ -152,9 +164,10 @@ def parse_config(raw: bytes | str, filename: str) -> Config:
     """Parse and validate rodeo.yml text; raise :class:`InputError` listing every problem found.
 
     Never raises anything else, whatever the input."""
+    filename = _printable(filename)
     located, problems = yamlsrc.load(raw, filename)
     if located is None:
-        raise InputError(problems)
+        raise _refused(problems)
     data = located.data
     if data is None:
         raise InputError([Problem(filename, None, "", "the file is empty; expected a mapping with at least "
@@ -167,9 +180,10 @@ def parse_config(raw: bytes | str, filename: str) -> Config:
     floats = _float_problems(located, filename, schema)
     problems.extend(floats)
     quoted = {p.field for p in floats}
-    for err in schemacheck.validate(data, schema):
+    for n, err in enumerate(schemacheck.validate(data, schema)):
         if yamlsrc.dotted(err.path) not in quoted:
-            problems.append(_schema_problem(err, located, filename, schema))
+            # a "did you mean" compares with every choice: for the first problems, not for 60,000
+            problems.append(_schema_problem(err, located, filename, schema, guess=n < MAX_PROBLEMS))
     if problems:
         # Still run the checks a schema cannot express, to list every problem in one go; on
         # data the schema refused they are best-effort, so an exception there is not news.
@@ -177,16 +191,55 @@ def parse_config(raw: bytes | str, filename: str) -> Config:
             _build(data, located, filename, problems)
         except Exception:  # the problems already found are what the user needs
             pass
-        raise InputError(_ordered(problems))
+        raise _refused(problems)
     config = _build(data, located, filename, problems)
     if problems:
-        raise InputError(_ordered(problems))
+        raise _refused(problems)
     return config
+
+
+def _refused(problems: list[Problem]) -> InputError:
+    """The error for these problems: in line order, one per field, each one line of bounded length,
+    and at most MAX_PROBLEMS lines (a list of 10,000 bad packages is not 10,000 lines)."""
+    ordered = [_clipped(p) for p in _ordered(problems)]
+    if len(ordered) > MAX_PROBLEMS:
+        rest = ordered[MAX_PROBLEMS - 1:]
+        ordered[MAX_PROBLEMS - 1:] = [Problem(rest[0].file, rest[0].line, "", (
+            f"{len(rest):,} more problems from this line on are not shown; expected fewer problems: fix the "
+            "ones above and validate again"))]
+    return InputError(ordered)
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
     unique = {(p.line, p.field): p for p in reversed(problems)}  # one line per field: the first said
     return sorted(unique.values(), key=lambda p: (p.line or 0, p.field))
+
+
+def _clipped(problem: Problem) -> Problem:
+    field_name, message = _one_line(problem.field, 120), _one_line(problem.message, MAX_SHOWN)
+    if (field_name, message) == (problem.field, problem.message):
+        return problem
+    return Problem(problem.file, problem.line, field_name, message)
+
+
+def _one_line(text: str, limit: int) -> str:
+    if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):
+        text = yamlsrc.one_line(text, limit)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _printable(name: str) -> str:
+    """A file name as it goes in front of every message: control characters escaped, so a message
+    stays one line whatever the path."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """A user's string in a message: quoted, escaped, and shortened."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
 
 
 def _float_problems(located: yamlsrc.Located, filename: str, schema: dict[str, Any]) -> list[Problem]:
@@ -209,36 +262,45 @@ def _float_problems(located: yamlsrc.Located, filename: str, schema: dict[str, A
 
 
 def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, filename: str,
-                    schema: dict[str, Any]) -> Problem:
+                    schema: dict[str, Any], guess: bool = True) -> Problem:
     field_name = yamlsrc.dotted(err.path) or "<root>"
     line = located.line(err.path)
     message = err.message
+    if not guess:
+        return Problem(filename, line, field_name, message)
     if err.keyword == "additionalProperties":
         key = str(err.path[-1])
         parent = _subschema(schema, err.path[:-1])
         known = sorted(parent.get("properties", {}))
-        guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"did you mean {guess[0]!r}? " if guess else ""
+        guesses = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean {guesses[0]!r}? " if guesses else ""
         message = f"unknown key; {hint}expected one of {', '.join(known)}"
     elif err.keyword == "enum" and isinstance(_value_at(located.data, err.path), str):
         choices = _choices(_subschema(schema, err.path))
-        guess = difflib.get_close_matches(str(_value_at(located.data, err.path)), choices, n=1, cutoff=0.5)
-        if guess:
-            message = (f"{message.split(';')[0]}; did you mean {guess[0]!r}? expected one of "
+        guesses = difflib.get_close_matches(_folded(_value_at(located.data, err.path)), choices, n=1, cutoff=0.5)
+        if guesses:
+            message = (f"{message.split(';')[0]}; did you mean {guesses[0]!r}? expected one of "
                        f"{', '.join(choices)}")
     elif err.keyword == "propertyNames":
         key = str(err.path[-1])
         names = schemacheck._deref(_subschema(schema, err.path[:-1]).get("propertyNames", {}), schema)
         choices = _choices(names)
         if choices:
-            guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
-            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            guesses = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+            hint = f"did you mean {guesses[0]!r}? " if guesses else ""
             message = f"unknown name {key!r}; {hint}expected one of {', '.join(choices)}"
         else:
             message = f"{key!r} cannot be used as a key here; expected {schemacheck.describe(names, schema)}"
     elif err.keyword == "minProperties":
         message = f"is empty; expected {schemacheck.describe(_subschema(schema, err.path), schema)} (at least one)"
     return Problem(filename, line, field_name, message)
+
+
+def _folded(text: str) -> str:
+    """Full-width and other compatibility letters as the ASCII they look like (ｐｉｐ -> pip), for a guess."""
+    import unicodedata
+
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
 def _choices(node: dict[str, Any]) -> list[str]:
@@ -286,28 +348,90 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
     where = yamlsrc.dotted(path)
     line = located.line(path)
     stripped = text.strip()
-    if stripped.startswith("-"):
-        problems.append(Problem(filename, line, where, f"{text!r} looks like a command-line option; "
-                                "expected a PEP 508 requirement such as 'numpy>=2'"))
-        return None
-    if any(c in text for c in "\n\r\x00"):
-        problems.append(Problem(filename, line, where, "contains a line break or NUL; expected one PEP 508 "
-                                "requirement on one line"))
+    problem = _requirement_problem(text, stripped)
+    if problem is not None:
+        problems.append(Problem(filename, line, where, problem))
         return None
     try:
         req = Requirement(stripped)
     except InvalidRequirement as exc:
-        detail = str(exc).splitlines()[0]
-        problems.append(Problem(filename, line, where, f"{text!r} is not a valid PEP 508 requirement "
+        detail = yamlsrc.one_line(str(exc).splitlines()[0], 120)
+        problems.append(Problem(filename, line, where, f"{_shown(text)} is not a valid PEP 508 requirement "
                                 f"({detail}); expected e.g. 'tensorflow>=2'"))
         return None
+    if req.url is not None:
+        problem = _url_problem(req.url, _DIRECT_SCHEMES, direct=True)
+        if problem is not None:
+            problems.append(Problem(filename, line, where, f"{_shown(text)}: {problem}"))
+            return None
     return req
+
+
+def _requirement_problem(text: str, stripped: str) -> str | None:
+    """What makes a string unfit to be handed to a manager, before PEP 508 is asked: an option, a
+    second line, a character a shell or a generated file would act on."""
+    if stripped.startswith("-"):
+        return f"{_shown(text)} looks like a command-line option; expected a PEP 508 requirement such as 'numpy>=2'"
+    if any(c in text for c in "\n\r\x00"):
+        return "contains a line break or NUL; expected one PEP 508 requirement on one line"
+    for c in text:
+        if c == "\t":
+            continue
+        if not c.isascii() or not c.isprintable():
+            kind = "an invisible or control character" if not c.isprintable() else "not ASCII (a look-alike letter?)"
+            return (f"{_shown(text)} contains {c!r} (U+{ord(c):04X}), {kind}; expected a PEP 508 requirement "
+                    "in plain ASCII such as 'numpy>=2' (percent-encode a URL)")
+        if c in _NEVER_IN_REQUIREMENT:
+            return (f"{_shown(text)} contains {c!r}, which no requirement needs and a shell or a generated file "
+                    "could act on; expected a PEP 508 requirement such as 'numpy>=2; os_name == \"nt\"'")
+    return None
+
+
+def _url_problem(url: str, schemes: tuple[str, ...], direct: bool = False) -> str | None:
+    """Why ``url`` cannot go in rodeo.yml (None when it can): it goes on command lines and into
+    generated files, and is published in every cell's repro."""
+    from urllib.parse import unquote, urlsplit
+
+    listed = [f"{s}://" for s in schemes]
+    expected = "expected an " + (", ".join(listed[:-1]) + " or " if len(listed) > 1 else "") + f"{listed[-1]} URL"
+    bad = _URL.match(url) is None
+    if bad:
+        odd = next((c for c in url if not _URL.match(c)), " ")
+        return f"the URL contains {odd!r}; {expected.replace(' URL', ' URL with it percent-encoded')}"
+    try:
+        parts = urlsplit(url)
+        user, password, host = parts.username, parts.password, parts.hostname
+    except ValueError as exc:
+        return f"{_shown(url)} is not a URL ({yamlsrc.one_line(str(exc), 80)}); {expected}"
+    scheme = parts.scheme.lower()
+    if scheme not in schemes or not url.lower().startswith(scheme + "://"):
+        what = f"scheme {scheme}:" if scheme else "no scheme"
+        why = " (ssh needs a key the runner does not have)" if "ssh" in scheme else ""
+        return f"the URL has {what}{why}; {expected}"
+    if user is not None or password is not None:
+        return (f"the URL carries credentials ({'user:password' if password is not None else 'user'}@), which "
+                "every cell's repro would publish; expected a URL without them (give credentials through the "
+                "manager's own configuration)")
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            return (f"file://{parts.netloc}/ names another machine (a network share); expected a path on this "
+                    "machine, file:///path")
+        path = unquote(parts.path)
+        if ".." in path.split("/"):
+            return "the file: URL climbs with '..'; expected an absolute path, file:///path"
+        if direct and not path.endswith("/") and not path.lower().endswith(_ARCHIVES):
+            return ("a file: URL must name a wheel, an sdist or a project folder; expected a path ending in "
+                    f"{', '.join(_ARCHIVES)} or, for a folder, '/'")
+    elif not host or host.startswith("-"):
+        return f"the URL has no usable host; {expected} such as https://host/path"
+    return None
 
 
 def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, problems: list[Problem]) -> Config:
     packages: list[Package] = []
     seen: dict[str, int] = {}
-    for i, entry in enumerate(data["packages"]):
+    longest = _max_items("packages")     # past it the schema has spoken; parsing 70,000 more says nothing new
+    for i, entry in enumerate(data["packages"][:longest]):
         path: tuple[str | int, ...] = ("packages", i)
         text = entry if isinstance(entry, str) else entry["name"]
         where = path if isinstance(entry, str) else path + ("name",)
@@ -331,36 +455,48 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
     declared = {p.name for p in packages}
     sets: dict[str, tuple[str, ...]] = {}
     order = {p.name: i for i, p in enumerate(packages)}
+    known = ", ".join(sorted(declared))
+    guesses = 0
+    folded: dict[str, str] = {}          # set name, case-folded -> as written
     for set_name, members in (data.get("sets") or {}).items():
         path = ("sets", set_name)
-        names: list[str] = []
-        for j, member in enumerate(members):
+        other = folded.setdefault(set_name.casefold(), set_name)
+        if other != set_name:
+            problems.append(Problem(filename, located.line(path), yamlsrc.dotted(path), (
+                f"set {set_name!r} differs from set {other!r} only in case; expected set names that differ in "
+                "more than case (cell ids become file and artifact names, and some file systems ignore case)")))
+        index: dict[str, int] = {}
+        for j, member in enumerate(members[:_max_items("sets", "*")]):
             canon = canonicalize_name(member)
-            if canon in names:
-                first = members[names.index(canon)]
+            if canon in index:
+                first = members[index[canon]]
                 if first != member:   # the same string twice is the schema's uniqueItems
                     problems.append(Problem(filename, located.line(path + (j,)), yamlsrc.dotted(path + (j,)),
-                                            f"{member!r} is the same package as {first!r}; expected each "
-                                            "package once"))
-            elif canon not in declared:
-                guess = difflib.get_close_matches(canon, sorted(declared), n=1)
+                                            f"{_shown(member)} is the same package as {_shown(first)}; expected "
+                                            "each package once"))
+                continue
+            index[canon] = j
+            if canon not in declared:
+                guesses += 1      # a guess compares with every package: a few hundred, not thousands
+                guess = difflib.get_close_matches(canon, sorted(declared), n=1) if guesses <= 50 else []
                 hint = f"did you mean {guess[0]!r}? " if guess else ""
                 problems.append(Problem(filename, located.line(path + (j,)), yamlsrc.dotted(path + (j,)),
-                                        f"{member!r} is not in packages; {hint}expected one of "
-                                        f"{', '.join(sorted(declared))}"))
-            names.append(canon)
-        sets[set_name] = tuple(sorted(set(names), key=lambda n: order.get(n, 0)))
+                                        f"{_shown(member)} is not in packages; {hint}expected one of {known}"))
+        sets[set_name] = tuple(sorted(index, key=lambda n: order.get(n, 0)))
     declared_sets = bool(sets)
     if not sets:
         sets["all"] = tuple(p.name for p in packages)
+        folded["all"] = "all"
     if data.get("per-package"):
         for pkg in packages:
             set_name = pkg.name
-            if set_name in sets and sets[set_name] != (pkg.name,):
+            other = folded.get(set_name.casefold(), set_name)
+            if other in sets and sets[other] != (pkg.name,) or other != set_name:
                 what = "is declared" if declared_sets else "is the default set of every package"
                 problems.append(Problem(filename, located.line(("per-package",)), "per-package",
-                                        f"would add a set {set_name!r} for package {pkg.name!r} but a set of that "
-                                        f"name {what}; expected set names that differ from package names"))
+                                        f"would add a set {set_name!r} for package {pkg.name!r} but a set "
+                                        f"{'of that name' if other == set_name else repr(other)} {what}; expected "
+                                        "set names that differ from package names (also ignoring case)"))
             sets[set_name] = (pkg.name,)
 
     managers = tuple(data.get("managers") or manager_names())
@@ -395,7 +531,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
             close_on_fix=issues_data.get("close-on-fix", True),
         ),
     )
-    return Config(
+    config = Config(
         packages=tuple(packages), sets=sets, managers=managers,
         python=tuple(data.get("python") or DEFAULT_PYTHON), os=tuple(data.get("os") or DEFAULT_OS),
         name=data.get("name"), index_url=data.get("index-url"),
@@ -405,6 +541,94 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
         include=tuple(Selector(**s) for s in data.get("include") or ()),
         report=report, source=filename, python_given="python" in data, os_given="os" in data,
     )
+    _check_destinations(data, config, located, filename, problems)
+    _check_cells(data, config, located, filename, problems)
+    return config
+
+
+def _max_items(*path: str) -> int:
+    """The schema's maxItems for a list (``"*"``: a mapping's values)."""
+    node = config_schema()
+    for part in path:
+        node = node["additionalProperties"] if part == "*" else node["properties"][part]
+    return int(node["maxItems"])
+
+
+def _check_destinations(data: dict[str, Any], config: Config, located: yamlsrc.Located, filename: str,
+                        problems: list[Problem]) -> None:
+    """What a schema pattern cannot say about values that become URLs, paths and API arguments."""
+    def say(path: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(filename, located.line(path), yamlsrc.dotted(path), message))
+
+    # on data the schema refused this runs best-effort: look only at values of the right type
+    urls: list[tuple[tuple[str | int, ...], Any]] = [(("index-url",), data.get("index-url"))]
+    extra = data.get("extra-index-url")
+    urls += [(("extra-index-url", i), url) for i, url in enumerate(extra if isinstance(extra, list) else [])]
+    for path, url in urls:
+        problem = _url_problem(url, _INDEX_SCHEMES) if isinstance(url, str) else None
+        if problem is not None:
+            say(path, problem)
+    for i, entry in enumerate(data["packages"][:_max_items("packages")]):
+        if not isinstance(entry, dict):
+            continue
+        names = entry.get("names")
+        for key, value in (names if isinstance(names, dict) else {}).items():
+            if isinstance(value, str) and (".." in value or "//" in value or value.endswith("/")):
+                say(("packages", i, "names", key), f"got {_shown(value)}; expected a package name, not a path "
+                    "(no '..', '//' or '/' at the end)")
+        tracker = entry.get("tracker")
+        if isinstance(tracker, str):
+            problem = _tracker_problem(tracker)
+            if problem is not None:
+                say(("packages", i, "tracker"), problem)
+    readme = config.report.readme if isinstance(data.get("report"), dict) else None
+    if isinstance(readme, str) and (".." in readme.split("/") or "//" in readme or readme.endswith("/")):
+        say(("report", "readme"), f"got {_shown(readme)}; expected a path to a file inside the repository, "
+            "relative to its root (no '..' or '//', not a folder)")
+
+
+def _tracker_problem(tracker: str) -> str | None:
+    if tracker.startswith("https://"):
+        problem = _url_problem(tracker, ("https",))
+        return None if problem is None else f"{_shown(tracker)}: {problem}"
+    repo = tracker.partition("/")[2]
+    if repo in (".", "..") or repo.endswith(".git"):
+        return f"got {_shown(tracker)}; expected OWNER/REPO of a GitHub repository (a name, not '.', '..' or *.git)"
+    return None
+
+
+def _check_cells(data: dict[str, Any], config: Config, located: yamlsrc.Located, filename: str,
+                 problems: list[Problem]) -> None:
+    """Cell ids are ``MANAGER-SET-OS-pyPYTHON``: file names of results and logs, artifact names, matrix
+    values. Each must be unique, also ignoring case; and there must not be millions of them."""
+    flagged = {re.split(r"[.\[]", p.field)[0] for p in problems}
+    if flagged & {"managers", "sets", "os", "python", "include", "per-package"}:
+        return     # one of the lists counted is already refused: what it would give says nothing new
+    oses = list(dict.fromkeys([*config.os, *(s.os for s in config.include if s.os)]))
+    seen: dict[str, tuple[str, str]] = {}
+    for set_name in config.sets:
+        for os_label in oses:
+            key = f"{set_name}-{os_label}".casefold()
+            other = seen.setdefault(key, (set_name, os_label))
+            if other != (set_name, os_label):
+                path: tuple[str, ...] = ("sets", set_name) if ("sets", set_name) in located.lines else ("os",)
+                problems.append(Problem(filename, located.line(path), yamlsrc.dotted(path), (
+                    f"set {set_name!r} on {os_label} and set {other[0]!r} on {other[1]} would give the same cell "
+                    f"ids (MANAGER-{key}-pyX); expected set names and runner labels that keep cell ids unique, "
+                    "also ignoring case")))
+                return
+    counts = {"manager": len(config.managers), "set": len(config.sets), "os": len(config.os),
+              "python": len(config.python)}
+    cells = counts["manager"] * counts["set"] * counts["os"] * counts["python"]
+    for sel in config.include:
+        cells += ((1 if sel.manager else counts["manager"]) * (1 if sel.set else counts["set"])
+                  * (1 if sel.os else counts["os"]) * (1 if sel.python else counts["python"]))
+    if cells > MAX_CELLS:
+        path = ("sets",) if "sets" in data else ("per-package",) if "per-package" in data else ()
+        problems.append(Problem(filename, located.line(path) or 1, "", (
+            f"the rodeo has {cells:,} cells ({counts['manager']} managers x {counts['set']:,} sets x "
+            f"{counts['os']} OSes x {counts['python']} Pythons, with include); expected at most {MAX_CELLS:,}: "
+            "fewer sets, or several rodeos")))
 
 
 def host_python() -> str:

@@ -20,6 +20,8 @@ from rodeo_action.errors import Problem
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
+MAX_DEPTH = 40          # collections inside collections; a real rodeo.yml nests 5 deep
+MAX_KEY_SHOWN = 60      # a field name in a message shows at most this much of a key
 
 Path = tuple[str | int, ...]
 
@@ -29,6 +31,8 @@ _TAG = "tag:yaml.org,2002:"
 _MERGE = _TAG + "merge"
 # plain scalars YAML 1.1 resolves to non-strings; as mapping keys we keep the text the user wrote
 _KEY_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value"))
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_TEXT_TAGS = frozenset(_TAG + t for t in ("merge", "value"))
 
 
 @dataclass
@@ -55,11 +59,13 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_<>-][A-Za-z0-9._<>-]*\Z")
 
 def dotted(path: Path) -> str:
     """``("sets", "x", 0)`` -> ``sets.x[0]``; an odd key is quoted (``sets['a b']``) so a field
-    name stays one line and unambiguous."""
+    name stays one line and unambiguous; a very long key is shortened (``sets['xxx...']``)."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif len(part) > MAX_KEY_SHOWN:
+            out += f"[{part[:MAX_KEY_SHOWN - 3] + '...'!r}]"
         elif not _PLAIN_KEY.match(part):
             out += f"[{part!r}]"
         else:
@@ -75,6 +81,16 @@ def one_line(text: str, limit: int = 200) -> str:
 
 class _TooBig(Exception):
     pass
+
+
+@dataclass
+class _Budget:
+    """What converting one document may spend: values made, and whether aliases were followed."""
+
+    nodes: int = 0
+    aliased: bool = False
+    seen: set[int] = field(default_factory=set)       # collection nodes converted (a repeat is an alias)
+    open: set[int] = field(default_factory=set)       # collection nodes being converted (a repeat is a cycle)
 
 
 class _Refused(Exception):
@@ -98,6 +114,13 @@ def load(text: bytes | str, filename: str) -> tuple[Located | None, list[Problem
             where = raw[: exc.start].count(b"\n") + 1
             return None, [Problem(filename, where, "", f"byte 0x{raw[exc.start]:02x} is not UTF-8; "
                                   "expected a UTF-8 text file")]
+    else:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:   # a lone surrogate: text no file can hold
+            where = len(_BREAKS.findall(text, 0, exc.start)) + 1
+            return None, [Problem(filename, where, "", f"character U+{ord(text[exc.start]):04X} is not valid "
+                                  "Unicode text (a lone surrogate); expected UTF-8 text")]
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -111,47 +134,75 @@ def load(text: bytes | str, filename: str) -> tuple[Located | None, list[Problem
             what += "; indent with spaces, not tabs"
         return None, [Problem(filename, line, "", f"not valid YAML: {what}")]
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        return None, [Problem(filename, None, "", f"not valid YAML: {one_line(str(exc))}")]
+        return None, [Problem(filename, None, "", f"not valid YAML: {_reader_problem(exc, text)}")]
     except RecursionError:
         return None, [Problem(filename, None, "", "nested too deeply; expected a small configuration")]
     located = Located(data=None)
     problems: list[Problem] = []
     if node is None:
         return located, problems
-    counter = [0]
+    budget = _Budget()
     try:
-        located.data = _convert(node, (), located, problems, filename, counter)
+        located.data = _convert(node, (), located, problems, filename, budget)
     except _TooBig:
-        return None, [Problem(filename, node.start_mark.line + 1, "", f"expands to more than {MAX_NODES:,} "
-                              "values (YAML aliases?); expected a small configuration")]
+        what = (f"expands to more than {MAX_NODES:,} values through YAML aliases" if budget.aliased
+                else f"holds more than {MAX_NODES:,} values")
+        return None, [Problem(filename, node.start_mark.line + 1, "", f"{what}; expected a small configuration")]
     except _Refused as exc:
         return None, [exc.problem]
-    except RecursionError:
-        return None, [Problem(filename, None, "", "nested too deeply (or an alias refers to itself); "
-                              "expected a small configuration")]
+    except RecursionError:  # MAX_DEPTH keeps well below Python's limit; this is the last line of defence
+        return None, [Problem(filename, node.start_mark.line + 1, "", "nested too deeply; expected a small "
+                              "configuration")]
     return located, problems
+
+
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _reader_problem(exc: yaml.YAMLError, text: str) -> str:
+    """A reader error (a character YAML does not allow) located as a person counts: line and column."""
+    position = getattr(exc, "position", None)
+    character = getattr(exc, "character", None)
+    if not isinstance(position, int):
+        return one_line(str(exc))
+    if _LOADER is not yaml.SafeLoader:     # libyaml counts bytes of the UTF-8 text, not characters
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    position = min(max(position, 0), len(text))
+    if isinstance(character, str):
+        character = ord(character[:1] or "\0")
+    line = len(_BREAKS.findall(text, 0, position)) + 1
+    start = max((m.end() for m in _BREAKS.finditer(text, 0, position)), default=0)
+    code = f"#x{character:04x}" if isinstance(character, int) else "?"
+    reason = one_line(str(getattr(exc, "reason", "") or "it is not printable"), 80)
+    return (f"unacceptable character {code} at line {line}, column {position - start + 1} ({reason}); "
+            "expected printable text")
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
 
 
+_COLLECTION_TAGS = {yaml.MappingNode: _TAG + "map", yaml.SequenceNode: _TAG + "seq"}
+
+
 def _convert(node: yaml.Node, path: Path, out: Located, problems: list[Problem], filename: str,
-             counter: list[int]) -> Any:
-    counter[0] += 1
-    if counter[0] > MAX_NODES:
+             budget: _Budget) -> Any:
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
         raise _TooBig
     line = node.start_mark.line + 1
     out.lines.setdefault(path, line)
-    if isinstance(node, yaml.MappingNode):
-        return _convert_mapping(node, path, out, problems, filename, counter)
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), out, problems, filename, counter)
-                for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.CollectionNode):
+        return _convert_collection(node, path, out, problems, filename, budget)
+    if node.tag in _TEXT_TAGS:
+        return str(node.value)      # a plain `<<` or `=` as a value is just that text
+    if node.tag not in _SCALAR_TAGS:   # `!include`, `!!python/name:...`, `!!binary`: never constructed
+        raise _Refused(Problem(filename, line, dotted(path), f"YAML tag {_tag(node)} is not supported; "
+                               "expected a string, number, true/false or null"))
     try:
         value = _CONSTRUCTOR.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError) as exc:
-        raise _Refused(Problem(filename, line, dotted(path), f"cannot read {node.value!r} as {_tag(node)} "
-                               f"({one_line(str(exc), 80)}); expected a plain value")) from None
+        raise _Refused(Problem(filename, line, dotted(path), f"cannot read {one_line(repr(node.value), 60)} as "
+                               f"{_tag(node)} ({one_line(str(exc), 80)}); expected a plain value")) from None
     if isinstance(value, float):
         out.raw_floats[path] = node.value
     elif isinstance(value, (datetime.date, datetime.datetime)):
@@ -160,6 +211,32 @@ def _convert(node: yaml.Node, path: Path, out: Located, problems: list[Problem],
         raise _Refused(Problem(filename, line, dotted(path), f"YAML tag {_tag(node)} is not supported; "
                                "expected a string, number, true/false or null"))
     return value
+
+
+def _convert_collection(node: yaml.CollectionNode, path: Path, out: Located, problems: list[Problem],
+                        filename: str, budget: _Budget) -> Any:
+    line = node.start_mark.line + 1
+    if node.tag != _COLLECTION_TAGS.get(type(node)):
+        # `!!set`, `!!omap`, `!!python/object/apply:...`: the safe loader would refuse or reshape them
+        raise _Refused(Problem(filename, line, dotted(path), f"YAML tag {_tag(node)} is not supported; "
+                               "expected a plain mapping or list"))
+    key = id(node)
+    if key in budget.open:
+        raise _Refused(Problem(filename, line, dotted(path), "a YAML alias refers to a collection that holds it "
+                               "(a cycle); expected each alias to name an earlier, finished value"))
+    if len(budget.open) >= MAX_DEPTH:
+        raise _Refused(Problem(filename, line, dotted(path), f"nested more than {MAX_DEPTH} levels deep; "
+                               "expected a small configuration"))
+    if key in budget.seen:
+        budget.aliased = True
+    budget.seen.add(key)
+    budget.open.add(key)
+    try:
+        if isinstance(node, yaml.MappingNode):
+            return _convert_mapping(node, path, out, problems, filename, budget)
+        return [_convert(item, path + (i,), out, problems, filename, budget) for i, item in enumerate(node.value)]
+    finally:
+        budget.open.discard(key)
 
 
 def _tag(node: yaml.Node) -> str:
@@ -174,27 +251,41 @@ def _key(key_node: yaml.Node) -> str | None:
 
 
 def _convert_mapping(node: yaml.MappingNode, path: Path, out: Located, problems: list[Problem], filename: str,
-                     counter: list[int]) -> dict[str, Any]:
+                     budget: _Budget) -> dict[str, Any]:
     # `<<` merge keys: merged entries come first and may be overridden by the mapping's own keys;
-    # in `<<: [*a, *b]` the earlier of a and b wins (the YAML merge-key spec).
-    merged: dict[str, Any] = {}
+    # in `<<: [*a, *b]` the earlier of a and b wins (the YAML merge-key spec), and of two `<<` keys
+    # the later wins (as PyYAML does).
+    sources: list[yaml.Node] = []
     own: list[tuple[yaml.Node, yaml.Node]] = []
     for key_node, value_node in node.value:
         if key_node.tag != _MERGE:
             own.append((key_node, value_node))
             continue
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for source in reversed(sources):
-            if not isinstance(source, yaml.MappingNode):
-                problems.append(Problem(filename, source.start_mark.line + 1, dotted(path) or "<root>",
-                                        "a `<<` merge key needs a mapping or a list of mappings; "
-                                        "expected an alias such as <<: *defaults"))
-                continue
-            merged.update(_convert_mapping(source, path, out, problems, filename, counter))
+        listed = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        sources.extend(reversed(listed))
+    # Each source is converted on its own, then only the keys that win are taken, with their lines
+    # and raw floats: no stale notes about a value that was overridden, and linear work.
+    merged: dict[str, Any] = {}
+    merged_notes = Located(data=None)
+    for source in reversed(sources):           # the last one wins: take a key the first time it is seen
+        if not isinstance(source, yaml.MappingNode):
+            problems.append(Problem(filename, source.start_mark.line + 1, dotted(path) or "<root>",
+                                    "a `<<` merge key needs a mapping or a list of mappings; "
+                                    "expected an alias such as <<: *defaults"))
+            continue
+        notes = Located(data=None)
+        budget.nodes += 1
+        if budget.nodes > MAX_NODES:
+            raise _TooBig
+        value = _convert_collection(source, path, notes, problems, filename, budget)
+        fresh = {k for k in value if k not in merged}
+        for k in fresh:
+            merged[k] = value[k]
+        _adopt(merged_notes, notes, len(path), fresh)
     result: dict[str, Any] = dict(merged)
     first: dict[str, int] = {}
     for key_node, value_node in own:
-        counter[0] += 1
+        budget.nodes += 1
         key = _key(key_node)
         line = key_node.start_mark.line + 1
         if key is None:
@@ -207,8 +298,18 @@ def _convert_mapping(node: yaml.MappingNode, path: Path, out: Located, problems:
             continue
         first[key] = line
         out.lines[path + (key,)] = line
-        if key in merged:    # forget what we noted about the merged value this key overrides
-            for sub in [p for p in out.raw_floats if p[: len(path) + 1] == path + (key,)]:
-                del out.raw_floats[sub]
-        result[key] = _convert(value_node, path + (key,), out, problems, filename, counter)
+        result[key] = _convert(value_node, path + (key,), out, problems, filename, budget)
+    _adopt(out, merged_notes, len(path), set(merged) - set(first))
     return result
+
+
+def _adopt(out: Located, notes: Located, depth: int, keys: set[str]) -> None:
+    """Copy the lines and raw floats noted under ``keys`` (the path element at ``depth``) into ``out``."""
+    if not keys:
+        return
+    for path, line in notes.lines.items():
+        if len(path) > depth and path[depth] in keys:
+            out.lines.setdefault(path, line)
+    for path, raw in notes.raw_floats.items():
+        if len(path) > depth and path[depth] in keys:
+            out.raw_floats.setdefault(path, raw)
