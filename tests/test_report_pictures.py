@@ -196,13 +196,16 @@ def test_svg_survives_hostile_strings(package: str, summary: str, set_: str, os:
     assert len(hovers) == 2
     fail = next(h for h in hovers if h.startswith("c1: fail — install: build-failed"))
     if len(fail) < svg.HOVER_CHARS - 1:                  # not cut: the summary is there, intact
-        expect = svg.printable(summary).replace("\r\n", "\n").replace("\r", "\n")
+        expect = svg.shown(summary).replace("\r\n", "\n").replace("\r", "\n")
         assert fail.endswith(": " + expect)
 
 
 def test_clean_removes_what_xml_cannot_carry() -> None:
     assert svg.clean('a<b>&"c"]]>\x00\x1b\ufffe\u202e') == "a&lt;b&gt;&amp;&quot;c&quot;]]&gt;\ufffd\ufffd\ufffd\ufffd"
     ET.fromstring(f"<t>{svg.clean(chr(0xDC00) + 'x')}</t>")     # a lone surrogate too
+    # C1 controls and DEL (XML carries them) and bidi marks too; tokens redacted, schemes broken
+    assert svg.clean("a\x7f\x85\u200f gh\x00p_" + "A" * 36 + " ghp_" + "B" * 36 + " javascript:x") == \
+        "a\ufffd\ufffd\ufffd gh\ufffdp_" + "A" * 36 + " [REDACTED] javascript\u200b:x"
 
 
 def test_svg_of_a_synthetic_rodeo(tmp_path: Path) -> None:

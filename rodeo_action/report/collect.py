@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat as st
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern as _intern
 from typing import Any
 
 from rodeo_action.plan import PlannedCell
@@ -42,6 +44,17 @@ class _Read:
     mtime: float = 0.0
 
 
+def shown(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as a report names it: bytes that are not UTF-8 (which the file
+    system hands over as lone surrogates) shown as ``\\xff``, so the name can be written and read."""
+    rel = str(path.relative_to(root))
+    return rel if rel.isprintable() or not _SURROGATE.search(rel) else \
+        os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     """Every candidate result file under root (relative names), and notes on what was refused."""
     found: list[tuple[Path, str]] = []
@@ -49,7 +62,7 @@ def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     real_root = root.resolve()
 
     def unreadable(exc: OSError) -> None:
-        where = Path(exc.filename).relative_to(root) if exc.filename and Path(exc.filename).is_relative_to(root) \
+        where = shown(Path(exc.filename), root) if exc.filename and Path(exc.filename).is_relative_to(root) \
             else exc.filename
         notes.append(f"{where}: a folder that cannot be read ({exc.strerror}); its results are missing")
 
@@ -57,12 +70,15 @@ def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
         dirs.sort()
         for d in dirs:
             if (Path(folder) / d).is_symlink():   # os.walk does not follow it: say so
-                notes.append(f"{(Path(folder) / d).relative_to(root)}: a symlinked folder; not followed")
+                notes.append(f"{shown(Path(folder) / d, root)}: a symlinked folder; not followed")
+            elif d.endswith(".json") and d not in NOT_RESULTS:
+                notes.append(f"{shown(Path(folder) / d, root)}: a folder, not a result file (the files in it are "
+                             "read as any folder's)")
         for name in sorted(names):
             if not name.endswith(".json") or name in NOT_RESULTS or name.endswith(".badge.json"):
                 continue
             path = Path(folder) / name
-            rel = str(path.relative_to(root))
+            rel = shown(path, root)
             if path.is_symlink():
                 try:
                     target = path.resolve()
@@ -85,6 +101,27 @@ def _finite(text: str) -> float:
 
 def _no_constant(text: str) -> Any:
     raise ValueError(f"{text} is not JSON")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: with two ``status`` keys, which one a reader takes is up to
+    the reader (the last, here; the first, elsewhere), so a result that has them is not trusted.
+
+    Short strings are interned on the way: 100,000 results repeat the same package names, versions,
+    managers and links, and one copy of each instead of one per file is ~3 KB less per cell."""
+    out = {(_intern(k) if len(k) <= 100 else k): (_intern(v) if v.__class__ is str and len(v) <= 100 else v)
+           for k, v in pairs}
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
 
 
 def _load(path: Path, rel: str) -> tuple[Any, float] | str:
@@ -114,7 +151,10 @@ def _load(path: Path, rel: str) -> tuple[Any, float] | str:
     except UnicodeDecodeError:
         return f"{rel} is not UTF-8"
     try:
-        return json.loads(text, parse_float=_finite, parse_constant=_no_constant), info.st_mtime
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant,
+                          object_pairs_hook=_unique), info.st_mtime
+    except _DuplicateKey as exc:
+        return f"{rel} has a duplicate key ({str(exc)[:80]})"
     except (ValueError, RecursionError):
         return f"{rel} is not JSON (truncated?)"
 

@@ -13,7 +13,8 @@ template, so that a hostile or merely unlucky string cannot:
 
 Each context has its own function: :func:`md` for inline markdown (table cells included),
 :func:`html` inside HTML such as ``<summary>``, :func:`fence` for a code block, :func:`url` for a
-link target, :func:`plain` for titles and the terminal. All first :func:`clean` the text.
+link target, :func:`title` for issue titles, :func:`plain` for the terminal. All first :func:`clean`
+the text. (The SVG picture escapes for XML in ``svg.clean``, after :func:`clean` too.)
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from urllib.parse import quote, urlsplit
 ZW = "\u200b"          # zero-width space: invisible, but breaks a mention, a marker or a scheme
 REDACTED = "[REDACTED]"
 
-# C0/C1 controls except tab and newline, lone surrogates, and bidi overrides ("Trojan source")
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls except tab and newline, lone surrogates, bidi overrides and isolates ("Trojan source")
+# and the bidi marks (LRM, RLM, ALM)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 # GitHub token shapes (classic ghp/gho/ghu/ghs/ghr and fine-grained github_pat), glued to anything
 TOKEN = re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})", re.I)
@@ -50,12 +52,9 @@ def redact(text: str) -> str:
     return TOKEN.sub(REDACTED, text)
 
 
-def clean(text: object) -> str:
-    """Normalised, redacted text that cannot pose as a rodeo marker; newlines are kept.
-
-    Order matters: controls are dropped *before* redacting, so ``gh\\0p_…`` cannot reassemble
-    into a token afterwards.
-    """
+def strip_controls(text: object) -> str:
+    """``text`` without ANSI escapes, controls (tab and newline kept; CR made a newline), lone
+    surrogates and bidi controls."""
     s = str(text)
     if "\x1b" in s:
         s = _ANSI.sub("", s)
@@ -63,9 +62,23 @@ def clean(text: object) -> str:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     if not s.replace("\n", "").replace("\t", "").isprintable():     # the fast path for ordinary text
         s = _CONTROLS.sub("", s)
+    return s
+
+
+def redact_tokens(s: str) -> str:
+    """:func:`redact`, with a cheap test first (most text has no ``gh`` at all)."""
     low = s.lower()
-    if "gh" in low or "github_pat_" in low:
-        s = TOKEN.sub(REDACTED, s)
+    return TOKEN.sub(REDACTED, s) if "gh" in low or "github_pat_" in low else s
+
+
+def clean(text: object) -> str:
+    """Normalised, redacted text that cannot pose as a rodeo marker; newlines are kept.
+
+    Order matters: controls are dropped *before* redacting, so ``gh\\0p_…`` cannot reassemble
+    into a token afterwards.
+    """
+    s = redact_tokens(strip_controls(text))
+    low = s.lower()
     if "<!--" in s or "rodeo" in low:
         s = _MARKERISH.sub(lambda m: "<!" + ZW + "--" if m.group() == "<!--" else m.group() + ZW, s)
     return s
@@ -110,6 +123,20 @@ def plain(text: object, limit: int | None = None) -> str:
     s = " ".join(_one_line(clean(text)).split())
     if limit is not None and len(s) > limit:
         s = s[: max(limit - 1, 0)] + "…"
+    return s
+
+
+def no_scheme(text: str) -> str:
+    """``text`` with ``javascript:``, ``vbscript:`` and ``data:text/html`` broken by a zero-width space."""
+    return _SCHEME.sub(ZW, text)
+
+
+def title(text: object, limit: int | None = None) -> str:
+    """An issue title (GitHub shows it as text, but links mentions and references in some views, and
+    it travels in a prefilled URL): :func:`plain`, with mentions, ``#123`` and script schemes broken."""
+    s = plain(text, limit)
+    if "@" in s or "#" in s or ":" in s:
+        s = _ISSUE_REF.sub("#" + ZW, _MENTION.sub("@" + ZW, _SCHEME.sub(ZW, s)))
     return s
 
 

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from rodeo_action.errors import InputError
 from rodeo_action.report import budget as B
 from rodeo_action.report.escape import fence, html, md, md_link, plain, url
+from rodeo_action.report.escape import title as title_text
 from rodeo_action.report.history import digest
 from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, Score, VersionChange
 
@@ -56,13 +57,21 @@ def comment_marker(name: str | None) -> str:
     return f"<!-- rodeo:comment{_id(name)} -->"
 
 
+def _key(key: str) -> str:
+    """A culprit key in a marker: ``package:tensorflow`` as is; a ``:`` after the first, and anything
+    but letters, digits and ``/._-``, percent-encoded (a package named in a hostile log must not write
+    ``-->`` nor ``javascript:`` into a body)."""
+    kind, sep, name = key.partition(":")
+    return quote(kind, safe="._-") + sep + quote(name, safe="/._-")
+
+
 def issue_marker(name: str | None, key: str) -> str:
     """An issue's marker: the rodeo and the culprit key (``package:tensorflow``)."""
-    return f"<!-- rodeo:issue{_id(name)} key={quote(key, safe=':/._-')} -->"
+    return f"<!-- rodeo:issue{_id(name)} key={_key(key)} -->"
 
 
 def fixed_marker(name: str | None, key: str) -> str:
-    return f"<!-- rodeo:fixed{_id(name)} key={quote(key, safe=':/._-')} -->"
+    return f"<!-- rodeo:fixed{_id(name)} key={_key(key)} -->"
 
 
 def readme_markers(name: str | None) -> tuple[str, str]:
@@ -662,7 +671,7 @@ def issue_title(report: Report, culprit: Culprit) -> str:
     who, _ = _who(culprit, view)
     kind = f" ({plain(culprit.cause.kind, 40)})" if culprit.cause else ""
     prefix = f"rodeo {plain(report.name, 64)}: " if report.name else "rodeo: "
-    return plain(prefix + who + kind, TITLE_CHARS)
+    return title_text(prefix + who + kind, TITLE_CHARS)
 
 
 def _upstream_parts(report: Report, culprit: Culprit) -> tuple[str, list[str], list[str], str, list[str]]:
@@ -670,8 +679,8 @@ def _upstream_parts(report: Report, culprit: Culprit) -> tuple[str, list[str], l
     view = _view(report)
     first = _first_result(culprit, view)
     cause = culprit.cause
-    title = plain(f"{culprit.name}: {cause.kind if cause else 'install fails'}"
-                  + (f" — {cause.summary}" if cause else ""), 150)
+    heading = title_text(f"{culprit.name}: {cause.kind if cause else 'install fails'}"
+                    + (f" — {cause.summary}" if cause else ""), 150)
     who = sorted({f"{c.manager} on {c.os}, Python {c.python}" for i in culprit.cells
                   if (c := view.cells.get(i)) is not None})
     lines = [f"{md(culprit.name, 80)} fails to install or import:", "",
@@ -684,7 +693,7 @@ def _upstream_parts(report: Report, culprit: Culprit) -> tuple[str, list[str], l
              f"Python {md(first.python_version or first.cell.python, 30)}, {md(first.platform or first.cell.os, 40)}):",
              "", fence(first.repro, "sh"), ""] if first is not None and first.repro else []
     found = [f"Found by [rodeo-action]({url(report.run_url)})." if url(report.run_url) else "Found by rodeo-action."]
-    return title, lines, repro, first.log_tail if first is not None else "", found
+    return heading, lines, repro, first.log_tail if first is not None else "", found
 
 
 def upstream_repo(culprit: Culprit) -> tuple[str, str] | None:
@@ -782,7 +791,7 @@ def issue(report: Report, culprit: Culprit, settings: Settings | None = None, *,
         out = _render(settings, "issue.md.j2", _issue_context(report, culprit, settings, level, upstream_ref),
                       [marker])
         title, _, body = out.partition("\n")
-        titles[:] = [plain(title, 256)]
+        titles[:] = [title_text(title, 256)]
         return body.strip("\n") + "\n"
 
     room = B.Budget(B.ISSUE_CHARS - len(trailer) - 1) if trailer else B.ISSUE

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
+from rodeo_action.report.escape import no_scheme, redact_tokens
 from rodeo_action.report.model import FAILING, CellView, Report, Row
 
 MAX_ROWS = 50                  # taller pictures stop here, with a "+N more rows" line
@@ -50,18 +51,27 @@ STYLES: dict[str, Style] = {
 }
 UNKNOWN = Style("#eaeef2", "#1f2328", "?", "other")
 
-# Characters XML 1.0 cannot carry at all, and bidi controls that could make a hover text lie.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u202a-\u202e\u2066-\u2069]")
+# Characters XML 1.0 cannot carry at all, the C1 controls and DEL it can (but should not show), and
+# bidi controls and marks that could make a hover text lie.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                      "|[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def printable(text: str) -> str:
-    """``text`` with what XML cannot carry (and bidi controls) replaced by U+FFFD."""
+    """``text`` with what XML cannot carry (and C1 controls, DEL, bidi controls) replaced by U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
 
 
+def shown(text: str) -> str:
+    """What the picture shows of ``text``: :func:`printable`, no token (redacted *after* controls are
+    replaced, so none can reassemble), script schemes broken."""
+    return no_scheme(redact_tokens(printable(text)))
+
+
 def clean(text: str) -> str:
-    """``text`` as XML character data (or an attribute value) that cannot break the document."""
-    return escape(printable(text), {'"': "&quot;", "'": "&#39;"})
+    """``text`` as XML character data (or an attribute value) that cannot break the document: what
+    :func:`shown` shows, escaped. (No rodeo marker can form: ``<`` is escaped.)"""
+    return escape(shown(text), {'"': "&quot;", "'": "&#39;"})
 
 
 def _fit(text: str, chars: int) -> str:
