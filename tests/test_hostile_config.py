@@ -51,7 +51,7 @@ IN_PROCESS_SECONDS = 2.0
 
 # problems about the whole file, which have no line of their own
 WHOLE_FILE = re.compile(r": (the file is empty; |file is [0-9,]+ bytes; expected at most |not valid YAML: "
-                        r"unacceptable character #x[0-9a-f]+ at line \d+, column \d+ )")
+                        r"unacceptable character #x[0-9a-f]+ at line \d+, column \d+ |no such file; |cannot be read: )")
 LOCATED = re.compile(r":[1-9][0-9]*: \S")
 
 # files that cannot carry a `# expect:` line
@@ -240,6 +240,18 @@ def test_generated_cases_fail_fast_and_small(name: str, tmp_path: Path) -> None:
         assert outcome.max_rss_mb is not None and outcome.max_rss_mb < MAX_RSS_MB, (command, outcome.max_rss_mb)
 
 
+@pytest.mark.parametrize("path, expect", [("/dev/zero", "rodeo.yml: file is 1,000,001 bytes"),
+                                          ("/dev/urandom", "rodeo.yml: file is 1,000,001 bytes"),
+                                          (".", "rodeo.yml: cannot be read"),
+                                          ("no-such-rodeo.yml", "rodeo.yml: no such file")])
+def test_not_a_config_file(path: str, expect: str, tmp_path: Path) -> None:
+    if not Path(path).exists() and path.startswith("/dev/"):
+        pytest.skip(f"no {path} here")
+    outcome = subprocess_cli("validate", "--config", path, cwd=tmp_path)
+    check_refusal(outcome, path, expect)
+    assert outcome.seconds < SECONDS and outcome.max_rss_mb is not None and outcome.max_rss_mb < MAX_RSS_MB
+
+
 def test_problems_are_capped_with_a_count(tmp_path: Path) -> None:
     path = tmp_path / "rodeo.yml"
     path.write_text("packages: [a]\n" + "".join(f"zz{i}: 1\n" for i in range(5_000)))
@@ -254,6 +266,43 @@ def test_a_file_name_with_a_line_break_stays_one_line(tmp_path: Path) -> None:
     outcome = in_process("validate", "--config", str(path))
     assert outcome.code == 2 and outcome.stderr.count("\n") == 1
     assert outcome.stderr.startswith(str(path).replace("\n", "\\n") + ":2: managers[0]: got 'pipp'")
+
+
+# -- what must still be accepted ------------------------------------------------------------------
+
+ACCEPTED = """\
+packages:
+  - "numpy>=2; os_name == 'nt' and python_version >= '3.10'"
+  - "local @ file:///tmp/wheels/local-1.0-py3-none-any.whl"
+  - "sdist @ file:///tmp/dist/sdist-1.0.tar.gz"
+  - "folder @ file:///home/me/src/folder/"
+  - "remote @ https://example.com/remote-1.0-py3-none-any.whl#sha256=abc"
+  - "vcs @ git+https://github.com/o/vcs@v1.2#egg=vcs&subdirectory=python"
+  - "pinned[extra1,extra2]==1.0.*, !=1.0.3"
+  - name: spackish
+    names: {spack: py-spackish@1.2+cuda, conda: spackish, apt: python3-spackish}
+    tracker: https://gitlab.example.com/o/spackish/-/issues
+sets:
+  a..b: [numpy]
+  Geo_1: [local]
+index-url: http://localhost:3141/root/pypi/+simple/
+extra-index-url: [file:///srv/wheels, "https://mirror.example/simple/?x=1&y=2"]
+test: |
+  python -c "import numpy"
+  \tcd /tmp && ls | wc -l
+report:
+  readme: .github/Compat Matrix (v2).md
+  templates: ../shared templates
+  issues: {labels: [good first issue, "rodeo: failing"]}
+"""
+
+
+def test_ordinary_configs_are_still_accepted() -> None:
+    """The hardening refuses what is hostile, not what is merely unusual."""
+    config = holds(ACCEPTED)
+    assert config is not None and len(config.packages) == 8 and "a..b" in config.sets
+    assert config.report.readme == ".github/Compat Matrix (v2).md"
+    assert config.report.issues.labels == ("good first issue", "rodeo: failing")
 
 
 # -- hostile cell ids on the command line ---------------------------------------------------------------
