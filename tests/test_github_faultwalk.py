@@ -237,7 +237,7 @@ def _seed_pr(edit: bool) -> Callable[[FakeGitHub, Rodeo], None]:
 def _seed_fork(fake: FakeGitHub, rodeo: Rodeo) -> None:
     """A fork's PR run saved rodeo-publish.json with its read-only token."""
     _seed_runs(fake, rodeo, {})
-    n = fake.open_pr()
+    n = fake.open_pr(head_repo="stranger/rodeo")
     fake.token_mode("read-only")
     argv = _report_argv(rodeo, rodeo.results(TWO), "--comment")
     done = run_cli(argv, _env(fake, rodeo, "pull_request", pr_event(fake, n, head_repo="stranger/rodeo"),
@@ -247,9 +247,10 @@ def _seed_fork(fake: FakeGitHub, rodeo: Rodeo) -> None:
 
 
 def _post(fake: FakeGitHub, rodeo: Rodeo) -> tuple[list[str], dict[str, str]]:
-    head = fake.pulls[max(fake.pulls)].head_sha
-    return (["post", "--payload", "rodeo-publish.json"],
-            _env(fake, rodeo, "workflow_run", {"workflow_run": {"head_sha": head, "event": "pull_request"}}))
+    pull = fake.pulls[max(fake.pulls)]
+    run = {"head_sha": pull.head_sha, "head_branch": pull.head, "event": "pull_request",
+           "head_repository": {"full_name": pull.head_repo}}
+    return ["post", "--payload", "rodeo-publish.json"], _env(fake, rodeo, "workflow_run", {"workflow_run": run})
 
 
 SCENARIOS = {s.name: s for s in [

@@ -30,6 +30,8 @@ class Event:
     base_repo: str | None = None
     head_sha: str | None = None          # the PR's head, or the workflow_run's
     default_branch: str | None = None    # from the payload; None: ask the API
+    run_head_repo: str | None = None     # workflow_run: the repository (a fork) and branch the run built
+    run_head_branch: str | None = None
 
     @property
     def is_pr(self) -> bool:
@@ -73,7 +75,9 @@ def parse(name: str | None, payload: Any, environ: Mapping[str, str]) -> Event:
                  ref=_str(environ.get("GITHUB_REF")), sha=_str(environ.get("GITHUB_SHA")), pr_number=number,
                  head_repo=_str(_dig(pr, "head", "repo", "full_name")),
                  base_repo=_str(_dig(pr, "base", "repo", "full_name")), head_sha=head_sha,
-                 default_branch=_str(_dig(payload, "repository", "default_branch")))
+                 default_branch=_str(_dig(payload, "repository", "default_branch")),
+                 run_head_repo=_str(_dig(payload, "workflow_run", "head_repository", "full_name")),
+                 run_head_branch=_str(_dig(payload, "workflow_run", "head_branch")))
 
 
 def from_environ(environ: Mapping[str, str]) -> Event:

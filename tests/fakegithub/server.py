@@ -343,8 +343,12 @@ class FakeGitHub:
             return self._new_comment(self.repo(repo), number, body, user or USER).id
 
     def open_pr(self, number: int | None = None, head: str | None = None, base: str | None = None,
-                title: str = "A pull request", body: str | None = "", repo: str | None = None) -> int:
-        """Seed an open pull request (its head branch one commit ahead of base); returns its number."""
+                title: str = "A pull request", body: str | None = "", repo: str | None = None,
+                head_repo: str | None = None) -> int:
+        """Seed an open pull request (its head branch one commit ahead of base); returns its number.
+
+        ``head_repo`` (OWNER/REPO, created if missing): a PR from that fork.  Its commits are kept here, as
+        GitHub keeps them under refs/pull/N/head; the answers name the fork as the head repository."""
         with self._lock:
             r = self.repo(repo)
             number = number or r.next_number()
@@ -358,7 +362,9 @@ class FakeGitHub:
                              {"name": "contributor", "email": "c@example.com"})
             now = self._clock.now()
             r.issues[number] = Issue(number, self._id(), title, body, USER, [], now, now, is_pull=True)
-            r.pulls[number] = Pull(number, self._id(), head, base, r.refs[head])
+            r.pulls[number] = Pull(number, self._id(), head, base, r.refs[head], head_repo=head_repo)
+            if head_repo is not None and head_repo not in self._repos:
+                self.add_repo(head_repo, r.default_branch)
             return number
 
     # -- state accessors (default repository unless ``repo``) ----------------------------------
@@ -710,7 +716,8 @@ class FakeGitHub:
         return Answer(200, self._render.git_ref(r, branch))
 
     def _pull_json(self, r: Repo, p: Pull, full: bool) -> dict[str, Any]:
-        return self._render.pull(r, p, self._repo_json(r), full)
+        fork = self._repo_json(self._repos[p.head_repo]) if p.head_repo else None
+        return self._render.pull(r, p, self._repo_json(r), full, fork)
 
     def _list_pulls(self, call: Call) -> Answer:
         r = call.repo

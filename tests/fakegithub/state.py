@@ -99,6 +99,7 @@ class Pull:
     draft: bool = False
     merged: bool = False
     maintainer_can_modify: bool = False
+    head_repo: str | None = None  # a fork (OWNER/REPO) the head branch lives in; None: this repository
 
 
 @dataclass
@@ -321,18 +322,19 @@ class Render:
                 else "OWNER", "reactions": self.reactions(f"{u}/issues/comments/{c.id}/reactions"),
                 "performed_via_github_app": None}
 
-    def pull(self, r: Repo, p: Pull, repo_json: dict[str, Any], full: bool) -> dict[str, Any]:
-        """``pull-request`` (full) or ``pull-request-simple`` (lists)."""
+    def pull(self, r: Repo, p: Pull, repo_json: dict[str, Any], full: bool,
+             head_json: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``pull-request`` (full) or ``pull-request-simple`` (lists); ``head_json``: a fork's repository."""
         i = r.issues[p.number]
         u = f"{self.api}/repos/{r.full_name}"
         pu = f"{u}/pulls/{p.number}"
         h = f"{self.html}/{r.full_name}/pull/{p.number}"
-        owner = repo_json["owner"]
         head_sha = r.refs.get(p.head, p.head_sha)
         base_sha = r.refs.get(p.base, "0" * 40)
 
-        def side(branch: str, sha: str) -> dict[str, Any]:
-            return {"label": f"{r.owner}:{branch}", "ref": branch, "sha": sha, "user": owner, "repo": repo_json}
+        def side(branch: str, sha: str, where: dict[str, Any] = repo_json) -> dict[str, Any]:
+            return {"label": f"{where['owner']['login']}:{branch}", "ref": branch, "sha": sha,
+                    "user": where["owner"], "repo": where}
 
         out: dict[str, Any] = {
             "url": pu, "id": p.id, "node_id": f"PR_kwDO{p.id:010d}", "html_url": h, "diff_url": f"{h}.diff",
@@ -343,7 +345,8 @@ class Render:
             "body": i.body, "labels": [self.label(r, r.labels[n.lower()]) for n in i.labels], "milestone": None,
             "active_lock_reason": None, "created_at": i.created_at, "updated_at": i.updated_at,
             "closed_at": i.closed_at, "merged_at": None, "merge_commit_sha": None, "assignee": None,
-            "assignees": [], "requested_reviewers": [], "requested_teams": [], "head": side(p.head, head_sha),
+            "assignees": [], "requested_reviewers": [], "requested_teams": [],
+            "head": side(p.head, head_sha, head_json or repo_json),
             "base": side(p.base, base_sha), "author_association": "NONE" if i.user["type"] == "Bot" else "OWNER",
             "auto_merge": None, "draft": p.draft,
             "_links": {k: {"href": v} for k, v in {
