@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import BUILD, NAME, NETWORK, RESOLVER, Evidence, Finding, Rule, crashed, rule, strip_spec
+from rodeo_action.causes.shared import NETWORK_PATTERN
 
 
 def unknown_pkg(m: re.Match[str], ev: Evidence) -> Finding:
@@ -30,12 +31,31 @@ def fetch(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"network: spack failed to fetch {m.group('u').rsplit('/', 1)[-1]}", pkg)
 
 
+# Spack >= 0.23 (spack/spack#45714) lists each URL tried under the stage's error: `    URL: Class: why`
+_TRIED = re.compile(r"^[ \t]+(?P<u>(?:https?|ftp|file|s3|gs)://\S+?): (?P<why>[^\n]+)$", re.M)
+_STAGE = re.compile(r"spack-stage-(?P<p>" + NAME + r")-[0-9][^-\s]*-[a-z0-9]{32}$")
+
+
+def all_fetchers(m: re.Match[str], ev: Evidence) -> Finding:
+    """Every fetcher of a source failed: the network when a listed reason says so, else the source is gone."""
+    tried = list(_TRIED.finditer(ev.text, m.end(), m.end() + 4000))
+    stage = _STAGE.search(m.group("stage"))
+    pkg = ev.building() or (stage.group("p") if stage else None)
+    what = tried[0].group("u").rsplit("/", 1)[-1] if tried else m.group("stage")
+    reasons = " ".join(t.group("why") for t in tried)
+    if re.search(NETWORK_PATTERN + r"|urlopen error|URLError|timed out", reasons, re.I):
+        return Finding(f"network: spack failed to fetch {what} ({tried[0].group('why')})", pkg)
+    return Finding(f"spack could not fetch the source {what}" + (f": {reasons}" if reasons else ""), pkg,
+                   "build-failed")
+
+
 def failed(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"spack failed to build {m.group('p')}", m.group("p"))
 
 
 RULES: tuple[Rule, ...] = (
     rule("network", NETWORK, r"Error: Failed to fetch file from URL: (?P<u>\S+)", fetch),
+    rule("network", NETWORK, r"Error: (?:FetchError: )?All fetchers failed for (?P<stage>\S+)", all_fetchers),
     rule("not-packaged", RESOLVER, r"Error: (?:Package|package) '(?P<p>[^']+)' not found", unknown_pkg),
     rule("not-packaged", RESOLVER, r"UnknownPackageError: Package '(?P<p>[^']+)' not found", unknown_pkg),
     rule("no-matching-distribution", RESOLVER, r"No version for '(?P<p>[^']+)' satisfies '(?P<v>[^']+)'", no_version),

@@ -396,6 +396,44 @@ def fixture(manager: str, slug: str, *, kind: str, package: str, contains: str, 
               source=f"fixture in the tool's documented format: {cite}", body=body)
 
 
+# Fixtures compared line by line with the upstream code that prints them (issue 8 follow-up); each
+# source says where, what was corrected and what the code could not settle.
+MAMBA_DNS_SOURCE = "mamba-org/mamba libmamba/src/download/downloader.cpp (DownloadAttempt::Impl::build_download_error: `Download error ({code}) {curl_easy_strerror} [{url}]` + newline + curl's error buffer) and libmamba/src/download/curl.cpp (CURLHandle::can_retry: CURLE_COULDNT_RESOLVE_HOST is retried), libmamba/src/core/subdir_index.cpp (index request on_failure: `LOG_WARNING << error.message`, then `Retrying in {n} seconds`; noarch is the request whose failure is not ignored), libmamba/src/api/channel_loader.cpp (load_channels_impl: the download error, then `Subdir conda-forge/noarch not loaded!`), libmamba/src/core/error_handling.cpp (mamba_aggregated_error::what: `Multiple errors occurred:` + each error + the `mamba clean -a` bug-report text), libmamba context defaults (repodata_has_zst lists conda-forge: repodata.json.zst; retry_timeout 2, max_retries 3); continuation lines indented by 4 as in a published mamba 2.x transcript. Corrected: `Multiple errors occurred` had been placed in subdir_index.cpp, the `error libmamba Could not resolve host` lines are not printed by mamba 2.x, the URLs end in .zst, the noarch `not loaded` error and the bug-report text were missing. The number of retry warnings is the code's (4 attempts per subdir); their interleaving is not fixed by the source"
+MICROMAMBA_CACHE_SOURCE = "mamba-org/mamba libmamba/src/core/package_handling.cpp (validate(): for each file listed in info/paths.json that is absent, `Invalid package cache, file '{pkg_folder}/{path}' is missing`) and libmamba/src/core/package_cache.cpp in its 2.x form with flat pkgs/<name> folders (MultiPackageCache::get_extracted_dir_path: LOG_ERROR `Cannot find a valid extracted directory cache for '{filename}'`, then throw `Package cache error.`, printed as critical). Corrected: the missing file is one paths.json lists (paths.json itself missing gives `could not read 'paths.json'`), and the fatal lines are mamba's own, not a `filesystem error` (newer libmamba says `Package cache error: Cannot find a valid extracted directory cache for ...` on both lines)"
+CONDA_HTTP_SOURCE = "conda/conda conda/exceptions.py at 9c644e1e92ad349a30f2fd956c0b2388b6a3129b (CondaHTTPError: a missing status and reason become `000` and `CONNECTION FAILED`, elapsed `-`, no CF-RAY line) and conda/gateways/repodata/__init__.py at ddd6204d943c310348d40b2f5ca7b303f0b22a1f (conda_http_errors: ConnectionError's help text `An HTTP error occurred when trying to retrieve this URL.` / `HTTP errors are often intermittent, ...` then repr(url) of the channel subdir); matches published conda transcripts. Wording unchanged"
+SPACK_UNKNOWN_SOURCE = "spack/spack lib/spack/spack/repo.py in its Spack 1.0 form (package_api=(2, 0); UnknownPackageError: message `Package '{name}' not found.`, long message `Use 'spack create' to create a new package.` and, when difflib finds 1-5 close names in the repository, `Did you mean one of the following packages?` with each name indented by 2), printed as `==> Error: {message}` then the long message unindented, as in spack/spack#42495 (Spack 0.22). Corrected: the long message was missing. The suggestion list depends on the builtin repository; py-xgcm is the close match there"
+SPACK_CONFLICT_SOURCE = "spack/spack lib/spack/spack/solver/asp.py (ErrorHandler.message: header `concretization failed for the following reasons:` and a blank line, then `  {n: 2}. {message}` with the cause tree's `required because ...` lines, each level 2 spaces deeper) and the condition-chaining example in Spack's v0.21.0 release notes (CHANGELOG.md). Wording unchanged"
+SPACK_BUILD_SOURCE = "spack/spack lib/spack/spack/build_environment.py (ChildError: `==> Error: ProcessError: Command exited with status {code}:` then the command, `1 error found in build log:`, the context and `See build log for details:`; the same block in Spack's packaging tutorial) and lib/spack/spack/util/log_parse.py make_log_context in its numbered form (`  >> ` or 5 spaces, the line number left-aligned in len(str(last line))+4 columns: 4 spaces after a 2-digit number; the newest develop prints `-- lines A to B --` blocks instead), installer.py's closing `==> Error: {pkg_id}: {error}`; gcc's own `fatal error: {header}: No such file or directory`. Corrected: 8 spaces after the line numbers became 4"
+SPACK_FETCH_SOURCE = "spack/spack lib/spack/spack/stage.py (Stage.fetch: `All fetchers failed for {stage name}`), with the per-URL reasons of spack/spack#45714 (`    {url}: {exception class}: {exception}`, as spack/spack#50992 shows for Spack 1.0-dev) and the install path's `==> Error: FetchError: ...` (spack/spack#42069); fetch_strategy.py `==> Fetching {url}`; urllib's `<urlopen error [Errno -3] Temporary failure in name resolution>`. Corrected: `Failed to fetch file from URL` and `URL ... was not found!` are older Spack's debug-only per-fetcher lines (and claimed a 404 for a DNS failure). The spack-public mirror's _source-cache attempt (a URL holding the tarball's sha256) is left out"
+
+
+def checked(manager: str, slug: str, *, kind: str, package: str, contains: str, source: str, body: str,
+            phase: str = "install") -> None:
+    write_log(manager, slug, kind=kind, package=package, contains=contains, phase=phase,
+              source=f"checked against upstream source: {source}", body=body)
+
+
+def libmamba_dns_failure(cf: str) -> str:
+    """mamba 2.x when conda.anaconda.org does not resolve: each retried attempt of each subdir's
+    repodata.json.zst warns, then the noarch failure and its consequence are aggregated."""
+    out = []
+    for _attempt in range(4):
+        for subdir in ("linux-64", "noarch"):
+            out += [f"warning  libmamba Download error (6) Couldn't resolve host name [{cf}/{subdir}/repodata.json.zst]",
+                    "    Could not resolve host: conda.anaconda.org",
+                    "warning  libmamba Retrying in 2 seconds"]
+    out += ["critical libmamba Multiple errors occurred:",
+            f"    Download error (6) Couldn't resolve host name [{cf}/noarch/repodata.json.zst]",
+            "    Could not resolve host: conda.anaconda.org",
+            "    Subdir conda-forge/noarch not loaded!",
+            "    If you run into this error repeatedly, your package cache may be corrupted.",
+            "    Please try running `mamba clean -a` to remove this cache before retrying the operation.",
+            "",
+            "    If you still are having issues, please report the error on `mamba-org/mamba`'s issue tracker:",
+            "    https://github.com/mamba-org/mamba/issues/new?assignees=&labels=&projects=&template=bug.yml"]
+    return "\n".join(out) + "\n"
+
+
 def conda_cli(manager: str, reqs: tuple[str, ...], version_line: str) -> tuple[str, str]:
     """(preamble + the create step and its command, the install command) for conda/mamba/micromamba."""
     spec = spec_for(manager, reqs, manager)
@@ -463,9 +501,8 @@ def write_fixtures() -> None:
 
             """))
     create, install = conda_cli("conda", ("xarray",), v)
-    fixture("conda", "network-condahttperror", kind="network", package="", contains="conda.anaconda.org",
-            cite=f"{CONDA_EXC}: CondaHTTPError's `HTTP {{status_code}} {{reason}} for url <{{url}}>`, "
-                 "`Elapsed: {elapsed_time}` and the connection-failure explanation",
+    checked("conda", "network-condahttperror", kind="network", package="", contains="conda.anaconda.org",
+            source=CONDA_HTTP_SOURCE,
             phase="create", body=create + textwrap.dedent(f"""\
             Channels:
              - conda-forge
@@ -528,18 +565,8 @@ def write_fixtures() -> None:
             critical libmamba Could not solve for environment specs
             """))
     create, install = conda_cli("mamba", ("xarray",), v)
-    fixture("mamba", "network-download-error", kind="network", package="", contains="conda.anaconda.org",
-            phase="create", cite="mamba-org/mamba libmamba/src/download/downloader.cpp (`Transfer finalized, status: "
-                                 "{status} [{url}] {size} bytes` / curl's error text) and "
-                                 "libmamba/src/core/subdir_index.cpp (`Multiple errors occurred during download`)",
-            body=create + textwrap.dedent(f"""\
-            error    libmamba Could not resolve host: conda.anaconda.org
-            critical libmamba Multiple errors occurred:
-                Download error (6) Couldn't resolve host name [{cf}/linux-64/repodata.json]
-                Could not resolve host: conda.anaconda.org
-                Download error (6) Couldn't resolve host name [{cf}/noarch/repodata.json]
-                Could not resolve host: conda.anaconda.org
-            """))
+    checked("mamba", "network-download-error", kind="network", package="", contains="conda.anaconda.org",
+            phase="create", source=MAMBA_DNS_SOURCE, body=create + libmamba_dns_failure(cf))
 
     # ---- micromamba 2.x
     v = "micromamba 2.3.3 (micromamba); python: provisioned by micromamba"
@@ -582,11 +609,8 @@ def write_fixtures() -> None:
             critical libmamba Could not solve for environment specs
             """))
     create, install = conda_cli("micromamba", ("xarray",), v)
-    fixture("micromamba", "manager-broken-corrupt-cache", kind="manager-broken", package="", contains="cache",
-            phase="create", cite="mamba-org/mamba libmamba/src/core/package_cache.cpp (`Invalid package cache, file "
-                                 "'{}' is missing`) and libmamba/src/core/transaction.cpp / package_fetcher.cpp "
-                                 "(`Could not open`, extraction failures raised as critical libmamba errors)",
-            body=create + textwrap.dedent(f"""\
+    checked("micromamba", "manager-broken-corrupt-cache", kind="manager-broken", package="", contains="cache",
+            phase="create", source=MICROMAMBA_CACHE_SOURCE, body=create + textwrap.dedent(f"""\
             conda-forge/linux-64                                        Using cache
             conda-forge/noarch                                          Using cache
 
@@ -599,22 +623,13 @@ def write_fixtures() -> None:
                - python=3.12
 
             Transaction starting
-            warning  libmamba Invalid package cache, file '/home/runner/micromamba/pkgs/python-3.12.12-hd63d673_1_cpython/info/paths.json' is missing
-            critical libmamba filesystem error: cannot open file: No such file or directory [/home/runner/micromamba/pkgs/python-3.12.12-hd63d673_1_cpython/info/repodata_record.json]
+            warning  libmamba Invalid package cache, file '/home/runner/micromamba/pkgs/python-3.12.12-hd63d673_1_cpython/lib/python3.12/os.py' is missing
+            error    libmamba Cannot find a valid extracted directory cache for 'python-3.12.12-hd63d673_1_cpython.conda'
+            critical libmamba Package cache error.
             """))
     create, install = conda_cli("micromamba", ("xarray",), v)
-    fixture("micromamba", "network-could-not-resolve", kind="network", package="", contains="conda.anaconda.org",
-            phase="create", cite="mamba-org/mamba libmamba/src/download/downloader.cpp (curl error text per "
-                                 "transfer, `Multiple errors occurred` when several subdirs fail)",
-            body=create + textwrap.dedent(f"""\
-            error    libmamba Could not resolve host: conda.anaconda.org
-            error    libmamba Could not resolve host: conda.anaconda.org
-            critical libmamba Multiple errors occurred:
-                Download error (6) Couldn't resolve host name [{cf}/noarch/repodata.json.zst]
-                Could not resolve host: conda.anaconda.org
-                Download error (6) Couldn't resolve host name [{cf}/linux-64/repodata.json.zst]
-                Could not resolve host: conda.anaconda.org
-            """))
+    checked("micromamba", "network-could-not-resolve", kind="network", package="", contains="conda.anaconda.org",
+            phase="create", source=MAMBA_DNS_SOURCE, body=create + libmamba_dns_failure(cf))
 
     # ---- pixi: an import-phase failure (the solver ones are captured)
     fixture("pixi", "import-libgl-missing", kind="missing-system-library", package="pyvista", contains="libGL.so.1",
@@ -639,13 +654,17 @@ def write_fixtures() -> None:
         spec = spec_for("spack", reqs, "spack")
         return preamble("spack", " ".join(reqs), spack_ver) + steps_text(spack.recipe(spec).steps, step)
 
-    repo = "spack/spack lib/spack/spack/repo.py (UnknownPackageError: `Package '{0}' not found.`), printed by tty.die as `==> Error: {msg}`"
-    fixture("spack", "not-packaged-unknown-package", kind="not-packaged", package="py-xgcm-nope",
-            contains="py-xgcm-nope", cite=repo,
-            body=spack_log(("py-xgcm-nope",), 2) + "==> Error: Package 'py-xgcm-nope' not found.\n")
-    fixture("spack", "conflict-concretization", kind="conflict", package="py-numba", contains="py-numba",
-            cite="spack/spack lib/spack/spack/solver/asp.py (UnsatisfiableSpecError / `concretization failed for "
-                 "the following reasons:` with numbered reasons from the solver's error facts)",
+    checked("spack", "not-packaged-unknown-package", kind="not-packaged", package="py-xgcm-nope",
+            contains="py-xgcm-nope", source=SPACK_UNKNOWN_SOURCE,
+            body=spack_log(("py-xgcm-nope",), 2) + textwrap.dedent("""\
+            ==> Error: Package 'py-xgcm-nope' not found.
+            Use 'spack create' to create a new package.
+
+            Did you mean one of the following packages?
+              py-xgcm
+            """))
+    checked("spack", "conflict-concretization", kind="conflict", package="py-numba", contains="py-numba",
+            source=SPACK_CONFLICT_SOURCE,
             body=spack_log(("py-numpy@2.1:", "py-numba@0.60.0"), 2) + textwrap.dedent("""\
             ==> Error: concretization failed for the following reasons:
 
@@ -654,11 +673,8 @@ def write_fixtures() -> None:
                     required because py-numba@0.60.0 requested explicitly
                       required because py-numba depends on py-numpy@1.22:2.0 when @0.60.0
             """))
-    fixture("spack", "build-failed-missing-header", kind="missing-system-library", package="py-shapely",
-            contains="geos_c.h",
-            cite="spack/spack lib/spack/spack/build_environment.py (ChildError: `==> Error: ProcessError: Command "
-                 "exited with status {code}:` then the failing command, the build log excerpt and `See build log "
-                 "for details:`); the compiler line is gcc's own `fatal error: {header}: No such file or directory`",
+    checked("spack", "build-failed-missing-header", kind="missing-system-library", package="py-shapely",
+            contains="geos_c.h", source=SPACK_BUILD_SOURCE,
             body=spack_log(("py-shapely",), 3) + textwrap.dedent("""\
             ==> Installing py-shapely-2.0.6-3h2tkdfbqx5yquvmaaqrrtgoebqtgb7y [12/12]
             ==> No binary for py-shapely-2.0.6-3h2tkdfbqx5yquvmaaqrrtgoebqtgb7y found: installing from source
@@ -669,29 +685,27 @@ def write_fixtures() -> None:
                 '/home/runner/spack/opt/spack/linux-x86_64/python-3.12.7-vb3azrfy/bin/python3.12' '-m' 'pip' '-vvv' '--no-input' '--no-cache-dir' '--disable-pip-version-check' 'install' '--no-deps' '--ignore-installed' '--no-build-isolation' '--no-warn-script-location' '--no-index' '--prefix=/home/runner/spack/opt/spack/linux-x86_64/py-shapely-2.0.6-3h2tkdfbqx5yquvmaaqrrtgoebqtgb7y' '.'
 
             1 error found in build log:
-                 52        gcc -fno-strict-overflow -Wsign-compare -DNDEBUG -g -O3 -Wall -fPIC -I/home/runner/spack/opt/spack/linux-x86_64/py-numpy-2.1.3-ldzv3s/lib/python3.12/site-packages/numpy/_core/include -I/home/runner/spack/opt/spack/linux-x86_64/python-3.12.7-vb3azrfy/include/python3.12 -c src/geos.c -o build/temp.linux-x86_64-cpython-312/src/geos.o
-                 53        In file included from src/geos.c:3:
-              >> 54        src/geos.h:4:10: fatal error: geos_c.h: No such file or directory
-                 55            4 | #include <geos_c.h>
-                 56              |          ^~~~~~~~~~
-                 57        compilation terminated.
-                 58        error: command '/home/runner/spack/lib/spack/env/gcc/gcc' failed with exit code 1
+                 52    gcc -fno-strict-overflow -Wsign-compare -DNDEBUG -g -O3 -Wall -fPIC -I/home/runner/spack/opt/spack/linux-x86_64/py-numpy-2.1.3-ldzv3s/lib/python3.12/site-packages/numpy/_core/include -I/home/runner/spack/opt/spack/linux-x86_64/python-3.12.7-vb3azrfy/include/python3.12 -c src/geos.c -o build/temp.linux-x86_64-cpython-312/src/geos.o
+                 53    In file included from src/geos.c:3:
+              >> 54    src/geos.h:4:10: fatal error: geos_c.h: No such file or directory
+                 55        4 | #include <geos_c.h>
+                 56          |          ^~~~~~~~~~
+                 57    compilation terminated.
+                 58    error: command '/home/runner/spack/lib/spack/env/gcc/gcc' failed with exit code 1
 
             See build log for details:
               /tmp/runner/spack-stage/spack-stage-py-shapely-2.0.6-3h2tkdfbqx5yquvmaaqrrtgoebqtgb7y/spack-build-out.txt
 
             ==> Error: py-shapely-2.0.6-3h2tkdfbqx5yquvmaaqrrtgoebqtgb7y: ProcessError: Command exited with status 1
             """))
-    fixture("spack", "network-fetch-failed", kind="network", package="py-xarray", contains="fetch",
-            cite="spack/spack lib/spack/spack/fetch_strategy.py (FailedDownloadError: `All fetchers failed for "
-                 "{pkg}`; `Failed to fetch file from URL: {url}`) and lib/spack/spack/util/web.py (URLError text)",
+    checked("spack", "network-fetch-failed", kind="network", package="py-xarray", contains="fetch",
+            source=SPACK_FETCH_SOURCE,
             body=spack_log(("py-xarray",), 3) + textwrap.dedent("""\
             ==> Installing py-xarray-2024.10.0-ox6ne7pz6w7s4uyvjh2xvi2dq4frtdmh [14/14]
             ==> No binary for py-xarray-2024.10.0-ox6ne7pz6w7s4uyvjh2xvi2dq4frtdmh found: installing from source
-            ==> Error: Failed to fetch file from URL: https://files.pythonhosted.org/packages/source/x/xarray/xarray-2024.10.0.tar.gz
-                URL https://files.pythonhosted.org/packages/source/x/xarray/xarray-2024.10.0.tar.gz was not found!
-            ==> Error: All fetchers failed for spack-stage-py-xarray-2024.10.0-ox6ne7pz6w7s4uyvjh2xvi2dq4frtdmh
-                <urlopen error [Errno -3] Temporary failure in name resolution>
+            ==> Fetching https://files.pythonhosted.org/packages/source/x/xarray/xarray-2024.10.0.tar.gz
+            ==> Error: FetchError: All fetchers failed for spack-stage-py-xarray-2024.10.0-ox6ne7pz6w7s4uyvjh2xvi2dq4frtdmh
+                https://files.pythonhosted.org/packages/source/x/xarray/xarray-2024.10.0.tar.gz: URLError: <urlopen error [Errno -3] Temporary failure in name resolution>
             """))
 
     # ---- mach-nix (resolver report printed by mach_nix/generate.py inside its IFD derivation)
