@@ -2,17 +2,31 @@
 
 Threads are enough: each cell spends its time in child processes (the managers), and the
 ToolBox lock makes cells of one manager share a single tool setup.
+
+Interrupts. Ctrl-C (SIGINT) and SIGTERM only *note* the signal while cells run (:class:`Interrupt`);
+the main thread, which waits for cells in short slices, then cancels every running step
+(``Processes.cancel``), waits for the cells to finish their logs, kills what they left, waits for
+the folders being deleted, and raises KeyboardInterrupt. A handler that raised instead could
+strike the main thread while it holds a lock of ``concurrent.futures`` and leave a worker blocked
+on it for good; a second Ctrl-C while cleaning up would abort the cleanup half way (after an
+interrupt, further ones are ignored until rodeo has exited: the cleanup is bounded). A SIGINT that
+this process inherited as *ignored* (a job started with ``&`` from a script: POSIX has such jobs
+ignore SIGINT, and Python then installs no KeyboardInterrupt for it) stays ignored, as the shell
+meant; SIGTERM still interrupts.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from rodeo_action.config import Config
@@ -20,7 +34,9 @@ from rodeo_action.plan import PlannedCell, expand
 from rodeo_action.report.model import CellView
 from rodeo_action.report.render import label
 from rodeo_action.results import Result
-from rodeo_action.runner import RunOptions, ToolBox, run_cell
+from rodeo_action.runner import RunOptions, ToolBox, run_cell, sweep_all, wait_for_trash
+
+SLICE = 0.2   # seconds the main thread waits for cells before it looks at the interrupt flag again
 
 
 @dataclass
@@ -96,6 +112,34 @@ def order_for_parallelism(planned: list[PlannedCell]) -> list[PlannedCell]:
     return na + interleaved
 
 
+@dataclass
+class Interrupt:
+    """The signal that asked to stop, noted by a handler that does nothing else (no lock, no raise)."""
+
+    signum: int | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.signum = signum
+
+    @contextmanager
+    def installed(self) -> Iterator[Interrupt]:
+        """Note SIGINT and SIGTERM while the block runs (main thread only; elsewhere a no-op)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            if sig == signal.SIGINT and signal.getsignal(sig) == signal.SIG_IGN:
+                continue     # inherited as ignored: the shell that started us meant it
+            previous[sig] = signal.signal(sig, self)
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                # once interrupted, rodeo is on its way out: a further Ctrl-C must not cut that short
+                signal.signal(sig, signal.SIG_IGN if self.signum is not None else handler)
+
+
 def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = sys.stderr,
               select: Callable[[PlannedCell], bool] = lambda p: True) -> list[Result]:
     planned = [p for p in expand(config) if select(p)]
@@ -111,22 +155,27 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
 
     if progress.tty:
         threading.Thread(target=ticker, daemon=True).start()
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="rodeo-cell")
-    try:
-        futures = {pool.submit(run_cell, p, config, options, tools): p for p in order_for_parallelism(planned)}
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            progress.finished(result)
-    except KeyboardInterrupt:
-        # end every running step's process group; cells in flight write no result, finished ones stay
-        options.processes.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-        stop.set()
-        raise
-    finally:
-        stop.set()
-        pool.shutdown(wait=True)
+    with Interrupt().installed() as interrupt:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="rodeo-cell")
+        try:
+            pending: set[Future[Result]] = {pool.submit(run_cell, p, config, options, tools)
+                                            for p in order_for_parallelism(planned)}
+            while pending and interrupt.signum is None:
+                done, pending = wait(pending, timeout=SLICE, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    results.append(result)
+                    progress.finished(result)
+            if interrupt.signum is not None:
+                # end every running step; cells in flight write no result, finished ones stay
+                options.processes.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise KeyboardInterrupt
+        finally:
+            stop.set()
+            pool.shutdown(wait=True)
+            sweep_all(options.processes)    # what a cell left while another ran, and nobody took
+            wait_for_trash()
     results.sort(key=lambda r: r.cell.id)
     return results
 

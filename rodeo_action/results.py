@@ -1,16 +1,20 @@
-"""A cell's result: the typed record, its JSON schema check, and atomic writes.
+"""A cell's result: the typed record, its JSON schema check, redaction and atomic writes.
 
 Everything downstream (report, GitHub, baselines) reads these files, so a result is validated
-before it is written and written so that a reader never sees half of one.
+before it is written, written so that a reader never sees half of one, and every string in it -
+like the cell's log on disk - passes through a :class:`Redactor` first: a package's output is
+untrusted and may print a token it found.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +152,118 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_result(result: Result, out_dir: Path) -> Path:
+REDACTED = "[REDACTED]"
+
+# Token shapes. The GitHub one is report.escape.TOKEN (render time), repeated here so that `run`
+# does not import the report package; tests/test_runner.py checks the two agree.
+_SHAPES = (
+    r"(?P<gh>(?i:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}))",
+    r"(?P<bearer_kw>(?i:\bbearer\s+|\bauthorization:\s*(?:token|basic)\s+))(?P<bearer>[A-Za-z0-9\-._~+/]{16,}=*)",
+    r"(?P<aws_id>\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b)",
+    r"(?P<aws_kw>(?i:aws_?secret_?access_?key)[\"']?\s*[=:]\s*[\"']?)(?P<aws_secret>[A-Za-z0-9/+=]{40})",
+    r"(?P<pypi>\bpypi-[A-Za-z0-9_-]{50,})",
+    r"(?P<misc>\b(?:glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|xox[abprs]-[A-Za-z0-9-]{10,}))",
+    r"(?P<url_user>(?<=://)[^\s/:@\[\]]+):(?P<url_password>[^\s/@]+)(?=@)",   # https://user:password@host
+)
+
+
+def _redacted(m: re.Match[str]) -> str:
+    if m.group("bearer"):
+        return m.group("bearer_kw") + REDACTED
+    if m.group("aws_secret"):
+        return m.group("aws_kw") + REDACTED
+    if m.group("url_password"):
+        return m.group("url_user") + ":" + REDACTED
+    return REDACTED
+
+
+# Cheap tests that a text may hold one of the shapes above (a literal prefix keeps `re` fast: the
+# full pattern costs ~0.3 s per MB of log, these ~2 ms), run before the full pattern is.
+_MAYBE = (re.compile(r"[Gg][Hh][PpOoUuSsRr]_[A-Za-z0-9]{16}"), re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}"),
+          re.compile(r"://[^\s/:@\[\]]+:[^\s/@]+@"))
+_MAYBE_LOWER = (re.compile(r"github_pat_|bearer\s|authorization:|pypi-|glpat-|npm_|xox[abprs]-"),
+                re.compile(r"aws_?secret_?access_?key"))
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces token-shaped strings, and the exact values of the secrets in rodeo's environment,
+    by ``[REDACTED]``: applied to the log on disk and to every string of the result when written."""
+
+    values: tuple[str, ...] = ()      # longest first
+
+    def __call__(self, text: str) -> str:
+        if not self.needed(text):
+            return text
+        return _pattern(self.values).sub(lambda m: REDACTED if m.lastgroup == "value" else _redacted(m), text)
+
+    def needed(self, text: str) -> bool:
+        """Whether ``text`` may hold something to redact (never False when it does)."""
+        if any(v in text for v in self.values) or any(p.search(text) for p in _MAYBE):
+            return True
+        low = text.lower()
+        return any(p.search(low) for p in _MAYBE_LOWER)
+
+    def data(self, value: Any) -> Any:
+        """``value`` (JSON data) with every string redacted."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {k: self.data(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        return value
+
+    def file(self, path: Path, chunk: int = 1 << 20) -> bool:
+        """Redact a (log) file in place, reading it a line-aligned chunk at a time; rewritten (atomically)
+        only when something is found. Returns whether it was."""
+        with path.open("rb") as fh:
+            found = False
+            rest = b""
+            while not found:
+                block = fh.read(chunk)
+                if not block:
+                    found = self.needed(rest.decode("utf-8", "replace"))
+                    break
+                block = rest + block
+                cut = block.rfind(b"\n") + 1 or len(block)
+                found = self.needed(block[:cut].decode("utf-8", "replace"))
+                rest = block[cut:]
+        if not found:
+            return False
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out, path.open(encoding="utf-8", errors="replace") as src:
+                for line in src:
+                    out.write(self(line))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return True
+
+
+@lru_cache(maxsize=64)
+def _pattern(values: tuple[str, ...]) -> re.Pattern[str]:
+    parts = list(_SHAPES)
+    if values:
+        parts.insert(0, "(?P<value>" + "|".join(map(re.escape, values)) + ")")
+    return re.compile("|".join(parts))
+
+
+def redactor(environ: Mapping[str, str]) -> Redactor:
+    """The redactor for a command run with ``environ``: token shapes, and the values of its secrets."""
+    from rodeo_action.host import secret_values
+
+    return Redactor(secret_values(environ))
+
+
+def write_result(result: Result, out_dir: Path, redact: Redactor | None = None) -> Path:
+    """Validate, redact (every string), write atomically to ``out_dir/<cell-id>.json``."""
     data = result.to_dict()
+    if redact is not None:
+        data = redact.data(data)
     problems = validate(data)
     if problems:
         raise ValueError("result does not match result.schema.json: " + "; ".join(problems[:5]))

@@ -49,9 +49,13 @@ def test_ctrl_c_keeps_finished_results_and_leaves_no_process(cli_env: dict[str, 
     write_config(tmp_path, f'packages: ["rodeo-fine @ {fine.as_uri()}", "rodeo-slow @ {slow.as_uri()}"]\n'
                  "sets: {quick: [rodeo-fine], slow: [rodeo-slow]}\nmanagers: [pip]\n"
                  f'python: ["{PY}"]\nos: [{OS}]\n')
+    # SIGINT as a terminal's Ctrl-C finds it. A test run started with `&` from a script (as under a
+    # background `stress`) inherits SIGINT *ignored* (POSIX, for jobs of a shell without job control),
+    # and so does rodeo, which rightly keeps ignoring it: the "flake" this test once had.
     proc = subprocess.Popen([sys.executable, "-m", "rodeo_action", "local", "-j", "2", "--output", "out"],
                             cwd=tmp_path, env=offline_env(cli_env), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     quick = tmp_path / "out" / f"pip-quick-{OS}-py{PY}.json"
     deadline = time.monotonic() + 120
     while not (pidfile.exists() and pidfile.read_text() and quick.exists()):

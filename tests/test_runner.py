@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
@@ -124,18 +125,62 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def test_cells_never_see_tokens_or_secrets(tmp_path: Path, shared_cache: Path) -> None:
-    dump = tmp_path / "env.txt"
-    text = config_text(_offline_wheel(tmp_path), extra=f"test: env > {dump}\n")
-    secrets = {"GITHUB_TOKEN": "ghp_" + "a" * 36, "ACTIONS_RUNTIME_TOKEN": "x1", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "x2",
-               "NPM_TOKEN": "x3", "AWS_SECRET_ACCESS_KEY": "x4", "DB_PASSWORD": "x5", "MY_SECRET": "x6"}
-    env = {**os.environ, "PIP_NO_INDEX": "1", **secrets}
-    result = run_one(tmp_path, text, "pip", shared_cache, environ=env)
-    assert result.status == "pass", result.log_tail
-    seen = dump.read_text()
+def test_cells_never_see_tokens_or_secrets(rodeo: Callable[..., Any], cli_env: dict[str, str],
+                                           tmp_path: Path) -> None:
+    """Through the CLI, so that the cell's parent is rodeo: its environment, rodeo's (``/proc/$PPID``)
+    and init's hold no secret value; what the cell prints of one is redacted on disk and in the result."""
+    secrets = {"GITHUB_TOKEN": "ghp_" + "a" * 36, "ACTIONS_RUNTIME_TOKEN": "runtime-4f1d0c2b9e",
+               "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "idtoken-77c3b1a0d2", "NPM_TOKEN": "npm-secret-9a8b7c6d",
+               "AWS_SECRET_ACCESS_KEY": "aws-secret-5e4d3c2b1a", "DB_PASSWORD": "hunter2-but-longer",
+               "MY_SECRET": "my-secret-0f9e8d7c", "RODEO_GITHUB_TOKEN": "github_pat_" + "B" * 30}
+    leak = tmp_path / "found.txt"   # what a package could print: a token it found, a secret's value
+    leak.write_text(f"token ghp_{'C' * 36} password {secrets['DB_PASSWORD']} header Authorization: "
+                    f"Bearer {'d' * 24} key AKIA{'E' * 16} url https://user:{secrets['MY_SECRET']}@example.org/\n")
+    test = (f"env > env.txt; cat /proc/$PPID/environ > parent.txt 2>/dev/null; "
+            f"cat /proc/1/environ > init.txt 2>/dev/null; cp *.txt {tmp_path}/; cat {leak}; true")
+    write_config(tmp_path, config_text(_offline_wheel(tmp_path), extra=f"test: {json.dumps(test)}\n"))
+    proc = rodeo("run", "--cell", host_cell("pip"), "--output", "out",
+                 env={**cli_env, "PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, **secrets})
+    assert proc.returncode == 0, proc.stderr
+    data = load_result(tmp_path / "out", host_cell("pip"))
+    assert data["status"] == "pass", data["log_tail"]
+    seen = (tmp_path / "env.txt").read_text()
+    assert "PATH=" in seen
     for name, value in secrets.items():
         assert name not in seen and value not in seen
-    assert "PATH=" in seen
+    # rodeo's own environment block: readable here (root), but its secret values are overwritten
+    parent = (tmp_path / "parent.txt").read_bytes().decode(errors="replace")
+    if os.geteuid() == 0:
+        assert "PATH=" in parent, "the cell could not read rodeo's environment: this test proves nothing"
+    for name, value in secrets.items():
+        assert value not in parent
+        if f"{name}=" in parent:
+            assert f"{name}={'*' * len(value)}" in parent
+    init = (tmp_path / "init.txt").read_bytes().decode(errors="replace")
+    assert not any(value in init for value in secrets.values())
+    # redacted at write time: the log on disk, its tail in the result, every string of the result
+    log = (tmp_path / "out" / f"{host_cell('pip')}.log").read_text()
+    raw = (tmp_path / "out" / f"{host_cell('pip')}.json").read_text()
+    for text in (log, data["log_tail"], raw):
+        for secret in [*secrets.values(), "ghp_" + "C" * 36, "d" * 24, "AKIA" + "E" * 16]:
+            assert secret not in text
+    line = next(ln for ln in log.splitlines() if ln.startswith("token "))
+    assert line == ("token [REDACTED] password [REDACTED] header Authorization: Bearer [REDACTED] key [REDACTED] "
+                    "url https://user:[REDACTED]@example.org/")
+
+
+def test_redaction_covers_what_the_report_redacts() -> None:
+    """results' token shapes (write time) include report.escape's (render time)."""
+    from rodeo_action.report.escape import TOKEN
+    from rodeo_action.results import Redactor
+
+    for sample in ["ghp_" + "a" * 36, "gho_" + "Z" * 20, "ghs_" + "1" * 40, "GHU_" + "x" * 16,
+                   "github_pat_" + "A1_" * 20, "xghr_" + "b" * 30 + "x"]:
+        assert TOKEN.search(sample)
+        assert "[REDACTED]" in Redactor()(sample), sample
+    assert Redactor(("s3cret-value",))("a s3cret-value b") == "a [REDACTED] b"
+    assert Redactor()("nothing to hide, token count 12345678901234567890") == \
+        "nothing to hide, token count 12345678901234567890"
 
 
 def test_a_bug_in_rodeo_is_an_error_cell_with_its_traceback(tmp_path: Path, shared_cache: Path,

@@ -15,7 +15,28 @@ _BUILD_PHASES = ("setup", "create", "install")
 
 
 def _disk(m: re.Match[str], ev: Evidence) -> Finding:
+    said = m.group(0)
+    if re.search(r"File too large|Errno 27|EFBIG|File size limit exceeded", said):
+        start = ev.text.rfind("\n", 0, m.start()) + 1
+        end = ev.text.find("\n", m.end())
+        line = ev.text[start: end if end >= 0 else len(ev.text)].strip()
+        if "File size limit exceeded" in line:    # bash: "bash: line 1: 123 File size limit exceeded (core dumped) cmd"
+            line = "File size limit exceeded"
+        return Finding(f"a file grew past the file size limit (ulimit -f): {line}")
+    if re.search(r"quota|Errno 122|EDQUOT", said, re.I):
+        return Finding("the disk quota is exceeded (Disk quota exceeded); free space or raise the quota")
     return Finding("the disk is full (No space left on device); free space or use a bigger runner")
+
+
+def _killed(m: re.Match[str], ev: Evidence) -> Finding:
+    program = m.group("p")
+    if program:      # gcc/g++: the compiler proper died, nearly always of the out-of-memory killer
+        pkg = ev.building()
+        return Finding(f"the compiler {program} was killed (SIGKILL: out of memory?)"
+                       + (f" while building {pkg}" if pkg else ""), pkg)
+    what = (m.group("cmd") or "").strip()
+    return Finding(f"a process was killed (SIGKILL: out of memory?) during {ev.phase or 'the step'}"
+                   + (f": {what}" if what else ""))
 
 
 _NET_REASONS = (
@@ -153,7 +174,11 @@ def _import(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 RULES: tuple[Rule, ...] = (
-    rule("disk-full", DISK, r"No space left on device|\[Errno 28\]|Disk quota exceeded|ENOSPC", _disk),
+    rule("disk-full", DISK, r"No space left on device|\[Errno 28\]|Disk quota exceeded|\[Errno 122\]|ENOSPC|EDQUOT|"
+         r"File too large|\[Errno 27\]|EFBIG|File size limit exceeded", _disk),
+    # a shell's report of a child killed by SIGKILL, or gcc's of its compiler proper
+    rule("killed", DISK, r"Killed signal terminated program (?P<p>[\w.+-]+)|"
+         r"^(?:\S+: )?(?:line \d+: )? *\d+ Killed\b[ \t]*(?P<cmd>.*)$|^Killed$", _killed),   # bash pads the pid
     rule("network", NETWORK, NETWORK_PATTERN, _network),
     rule("missing-system-library", SYSTEM,
          r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?(?:: No such file or directory| file not found)",
