@@ -8,7 +8,8 @@ surrogate anywhere, NUL in Nix) raises :class:`Unrepresentable` instead of being
 never builds an environment for something other than what was asked.
 
 The TOML writer exists so that the PyPI managers' cells (``hatch.toml``, ``pyproject.toml``,
-``Pipfile``) never import Jinja2: this module is stdlib only and costs well under a millisecond.
+``Pipfile``) never import Jinja2 (30-60 ms to import and compile a first template): this module is
+stdlib only and imports in about a millisecond.
 """
 
 from __future__ import annotations
