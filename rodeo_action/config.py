@@ -18,10 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
-from rodeo_action import schemacheck, yamlsrc
+from rodeo_action import pep508, schemacheck, yamlsrc
 from rodeo_action.errors import InputError, Problem
 from rodeo_action.resources import data_dir, schema_path
 
@@ -170,7 +167,7 @@ def parse_config(raw: bytes | str, filename: str) -> Config:
         raise _refused(problems)
     data = located.data
     if data is None:
-        raise InputError([Problem(filename, None, "", "the file is empty; expected a mapping with at least "
+        raise InputError([Problem(filename, 1, "", "the file is empty; expected a mapping with at least "
                                   "`packages:`")])
     if not isinstance(data, dict):
         raise InputError([Problem(filename, located.line(()), "",
@@ -344,7 +341,11 @@ def _mapping_branch(node: dict[str, Any], schema: dict[str, Any]) -> dict[str, A
 
 
 def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.Located, filename: str,
-                       problems: list[Problem]) -> Requirement | None:
+                       problems: list[Problem]) -> pep508.Simple | None:
+    """The requirement's canonical name and specifier, or None with the problem recorded.
+
+    The plain shapes (nearly every package) are read by ``pep508`` without importing ``packaging``,
+    whose import is a visible share of a fast cell's start-up; anything else goes to ``packaging``."""
     where = yamlsrc.dotted(path)
     line = located.line(path)
     stripped = text.strip()
@@ -352,6 +353,11 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
     if problem is not None:
         problems.append(Problem(filename, line, where, problem))
         return None
+    fast = pep508.simple(stripped)
+    if fast is not None:
+        return fast
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         req = Requirement(stripped)
     except InvalidRequirement as exc:
@@ -364,7 +370,7 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
         if problem is not None:
             problems.append(Problem(filename, line, where, f"{_shown(text)}: {problem}"))
             return None
-    return req
+    return pep508.Simple(pep508.canonical_name(req.name), str(req.specifier))
 
 
 def _requirement_problem(text: str, stripped: str) -> str | None:
@@ -438,7 +444,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
         req = _parse_requirement(text, where, located, filename, problems)
         if req is None:
             continue
-        name = canonicalize_name(req.name)
+        name = req.name
         if name in seen:
             problems.append(Problem(filename, located.line(path), yamlsrc.dotted(path),
                                     f"package {name!r} is listed twice (also item {seen[name]}); expected "
@@ -448,7 +454,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
         extra: dict[str, Any] = entry if isinstance(entry, dict) else {}
         imports = extra.get("import")
         packages.append(Package(
-            requirement=text.strip(), name=name, specifier=str(req.specifier),
+            requirement=text.strip(), name=name, specifier=req.specifier,
             imports=tuple(imports) if imports is not None else None,
             names=dict(extra.get("names", {})), tracker=extra.get("tracker"), line=located.line(path)))
 
@@ -467,7 +473,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
                 "more than case (cell ids become file and artifact names, and some file systems ignore case)")))
         index: dict[str, int] = {}
         for j, member in enumerate(members[:_max_items("sets", "*")]):
-            canon = canonicalize_name(member)
+            canon = pep508.canonical_name(member)
             if canon in index:
                 first = members[index[canon]]
                 if first != member:   # the same string twice is the schema's uniqueItems

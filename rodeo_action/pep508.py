@@ -47,4 +47,12 @@ def simple(text: str) -> Simple | None:
         return None
     specs = match["specs"]
     items = [_SPACES.sub("", s) for s in specs.split(",")] if specs else []
+    # Two specifiers with one operator may be equal as versions (==1 and ==1.0, ==0 and ==00), which
+    # packaging folds into one: leave those rare sets to it.
+    if len({_operator(item) for item in items}) != len(items):
+        return None
     return Simple(canonical_name(match["name"]), canonical_specifier(items))
+
+
+def _operator(spec: str) -> str:
+    return spec[:2] if spec[1] == "=" else spec[:1]

@@ -104,7 +104,7 @@ def load(text: bytes | str, filename: str) -> tuple[Located | None, list[Problem
     problems that stopped it."""
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        return None, [Problem(filename, None, "", f"file is {size:,} bytes; expected at most "
+        return None, [Problem(filename, 1, "", f"file is {size:,} bytes; expected at most "
                               f"{MAX_BYTES:,} bytes of YAML")]
     if isinstance(text, bytes):
         raw = text
@@ -134,9 +134,10 @@ def load(text: bytes | str, filename: str) -> tuple[Located | None, list[Problem
             what += "; indent with spaces, not tabs"
         return None, [Problem(filename, line, "", f"not valid YAML: {what}")]
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
-        return None, [Problem(filename, None, "", f"not valid YAML: {_reader_problem(exc, text)}")]
+        line, problem = _reader_problem(exc, text)
+        return None, [Problem(filename, line, "", f"not valid YAML: {problem}")]
     except RecursionError:
-        return None, [Problem(filename, None, "", "nested too deeply; expected a small configuration")]
+        return None, [Problem(filename, 1, "", "nested too deeply; expected a small configuration")]
     located = Located(data=None)
     problems: list[Problem] = []
     if node is None:
@@ -159,12 +160,12 @@ def load(text: bytes | str, filename: str) -> tuple[Located | None, list[Problem
 _BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
-def _reader_problem(exc: yaml.YAMLError, text: str) -> str:
+def _reader_problem(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
     """A reader error (a character YAML does not allow) located as a person counts: line and column."""
     position = getattr(exc, "position", None)
     character = getattr(exc, "character", None)
     if not isinstance(position, int):
-        return one_line(str(exc))
+        return 1, one_line(str(exc))
     if _LOADER is not yaml.SafeLoader:     # libyaml counts bytes of the UTF-8 text, not characters
         position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
     position = min(max(position, 0), len(text))
@@ -174,8 +175,8 @@ def _reader_problem(exc: yaml.YAMLError, text: str) -> str:
     start = max((m.end() for m in _BREAKS.finditer(text, 0, position)), default=0)
     code = f"#x{character:04x}" if isinstance(character, int) else "?"
     reason = one_line(str(getattr(exc, "reason", "") or "it is not printable"), 80)
-    return (f"unacceptable character {code} at line {line}, column {position - start + 1} ({reason}); "
-            "expected printable text")
+    return line, (f"unacceptable character {code} at column {position - start + 1} ({reason}); "
+                  "expected printable text")
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")

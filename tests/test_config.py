@@ -48,15 +48,15 @@ def only(text: str | bytes) -> str:
 # (rodeo.yml text, exact "FILE:LINE: field:" prefix, words the message must contain)
 ERRORS: list[tuple[str, str, str, list[str]]] = [
     # --- yamlsrc: the file itself
-    ("empty", "", "rodeo.yml: the file is empty", ["expected a mapping", "packages"]),
-    ("null document", "~\n", "rodeo.yml: the file is empty", ["expected"]),
+    ("empty", "", "rodeo.yml:1: the file is empty", ["expected a mapping", "packages"]),
+    ("null document", "~\n", "rodeo.yml:1: the file is empty", ["expected"]),
     ("list root", "- a\n- b\n", "rodeo.yml:1: the top level is a list", ["expected a mapping"]),
     ("string root", "hello\n", "rodeo.yml:1: the top level is 'hello'", ["expected a mapping"]),
     ("bad yaml", "packages: [a\n", "rodeo.yml:", ["not valid YAML"]),
     ("tab indent", "packages:\n\t- a\n", "rodeo.yml:2: not valid YAML", ["indent with spaces, not tabs"]),
     ("two documents", "packages: [a]\n---\npackages: [b]\n", "rodeo.yml:2: not valid YAML",
      ["single document"]),
-    ("control char", "packages: [a\x07]\n", "rodeo.yml: not valid YAML", ["unacceptable character"]),
+    ("control char", "packages: [a\x07]\n", "rodeo.yml:1: not valid YAML", ["unacceptable character"]),
     ("undefined alias", "packages: [*nope]\n", "rodeo.yml:1: not valid YAML", ["alias"]),
     ("duplicate key", "packages: [a]\nname: x\npackages: [b]\n", "rodeo.yml:3: packages: duplicate key",
      ["first at line 1", "expected each key once"]),
@@ -336,8 +336,8 @@ def test_non_utf8() -> None:
 
 def test_too_big() -> None:
     line = only(b"#" * 2_000_000)
-    assert line.startswith("rodeo.yml: file is 2,000,000 bytes; expected at most")
-    assert only("#" * 2_000_000).startswith("rodeo.yml: file is 2,000,000 bytes")
+    assert line.startswith("rodeo.yml:1: file is 2,000,000 bytes; expected at most")
+    assert only("#" * 2_000_000).startswith("rodeo.yml:1: file is 2,000,000 bytes")
 
 
 def test_anchor_bomb() -> None:
