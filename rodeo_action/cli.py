@@ -80,7 +80,7 @@ def _select_cells(args: argparse.Namespace, config: Config) -> list[PlannedCell]
     from rodeo_action.plan import expand
 
     planned = {p.cell.id: p for p in expand(config)}
-    if args.cell:
+    if args.cell is not None:
         wanted = [args.cell]
     else:
         try:
