@@ -36,6 +36,8 @@ NOW = dt.datetime(2025, 6, 1, 5, 0, 0, tzinfo=dt.timezone.utc)
 NUMPY = BROKEN.__class__(kind="no-matching-distribution", package="numpy", summary="no wheel of numpy for cp312")
 TWO = {"uv-geo-ubuntu-latest-py3.12": BROKEN, "pip-geo-ubuntu-latest-py3.12": BROKEN,
        "uv-np-ubuntu-latest-py3.12": NUMPY, "pip-np-ubuntu-latest-py3.12": NUMPY}
+BUILD = BROKEN.__class__(kind="build-failed", package="cartopy", summary="error: command 'gcc' failed")
+MOVED = {**TWO, "uv-geo-ubuntu-latest-py3.12": BUILD, "pip-geo-ubuntu-latest-py3.12": BUILD}   # cartopy's cause
 CLIENT_TIMEOUT = 1            # RODEO_GITHUB_TIMEOUT: whole seconds (PyGithub asserts an int)
 SLOW = 1.3                    # a "slow" fault answers this late: after the client gave up
 COMMENT_MARKER = render.comment_marker("demo")
@@ -256,6 +258,7 @@ def _post(fake: FakeGitHub, rodeo: Rodeo) -> tuple[list[str], dict[str, str]]:
 SCENARIOS = {s.name: s for s in [
     Scenario("push-regress", lambda f, r: _seed_runs(f, r, {}), _push(TWO), issues=True),
     Scenario("push-recover", lambda f, r: _seed_runs(f, r, {}, TWO), _push({}), issues=True),
+    Scenario("push-change", lambda f, r: _seed_runs(f, r, {}, TWO), _push(MOVED), issues=True),
     Scenario("pr-create", _seed_pr(edit=False), _pr(TWO)),
     Scenario("pr-edit", _seed_pr(edit=True), _pr(TWO)),
     Scenario("post", _seed_fork, _post),
@@ -431,7 +434,7 @@ def _issue_counts(before: dict[str, Any], after: dict[str, Any], filed: int, upd
     real_closed = sum(1 for k in a for i, issue in enumerate(a[k]) if issue[2] == "closed"
                       and not (k in b and i < len(b[k]) and b[k][i][2] == "closed"))
     real_updated = sum(1 for k in a for i, issue in enumerate(a[k]) if k in b and i < len(b[k])
-                       and issue[2] == "open" and len(issue[5]) > len(b[k][i][5]))
+                       and issue[2] == "open" and len(issue[5]) > len(b[k][i][5]) and "rodeo:update" in issue[5][-1])
     if (filed, updated, closed) != (real_filed, real_updated, real_closed):
         return [f"claims issues {filed} filed, {updated} updated, {closed} closed; "
                 f"happened {real_filed}, {real_updated}, {real_closed}"]
@@ -454,6 +457,7 @@ def prepare(scenario: Scenario, fakes: tuple[FakeGitHub, Checkpoint], tmp: Path)
     walk.clean_err = clean.err
     assert clean.code == 0 and not clean.crash, clean.text
     assert fake.violations == [], fake.violations
+    assert "/repos/octo/rodeo" in clean.logs, "the client's logs are not captured: the token check would miss them"
     problems = check(walk, clean, world_at(walk), walk.expected, faulted=False)
     assert problems == [], problems
     again = walk.run()
@@ -552,7 +556,7 @@ def test_every_single_fault_slow_everywhere(name: str, fakes: tuple[FakeGitHub, 
     _report(walk, _walk_singles(walk, full=True), capsys)
 
 
-PAIR_SAMPLE = 7     # the fast suite walks one pair in this many
+PAIR_SAMPLE = 10    # the fast suite walks one pair in this many
 
 
 @pytest.mark.parametrize("name", ["push-recover"])
