@@ -110,8 +110,6 @@ REVIEWED: dict[str, str] = {
     "rodeo_action/runner.py: recipe.python -c code":
         "the repro's import line, `import m; ...` of module names that config's pattern or names.yml allow; "
         "the whole line is shlex.join()ed (checked by running it)",
-    "rodeo_action/runner.py: 'sh' -c 'rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &'":
-        "a constant script; the folder is its positional parameter $1, never script text",
     "rodeo_action/host.py: '-I' -c _FACTS":
         "a constant Python program (_FACTS) run by a host interpreter; no user data",
     "rodeo_action/managers/apt.py: 'sh' -c AS_ROOT":
@@ -124,11 +122,6 @@ REVIEWED: dict[str, str] = {
         "nix-shell --run hands `command` to bash: every caller passes a module constant of plain words "
         "(test_nix_shell_run_commands_are_constants); user values live in the files the locker reads",
 }
-
-
-# Reviewed sites another change is removing: runner.py's discard() is being rewritten to run rm with an
-# argument list (no `sh -c`). Remove the entry here and in REVIEWED once that has landed.
-MAY_BE_GONE = frozenset({"rodeo_action/runner.py: 'sh' -c 'rm -rf -- \"$1\" </dev/null >/dev/null 2>&1 &'"})
 
 
 @dataclass
@@ -226,7 +219,7 @@ def test_no_shell_true_no_os_system_and_every_shell_site_is_reviewed() -> None:
     assert problems == []
     unreviewed = [site for site in sites if site not in REVIEWED]
     assert unreviewed == [], "new shell/interpreter sites: review them and add each to REVIEWED with a reason"
-    stale = [site for site in REVIEWED if site not in sites and site not in MAY_BE_GONE]
+    stale = [site for site in REVIEWED if site not in sites]
     assert stale == [], "REVIEWED lists sites that no longer exist: remove them"
 
 
