@@ -177,6 +177,7 @@ class Proc:
     sid: int
     state: str      # R, S, D, Z (zombie), T (stopped), ...
     rss: int        # resident bytes
+    start: int = 0  # start time in clock ticks since boot: with the pid, names one process for good
 
 
 @lru_cache(maxsize=1)
@@ -208,10 +209,47 @@ def scan_processes() -> dict[int, Proc] | None:
             finally:
                 os.close(fd)
             rest = data[data.rfind(b")") + 2:].split()
-            out[int(name)] = Proc(int(name), int(rest[1]), int(rest[3]), rest[0].decode(), int(rest[21]) * page)
+            out[int(name)] = Proc(int(name), int(rest[1]), int(rest[3]), rest[0].decode(), int(rest[21]) * page,
+                                  int(rest[19]))
         except (OSError, IndexError, ValueError):
             continue    # gone meanwhile, or not ours to read
     return out
+
+
+def start_time(pid: int) -> int | None:
+    """A process's start time (``/proc/PID/stat`` field 22), None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+        return int(data[data.rfind(b")") + 2:].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def kill(proc: Proc, sig: int) -> bool:
+    """Send ``sig`` to the process ``proc`` describes, and never to another that took its pid since:
+    through a pidfd (Linux >= 5.3) opened, then checked against the start time. False when it is gone;
+    PermissionError when it is not ours to signal (another user's, e.g. started with sudo)."""
+    fd = None
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        pass
+    try:
+        if start_time(proc.pid) != proc.start:
+            return False
+        if fd is not None:
+            signal.pidfd_send_signal(fd, sig)
+        else:
+            os.kill(proc.pid, sig)
+        return True
+    except PermissionError:
+        raise
+    except OSError:
+        return False
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def read_environ(pid: int) -> bytes:

@@ -105,10 +105,14 @@ class Processes:
         with self._lock:
             self._cells.discard(token)
 
-    def snapshot(self) -> tuple[set[int], set[str]]:
-        """The pids of the steps running now, and the tokens of the cells in progress."""
+    def snapshot(self) -> tuple[dict[int, set[str]], set[str]]:
+        """The pids of the steps running now (each with its cells' tokens: a pid reaped a moment ago
+        may already be a new step's), and the tokens of the cells in progress."""
         with self._lock:
-            return {p.pid for p in self._live}, set(self._cells)
+            steps: dict[int, set[str]] = {}
+            for proc, token in self._live.items():
+                steps.setdefault(proc.pid, set()).add(token)
+            return steps, set(self._cells)
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -441,6 +445,8 @@ def execute(step: Step, env: Mapping[str, str], log: _Log, deadline: float,
         code: int = proc.wait()
     finally:
         watch.done.set()
+        if proc.returncode is None:   # rodeo itself was interrupted (KeyboardInterrupt): the step goes too
+            _kill_group(proc, grace=0)
         log.after_step()
         left = _sweep(token, proc.pid, processes, guard.subreaper if guard else False)
         if left is None:   # no /proc: the process group is all rodeo can reach
@@ -518,8 +524,11 @@ def _cell_tree(procs: Mapping[int, host.Proc], token: str, step_pid: int | None,
         my_sid = os.getsid(0)
     except OSError:  # pragma: no cover
         my_sid = -1
-    live_pids, live_cells = processes.snapshot() if processes is not None else (set(), set())
+    live_pids, live_cells = processes.snapshot() if processes is not None else ({}, set())
     others = live_cells - {token}
+    # the step's pid, once reaped, may be a new step of another cell already: its session is not ours then
+    if step_pid is not None and live_pids.get(step_pid, set()) - {token}:
+        step_pid = None
     roots: set[int] = set()
     children: dict[int, list[int]] = {}
     for p in procs.values():
@@ -557,6 +566,7 @@ def _sweep(token: str, step_pid: int | None, processes: Processes | None, subrea
     fork while it is being killed), then reap the ones that became rodeo's children; returns
     ``pid N `command``` for each, or None where there is no ``/proc``."""
     killed: dict[int, str] = {}
+    stuck: dict[int, str] = {}     # not rodeo's to signal (another user's: started with sudo)
     for _round in range(50):
         procs = host.scan_processes()
         if procs is None:
@@ -565,16 +575,19 @@ def _sweep(token: str, step_pid: int | None, processes: Processes | None, subrea
                 if procs[pid].state not in "ZX" and (running or pid != step_pid)}
         if not tree:
             break
-        for pid in sorted(tree):
-            killed.setdefault(pid, f"pid {pid} `{host.describe(pid)}`")
+        for pid in sorted(tree - set(stuck)):
+            what = f"pid {pid} `{host.describe(pid)}`"
             try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+                if host.kill(procs[pid], signal.SIGKILL):
+                    killed.setdefault(pid, what)
+            except PermissionError:
+                stuck[pid] = what
+        if not tree - set(stuck):
+            break
         time.sleep(0.002 * (_round + 1))
     if killed:
         _reap(set(killed), processes)
-    return list(killed.values())
+    return list(killed.values()) + [f"{what} (not rodeo's to kill: left running)" for what in stuck.values()]
 
 
 def _reap(pids: set[int], processes: Processes | None) -> None:
@@ -583,8 +596,8 @@ def _reap(pids: set[int], processes: Processes | None) -> None:
     me = os.getpid()
     end = time.monotonic() + 2.0
     with processes.spawning if processes is not None else threading.Lock():
-        live, _ = processes.snapshot() if processes is not None else (set(), set())
-        pending = pids - live
+        live, _ = processes.snapshot() if processes is not None else ({}, set())
+        pending = pids - set(live)
         while pending and time.monotonic() < end:
             procs = host.scan_processes() or {}
             for pid in list(pending):

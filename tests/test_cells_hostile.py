@@ -204,12 +204,13 @@ HOG = ("python -c 'import time\nb = []\nfor _ in range(30):\n    b.append(bytear
 
 
 def test_a_cell_that_eats_memory_is_killed_at_the_limit(rodeo_dir: Rodeo) -> None:
-    rodeo_dir.config(HOG)
+    rodeo_dir.config(f'case "$PWD" in *-hog-*) {HOG};; esac; echo fine', sets=("hog", "quick"))
     t0 = time.monotonic()
-    proc = rodeo_dir.run("run", "--cell", rodeo_dir.cell(), env={"RODEO_MEMORY_LIMIT": "300M"})
+    proc = rodeo_dir.run("local", "-j", "1", env={"RODEO_MEMORY_LIMIT": "300M"})
     assert proc.returncode == 0, proc.stderr
     assert time.monotonic() - t0 < 30
-    data = rodeo_dir.result()
+    assert rodeo_dir.result("quick")["status"] == "pass"           # the next cell is unaffected
+    data = rodeo_dir.result("hog")
     assert (data["status"], data["phase"], data["cause"]["kind"]) == ("fail", "test", "killed"), data["log_tail"]
     assert data["cause"]["summary"] == "used more than 300.0 MB of memory (limit: RODEO_MEMORY_LIMIT=300M); killed"
     assert "more than the limit of 300.0 MB (RODEO_MEMORY_LIMIT=300M); they were killed" in data["log_tail"]
@@ -464,3 +465,37 @@ def test_a_log_that_says_killed_or_disk_full_is_classified(line: str, kind: str,
 
     cause = classify(f"Collecting six\n{line}\n", "install", "pip")
     assert (cause.kind, cause.summary) == (kind, summary)
+
+
+def test_a_sweep_never_takes_a_reused_pid_for_the_finished_step(tmp_path: Path) -> None:
+    """The finished step's pid, reaped, may already be a new step of another cell: its session is not ours."""
+    from rodeo_action.runner import Processes, _cell_tree
+
+    me = os.getpid()
+    procs = {500: host.Proc(500, me, 500, "S", 0), 501: host.Proc(501, 500, 500, "S", 0),
+             502: host.Proc(502, 501, 502, "S", 0)}
+    assert _cell_tree(procs, "mine", 500, Processes()) == {500, 501, 502}
+
+    class Step:   # a registered step of another cell that got pid 500
+        pid = 500
+
+    processes = Processes()
+    processes._live[Step()] = "theirs"  # type: ignore[index]
+    processes.enter("theirs")
+    assert _cell_tree(procs, "mine", 500, processes) == set()
+
+
+def test_a_kill_never_reaches_a_process_that_took_the_pid() -> None:
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        seen = host.scan_processes()
+        assert seen is not None
+        me = seen[sleeper.pid]
+        assert host.kill(host.Proc(me.pid, me.ppid, me.sid, me.state, me.rss, me.start + 1), signal.SIGKILL) is False
+        assert sleeper.poll() is None
+        assert host.kill(me, signal.SIGKILL) is True
+        assert sleeper.wait(timeout=5) == -signal.SIGKILL
+        assert host.kill(me, signal.SIGKILL) is False       # gone
+    finally:
+        sleeper.kill()
+        sleeper.wait()
