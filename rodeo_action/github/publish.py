@@ -3,9 +3,11 @@ streams) comes in as an argument, so tests drive it whole and the CLI stays a fe
 
 Each step (README, comment, issues) is tried on its own: a failure is logged and the others still
 run.  The closing log says exactly what was and was not published, and why.  Exit code: 0; 2 when
-the input was wrong (README markers missing); 3 when a write failed after retries.  A read-only
-token (a PR from a fork, or "Resource not accessible by integration" on the first write) is not a
-failure: the comment is saved as ``rodeo-publish.json`` for ``rodeo post``.
+the input was wrong (README markers missing, the README to update not found); 3 when a write failed
+after retries, or when the baseline could not be read from GitHub (then nothing is published: what
+is rendered without it would drop the history the digest carries; the re-run publishes).  A
+read-only token (a PR from a fork, or "Resource not accessible by integration" on the first write)
+is not a failure: the comment is saved as ``rodeo-publish.json`` for ``rodeo post``.
 """
 
 from __future__ import annotations
