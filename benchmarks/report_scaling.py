@@ -203,7 +203,11 @@ def renderer_stages(report: Report) -> tuple[list[Stage], list[str]]:
             notes.append(f"render.{name}{signature}: not measured (needs more than a report)")
     stages = [Stage(f"render.{name}", functools.partial(_cold, call, report)) for name, call in calls.items()]
     if calls:
-        stages.append(Stage("render.* together", functools.partial(_together, list(calls.values()), report)))
+        together = dict(calls)
+        streamed = getattr(module, "markdown_chunks", None)
+        if "markdown" in together and callable(streamed):     # `--markdown` writes it piece by piece
+            together["markdown"] = (lambda r: _consume(streamed(r)), ())
+        stages.append(Stage("render.* together", functools.partial(_together, list(together.values()), report)))
     return stages, notes
 
 
@@ -215,7 +219,8 @@ def _cold(call: Call, report: Report) -> object:
 
 
 def _together(fns: list[Call], report: Report) -> object:
-    """Every renderer on one report, as ``rodeo report`` runs them (shared work paid once)."""
+    """Every renderer on one report, as ``rodeo report`` runs them (shared work paid once; the
+    markdown report streamed, as ``--markdown`` writes it)."""
     fresh = copy.copy(report)
     return [fn(fresh, *rest) for fn, rest in fns]
 
@@ -271,8 +276,7 @@ def stages_for(inputs: Inputs) -> tuple[list[Stage], list[str]]:
         Stage("badge.overall+per_manager", lambda: (badge.overall(report), badge.per_manager(report))),
     ]
     more, more_notes = renderer_stages(report)
-    module = _render_module()
-    streamed = getattr(module, "markdown_chunks", None)
+    streamed = getattr(_render_module(), "markdown_chunks", None)
     if callable(streamed):        # what `--markdown` writes: the report piece by piece, never whole
         more.insert(1, Stage("render.markdown_chunks", lambda: _consume(streamed(copy.copy(report)))))
     return stages + more, inputs.notes + more_notes
