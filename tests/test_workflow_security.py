@@ -86,3 +86,18 @@ def test_zizmor_runs_at_its_strictest_persona() -> None:
     assert "--persona=auditor" in script
     policy = yaml.safe_load((ROOT / ".github" / "zizmor.yml").read_text())
     assert set(policy["rules"]) <= {"unpinned-uses", "dangerous-triggers"}, "every zizmor exception is reviewed"
+
+
+def test_jobs_with_a_token_never_restore_what_a_cell_job_saved() -> None:
+    """Cells run untrusted code beside rodeo's cached install (a uv binary); if a run job saved that
+    cache under the key the report job restores, a package could plant code in the job with the token."""
+    action = yaml.load((ROOT / "action.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    caches = [s for s in action["runs"]["steps"] if str(s.get("uses", "")).startswith("actions/cache@")]
+    own = [s for s in caches if "rodeo-action/cache" in s["with"]["path"]]
+    assert len(own) == 1
+    key = own[0]["with"]["key"]
+    assert "inputs.command == 'run' && 'cells' || 'trusted'" in key
+    assert "restore-keys" not in own[0]["with"], "a prefix restore could cross the trust split"
+    for step in caches:
+        if step is not own[0]:
+            assert step.get("if", "").startswith("inputs.command == 'run'"), "cell caches are for run jobs only"
