@@ -387,7 +387,7 @@ class _View:
             if c.status in ("n/a", "unavailable", "missing"):
                 why = c.note or (c.result.reason if c.result and c.result.reason else "")
                 groups.setdefault((c.status, why), []).append(c.id)
-        lines = [f"- **{md(status)}** ({len(ids)}): {md(why, 500) or '—'}: {_more([md(i) for i in ids], LIST_CELLS)}"
+        lines = [f"- **{md(status)}** ({len(ids)}): {md(why, 500) or '—'}: {_first(ids, md, LIST_CELLS, ', ')}"
                  for (status, why), ids in sorted(groups.items())]
         return _more(lines, limit, "\n")
 
@@ -425,7 +425,7 @@ class _View:
             cause = f" — {md(c.cause.kind)}: {md(c.cause.summary, 300)}"
         flag = " 🔻 regression" if c.regression else ""
         what = {"package": "📦 package", "manager": "🧰 manager", "cell": "🔹"}.get(c.kind, md(c.kind))
-        cells = _more([md(i) for i in c.cells], LIST_CELLS)
+        cells = _first(c.cells, md, LIST_CELLS, ", ")
         text = f"- {what} **{md(c.name, 120)}**{flag} ({_plural(len(c.cells), 'cell')}: {cells}){cause}"
         if c.versions:
             text += " — " + ", ".join(version_text(v) for v in c.versions)
