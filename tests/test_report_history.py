@@ -165,6 +165,32 @@ def test_digest_of_a_big_rodeo_stays_within_the_limit_and_reads_back() -> None:
     assert digest(r, limit=100) == ""             # nothing fits: no digest rather than a broken one
 
 
+def test_digest_picks_the_richest_level_that_fits_without_encoding_the_others_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Levels too big are skipped on a sample's estimate or given up as their output passes the limit:
+    the same digest as trying every level in full, for little more than one encoding of every cell."""
+    statuses = {f"uv-s{i}-ubuntu-latest-py3.12": ("pass", "fail")[i % 2] for i in range(10_000)}
+    r = report("big", statuses)
+    made: list[int] = []
+    real_entry = history._entry
+
+    def counting(*args: Any) -> dict[str, Any]:
+        made.append(1)
+        return real_entry(*args)
+
+    # 200,000: the richest level fits; 40,000: only from level 1 on; 30,000: none does
+    for limit, most in ((MAX_DIGEST_CHARS, 1.2), (40_000, 1.4), (30_000, 1.6)):
+        monkeypatch.setattr(history, "_SAMPLE_FROM", 10**9)        # the reference: every level tried in full
+        want = digest(r, limit)
+        monkeypatch.setattr(history, "_SAMPLE_FROM", 4096)
+        monkeypatch.setattr(history, "_entry", counting)
+        made.clear()
+        assert digest(r, limit) == want, limit
+        assert len(made) < most * len(statuses), (limit, len(made))
+        monkeypatch.setattr(history, "_entry", real_entry)
+    assert 0 < len(digest(r, 40_000)) <= 40_000 < len(digest(r))
+
+
 def test_load_json_markdown_missing_garbage_and_too_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     r = report("alpha", {CID: "fail"})
     (tmp_path / "prev.json").write_text(json.dumps(full(r)))

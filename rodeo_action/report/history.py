@@ -251,7 +251,7 @@ def full_json(report: Report) -> Iterator[str]:
 _JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
 _BATCH = 256                  # cells per JSON chunk fed to the compressor
 _SAMPLE_FROM = 4096           # from this many cells on, a level's size is first estimated from a sample
-_SAMPLE_BLOCKS, _SAMPLE_BLOCK = 8, 64
+_SAMPLE_BLOCKS, _SAMPLE_BLOCK = 4, 256
 
 
 def _chunks(report: Report, cells: Sequence[CellView], level: int, culprit_of: dict[str, str]) -> Iterator[str]:
@@ -285,12 +285,20 @@ def _gzip_within(chunks: Iterable[str], max_bytes: int) -> bytes | None:
 
 
 def _estimate(report: Report, cells: Sequence[CellView], level: int, culprit_of: dict[str, str]) -> float:
-    """The compressed size of ``level``, extrapolated from a few evenly spaced runs of neighbouring cells."""
+    """The compressed size of ``level``, extrapolated from a sample: evenly spaced runs of neighbouring
+    cells, compressed as a half and as a whole, so that gzip's fixed cost and warm-up (which a small
+    sample pays far more than the whole) cancel out. Within ~5% on the benchmark's rodeos."""
     step = len(cells) // _SAMPLE_BLOCKS
-    sample = [c for b in range(_SAMPLE_BLOCKS) for c in cells[b * step: b * step + _SAMPLE_BLOCK]]
-    got = _gzip_within(_chunks(report, sample, level, culprit_of), 2**62)
-    assert got is not None
-    return len(got) * len(cells) / len(sample)
+    runs = [cells[b * step: b * step + _SAMPLE_BLOCK] for b in range(_SAMPLE_BLOCKS)]
+    half = [c for run in runs[: _SAMPLE_BLOCKS // 2] for c in run]
+    whole = [c for run in runs for c in run]
+    sizes = []
+    for sample in (half, whole):
+        got = _gzip_within(_chunks(report, sample, level, culprit_of), 2**62)
+        assert got is not None
+        sizes.append(len(got))
+    per_cell = (sizes[1] - sizes[0]) / (len(whole) - len(half))
+    return sizes[1] + per_cell * (len(cells) - len(whole))
 
 
 def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
