@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import signal
@@ -94,6 +93,7 @@ def _select_cells(args: argparse.Namespace, config: Config) -> list[PlannedCell]
     chosen = []
     for cell_id in wanted:
         if cell_id not in planned:
+            import difflib  # only when a name is wrong: not on every start-up
             guess = difflib.get_close_matches(cell_id, list(planned), n=1)
             hint = f"; did you mean {guess[0]!r}?" if guess else ""
             raise InputError(f"cell {cell_id!r} is not in the plan of {config.source}{hint}")
@@ -125,6 +125,7 @@ def cmd_local(args: argparse.Namespace) -> int:
         chosen = [m.strip() for m in args.managers.split(",") if m.strip()]
         for m in chosen:
             if m not in manager_names():
+                import difflib  # only when a name is wrong: not on every start-up
                 guess = difflib.get_close_matches(m, manager_names(), n=1)
                 hint = f"did you mean {guess[0]!r}? " if guess else ""
                 raise InputError(f"--managers: unknown manager {m!r}; {hint}expected some of "

@@ -8,7 +8,6 @@ declared packages, YAML reading ``3.10`` as ``3.1``) is checked after it, with t
 
 from __future__ import annotations
 
-import difflib
 import json
 import platform
 import re
@@ -269,11 +268,13 @@ def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, file
         key = str(err.path[-1])
         parent = _subschema(schema, err.path[:-1])
         known = sorted(parent.get("properties", {}))
+        import difflib  # only when a name is wrong: not on every start-up
         guesses = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"did you mean {guesses[0]!r}? " if guesses else ""
         message = f"unknown key; {hint}expected one of {', '.join(known)}"
     elif err.keyword == "enum" and isinstance(_value_at(located.data, err.path), str):
         choices = _choices(_subschema(schema, err.path))
+        import difflib  # only when a name is wrong: not on every start-up
         guesses = difflib.get_close_matches(_folded(_value_at(located.data, err.path)), choices, n=1, cutoff=0.5)
         if guesses:
             message = (f"{message.split(';')[0]}; did you mean {guesses[0]!r}? expected one of "
@@ -283,6 +284,7 @@ def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, file
         names = schemacheck._deref(_subschema(schema, err.path[:-1]).get("propertyNames", {}), schema)
         choices = _choices(names)
         if choices:
+            import difflib  # only when a name is wrong: not on every start-up
             guesses = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
             hint = f"did you mean {guesses[0]!r}? " if guesses else ""
             message = f"unknown name {key!r}; {hint}expected one of {', '.join(choices)}"
@@ -484,6 +486,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
             index[canon] = j
             if canon not in declared:
                 guesses += 1      # a guess compares with every package: a few hundred, not thousands
+                import difflib  # only when a name is wrong: not on every start-up
                 guess = difflib.get_close_matches(canon, sorted(declared), n=1) if guesses <= 50 else []
                 hint = f"did you mean {guess[0]!r}? " if guess else ""
                 problems.append(Problem(filename, located.line(path + (j,)), yamlsrc.dotted(path + (j,)),

@@ -115,6 +115,23 @@ _FACTS = ("import platform, sys\n"
           "print(platform.python_version()); print(pip)")
 
 
+def _bundled_pip() -> str | None:
+    """ensurepip's pip version, read from its bundled wheel's name: importing ensurepip (and with it
+    importlib.resources) costs a few ms of every ``rodeo run``'s start-up."""
+    import sysconfig
+
+    bundled = Path(sysconfig.get_path("stdlib")) / "ensurepip" / "_bundled"
+    try:
+        found = [n for n in os.listdir(bundled) if n.startswith("pip-") and n.endswith(".whl")]
+    except OSError:
+        found = []
+    if len(found) == 1:
+        return found[0].split("-")[1]
+    import ensurepip  # a distribution that moved the wheels (Debian): ask it
+
+    return ensurepip.version() or None
+
+
 def python_facts(interpreter: str) -> PythonFacts | None:
     """Run ``interpreter`` once; None when it does not run (a pyenv shim for a version pyenv lacks).
 
@@ -122,9 +139,7 @@ def python_facts(interpreter: str) -> PythonFacts | None:
     """
     base = getattr(sys, "_base_executable", None) or sys.executable
     if interpreter in (base, sys.executable):
-        import ensurepip
-
-        return PythonFacts(interpreter, platform.python_version(), ensurepip.version() or None)
+        return PythonFacts(interpreter, platform.python_version(), _bundled_pip())
     try:   # a scrubbed environment: no process rodeo starts while cells run holds a secret another could read
         proc = subprocess.run([interpreter, "-I", "-c", _FACTS], capture_output=True, text=True, timeout=20,
                               env=scrubbed_env(os.environ))

@@ -46,7 +46,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -749,6 +748,7 @@ def run_cell(planned: PlannedCell, config: Config, options: RunOptions, tools: T
         print(f"rodeo: the result of {cell.id} could not be written: {exc}", file=sys.stderr)
     except Exception:  # a result that breaks our own schema is our bug: still leave a result behind
         with log_path.open("a", encoding="utf-8") as out:
+            import traceback  # only on rodeo's own errors: not on every start-up
             out.write(redact("# rodeo: internal error while writing the result\n" + traceback.format_exc()))
         result = Result(cell=info_, status="error", started_at=started, run_url=options.run_url,
                         cause=Cause("unknown", "rodeo could not write this result; see the log"),
@@ -967,6 +967,7 @@ def _attempt_steps(planned: PlannedCell, config: Config, options: RunOptions, to
         log.say(f"# unavailable: {exc}")
         return replace(base, status="unavailable", phase=None, reason=clip(str(exc), 300))
     except Exception:  # rodeo's own bug: shown as an error cell, never hidden
+        import traceback  # only on rodeo's own errors: not on every start-up
         log.say("# rodeo: internal error (a bug in rodeo-action, please report it)\n" + traceback.format_exc())
         return replace(result, status="error", phase=phase, durations=durations,
                        cause=Cause("unknown", "rodeo-action itself failed; the traceback is in the log"))
