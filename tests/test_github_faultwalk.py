@@ -8,7 +8,7 @@ position i < N and each fault kind that applies to that request's method (``faul
 fake is restored, the fault is planned at request index i, and the real CLI (``rodeo report`` /
 ``rodeo post``, in-process: ``cli.main``, real PyGithub over HTTP) runs; the invariants are checked,
 then a fault-free re-run.  Pairs of faults (i, j), in both orders of kinds, are walked on one scenario:
-a sample in the fast suite, all of them under ``-m slow``.
+a sample in the fast suite, all of them under ``-m exhaustive``.
 
 The counts walked are printed (``-s``) and asserted, so a change of the request sequence is seen.
 """
@@ -489,7 +489,7 @@ def singles(walk: Walk, only: tuple[str, ...] | None = None,
 def first_write_of_each_op(walk: Walk) -> Callable[[int, str, str], bool]:
     """Where "slow" is walked in the fast suite: the first request of each writing operation.  On a GET it
     acts as ``reset`` does (no answer; retried), and a second write of the same operation takes the same
-    path as the first; the full walk (-m slow) puts it everywhere."""
+    path as the first; the full walk (-m exhaustive) puts it everywhere."""
     firsts = {op: i for i, (method, op) in reversed(list(enumerate(walk.sequence))) if method != "GET"}
     return lambda i, method, op: firsts.get(op) == i
 
@@ -548,7 +548,7 @@ def test_every_single_fault(name: str, fakes: tuple[FakeGitHub, Checkpoint], tmp
     _report(walk, _walk_singles(walk, full=False), capsys)
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_every_single_fault_slow_everywhere(name: str, fakes: tuple[FakeGitHub, Checkpoint], tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
@@ -567,7 +567,7 @@ def test_pairs_of_faults_sampled(name: str, fakes: tuple[FakeGitHub, Checkpoint]
     _report(walk, f"{firsts} first faults, {walked} pairs (one in {PAIR_SAMPLE}) over kinds {PAIR_KINDS}", capsys)
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_every_pair_of_faults(name: str, fakes: tuple[FakeGitHub, Checkpoint], tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:

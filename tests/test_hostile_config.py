@@ -502,7 +502,7 @@ def test_fuzz_mutations_of_a_valid_rodeo(raw: bytes) -> None:
     holds(raw)
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 @fuzz(5_000)
 @given(st.one_of(st.binary(max_size=2_000), token_documents().map(str.encode), mutated()))
 def test_fuzz_longer(raw: bytes) -> None:
