@@ -9,9 +9,7 @@ by :mod:`rodeo_action.github` on the same Report.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +19,7 @@ from rodeo_action.report import badge, history, render, svg
 from rodeo_action.report.build import build_report
 from rodeo_action.report.collect import collect
 from rodeo_action.report.model import Report
-from rodeo_action.results import write_atomic
+from rodeo_action.results import write_atomic, write_atomic_chunks
 
 
 @dataclass(frozen=True)
@@ -64,10 +62,10 @@ def write_outputs(report: Report, request: ReportRequest, config: Config | None,
         written.append(path)
 
     if request.markdown:
-        write_chunks(request.markdown, render.markdown_chunks(report, settings))
+        write_atomic_chunks(request.markdown, render.markdown_chunks(report, settings))
         written.append(request.markdown)
     if request.json:
-        write_chunks(request.json, history.full_json(report))
+        write_atomic_chunks(request.json, history.full_json(report))
         written.append(request.json)
     if request.svg:
         put(request.svg, svg.render(report))
@@ -87,22 +85,6 @@ def write_outputs(report: Report, request: ReportRequest, config: Config | None,
             print("rodeo: --summary: GITHUB_STEP_SUMMARY is not set (not on GitHub Actions); "
                   "use --markdown FILE to keep the report", file=out)
     return written
-
-
-def write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """Like :func:`write_atomic`, written piece by piece (``--json`` of 100,000 cells is 150 MB)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(chunks)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def exit_code(report: Report, request: ReportRequest) -> int:
