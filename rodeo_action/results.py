@@ -159,10 +159,13 @@ def write_atomic_chunks(path: Path, chunks: Iterable[str]) -> None:
 
 REDACTED = "[REDACTED]"
 
-# Token shapes. The GitHub one is report.escape.TOKEN (render time), repeated here so that `run`
-# does not import the report package; tests/test_runner.py checks the two agree.
+# GitHub token shapes (classic ghp/gho/ghu/ghs/ghr and fine-grained github_pat): here, where `run`
+# needs them without importing the report package; report.escape.TOKEN (render time) is built from it.
+GITHUB_TOKEN_SHAPE = r"gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}"
+
+# Token shapes redacted when a log or a result is written.
 _SHAPES = (
-    r"(?P<gh>(?i:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}))",
+    rf"(?P<gh>(?i:{GITHUB_TOKEN_SHAPE}))",
     r"(?P<bearer_kw>(?i:\bbearer\s+|\bauthorization:\s*(?:token|basic)\s+))(?P<bearer>[A-Za-z0-9\-._~+/]{16,}=*)",
     r"(?P<aws_id>\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b)",
     r"(?P<aws_kw>(?i:aws_?secret_?access_?key)[\"']?\s*[=:]\s*[\"']?)(?P<aws_secret>[A-Za-z0-9/+=]{40})",

@@ -23,6 +23,8 @@ import re
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
+from rodeo_action.results import GITHUB_TOKEN_SHAPE
+
 ZW = "\u200b"          # zero-width space: invisible, but breaks a mention, a marker or a scheme
 REDACTED = "[REDACTED]"
 
@@ -30,8 +32,8 @@ REDACTED = "[REDACTED]"
 # and the bidi marks (LRM, RLM, ALM)
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# GitHub token shapes (classic ghp/gho/ghu/ghs/ghr and fine-grained github_pat), glued to anything
-TOKEN = re.compile(r"(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,})", re.I)
+# GitHub token shapes (the same as when results are written), glued to anything
+TOKEN = re.compile(f"(?:{GITHUB_TOKEN_SHAPE})", re.I)
 # what could be taken for one of rodeo's hidden markers or its digest line
 _MARKERISH = re.compile(r"<!--|rodeo(?=\s*:|-digest)", re.I)
 # tags that a raw-text search (or a careless renderer) could take for structure
