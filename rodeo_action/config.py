@@ -170,7 +170,7 @@ def parse_config(raw: bytes | str, filename: str) -> Config:
                                   "`packages:`")])
     if not isinstance(data, dict):
         raise InputError([Problem(filename, located.line(()), "",
-                                  f"the top level is {schemacheck._show(data)}; expected a mapping with at "
+                                  f"the top level is {schemacheck.show(data)}; expected a mapping with at "
                                   "least `packages:`")])
     schema = config_schema()
     floats = _float_problems(located, filename, schema)
@@ -281,7 +281,7 @@ def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, file
                        f"{', '.join(choices)}")
     elif err.keyword == "propertyNames":
         key = str(err.path[-1])
-        names = schemacheck._deref(_subschema(schema, err.path[:-1]).get("propertyNames", {}), schema)
+        names = schemacheck.deref(_subschema(schema, err.path[:-1]).get("propertyNames", {}), schema)
         choices = _choices(names)
         if choices:
             import difflib  # only when a name is wrong: not on every start-up
@@ -319,7 +319,7 @@ def _int(value: Any) -> int:
 
 def _subschema(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
     """The schema that applies at ``path`` (following properties, items and $refs)."""
-    node = _mapping_branch(schemacheck._deref(schema, schema), schema)
+    node = _mapping_branch(schemacheck.deref(schema, schema), schema)
     for part in path:
         if isinstance(part, int):
             node = node.get("items", {})
@@ -329,14 +329,14 @@ def _subschema(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str,
             node = node["additionalProperties"]
         else:
             return {}
-        node = _mapping_branch(schemacheck._deref(node, schema), schema)
+        node = _mapping_branch(schemacheck.deref(node, schema), schema)
     return node
 
 
 def _mapping_branch(node: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     """For a `oneOf` of a string or a mapping (a package), the mapping's schema."""
     for option in node.get("oneOf", []):
-        branch: dict[str, Any] = schemacheck._deref(option, schema)
+        branch: dict[str, Any] = schemacheck.deref(option, schema)
         if "properties" in branch:
             return branch
     return node
@@ -517,7 +517,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
     timeout = parse_duration(data.get("timeout", "30m"))
     if timeout is None or timeout <= 0 or timeout > MAX_TIMEOUT:
         problems.append(Problem(filename, located.line(("timeout",)), "timeout",
-                                f"got {schemacheck._show(data.get('timeout'))}; expected a duration such as 30m, "
+                                f"got {schemacheck.show(data.get('timeout'))}; expected a duration such as 30m, "
                                 f"90s or 2h, more than 0 and at most {MAX_TIMEOUT // 3600}h"))
         timeout = 1800.0
 

@@ -46,7 +46,7 @@ def _is_type(value: Any, name: str) -> bool:
 
 def describe(schema: dict[str, Any] | bool, root: dict[str, Any]) -> str:
     """A short human phrase for what a schema expects."""
-    schema = _deref(schema, root)
+    schema = deref(schema, root)
     if not isinstance(schema, dict):
         return "any value" if schema else "nothing"
     if "description" in schema and len(schema["description"]) <= 100:
@@ -68,7 +68,7 @@ def _article(t: str) -> str:
             "integer": "a whole number", "number": "a number", "null": "null"}.get(t, t)
 
 
-def _deref(schema: Any, root: dict[str, Any]) -> Any:
+def deref(schema: Any, root: dict[str, Any]) -> Any:
     """Follow ``$ref`` to the schema it names (its siblings are not merged: see :func:`validate`)."""
     seen = 0
     while isinstance(schema, dict) and "$ref" in schema:
@@ -164,7 +164,7 @@ def validate(value: Any, schema: dict[str, Any] | bool, root: dict[str, Any] | N
     if schema is True:
         return []
     if schema is False:
-        return [SchemaError(path, f"got {_show(value)}; expected nothing here", "false")]
+        return [SchemaError(path, f"got {show(value)}; expected nothing here", "false")]
     errors: list[SchemaError] = []
     if "$ref" in schema:
         # draft 2020-12: $ref applies alongside its sibling keywords
@@ -174,98 +174,130 @@ def validate(value: Any, schema: dict[str, Any] | bool, root: dict[str, Any] | N
     if t is not None:
         names = t if isinstance(t, list) else [t]
         if not any(_is_type(value, n) for n in names):
-            message = f"got {_show(value)}; expected {describe(schema, root)}"
+            message = f"got {show(value)}; expected {describe(schema, root)}"
             return errors + [SchemaError(path, message, "type")]
     if "const" in schema and not json_equal(value, schema["const"]):
-        errors.append(SchemaError(path, f"got {_show(value)}; expected {schema['const']!r}", "const"))
+        errors.append(SchemaError(path, f"got {show(value)}; expected {schema['const']!r}", "const"))
     if "enum" in schema and not _in(value, schema["enum"]):
-        errors.append(SchemaError(path, f"got {_show(value)}; expected {describe(schema, root)}", "enum"))
+        errors.append(SchemaError(path, f"got {show(value)}; expected {describe(schema, root)}", "enum"))
     if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            errors.append(SchemaError(path, f"is empty or too short; expected {describe(schema, root)}",
-                                      "minLength"))
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            errors.append(SchemaError(path, f"is {len(value)} characters long; expected at most "
-                                      f"{schema['maxLength']}", "maxLength"))
-        if "pattern" in schema and not _regex(schema["pattern"]).search(value):
-            errors.append(SchemaError(path, f"got {_show(value)}; expected {describe(schema, root)}",
-                                      "pattern"))
+        errors.extend(_string(value, schema, root, path))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            errors.append(SchemaError(path, f"got {_show(value)}; expected at least {schema['minimum']}", "minimum"))
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            errors.append(SchemaError(path, f"got {_show(value)}; expected more than {schema['exclusiveMinimum']}",
-                                      "exclusiveMinimum"))
-        if "maximum" in schema and value > schema["maximum"]:
-            errors.append(SchemaError(path, f"got {_show(value)}; expected at most {schema['maximum']}", "maximum"))
+        errors.extend(_number(value, schema, path))
     if isinstance(value, list):
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            errors.append(SchemaError(path, f"has {len(value)} items; expected at least {schema['minItems']}",
-                                      "minItems"))
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            errors.append(SchemaError(path, f"has {len(value)} items; expected at most {schema['maxItems']}",
-                                      "maxItems"))
-        if schema.get("uniqueItems"):
-            # scalars by a hash of their JSON identity (linear: a list of 60,000 names is checked
-            # in milliseconds), lists and mappings by comparison
-            seen_scalars: set[tuple[str, Any]] = set()
-            seen: list[Any] = []
-            for i, item in enumerate(value):
-                key = _scalar_key(item)
-                if key in seen_scalars if key is not None else _in(item, seen):
-                    errors.append(SchemaError(path + (i,), f"{_show(item)} is listed twice; expected each "
-                                              "once", "uniqueItems"))
-                elif key is not None:
-                    seen_scalars.add(key)
-                else:
-                    seen.append(item)
-        if "items" in schema:
-            for i, item in enumerate(value):
-                errors.extend(validate(item, schema["items"], root, path + (i,)))
+        errors.extend(_array(value, schema, root, path))
     if isinstance(value, dict):
-        props = schema.get("properties", {})
-        for name in schema.get("required", []):
-            if name not in value:
-                want = f"; expected {describe(props[name], root)}" if name in props else ""
-                errors.append(SchemaError(path, f"missing required field {name!r}{want}", "required"))
-        if "minProperties" in schema and len(value) < schema["minProperties"]:
-            errors.append(SchemaError(path, f"is empty; expected at least {schema['minProperties']} entries",
-                                      "minProperties"))
-        if "maxProperties" in schema and len(value) > schema["maxProperties"]:
-            errors.append(SchemaError(path, f"has {len(value)} entries; expected at most {schema['maxProperties']}",
-                                      "maxProperties"))
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            if "propertyNames" in schema:
-                for err in validate(key, schema["propertyNames"], root, path + (key,)):
-                    errors.append(SchemaError(err.path, f"key {err.message}", "propertyNames"))
-            if key in props:
-                errors.extend(validate(item, props[key], root, path + (key,)))
-            elif extra is False:
-                errors.append(SchemaError(path + (key,), "unknown key", "additionalProperties"))
-            elif isinstance(extra, dict):
-                errors.extend(validate(item, extra, root, path + (key,)))
+        errors.extend(_object(value, schema, root, path))
     for keyword in ("oneOf", "anyOf"):
         if keyword in schema:
-            branches = [validate(value, sub, root, path) for sub in schema[keyword]]
-            passing = [b for b in branches if not b]
-            if keyword == "anyOf" and not passing or keyword == "oneOf" and len(passing) != 1:
-                if not passing:
-                    # report the branch whose type matched: its errors are the informative ones
-                    typed = [b for b in branches
-                             if b and all(e.keyword != "type" or e.path != path for e in b)]
-                    if len(typed) == 1:
-                        errors.extend(typed[0])
-                    else:
-                        errors.append(SchemaError(path, f"got {_show(value)}; expected "
-                                                  f"{describe(schema, root)}", keyword))
-                else:
-                    errors.append(SchemaError(path, f"matches more than one form; expected exactly one of "
-                                              f"{describe(schema, root)}", keyword))
+            errors.extend(_branches(value, keyword, schema, root, path))
     return errors
 
 
-def _show(value: Any) -> str:
+def _string(value: str, schema: dict[str, Any], root: dict[str, Any], path: Path) -> list[SchemaError]:
+    errors: list[SchemaError] = []
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        errors.append(SchemaError(path, f"is empty or too short; expected {describe(schema, root)}", "minLength"))
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        errors.append(SchemaError(path, f"is {len(value)} characters long; expected at most "
+                                  f"{schema['maxLength']}", "maxLength"))
+    if "pattern" in schema and not _regex(schema["pattern"]).search(value):
+        errors.append(SchemaError(path, f"got {show(value)}; expected {describe(schema, root)}", "pattern"))
+    return errors
+
+
+def _number(value: float, schema: dict[str, Any], path: Path) -> list[SchemaError]:
+    errors: list[SchemaError] = []
+    if "minimum" in schema and value < schema["minimum"]:
+        errors.append(SchemaError(path, f"got {show(value)}; expected at least {schema['minimum']}", "minimum"))
+    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+        errors.append(SchemaError(path, f"got {show(value)}; expected more than {schema['exclusiveMinimum']}",
+                                  "exclusiveMinimum"))
+    if "maximum" in schema and value > schema["maximum"]:
+        errors.append(SchemaError(path, f"got {show(value)}; expected at most {schema['maximum']}", "maximum"))
+    return errors
+
+
+def _array(value: list[Any], schema: dict[str, Any], root: dict[str, Any], path: Path) -> list[SchemaError]:
+    errors: list[SchemaError] = []
+    if "minItems" in schema and len(value) < schema["minItems"]:
+        errors.append(SchemaError(path, f"has {len(value)} items; expected at least {schema['minItems']}",
+                                  "minItems"))
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        errors.append(SchemaError(path, f"has {len(value)} items; expected at most {schema['maxItems']}",
+                                  "maxItems"))
+    if schema.get("uniqueItems"):
+        errors.extend(_duplicates(value, path))
+    if "items" in schema:
+        for i, item in enumerate(value):
+            errors.extend(validate(item, schema["items"], root, path + (i,)))
+    return errors
+
+
+def _duplicates(value: list[Any], path: Path) -> list[SchemaError]:
+    """Items listed twice: scalars by a hash of their JSON identity (linear: a list of 60,000 names is
+    checked in milliseconds), lists and mappings by comparison."""
+    errors: list[SchemaError] = []
+    seen_scalars: set[tuple[str, Any]] = set()
+    seen: list[Any] = []
+    for i, item in enumerate(value):
+        key = _scalar_key(item)
+        if key in seen_scalars if key is not None else _in(item, seen):
+            errors.append(SchemaError(path + (i,), f"{show(item)} is listed twice; expected each once",
+                                      "uniqueItems"))
+        elif key is not None:
+            seen_scalars.add(key)
+        else:
+            seen.append(item)
+    return errors
+
+
+def _object(value: dict[Any, Any], schema: dict[str, Any], root: dict[str, Any], path: Path) -> list[SchemaError]:
+    errors: list[SchemaError] = []
+    props = schema.get("properties", {})
+    for name in schema.get("required", []):
+        if name not in value:
+            want = f"; expected {describe(props[name], root)}" if name in props else ""
+            errors.append(SchemaError(path, f"missing required field {name!r}{want}", "required"))
+    if "minProperties" in schema and len(value) < schema["minProperties"]:
+        errors.append(SchemaError(path, f"is empty; expected at least {schema['minProperties']} entries",
+                                  "minProperties"))
+    if "maxProperties" in schema and len(value) > schema["maxProperties"]:
+        errors.append(SchemaError(path, f"has {len(value)} entries; expected at most {schema['maxProperties']}",
+                                  "maxProperties"))
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        if "propertyNames" in schema:
+            for err in validate(key, schema["propertyNames"], root, path + (key,)):
+                errors.append(SchemaError(err.path, f"key {err.message}", "propertyNames"))
+        if key in props:
+            errors.extend(validate(item, props[key], root, path + (key,)))
+        elif extra is False:
+            errors.append(SchemaError(path + (key,), "unknown key", "additionalProperties"))
+        elif isinstance(extra, dict):
+            errors.extend(validate(item, extra, root, path + (key,)))
+    return errors
+
+
+def _branches(value: Any, keyword: str, schema: dict[str, Any], root: dict[str, Any],
+              path: Path) -> list[SchemaError]:
+    """oneOf/anyOf: when no branch passes, the errors of the one branch whose type matched (the
+    informative ones), else one line naming every form."""
+    branches = [validate(value, sub, root, path) for sub in schema[keyword]]
+    passing = [b for b in branches if not b]
+    if passing and (keyword == "anyOf" or len(passing) == 1):
+        return []
+    if passing:
+        return [SchemaError(path, f"matches more than one form; expected exactly one of "
+                            f"{describe(schema, root)}", keyword)]
+    typed = [b for b in branches if b and all(e.keyword != "type" or e.path != path for e in b)]
+    if len(typed) == 1:
+        return typed[0]
+    return [SchemaError(path, f"got {show(value)}; expected {describe(schema, root)}", keyword)]
+
+
+def show(value: Any) -> str:
+    """A value as an error message names it: short, and never a whole mapping or list."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:

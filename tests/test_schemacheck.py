@@ -38,7 +38,7 @@ def guided(schema: Any, root: dict[str, Any], depth: int = 0, noise: bool = True
     if schema is True or schema is False:
         return junk
     if "$ref" in schema:
-        return guided(schemacheck._deref(schema, root), root, depth, noise)
+        return guided(schemacheck.deref(schema, root), root, depth, noise)
     options: list[st.SearchStrategy[Any]] = []
     if "enum" in schema:
         options.append(st.sampled_from(schema["enum"]))
