@@ -436,6 +436,40 @@ def _url_problem(url: str, schemes: tuple[str, ...], direct: bool = False) -> st
 
 
 def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, problems: list[Problem]) -> Config:
+    """The config from a document the schema accepted; what the schema cannot say goes to ``problems``."""
+    packages = _packages(data, located, filename, problems)
+    sets = _sets(data, packages, located, filename, problems)
+    managers = tuple(data.get("managers") or manager_names())
+    for key in ("exclude", "include"):
+        for i, sel in enumerate(data.get(key) or []):
+            if "set" in sel and sel["set"] not in sets:
+                problems.append(Problem(filename, located.line((key, i, "set")), f"{key}[{i}].set",
+                                        f"{sel['set']!r} is not a set; expected one of {', '.join(sets)}"))
+    timeout = parse_duration(data.get("timeout", "30m"))
+    if timeout is None or timeout <= 0 or timeout > MAX_TIMEOUT:
+        problems.append(Problem(filename, located.line(("timeout",)), "timeout",
+                                f"got {schemacheck.show(data.get('timeout'))}; expected a duration such as 30m, "
+                                f"90s or 2h, more than 0 and at most {MAX_TIMEOUT // 3600}h"))
+        timeout = 1800.0
+    config = Config(
+        packages=tuple(packages), sets=sets, managers=managers,
+        python=tuple(data.get("python") or DEFAULT_PYTHON), os=tuple(data.get("os") or DEFAULT_OS),
+        name=data.get("name"), index_url=data.get("index-url"),
+        extra_index_url=tuple(data.get("extra-index-url") or ()), versions=dict(data.get("versions") or {}),
+        test=data.get("test"), timeout=timeout, retries=_int(data.get("retries", 1)),
+        exclude=tuple(Selector(**s) for s in data.get("exclude") or ()),
+        include=tuple(Selector(**s) for s in data.get("include") or ()),
+        report=_report_settings(data.get("report") or {}), source=filename, python_given="python" in data,
+        os_given="os" in data,
+    )
+    _check_destinations(data, config, located, filename, problems)
+    _check_cells(data, config, located, filename, problems)
+    return config
+
+
+def _packages(data: dict[str, Any], located: yamlsrc.Located, filename: str,
+              problems: list[Problem]) -> list[Package]:
+    """``packages:`` read as requirements, each once."""
     packages: list[Package] = []
     seen: dict[str, int] = {}
     longest = _max_items("packages")     # past it the schema has spoken; parsing 70,000 more says nothing new
@@ -460,6 +494,13 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
             imports=tuple(imports) if imports is not None else None,
             names=dict(extra.get("names", {})), tracker=extra.get("tracker"), line=located.line(path)))
 
+    return packages
+
+
+def _sets(data: dict[str, Any], packages: list[Package], located: yamlsrc.Located, filename: str,
+          problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """``sets:`` (default: one set ``all``), plus one per package with ``per-package``; members in
+    ``packages`` order, set names distinct even ignoring case (they become file names)."""
     declared = {p.name for p in packages}
     sets: dict[str, tuple[str, ...]] = {}
     order = {p.name: i for i, p in enumerate(packages)}
@@ -508,24 +549,15 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
                                         "set names that differ from package names (also ignoring case)"))
             sets[set_name] = (pkg.name,)
 
-    managers = tuple(data.get("managers") or manager_names())
-    for key in ("exclude", "include"):
-        for i, sel in enumerate(data.get(key) or []):
-            if "set" in sel and sel["set"] not in sets:
-                problems.append(Problem(filename, located.line((key, i, "set")), f"{key}[{i}].set",
-                                        f"{sel['set']!r} is not a set; expected one of {', '.join(sets)}"))
-    timeout = parse_duration(data.get("timeout", "30m"))
-    if timeout is None or timeout <= 0 or timeout > MAX_TIMEOUT:
-        problems.append(Problem(filename, located.line(("timeout",)), "timeout",
-                                f"got {schemacheck.show(data.get('timeout'))}; expected a duration such as 30m, "
-                                f"90s or 2h, more than 0 and at most {MAX_TIMEOUT // 3600}h"))
-        timeout = 1800.0
+    return sets
 
-    report_data = data.get("report") or {}
+
+def _report_settings(report_data: dict[str, Any]) -> ReportSettings:
+    """``report:`` with its defaults filled in."""
     issues_data = report_data.get("issues") or {}
     comment = report_data.get("comment", "always")
     comment = {True: "always", False: "off"}.get(comment, comment)
-    report = ReportSettings(
+    return ReportSettings(
         readme=report_data.get("readme", "README.md"),
         readme_mode=report_data.get("readme-mode", "commit"),
         comment=comment,
@@ -540,19 +572,6 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
             close_on_fix=issues_data.get("close-on-fix", True),
         ),
     )
-    config = Config(
-        packages=tuple(packages), sets=sets, managers=managers,
-        python=tuple(data.get("python") or DEFAULT_PYTHON), os=tuple(data.get("os") or DEFAULT_OS),
-        name=data.get("name"), index_url=data.get("index-url"),
-        extra_index_url=tuple(data.get("extra-index-url") or ()), versions=dict(data.get("versions") or {}),
-        test=data.get("test"), timeout=timeout, retries=_int(data.get("retries", 1)),
-        exclude=tuple(Selector(**s) for s in data.get("exclude") or ()),
-        include=tuple(Selector(**s) for s in data.get("include") or ()),
-        report=report, source=filename, python_given="python" in data, os_given="os" in data,
-    )
-    _check_destinations(data, config, located, filename, problems)
-    _check_cells(data, config, located, filename, problems)
-    return config
 
 
 def _max_items(*path: str) -> int:
