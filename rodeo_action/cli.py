@@ -48,14 +48,19 @@ def _options(args: argparse.Namespace, output: Path) -> RunOptions:
                       run_url=_run_url(os.environ))
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     config = _config(args)
     from rodeo_action.plan import expand
 
     planned = expand(config)
     runnable = sum(p.runnable for p in planned)
-    print(f"{config.source}: ok — {len(config.packages)} packages, {len(config.sets)} sets, "
-          f"{len(planned)} cells ({runnable} to run, {len(planned) - runnable} n/a)")
+    counts = [_count(len(config.packages), "package"), _count(len(config.sets), "set"),
+              _count(len(planned), "cell")]
+    print(f"{config.source}: ok — {', '.join(counts)} ({runnable} to run, {len(planned) - runnable} n/a)")
     return 0
 
 

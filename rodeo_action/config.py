@@ -279,6 +279,12 @@ def _schema_problem(err: schemacheck.SchemaError, located: yamlsrc.Located, file
         if guesses:
             message = (f"{message.split(';')[0]}; did you mean {guesses[0]!r}? expected one of "
                        f"{', '.join(choices)}")
+    elif err.keyword == "pattern" and isinstance(_value_at(located.data, err.path), str):
+        examples = schemacheck.deref(_subschema(schema, err.path), schema).get("examples", [])
+        import difflib  # only when a value is wrong: not on every start-up
+        guesses = difflib.get_close_matches(_value_at(located.data, err.path), examples, n=1, cutoff=0.75)
+        if guesses:
+            message = f"{message.split(';')[0]}; did you mean {guesses[0]!r}? {message.split('; ', 1)[1]}"
     elif err.keyword == "propertyNames":
         key = str(err.path[-1])
         names = schemacheck.deref(_subschema(schema, err.path[:-1]).get("propertyNames", {}), schema)

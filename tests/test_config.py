@@ -580,6 +580,11 @@ def _validate(path: Path) -> subprocess.CompletedProcess[str]:
      [":1: packages[0]: '-r requirements.txt' looks like a command-line option",
       ":2: sets.s[0]: 'xgcm' is not in packages", ":3: foo: unknown key"]),
     ("packages:\n\t- a\n", [":2: not valid YAML"]),
+    ("packages: [a]\nos: [ubuntu-lastest, macos-14]\n", [":2: os[0]: got 'ubuntu-lastest'; did you mean "
+                                                      "'ubuntu-latest'? expected a runner label"]),
+    ("packages: [a]\nos: [windows-11-arm, ubuntu-24.04.1]\n", [":2: os[1]: got 'ubuntu-24.04.1'; did you mean "
+                                                             "'ubuntu-24.04'?"]),
+    ("packages: [a]\nos: [fedora-40]\n", [":2: os[0]: got 'fedora-40'; expected a runner label"]),
     ("- a\n", [":1: the top level is a list"]),
 ])
 def test_cli_validate_errors(tmp_path: Path, text: str, expected: list[str]) -> None:
@@ -608,3 +613,14 @@ def test_cli_validate_ok(tmp_path: Path) -> None:
     path.write_text(FULL)
     proc = _validate(path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_cli_validate_counts_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "rodeo.yml"
+    path.write_text("packages: [six]\nmanagers: [pip]\nos: [ubuntu-latest]\npython: ['3.12']\n")
+    proc = _validate(path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{path}: ok — 1 package, 1 set, 1 cell (1 to run, 0 n/a)"
+    path.write_text("packages: [six, docrep]\nmanagers: [pip, uv]\nper-package: true\nos: [ubuntu-latest]\n"
+                    "python: ['3.12']\n")
+    assert _validate(path).stdout.strip() == f"{path}: ok — 2 packages, 3 sets, 6 cells (6 to run, 0 n/a)"
