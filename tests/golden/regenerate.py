@@ -1,7 +1,7 @@
 """Rebuild the golden files from the fixed result set: ``python -m tests.golden.regenerate``.
 
 The report goes through the real pipeline (collect -> baseline round-tripped through ``--json``
--> build_report) and then every renderer; tests/test_report_render.py compares against what is
+-> build_report) and then every renderer; tests/report/test_render.py compares against what is
 written here. Review the diff (``git diff tests/golden``) before committing regenerated files.
 """
 

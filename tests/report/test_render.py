@@ -19,7 +19,7 @@ from rodeo_action.report.escape import TOKEN, ZW
 from rodeo_action.report.model import FAILING, CellView, Culprit, Report
 from rodeo_action.results import Cause, CellInfo, Result
 from tests.golden import regenerate
-from tests.test_escape import hostile
+from tests.report.test_escape import hostile
 
 GOLDEN = Path(regenerate.__file__).parent
 RUN = "https://github.com/o/r/actions/runs/9"

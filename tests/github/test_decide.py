@@ -103,7 +103,7 @@ def test_from_environ(tmp_path: Path) -> None:
 
 
 def test_rodeo_run_never_loads_pygithub() -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "rodeo_action", "run", "--help"], cwd=root,
                           capture_output=True, text=True, check=True)
     modules = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line]
@@ -111,7 +111,7 @@ def test_rodeo_run_never_loads_pygithub() -> None:
 
 
 def test_nothing_upstream_of_report_imports_pygithub() -> None:
-    root = Path(__file__).resolve().parent.parent / "rodeo_action"
+    root = Path(__file__).resolve().parents[2] / "rodeo_action"
     for path in root.rglob("*.py"):
         if path.parent.name == "github" or path.name == "cli.py":
             continue

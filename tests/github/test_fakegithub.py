@@ -21,7 +21,7 @@ from tests.fakegithub.server import SECONDARY
 
 fake_github = fakegithub.fake_github  # the fixtures, assigned (an import would shadow-warn as F811)
 fake_github_ghes = fakegithub.fake_github_ghes
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = "# Demo\n\n<!-- rodeo:start id=x -->\nold\n<!-- rodeo:end id=x -->\n\ntail\n"
 
 

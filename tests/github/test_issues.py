@@ -22,7 +22,7 @@ from rodeo_action.report.model import CellView, Culprit, Report
 from rodeo_action.results import Cause
 from tests import fakegithub
 from tests.fakegithub import FakeGitHub
-from tests.test_report_build import Rodeo, cfg, cid, fail
+from tests.report.test_build import Rodeo, cfg, cid, fail
 
 fake_github = fakegithub.fake_github
 

@@ -37,7 +37,7 @@ from rodeo_action.report.escape import TOKEN, ZW
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, sockets, symlinks, /dev/zero")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NAME = "hostile"
 SETS = [f"s{i:02d}" for i in range(1, 13)]
 MANAGERS = ["uv", "pip", "conda", "pdm", "poetry", "hatch"]

@@ -26,7 +26,7 @@ from rodeo_action.report.collect import collect
 from rodeo_action.report.model import STATUSES, CellView, Report
 from rodeo_action.results import Cause, CellInfo, Result
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import synthetic
 
 NS = "{http://www.w3.org/2000/svg}"
