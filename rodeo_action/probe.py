@@ -5,8 +5,10 @@ PYTHONPATH, no script folder on sys.path), so nothing of rodeo is importable fro
 imports only the standard library and writes its findings as JSON to the file named by argv[1]
 - stdout belongs to the packages being imported.
 
-argv: OUTPUT_JSON SPEC_JSON where SPEC is {"packages": [{"name": str, "imports": [str] | null}],
-"only": [module] | null}.
+argv: OUTPUT_JSON SPEC_JSON, two file paths; SPEC holds {"packages": [{"name": str, "imports": [str] |
+null}], "only": [module] | null}. The spec is a file, not an argument: conda-family managers run the
+probe through ``conda run``/``pixi run``, which re-quote arguments for a shell of their own (cmd.exe
+doubles ``"``, deno's task shell reads quotes) - a path survives that, JSON text may not.
 
 Start-up is part of every cell's time, so the probe imports no more than it must: ``typing`` not
 at all, ``importlib.metadata`` (about 30 ms of imports: email, zipfile, csv, ...) only when a
@@ -121,7 +123,9 @@ def installed() -> Dict[str, str]:
 
 
 def main() -> None:
-    out_path, spec = sys.argv[1], json.loads(sys.argv[2])
+    out_path = sys.argv[1]
+    with open(sys.argv[2], encoding="utf-8") as fh:
+        spec = json.load(fh)
     imports: Dict[str, str] = {}
     timings: Dict[str, float] = {}
     missing: List[str] = []

@@ -67,6 +67,7 @@ CELL_TOKEN = "RODEO_CELL_TOKEN"
 POLL = 0.5                 # seconds between two looks at a running step's memory
 TRASH_PREFIX = ".rodeo-trash-"
 LOG_READ_CAP = 4 << 20     # a step's output read back for its cause: at most this much (head + tail)
+TEST_SCRIPT = "rodeo-test.sh"   # the repro's file for `test:` when it runs through a launcher
 
 
 @dataclass
@@ -695,8 +696,11 @@ def repro_text(recipe: Recipe, probe_modules: list[str], test: str | None) -> st
     lines += [s.shell(repro=True) for s in recipe.steps if s.in_repro]
     if probe_modules:
         code = "; ".join(f"import {m}" for m in probe_modules)
-        lines.append(shlex.join([recipe.python, "-c", code]))
-    if test:
+        lines.append(shlex.join(recipe.launched(recipe.python, "-c", code)))
+    if test and recipe.launcher:   # as the runner does it: the test in a file, bash run through the launcher
+        lines += [Step("test", write=TEST_SCRIPT, content=test).shell(),
+                  Step("test", recipe.launched("bash", TEST_SCRIPT)).shell()]
+    elif test:
         path = os.pathsep.join(recipe.bin_dirs)
         lines.append(f"PATH={shlex.quote(path)}:\"$PATH\" bash -c {shlex.quote(test)}")
     return "\n".join(lines)
@@ -879,6 +883,9 @@ def _attempt_steps(planned: PlannedCell, config: Config, options: RunOptions, to
         shown = manager.recipe(replace(spec, workdir=f"/tmp/rodeo-{cell.id}", cache_dir=None,
                                        tool=info.executable or f"python{cell.python}",
                                        interpreter=f"python{cell.python}" if interpreter else None))
+        if recipe.pinned:   # e.g. the nixpkgs revision: a result must say what it was built from
+            log.say(f"# {cell.manager}: pinned {recipe.pinned}")
+            manager_version = f"{manager_version}; {recipe.pinned}"[:200]
         modules = _modules(cell, config, names)
         result = replace(result, manager_version=manager_version,
                          python_version=facts.version if facts else None,
@@ -936,9 +943,12 @@ def _attempt_steps(planned: PlannedCell, config: Config, options: RunOptions, to
             test_env = {**env, "PATH": os.pathsep.join([*recipe.bin_dirs, env.get("PATH", "")])}
             if recipe.bin_dirs and recipe.python.startswith(str(workdir)):
                 test_env["VIRTUAL_ENV"] = str(Path(recipe.bin_dirs[0]).parent)
+            script = str(workdir / ".rodeo-test.sh")   # through a launcher, the test is a file: Recipe.launched
+            if recipe.launcher:
+                execute(Step("test", write=script, content=config.test), test_env, log, deadline)
+            argv = recipe.launched("bash", script) if recipe.launcher else ("bash", "-c", config.test)
             start = log.offset()
-            code = execute(Step("test", ("bash", "-c", config.test), cwd=str(workdir)), test_env, log, deadline,
-                           options.processes, guard)
+            code = execute(Step("test", argv, cwd=str(workdir)), test_env, log, deadline, options.processes, guard)
             durations["test"] = time.monotonic() - t0
             if code != 0:
                 cause = signal_cause(code, "test", guard) or classify(log.since(start), "test", cell.manager, code)
@@ -1095,17 +1105,18 @@ def _probe(recipe: Recipe, cell: Cell, config: Config, names: NameMap, env: dict
     """Import every module in one interpreter (a verdict each); on a crash, finish one per module."""
     packages = [{"name": n, "imports": list(names.imports(config.package(n)) or []) or None} for n in cell.packages]
     out = workdir / ".rodeo-probe.json"
+    spec_file = workdir / ".rodeo-probe-spec.json"   # a path, not JSON text: see Recipe.launched
     data: dict[str, object] = {}
     done: dict[str, str] = {}
     signals: dict[str, int] = {}
     only: list[str] | None = None
     for _round in range(64):
-        spec = json.dumps({"packages": packages, "only": only})
+        spec_file.write_text(json.dumps({"packages": packages, "only": only}), encoding="utf-8")
         out.unlink(missing_ok=True)
         # -I ignores PYTHONDONTWRITEBYTECODE, so a wish for no bytecode in the environment is passed on as -B
         flags = ("-I",) if bytecode and not env.get("PYTHONDONTWRITEBYTECODE") else ("-I", "-B")
-        code = execute(Step("import", (recipe.python, *flags, str(PROBE), str(out), spec), cwd=str(workdir)),
-                       env, log, deadline, processes, guard)
+        argv = recipe.launched(recipe.python, *flags, str(PROBE), str(out), str(spec_file))
+        code = execute(Step("import", argv, cwd=str(workdir)), env, log, deadline, processes, guard)
         try:
             data = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):

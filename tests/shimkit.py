@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import NoReturn, cast
 
 from rodeo_action.managers.base import Phase, Recipe, Step
 
@@ -47,12 +48,14 @@ def read_log(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def fake_env(prefix: Path, packages: dict[str, str], modules: dict[str, str] | None = None) -> Path:
+def fake_env(prefix: Path, packages: dict[str, str], modules: dict[str, str] | None = None,
+             activate: dict[str, str] | None = None) -> Path:
     """A real venv at ``prefix`` (python at prefix/bin/python) holding stub distributions.
 
     ``packages`` maps distribution name -> version (a dist-info is written for each, so the
     probe reads real metadata); ``modules`` maps module name -> source (default: an empty module
-    named after each distribution).
+    named after each distribution); ``activate`` maps name -> a script that conda's activation
+    sources, written to ``etc/conda/activate.d/NAME.sh`` as conda-forge packages ship them.
     """
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(prefix)], check=True)
     site = next((prefix / "lib").glob("python3*/site-packages"))
@@ -66,7 +69,41 @@ def fake_env(prefix: Path, packages: dict[str, str], modules: dict[str, str] | N
         (info / "INSTALLER").write_text("shim\n")
     for module, source in (modules or {dist.replace("-", "_").lower(): "" for dist in packages}).items():
         (site / f"{module}.py").write_text(source)
+    for name, script in (activate or {}).items():
+        (prefix / "etc" / "conda" / "activate.d").mkdir(parents=True, exist_ok=True)
+        (prefix / "etc" / "conda" / "activate.d" / f"{name}.sh").write_text(script + "\n")
     return prefix / "bin" / "python"
+
+
+# What activation does before the command runs: the prefix's scripts sourced, then the command exec'ed
+# (so a signal that ends it reaches the caller as it would without a launcher).
+ACTIVATE = 'for f in "$CONDA_PREFIX"/etc/conda/activate.d/*.sh; do if [ -e "$f" ]; then . "$f"; fi; done; exec "$@"'
+RUN_OPTIONS = {"-p": 1, "--manifest-path": 1, "--no-capture-output": 0, "--frozen": 0}
+
+
+def run_in_env(args: list[str]) -> NoReturn:
+    """Act out ``conda|mamba|micromamba run -p PREFIX [--no-capture-output] CMD...`` and ``pixi run
+    --manifest-path M [--frozen] CMD...`` (``args`` from ``run`` on) for a shim: the environment
+    activated - ``CONDA_PREFIX`` set, its ``bin`` first on PATH, its ``etc/conda/activate.d/*.sh``
+    sourced - then CMD. An option the tools' ``run`` does not take here is refused, as they would."""
+    rest, prefix = args[1:], None
+    while rest and rest[0].startswith("-"):
+        flag = rest.pop(0)
+        if flag not in RUN_OPTIONS:
+            sys.exit(f"shim: run: unknown option {flag}")
+        value = rest.pop(0) if RUN_OPTIONS[flag] else ""
+        if flag == "-p":
+            prefix = Path(value)
+        elif flag == "--manifest-path":
+            prefix = Path(value).parent / ".pixi" / "envs" / "default"
+    if prefix is None or not rest:
+        sys.exit("shim: run needs -p PREFIX or --manifest-path FILE, and a command")
+    env = {**os.environ, "CONDA_PREFIX": str(prefix),
+           "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    script = 'exec "$@"' if os.environ.get("RODEO_SHIM_SKIP_ACTIVATION") else ACTIVATE   # a control for tests
+    for name in ("SIGPIPE", "SIGXFSZ"):   # Python ignores these, and an ignored signal stays ignored across exec
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    os.execvpe("bash", ["bash", "-c", script, "shim-run", *rest], env)
 
 
 def shim_env(bin_dir: Path, log: Path, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -120,7 +157,7 @@ def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
 
 
 def run_cell_with_shims(manager: str, packages: list[str], bin_dir: Path, log: Path,
-                        tmp_path: Path) -> tuple[dict[str, object], str]:
+                        tmp_path: Path, test: str | None = None) -> tuple[dict[str, object], str]:
     """``python -m rodeo_action run --cell ...`` with the shims in ``bin_dir`` first on PATH: the
     result JSON and the log, exactly as the runner writes them."""
     import json
@@ -129,7 +166,7 @@ def run_cell_with_shims(manager: str, packages: list[str], bin_dir: Path, log: P
 
     config = tmp_path / "rodeo.yml"
     config.write_text(yaml.safe_dump({"packages": packages, "managers": [manager], "os": ["ubuntu-latest"],
-                                      "python": ["3.12"]}), encoding="utf-8")
+                                      "python": ["3.12"], **({"test": test} if test else {})}), encoding="utf-8")
     env = shim_env(bin_dir, log)
     env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
     cell = f"{manager}-all-ubuntu-latest-py3.12"

@@ -5,8 +5,8 @@ is unaffected.
 Each test runs the real CLI (``python -m rodeo_action run|local``) as a subprocess. The manager
 is a micromamba *shim* (tests/shimkit.py: a script on PATH that builds a small venv where the
 real tool would), so a cell costs well under a second before its hostile ``test:`` runs - the
-``test:`` field is run with ``bash -c`` in the cell's environment, which is where the hostility
-lives. Every hostile process carries a marker of the test's own (an environment variable, or a
+``test:`` field is run by bash in the cell's environment (through ``micromamba run``), which is where
+the hostility lives. Every hostile process carries a marker of the test's own (an environment variable, or a
 name in its command line when it wipes its environment), and after rodeo returns ``/proc`` is
 searched for it: nothing may survive.
 """
@@ -40,16 +40,19 @@ OS = host_os_label()
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 
-# micromamba, faked: `create` makes the prefix a venv, `install` adds one stub module per package.
+# micromamba, faked: `create` makes the prefix a venv, `install` adds one stub module per package, `run`
+# runs the probe and the test in it.
 SHIM = f'''
 import re, sys
 sys.path.insert(0, {str(TESTS)!r})
 from pathlib import Path
-from shimkit import fake_env
+from shimkit import fake_env, run_in_env
 args = sys.argv[1:]
 if args == ["--version"]:
     print("micromamba 2.3.2")
     sys.exit(0)
+if args[0] == "run":
+    run_in_env(args)
 prefix = Path(args[args.index("-p") + 1])
 skip = {{args.index("-p") + 1, args.index("-c") + 1}}
 specs = [a for i, a in enumerate(args[1:], 1) if not a.startswith("-") and i not in skip]

@@ -60,7 +60,7 @@ from rodeo_action.managers.pypi import DEFAULT_INDEX, requires_python
 from rodeo_action.names import builtin
 from rodeo_action.plan import Cell
 from rodeo_action.resources import data_dir
-from rodeo_action.runner import index_urls, repro_text, requirements_for
+from rodeo_action.runner import TEST_SCRIPT, index_urls, repro_text, requirements_for
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -919,13 +919,15 @@ def recorded(recipe: Recipe, recorder: Path, bin_dir: Path) -> Recipe:
             return step
         return replace(step, argv=(str(recorder), *step.argv[1:]),
                        shown=(str(recorder), *step.shown[1:]) if step.shown else None)
-    return replace(recipe, steps=tuple(map(swap, recipe.steps)), python=str(recorder), bin_dirs=(str(bin_dir),))
+    return replace(recipe, steps=tuple(map(swap, recipe.steps)), python=str(recorder), bin_dirs=(str(bin_dir),),
+                   launcher=(str(recorder), *recipe.launcher[1:]) if recipe.launcher else ())
 
 
 def expect_repro(bash: Bash, recipe: Recipe, modules: list[str], test: str | None) -> None:
     """Queue the repro of ``recipe`` and the check that it wrote and ran exactly what the recipe says."""
     runnable = recorded(recipe, bash.recorder, bash.bin)
-    record = bash.add(repro_text(runnable, modules, test))
+    # run in the record folder: a launcher's repro writes the test to ./rodeo-test.sh (checked below)
+    record = bash.add('cd "$RODEO_RECORD"\n' + repro_text(runnable, modules, test))
     exported = {k: v for k, v in recipe.env if not k.endswith("CACHE_DIR") and k != "CONDA_PKGS_DIRS"}
 
     def check() -> None:
@@ -933,13 +935,16 @@ def expect_repro(bash: Bash, recipe: Recipe, modules: list[str], test: str | Non
         shown = [s for s in runnable.steps if s.in_repro]
         runs = [s for s in shown if s.write is None]
         want = [list((s.shown or s.argv)[1:]) for s in runs]
-        if modules:
-            want.append(["-c", "; ".join(f"import {m}" for m in modules)])
+        if modules:   # through the launcher (`conda run -p ...`, the recorder here) when there is one
+            code = "; ".join(f"import {m}" for m in modules)
+            want.append(list(runnable.launched(str(bash.recorder), "-c", code)[1:]))
         if test:
-            want.append(["-c", test])
+            want.append([*runnable.launcher[1:], "bash", TEST_SCRIPT] if runnable.launcher else ["-c", test])
+            if runnable.launcher:
+                assert (record / TEST_SCRIPT).read_bytes() == (test if test.endswith("\n") else test + "\n").encode()
         assert [c.argv for c in got] == want
         for call, step in zip(got, runs, strict=False):     # then the import probe and the test
-            assert call.cwd == (step.cwd or str(bash.root))
+            assert call.cwd == (step.cwd or str(record))
             assert {k: call.env.get(k) for k, _ in step.env} == dict(step.env)
         for call in got:
             assert {k: call.env.get(k) for k in exported} == exported

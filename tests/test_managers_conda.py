@@ -6,12 +6,16 @@ against the tools' documented CLIs (``conda create --help``: ``-p``, ``-c``, ``-
 pixi.toml / environment.yml parsed back to prove a hostile package name stays inside its string;
 (2) the steps run for real against shim executables on PATH that log their argv and either build a
 fake environment at the prefix they are given (whose python then imports the stub modules) or
-print the tool's own solver error and exit 1.
+print the tool's own solver error and exit 1; their ``run`` activates that environment (sourcing its
+``etc/conda/activate.d`` scripts) as the real tools do, and a stub ``pyproj`` imports only when proj's
+activation script has set ``PROJ_DATA`` - so a cell passes only if the probe and the test were
+launched through ``run`` (issue 18, item 11).
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +28,7 @@ from shimkit import calls, execute, run_cell_with_shims, shim_env, write_shim
 from rodeo_action.managers import get
 from rodeo_action.managers.base import CellSpec, Family, Target
 from rodeo_action.managers.condafamily import Dependency
+from rodeo_action.runner import TEST_SCRIPT, repro_text
 
 CONDA_CLI = ("conda", "mamba", "micromamba")
 ALL = (*CONDA_CLI, "pixi")
@@ -75,6 +80,10 @@ def test_conda_cli_recipe_argv(manager: str, family: Family) -> None:
         assert recipe.python == "/cells/cell/env/bin/python"
         assert recipe.bin_dirs == ("/cells/cell/env/bin",)
     assert recipe.env == ()
+    # the probe and `test:` run activated: `conda run` streams its output only when told to; mamba 2 and
+    # micromamba would take that option for the command, mamba 1 hands `run` to conda
+    assert recipe.launcher == (manager, "run", "-p", prefix, *(["--no-capture-output"] if manager == "conda" else []))
+    assert recipe.launched(recipe.python, "-I", "probe.py") == (*recipe.launcher, recipe.python, "-I", "probe.py")
 
 
 @pytest.mark.parametrize("manager", CONDA_CLI)
@@ -82,6 +91,7 @@ def test_conda_cli_cache_and_tool_path(manager: str) -> None:
     recipe = get(manager).recipe(make_spec(manager, cache_dir="/cache/conda", tool="/opt/mf/bin/" + manager))
     assert recipe.env == (("CONDA_PKGS_DIRS", "/cache/conda"),)
     assert {step.argv[0] for step in recipe.steps if step.argv} == {"/opt/mf/bin/" + manager}
+    assert recipe.launcher[:2] == ("/opt/mf/bin/" + manager, "run")     # `run` by the same tool that installed
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -133,6 +143,8 @@ def test_pixi_recipe(family: Family, platform: str) -> None:
     assert recipe.python == expected_python
     assert recipe.bin_dirs[0] == (env if family == "windows" else env + "/bin")
     assert recipe.env == (("PIXI_CACHE_DIR", "/cache/pixi"),)
+    # activated by `pixi run`, from the lock the install wrote (--frozen: no re-solve, no network)
+    assert recipe.launcher == ("pixi", "run", "--manifest-path", manifest, "--frozen")
 
 
 def test_pixi_toml_keeps_hostile_names_inside_strings() -> None:
@@ -175,14 +187,23 @@ def test_registered_with_data(manager: str) -> None:
 
 TESTS = Path(__file__).resolve().parent
 
+# pyproj, faked: like proj's data files, it is found only in an activated environment
+PYPROJ = '''import os
+if not os.environ.get("PROJ_DATA"):
+    raise ImportError("PROJ_DATA is not set: proj.db not found (the environment was not activated)")
+'''
+PROJ_ACTIVATE = 'export PROJ_DATA="$CONDA_PREFIX/share/proj"'   # what conda-forge's proj puts in activate.d
+
 # Builds a fake env where the real tool would: at `-p PREFIX` (conda-style), or at
-# <manifest dir>/.pixi/envs/default (pixi).
+# <manifest dir>/.pixi/envs/default (pixi); `run` activates it and runs the command there.
 SUCCEED = f'''
 import re, sys, tomllib
 sys.path.insert(0, {str(TESTS)!r})
 from pathlib import Path
-from shimkit import fake_env
+from shimkit import fake_env, run_in_env
 args = sys.argv[1:]
+if args[0] == "run":
+    run_in_env(args)
 if "--manifest-path" in args:
     manifest = Path(args[args.index("--manifest-path") + 1])
     prefix = manifest.parent / ".pixi" / "envs" / "default"
@@ -192,7 +213,9 @@ else:
     skip = {{args.index("-p") + 1, args.index("-c") + 1}}
     specs = [a for i, a in enumerate(args[1:], 1) if not a.startswith("-") and i not in skip]
 names = [re.split(r"[<>=!~ ]", s)[0] for s in specs]
-fake_env(prefix, {{n: "1.0" for n in names if not n.startswith("python")}})
+wanted = [n for n in names if not n.startswith("python")]
+modules = {{n.replace("-", "_").lower(): {PYPROJ!r} if n == "pyproj" else "" for n in wanted}}
+fake_env(prefix, {{n: "1.0" for n in wanted}}, modules, {{"proj": {PROJ_ACTIVATE!r}}} if "pyproj" in wanted else None)
 print("Transaction finished")
 '''
 
@@ -273,6 +296,53 @@ def test_recipe_runs_against_succeeding_shim(manager: str, tmp_path: Path, shims
     assert missing.returncode != 0 and "No module named 'docrep'" in missing.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize("manager", ALL)
+def test_only_the_launcher_sees_what_activation_sets(manager: str, tmp_path: Path,
+                                                      shims: tuple[Path, Path]) -> None:
+    """The double has teeth: pyproj fails from the env's python called directly (what rodeo did before
+    issue 18), and imports with PROJ_DATA set when the same command goes through the recipe's launcher."""
+    bin_dir, log = shims
+    write_shim(bin_dir, manager, SUCCEED)
+    recipe = get(manager).recipe(make_spec(manager, requirements=("pyproj",), work=str(tmp_path / "cell")))
+    env = shim_env(bin_dir, log)
+    assert execute(recipe, env).failed_phase is None
+    code = "import os, pyproj; print(os.environ['PROJ_DATA'])"
+    direct = subprocess.run([recipe.python, "-I", "-c", code], capture_output=True, text=True, env=env)
+    assert direct.returncode != 0 and "PROJ_DATA is not set" in direct.stderr
+    launched = subprocess.run(recipe.launched(recipe.python, "-I", "-c", code), capture_output=True, text=True,
+                              env=env, check=True)
+    prefix = Path(recipe.python).parent.parent
+    assert launched.stdout.strip() == str(prefix / "share" / "proj")
+    assert calls(log)[-1].argv == list(recipe.launcher[1:]) + [recipe.python, "-I", "-c", code]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize("manager", ALL)
+def test_repro_runs_the_probe_and_test_through_the_launcher(manager: str, tmp_path: Path,
+                                                            shims: tuple[Path, Path]) -> None:
+    """The repro a person pastes, run by bash against the shims: it passes only through `run` (the
+    import of pyproj and the test both need proj's activation), and it says `run` in so many words."""
+    bin_dir, log = shims
+    write_shim(bin_dir, manager, SUCCEED)
+    recipe = get(manager).recipe(make_spec(manager, requirements=("pyproj",), work=str(tmp_path / "cell")))
+    test = 'test "$PROJ_DATA" = "$CONDA_PREFIX/share/proj" && echo "it\'s activated: $PROJ_DATA"'
+    repro = repro_text(recipe, ["pyproj"], test)
+    lines = repro.splitlines()
+    assert shlex.join(recipe.launched(recipe.python, "-c", "import pyproj")) in lines
+    assert lines[-1] == shlex.join(recipe.launched("bash", TEST_SCRIPT))
+    assert f"cat > {TEST_SCRIPT} <<'EOF'" in lines and test in lines
+    run = "pixi run --manifest-path " if manager == "pixi" else f"{manager} run -p "
+    assert lines[-1].startswith(run) and lines[-5].startswith(run)
+    work = tmp_path / "person"
+    work.mkdir()
+    proc = subprocess.run(["bash", "-c", repro], cwd=work, env=shim_env(bin_dir, log), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == f"it's activated: {Path(recipe.python).parent.parent}/share/proj"
+    assert [c.argv[0] for c in calls(log)][-2:] == ["run", "run"]
+
+
 LIBMAMBA_CULPRIT = r"nonexistent-pkg =\* \* does not exist \(perhaps a typo or a missing channel\)"
 
 
@@ -303,11 +373,12 @@ def test_recipe_install_failure_is_attributed_to_install(manager: str, dialect: 
 VERSION = 'if sys.argv[1:] == ["--version"]:\n    print("{0} 2.3.2")\n    sys.exit(0)\n'
 
 
-def rodeo_run(manager: str, body: str, packages: list[str], tmp_path: Path) -> tuple[dict[str, object], str]:
+def rodeo_run(manager: str, body: str, packages: list[str], tmp_path: Path,
+              test: str | None = None) -> tuple[dict[str, object], str]:
     """``python -m rodeo_action run --cell ...`` with the shim first on PATH: the result JSON and the log."""
     bin_dir, log = tmp_path / "shims", tmp_path / "shim.log"
     write_shim(bin_dir, manager, "import sys\n" + VERSION.format(manager) + body)
-    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path)
+    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path, test)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
@@ -320,7 +391,52 @@ def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) 
     assert result["manager_version"] == f"{manager} 2.3.2"
     argvs = [call.argv for call in calls(tmp_path / "shim.log")]
     assert argvs[0] == ["--version"] and [argv[0] for argv in argvs[1:]] == (
-        ["install", "install"] if manager == "pixi" else ["create", "install"])
+        ["install", "install", "run"] if manager == "pixi" else ["create", "install", "run"])
+
+
+def launcher_of(manager: str, work: Path) -> list[str]:
+    """The argv of ``TOOL run`` after the tool's name, for a cell whose folder is ``work``."""
+    if manager == "pixi":
+        return ["run", "--manifest-path", str(work / "pixi.toml"), "--frozen"]
+    return ["run", "-p", str(work / "env"), *(["--no-capture-output"] if manager == "conda" else [])]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize("manager", ALL)
+def test_rodeo_run_probes_and_tests_in_the_activated_environment(manager: str, tmp_path: Path) -> None:
+    """Issue 18 item 11: the probe and `test:` go through `TOOL run`, so proj's activation script has
+    set PROJ_DATA for both (the stub pyproj imports only then); the repro says the same."""
+    test = 'test "$PROJ_DATA" = "$CONDA_PREFIX/share/proj" && python -c "import pyproj" && echo "$PROJ_DATA"'
+    result, log = rodeo_run(manager, SUCCEED, ["pyproj"], tmp_path, test)
+    assert result["status"] == "pass", log
+    assert result["imports"] == {"pyproj": "ok"}
+    probe, run_test = [c.argv for c in calls(tmp_path / "shim.log") if c.argv[0] == "run"]
+    prefix = Path(probe[probe.index("-I") - 1]).parent.parent
+    work = prefix.parent if manager != "pixi" else prefix.parent.parent.parent
+    launcher = launcher_of(manager, work)
+    assert probe[:len(launcher)] == launcher
+    assert probe[len(launcher):len(launcher) + 2] == [str(prefix / "bin" / "python"), "-I"]
+    assert [Path(a).name for a in probe[-3:]] == ["probe.py", ".rodeo-probe.json", ".rodeo-probe-spec.json"]
+    assert run_test == [*launcher, "bash", str(work / ".rodeo-test.sh")]
+    assert f"\n{prefix / 'share' / 'proj'}\n" in log      # the test's own output
+    repro = str(result["repro"]).splitlines()
+    cell = f"/tmp/rodeo-{manager}-all-ubuntu-latest-py3.12"
+    shown = [manager, *launcher_of(manager, Path(cell))]
+    python = f"{cell}/.pixi/envs/default/bin/python" if manager == "pixi" else f"{cell}/env/bin/python"
+    assert shlex.join([*shown, python, "-c", "import pyproj"]) in repro
+    assert repro[-1] == shlex.join([*shown, "bash", TEST_SCRIPT]) and test in repro
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@pytest.mark.parametrize("manager", ["micromamba", "pixi"])
+def test_without_activation_the_same_cell_fails_at_import(manager: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control: the shims' `run` told to skip activation, the cell above fails - at import, naming PROJ_DATA."""
+    monkeypatch.setenv("RODEO_SHIM_SKIP_ACTIVATION", "1")
+    result, log = rodeo_run(manager, SUCCEED, ["pyproj"], tmp_path, "true")
+    assert (result["status"], result["phase"]) == ("fail", "import"), log
+    assert result["imports"] == {"pyproj": "ImportError: PROJ_DATA is not set: proj.db not found (the environment "
+                                           "was not activated)"}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")

@@ -216,6 +216,18 @@ class Recipe:
     bin_dirs: tuple[str, ...]         # prepended to PATH for the `test:` command
     env: tuple[tuple[str, str], ...] = ()   # set for every step, the probe and the test
     notes: tuple[str, ...] = field(default=())  # said in the log (e.g. "specifier dropped: apt")
+    pinned: str | None = None         # what its fetches are pinned to (nixpkgs 26.05): joins the manager version
+    launcher: tuple[str, ...] = ()    # argv prefix running a command in the activated environment
+
+    def launched(self, *argv: str) -> tuple[str, ...]:
+        """``argv`` as the probe and ``test:`` run it: through :attr:`launcher` (``conda run -p ENV``,
+        ``pixi run --manifest-path ...``), so the environment's activation scripts run first - conda-forge's
+        ``proj`` sets ``PROJ_DATA`` in ``etc/conda/activate.d``; a venv needs none, so ``argv`` itself.
+
+        Those tools hand the command to a shell of their own (a bash or cmd.exe script, deno's task
+        shell), re-quoting it on the way: the runner passes them paths only, never code or JSON.
+        """
+        return (*self.launcher, *argv)
 
 
 @dataclass(frozen=True)
@@ -236,6 +248,7 @@ class ManagerInfo:
     setup: tuple[dict[str, object], ...] = ()  # GitHub steps that set it up, pinned by commit SHA
     cache_env: str | None = None      # the variable naming its download cache
     unavailable_hint: str | None = None
+    pythons: tuple[str, ...] = ()     # when set: the only Pythons it can provide (mach-nix's nixpkgs of 2022)
 
     def runs_on(self, os_label: str) -> bool:
         if self.distros:

@@ -74,7 +74,7 @@ def environment_yml(spec: CellSpec) -> str:
                   dependencies=[*python_specs(spec.python), *spec.requirements])
 
 
-def conda_cli_recipe(spec: CellSpec, cache_env: str | None) -> Recipe:
+def conda_cli_recipe(spec: CellSpec, cache_env: str | None, run_flags: tuple[str, ...] = ()) -> Recipe:
     """conda, mamba and micromamba share one CLI: ``create -p`` with Python, then ``install -p`` the set.
 
     ``install`` repeats the Python pin so the solver may not move the env to another Python to fit
@@ -83,6 +83,10 @@ def conda_cli_recipe(spec: CellSpec, cache_env: str | None) -> Recipe:
     the commands themselves use the command line, which is identical across the three tools.
     On Windows the set goes through ``--file specs.txt``: ``conda`` there is ``condabin\\conda.bat``,
     and cmd.exe would read the ``>`` of ``tensorflow>=2`` as a redirection.
+
+    The probe and ``test:`` run through ``TOOL run -p PREFIX [run_flags]``, as a user runs a command in
+    the environment: ``run`` activates it first (its ``etc/conda/activate.d`` scripts set e.g. proj's
+    ``PROJ_DATA``), which the environment's python called directly would skip.
     """
     env = prefix(spec)
     pythons = python_specs(spec.python)
@@ -103,4 +107,5 @@ def conda_cli_recipe(spec: CellSpec, cache_env: str | None) -> Recipe:
         python=spec.target.conda_python(env),
         bin_dirs=bin_dirs(spec.target, env),
         env=((cache_env, spec.cache_dir),) if cache_env and spec.cache_dir else (),
+        launcher=(spec.tool, "run", "-p", env, *run_flags),
     )

@@ -1,4 +1,9 @@
-"""mamba: conda's CLI on the libmamba solver; same commands and flags as conda."""
+"""mamba: conda's CLI on the libmamba solver; same commands and flags as conda.
+
+``mamba run`` gets no ``--no-capture-output``: mamba 2's ``run`` is micromamba's (output streamed; an
+option it does not know would be taken for the command), mamba 1 hands ``run`` to conda (output
+printed when the command ends).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""micromamba: the standalone libmamba CLI that setup-micromamba installs; no base env, same flags."""
+"""micromamba: the standalone libmamba CLI that setup-micromamba installs; no base env, same flags.
+
+``micromamba run -p PREFIX`` streams the command's output (no flag needed); on Linux and macOS it
+``exec``s the command from its activation script.
+"""
 
 from __future__ import annotations
 

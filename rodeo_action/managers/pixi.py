@@ -3,6 +3,10 @@
 pixi has no ``create -p``: the environment is the workspace's ``.pixi/envs/default``. To keep
 failure attribution honest the manifest is installed twice: first with Python alone (phase
 ``create``), then with the set (phase ``install``, re-solving from the first lock).
+
+The probe and ``test:`` run through ``pixi run --manifest-path pixi.toml --frozen``, which activates
+the environment as ``pixi run`` does for a user; ``--frozen`` takes the lock as the install left it,
+so neither re-solves nor reaches the network.
 """
 
 from __future__ import annotations
@@ -59,4 +63,5 @@ def recipe(spec: CellSpec) -> Recipe:
         python=spec.target.conda_python(env),
         bin_dirs=bin_dirs(spec.target, env),
         env=((cache_env, spec.cache_dir),) if cache_env and spec.cache_dir else (),
+        launcher=(spec.tool, "run", "--manifest-path", path, "--frozen"),
     )
