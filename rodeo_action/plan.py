@@ -1,8 +1,9 @@
 """Config -> cells -> jobs. Pure: the same config always gives byte-identical output.
 
 A cell is one manager installing one set on one OS and Python. Cells that cannot run there
-(apt off Debian/Ubuntu, the nix family on Windows, a package with no name in the manager's
-ecosystem) are kept as ``n/a`` so the report still shows them, but are not scheduled.
+(apt off Debian/Ubuntu, the nix family on Windows, a Python the manager cannot provide, a package
+with no name in the manager's ecosystem) are kept as ``n/a`` so the report still shows them, but
+are not scheduled.
 Scheduled cells are packed into at most ``max_jobs`` GitHub jobs, grouping cells that share
 os + manager so each job pays for one manager setup.
 """
@@ -67,6 +68,13 @@ def not_applicable(info: ManagerInfo, os: str, packages: list[Package], names: N
     return None
 
 
+def python_not_provided(info: ManagerInfo, python: str) -> str | None:
+    """Why a manager with a fixed list of Pythons (``pythons:`` in its matrix YAML) has no cell for ``python``."""
+    if not info.pythons or python in info.pythons:
+        return None
+    return f"{info.name} cannot provide Python {python} (it provides {', '.join(info.pythons)})"
+
+
 def expand(config: Config, names: NameMap | None = None) -> list[PlannedCell]:
     """Every cell of the rodeo, sorted by id, n/a ones included.
 
@@ -80,8 +88,9 @@ def expand(config: Config, names: NameMap | None = None) -> list[PlannedCell]:
       so ``{manager: spack, python: "3.11"}`` adds spack on every set and OS for 3.11 only. It may
       name a manager, OS or Python outside the config's lists; a cell it names twice is one cell.
 
-    A cell that cannot run (the manager does not run on that OS, or a package of the set has no
-    name in the manager's ecosystem) is kept with the reason, as ``n/a``; it is never scheduled.
+    A cell that cannot run (the manager does not run on that OS or cannot provide that Python, or a
+    package of the set has no name in the manager's ecosystem) is kept with the reason, as ``n/a``;
+    it is never scheduled.
     """
     names = names or builtin()
     by_name = {p.name: p for p in config.packages}
@@ -97,7 +106,7 @@ def expand(config: Config, names: NameMap | None = None) -> list[PlannedCell]:
         info = infos[manager]
         if (manager, os) not in runs:
             runs[manager, os] = not_applicable(info, os, [], names)
-        reason = runs[manager, os]
+        os_reason = reason = runs[manager, os]
         if reason is None:
             if (manager, set_name) not in missing:
                 packages = [by_name[m] for m in config.sets[set_name]]
@@ -108,7 +117,8 @@ def expand(config: Config, names: NameMap | None = None) -> list[PlannedCell]:
             if excluding and any(s.matches(manager, set_name, os, python) for s in exclude):
                 continue
             cell = Cell(manager, set_name, os, python, members)
-            known = cells.setdefault(cell.id, PlannedCell(cell, reason))
+            why = os_reason or (info.pythons and python_not_provided(info, python)) or reason
+            known = cells.setdefault(cell.id, PlannedCell(cell, why))
             if known.cell is not cell and known.cell != cell:
                 raise InputError([Problem(config.source, None, "sets", f"two cells would share the id "
                                           f"{cell.id!r}; expected set names that keep cell ids unique")])

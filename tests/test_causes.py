@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rodeo_action.causes import MANAGER_RULES, MAX_SUMMARY, classify, guess_manager
+from rodeo_action.managers.nixfamily import pins
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
 import table
@@ -123,6 +124,53 @@ def test_a_name_in_rodeos_command_or_note_is_no_evidence() -> None:
 def test_nix_daemon_socket_is_not_network() -> None:
     log = "error: cannot connect to socket at '/nix/var/nix/daemon-socket/socket': Connection refused\n"
     assert classify(log, "install", "nix").kind == "manager-broken"
+
+
+def nix_404(url: str) -> str:
+    """What Nix prints when a fetchTarball/fetchurl gets a 404 (newer Nix adds the response body)."""
+    return (f"error: unable to download '{url}': HTTP error 404\n\n       response body:\n\n       404: Not Found\n"
+            "(use '--show-trace' to show detailed location information)\n")
+
+
+NIX_PINNED = [(m, pins(m)[key]) for m in ("nix", "mach-nix", "poetry2nix", "uv2nix")
+              for key in pins(m).values if key.endswith("-sha256") for key in [key.removesuffix("-sha256")]]
+
+
+@pytest.mark.parametrize(("manager", "url"), [
+    *NIX_PINNED,
+    # the seed's own failure (issue 18): a poetry2nix tag that never existed, fetched by an older recipe
+    ("poetry2nix", "https://github.com/nix-community/poetry2nix/archive/2024.11.79136.tar.gz"),
+    ("mach-nix", "https://github.com/DavHau/pypi-deps-db/tarball/da53397f0b782b0b18deb72ef8e0fb5aa7c98aa3"),
+])
+def test_a_404_on_the_recipes_own_pin_is_manager_broken_naming_the_url(manager: str, url: str) -> None:
+    cause = classify(nix_404(url), "install", manager)
+    assert (cause.kind, cause.package) == ("manager-broken", None), cause.summary
+    assert url.removeprefix("https://") in cause.summary and len(cause.summary) <= MAX_SUMMARY
+
+
+@pytest.mark.parametrize("url", [
+    "https://files.pythonhosted.org/packages/ab/cd/xarray-2099.1.0-py3-none-any.whl",
+    "https://example.org/foo-1.0.tar.gz",
+    "https://github.com/someone/foo/archive/v1.0.tar.gz",          # a user's own GitHub URL requirement
+    "https://github.com/NixOS/nixpkgs/archive/x.tar.gz.evil/more",  # the pin's shape must match whole
+])
+def test_a_404_on_a_users_own_url_is_not_blamed_on_the_recipe(url: str) -> None:
+    for manager in ("nix", "poetry2nix", "uv2nix"):
+        assert classify(nix_404(url), "install", manager).kind != "manager-broken"
+
+
+def test_an_interpreter_the_pinned_nixpkgs_lacks_names_no_package() -> None:
+    """mach-nix 3.5.0 for Python 3.12 (issue 18) was filed as "not-packaged (python312)": a package culprit."""
+    log = "error: attribute 'python312' missing\n\n       at /nix/store/x-source/mach_nix/nix/lib.nix:90:9:\n"
+    cause = classify(log, "install", "mach-nix")
+    assert (cause.kind, cause.package) == ("not-packaged", None)
+    assert "mach-nix 3.5.0 cannot provide Python 3.12" in cause.summary and "3.7 to 3.10" in cause.summary
+    for manager, attr, version in (("nix", "python315", "3.15"), ("uv2nix", "python313FreeThreading", "3.13t")):
+        cause = classify(f"error: attribute '{attr}' missing\n", "install", manager)
+        assert (cause.kind, cause.package) == ("not-packaged", None)
+        assert f"cannot provide Python {version}" in cause.summary and attr in cause.summary
+    # a package attribute stays the package's
+    assert classify("error: attribute 'python-dateutil2' missing\n", "install", "nix").package == "python-dateutil2"
 
 
 @pytest.mark.parametrize(("manager", "log", "kind", "package"), [

@@ -25,14 +25,13 @@ from shimkit import calls, execute, run_cell_with_shims, shim_env, write_shim
 
 from rodeo_action.managers import get, manager_info
 from rodeo_action.managers.base import CellSpec, Family, Phase, Recipe, Target
-from rodeo_action.managers.nixfamily import nix_attr, python_attr
+from rodeo_action.managers.nixfamily import Pins, nix_attr, pins, python_attr
 
 NIX_FAMILY = ("nix", "mach-nix", "poetry2nix", "uv2nix")
 ALL = (*NIX_FAMILY, "spack")
 FAMILIES: tuple[Family, ...] = ("linux", "macos")
 WORK = "/cells/cell"
-NIXPKGS = "https://channels.nixos.org/nixos-25.11/nixexprs.tar.xz"
-NIXPKGS_P2N = "https://channels.nixos.org/nixos-24.11/nixexprs.tar.xz"
+NIX_BASE32_SHA256 = re.compile(r"^[0-9abcdfghijklmnpqrsvwxyz]{52}$")   # what nix-prefetch-url --unpack prints
 HOSTILE_ATTRS = ('a"b${x}', "or", "in", "x y", "''", "a\tb", "back\\slash", "${builtins.abort \"x\"}",
                  "ruamel-yaml", "python-dateutil", "_private'")
 SEED = ("cartopy", "tensorflow>=2", "xgcm")
@@ -61,6 +60,16 @@ def written(recipe: Recipe, name: str) -> str:
 BUILD = ("install", None, ["nix-build", f"{WORK}/default.nix", "-o", f"{WORK}/result"], WORK)
 
 
+def fetched(manager: str, name: str) -> str:
+    """How a recipe's .nix file fetches pin ``name``: a tarball URL checked against its sha256."""
+    source = pins(manager).source(name)
+    return f'builtins.fetchTarball {{\n    url = "{source.url}";\n    sha256 = "{source.sha256}";\n  }}'
+
+
+def lock_step(command: str) -> tuple[Phase, str | None, list[str], str | None]:
+    return ("install", None, ["nix-shell", f"{WORK}/lock.nix", "--run", command], WORK)
+
+
 # ---------------------------------------------------------------- (1) what the recipes say
 
 
@@ -69,11 +78,13 @@ def test_nix_recipe(family: Family) -> None:
     recipe = get("nix").recipe(make_spec("nix", family, requirements=("cartopy", "tensorflow", "xgcm")))
     assert shape(recipe) == [("create", f"{WORK}/default.nix", [], None), BUILD]
     nix = written(recipe, "default.nix")
-    assert f'import (builtins.fetchTarball "{NIXPKGS}")' in nix
+    assert f"pkgs = import ({fetched('nix', 'nixpkgs')}) {{" in nix
+    assert "channels.nixos.org" not in nix
     assert "pkgs.python312.withPackages (ps: [\n  ps.cartopy\n  ps.tensorflow\n  ps.xgcm\n])" in nix
     assert "<nixpkgs>" not in nix.split("\nlet\n")[1]
     assert recipe.python == f"{WORK}/result/bin/python" and recipe.bin_dirs == (f"{WORK}/result/bin",)
     assert recipe.env == ()
+    assert recipe.pinned == "nixpkgs 26.05"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -83,9 +94,11 @@ def test_mach_nix_recipe(family: Family) -> None:
                              ("create", f"{WORK}/default.nix", [], None), BUILD]
     assert written(recipe, "requirements.txt") == "cartopy\ntensorflow>=2\nxgcm\n"
     nix = written(recipe, "default.nix")
-    assert 'url = "https://github.com/DavHau/mach-nix/";\n    ref = "refs/tags/3.5.0";' in nix
+    assert ('url = "https://github.com/DavHau/mach-nix/";\n    ref = "refs/tags/3.5.0";\n'
+            '    rev = "7e14360bde07dcae32e5e24f366c83272f52923f";') in nix
     assert 'mach-nix.mkPython {\n  python = "python312";\n  requirements = builtins.readFile ./requirements.txt;' in nix
     assert recipe.python == f"{WORK}/result/bin/python"
+    assert recipe.pinned == "mach-nix 3.5.0, nixpkgs 554d2d8aa25b"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -94,8 +107,8 @@ def test_poetry2nix_recipe(family: Family) -> None:
     assert shape(recipe) == [
         ("create", f"{WORK}/pyproject.toml", [], None),
         ("create", f"{WORK}/default.nix", [], None),
-        ("install", None, ["nix-shell", "-I", f"nixpkgs={NIXPKGS_P2N}", "-p", "poetry", "--run",
-                           "poetry lock --no-interaction"], WORK),
+        ("create", f"{WORK}/lock.nix", [], None),
+        lock_step("poetry lock --no-interaction"),
         BUILD,
     ]
     assert tomllib.loads(written(recipe, "pyproject.toml")) == {"tool": {"poetry": {
@@ -105,8 +118,13 @@ def test_poetry2nix_recipe(family: Family) -> None:
                          "tensorflow": {"version": ">=2"}, "xgcm": {"version": "*"}},
     }}}
     nix = written(recipe, "default.nix")
-    assert f'import (builtins.fetchTarball "{NIXPKGS_P2N}")' in nix
-    assert "/poetry2nix/archive/2024.11.79136.tar.gz\") { inherit pkgs; }" in nix
+    assert f"pkgs = import ({fetched('poetry2nix', 'nixpkgs')}) {{" in nix
+    # the last release tag (2024.11.79136, pinned before, never existed: its fetch was a 404)
+    assert f"poetry2nix = import ({fetched('poetry2nix', 'poetry2nix')}) {{ inherit pkgs; }};" in nix
+    assert "/poetry2nix/archive/2025.3.1955794.tar.gz" in nix and "79136" not in nix
+    assert f"pkgs = import ({fetched('poetry2nix', 'nixpkgs')}) {{" in written(recipe, "lock.nix")
+    assert "packages = [\n    pkgs.poetry\n  ];" in written(recipe, "lock.nix")
+    assert recipe.pinned == "poetry2nix 2025.3.1955794, nixpkgs 75e28c029ef2"
     assert "poetry2nix.mkPoetryEnv {\n  projectDir = ./.;\n  python = pkgs.python312;\n  preferWheels = true;" in nix
     assert recipe.env == (("POETRY_CACHE_DIR", "/cache/poetry"),
                           ("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring"))
@@ -137,15 +155,19 @@ def test_uv2nix_recipe(family: Family) -> None:
     assert shape(recipe) == [
         ("create", f"{WORK}/pyproject.toml", [], None),
         ("create", f"{WORK}/default.nix", [], None),
-        ("install", None, ["nix-shell", "-I", f"nixpkgs={NIXPKGS}", "-p", "uv", "python312", "--run", "uv lock"],
-         WORK),
+        ("create", f"{WORK}/lock.nix", [], None),
+        lock_step("uv lock"),
         BUILD,
     ]
     assert tomllib.loads(written(recipe, "pyproject.toml")) == {"project": {
         "name": "rodeo-cell", "version": "0.0.0", "requires-python": ">=3.12,<3.13", "dependencies": list(SEED)}}
     nix = written(recipe, "default.nix")
-    for repo in ("pyproject-nix/pyproject.nix", "pyproject-nix/uv2nix", "pyproject-nix/build-system-pkgs"):
-        assert f'builtins.fetchTarball "https://github.com/{repo}/archive/master.tar.gz"' in nix
+    for name in ("nixpkgs", "pyproject-nix", "uv2nix", "build-system-pkgs"):
+        assert fetched("uv2nix", name) in nix
+    assert "master" not in nix and "channels.nixos.org" not in nix
+    lock = written(recipe, "lock.nix")
+    assert fetched("uv2nix", "nixpkgs") in lock and "packages = [\n    pkgs.uv\n    pkgs.python312\n  ];" in lock
+    assert recipe.pinned == "uv2nix 4b59abb2ae18, nixpkgs e5bdc4a41d4c"
     assert "workspace = uv2nix.lib.workspace.loadWorkspace { workspaceRoot = ./.; };" in nix
     assert 'workspace.mkPyprojectOverlay { sourcePreference = "wheel"; }' in nix
     assert "python = pkgs.python312;" in nix and "pyproject-build-systems.wheel" in nix
@@ -225,7 +247,7 @@ def test_free_threaded_python() -> None:
     nix = written(get("nix").recipe(make_spec("nix", python="3.13t")), "default.nix")
     assert "pkgs.python313FreeThreading.withPackages" in nix
     uv2nix = get("uv2nix").recipe(make_spec("uv2nix", python="3.13t"))
-    assert uv2nix.steps[2].argv[4:7] == ("uv", "python313FreeThreading", "--run")
+    assert "pkgs.uv\n    pkgs.python313FreeThreading\n" in written(uv2nix, "lock.nix")
     assert ("UV_PYTHON", "3.13t") in uv2nix.env
     with pytest.raises(ValueError, match="free-threaded"):
         get("spack").recipe(make_spec("spack", python="3.13t"))
@@ -275,8 +297,52 @@ def nix_parse(source: str, tmp_path: Path) -> str:
 @pytest.mark.parametrize("manager", NIX_FAMILY)
 def test_every_generated_nix_file_parses(manager: str, family: Family, python: str, tmp_path: Path) -> None:
     recipe = get(manager).recipe(make_spec(manager, family, python=python, index_url="https://mirror/simple"))
-    ast = nix_parse(written(recipe, "default.nix"), tmp_path)
-    assert python_attr(python) in ast
+    files = [step.content for step in recipe.steps if step.write and step.write.endswith(".nix")]
+    assert len(files) == (2 if manager in ("poetry2nix", "uv2nix") else 1)      # default.nix (+ lock.nix)
+    for source in files:
+        ast = nix_parse(source, tmp_path)
+        assert python_attr(python) in ast or "pkgs).poetry" in ast
+        # every tarball is checked against a hash: a fetchTarball call is an attribute set with both
+        # url and sha256 (nix prints attributes sorted), never a bare URL
+        calls = re.findall(r"\(builtins\)\.fetchTarball (\S)", ast)
+        assert set(calls) == ({"{"} if manager != "mach-nix" else set()), ast
+        assert len(re.findall(r'\{ sha256 = "[0-9a-z]{52}"; url = "https://github\.com/', ast)) == len(calls), ast
+        if manager == "mach-nix":     # a git fetch, pinned by its commit as well as its tag
+            assert re.search(r'\(builtins\)\.fetchGit \{ ref = "refs/tags/[\d.]+"; rev = "[0-9a-f]{40}"; ', ast)
+
+
+NIX_FAMILY_PINS = {m: pins(m) for m in NIX_FAMILY}
+
+
+@pytest.mark.parametrize("manager", NIX_FAMILY)
+def test_pins_are_revisions_with_hashes_never_a_channel_or_a_branch(manager: str) -> None:
+    """Every fetched source is a GitHub archive at a tag or a commit, with the sha256 Nix checks."""
+    pin = NIX_FAMILY_PINS[manager]
+    for key, value in pin.values.items():
+        assert "channels.nixos.org" not in value and "nixexprs" not in value, key
+        if key.endswith("-rev"):
+            rev = pin[key]
+            assert re.fullmatch(r"[0-9a-f]{40}|refs/tags/[\w.-]+|[0-9]{4}\.[0-9]{1,2}\.[0-9]+", rev), (key, rev)
+        if key.endswith("-sha256"):
+            assert NIX_BASE32_SHA256.match(value), (key, value)
+    names = [key.removesuffix("-sha256") for key in pin.values if key.endswith("-sha256")]
+    assert "nixpkgs" in names or manager == "mach-nix"      # mach-nix's nixpkgs is its own flake.lock's
+    for name in names:
+        source = pin.source(name)
+        assert source.url == f"{source.url.split('/archive/')[0]}/archive/{pin[name + '-rev']}.tar.gz"
+        assert source.url.startswith("https://github.com/") and "{" not in source.url
+
+
+def test_pins_fill_placeholders_and_label_revisions() -> None:
+    pin = Pins({"lib-version": "1.2", "lib-ref": "refs/tags/{lib-version}", "nixpkgs-rev": "a" * 40,
+                "nixpkgs": "https://x/archive/{nixpkgs-rev}.tar.gz", "nixpkgs-sha256": "h",
+                "tool-rev": "refs/tags/26.05"})
+    assert pin["lib-ref"] == "refs/tags/1.2" and pin["nixpkgs"] == f"https://x/archive/{'a' * 40}.tar.gz"
+    assert pin.source("nixpkgs").sha256 == "h"
+    assert (pin.label("lib"), pin.label("nixpkgs"), pin.label("tool"), pin.label("none")) == (
+        "lib 1.2", "nixpkgs aaaaaaaaaaaa", "tool 26.05", None)
+    with pytest.raises(KeyError):
+        Pins({"a": "{missing}"})["a"]
 
 
 @needs_nix
@@ -532,7 +598,10 @@ def test_rodeo_run_passes_against_succeeding_shims(manager: str, tmp_path: Path)
     assert result["status"] == "pass", log
     assert result["imports"] == {"cartopy": "ok", "xgcm": "ok"}
     assert result["resolved"] == {"cartopy": "1.0", "xgcm": "1.0"}
-    assert result["manager_version"] == (SPACK_VERSION if manager == "spack" else NIX_VERSION)
+    # the nix family's result names the revisions it was built from, e.g. "...; nixpkgs 26.05"
+    pinned = None if manager == "spack" else get(manager).recipe(make_spec(manager)).pinned
+    assert result["manager_version"] == (SPACK_VERSION if manager == "spack" else f"{NIX_VERSION}; {pinned}")
+    assert manager == "spack" or f"# {manager}: pinned {pinned}\n" in log
     repro = str(result["repro"])     # what a person pastes: the real tool names and files, no rodeo paths
     if manager == "spack":
         assert "spack env create -d /tmp/rodeo-spack-all-ubuntu-latest-py3.12/env" in repro

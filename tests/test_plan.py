@@ -53,11 +53,30 @@ def test_na_cells() -> None:
     for m in ("nix", "mach-nix", "uv2nix", "poetry2nix"):
         assert not cells[f"{m}-one-windows-latest-py3.12"].runnable
         assert "does not run on windows-latest" in str(cells[f"{m}-one-windows-latest-py3.12"].reason)
-        assert cells[f"{m}-one-macos-latest-py3.12"].runnable
+        assert cells[f"{m}-one-macos-latest-py3.12"].runnable == (m != "mach-nix")   # mach-nix: no 3.12
     assert all(p.runnable for i, p in cells.items() if i.startswith("pip-"))
     scheduled = {cid for j in pack(expand(c)) for cid in j.cells}
     assert scheduled == {i for i, p in cells.items() if p.runnable}
     assert "apt-two-ubuntu-latest-py3.12" not in scheduled
+
+
+def test_a_python_the_manager_cannot_provide_is_na_with_the_reason() -> None:
+    """mach-nix 3.5.0's nixpkgs has Pythons up to 3.10: a 3.12 cell is n/a, never a failing install."""
+    assert manager_info("mach-nix").pythons == ("3.7", "3.8", "3.9", "3.10") and manager_info("nix").pythons == ()
+    c = cfg(f"packages: [a, {{name: b, names: {{pypi: null}}}}]\nsets: {{one: [a], two: [a, b]}}\n"
+            f"managers: [mach-nix, nix]\nos: {OSES}\npython: ['3.10', '3.12']\n"
+            "include: [{manager: mach-nix, set: one, os: ubuntu-latest, python: '3.9'}]\n")
+    cells = by_id(expand(c))
+    assert cells["mach-nix-one-ubuntu-latest-py3.10"].runnable and cells["mach-nix-one-ubuntu-latest-py3.9"].runnable
+    assert cells["mach-nix-one-ubuntu-latest-py3.12"].reason == (
+        "mach-nix cannot provide Python 3.12 (it provides 3.7, 3.8, 3.9, 3.10)")
+    assert cells["nix-one-ubuntu-latest-py3.12"].runnable
+    # the OS comes first, then the Python, then the names
+    assert "does not run on windows-latest" in str(cells["mach-nix-one-windows-latest-py3.12"].reason)
+    assert "cannot provide Python 3.12" in str(cells["mach-nix-two-ubuntu-latest-py3.12"].reason)
+    assert cells["mach-nix-two-ubuntu-latest-py3.10"].reason == "not packaged for mach-nix: b"
+    scheduled = {cid for j in pack(expand(c)) for cid in j.cells}
+    assert "mach-nix-one-ubuntu-latest-py3.12" not in scheduled and "mach-nix-one-ubuntu-latest-py3.10" in scheduled
 
 
 def test_apt_runs_on_debian_labels() -> None:
@@ -114,7 +133,11 @@ def test_the_must_show_plan() -> None:
     assert len(jobs) <= 256
     runnable = [p.cell.id for p in planned if p.runnable]
     groups = [(m, os) for m in manager_names() for os in c.os if manager_info(m).runs_on(os)]
-    assert len(runnable) == len(groups) * 4 * 3 and len(groups) < 48    # apt, the nix family: not everywhere
+    pythons = {m: [v for v in c.python if not manager_info(m).pythons or v in manager_info(m).pythons]
+               for m in manager_names()}
+    assert len(runnable) == sum(4 * len(pythons[m]) for m, _ in groups)
+    assert len(groups) < 48    # apt, the nix family: not everywhere
+    assert pythons["mach-nix"] == [] and pythons["pip"] == list(c.python)     # mach-nix has no 3.11-3.13
     scheduled = Counter(cid for j in jobs for cid in j.cells)
     assert set(scheduled) == set(runnable) and set(scheduled.values()) == {1}
     assert len({j.id for j in jobs}) == len(jobs)

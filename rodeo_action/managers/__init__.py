@@ -47,6 +47,7 @@ def manager_info(name: str) -> ManagerInfo:
         needs_system=bool(raw.get("needs-system", False)), tracker=raw.get("tracker"), home=raw.get("home"),
         distros=tuple(raw.get("distros", ())), setup=tuple(raw.get("setup", ())),
         cache_env=raw.get("cache-env"), unavailable_hint=raw.get("unavailable-hint"),
+        pythons=tuple(str(p) for p in raw.get("pythons", ())),
     )
 
 

@@ -1,4 +1,4 @@
-"""nix: nixpkgs' own Python packages, ``python3XX.withPackages``, from a pinned channel.
+"""nix: nixpkgs' own Python packages, ``python3XX.withPackages``, from one pinned nixpkgs revision.
 
 The baseline of the Nix family: no PyPI at all. A package nixpkgs lacks fails evaluation with
 Nix's ``error: attribute 'NAME' missing`` and a broken one fails in nixpkgs' own build - the two
@@ -14,9 +14,9 @@ from rodeo_action.managers.nixfamily import build, expression, nix_attr, nix_rec
 def default_nix(spec: CellSpec) -> str:
     from rodeo_action.templating import render
 
-    return render("nix-python.nix.j2", nixpkgs=pins("nix").url("nixpkgs"), python_attr=python_attr(spec.python),
+    return render("nix-python.nix.j2", nixpkgs=pins("nix").source("nixpkgs"), python_attr=python_attr(spec.python),
                   attrs=[nix_attr(name) for name in spec.requirements])
 
 
 def recipe(spec: CellSpec) -> Recipe:
-    return nix_recipe(spec, (write("create", expression(spec), default_nix(spec)), build(spec)))
+    return nix_recipe(spec, "nix", (write("create", expression(spec), default_nix(spec)), build(spec)))

@@ -4,9 +4,11 @@ Each of the four writes a ``default.nix`` (plus the files it reads) into the cel
 builds it with ``nix-build default.nix -o result``, so the environment's interpreter is always
 ``<workdir>/result/bin/python``. Classic ``nix-build`` rather than flakes: it needs no
 experimental features, and every upstream documents a non-flake use. What the expressions fetch
-(nixpkgs channel tarballs, the libraries' release tags) is data in ``matrix/managers/NAME.yml``
-under ``pins:``, never an unpinned ``<nixpkgs>``: the seed thread asked for exactly that. (A
-``versions:`` entry pins the ``nix-build`` the runner finds, as for every manager, not these.)
+(nixpkgs and the libraries, each at one revision with the sha256 of its unpacked tarball) is data
+in ``matrix/managers/NAME.yml`` under ``pins:``, never an unpinned ``<nixpkgs>`` nor a channel that
+moves: a result must not drift while rodeo stays the same. The revisions a cell used go into its
+result (:func:`pinned`). (A ``versions:`` entry pins the ``nix-build`` the runner finds, as for
+every manager, not these.)
 
 User values reach a ``.nix`` file only through :func:`nix_attr` or the ``nix`` template filter,
 so no package name can break out of a string or an attribute path.
@@ -20,11 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
-from rodeo_action.managers.base import CellSpec, Recipe, Step, run
+from rodeo_action.managers.base import CellSpec, Recipe, Step, run, write
 from rodeo_action.managers.formats import nix_string
-from rodeo_action.resources import data_dir
+from rodeo_action.resources import data_dir, read_yaml
 
 # Nix's own identifier rule (ID in the lexer); a name outside it must be quoted.
 NIX_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_'-]*$")
@@ -52,23 +52,54 @@ def python_attr(version: str) -> str:
     return f"python3{match['minor']}" + ("FreeThreading" if match["t"] else "")
 
 
+_PLACEHOLDER = re.compile(r"\{(?P<key>[A-Za-z0-9_-]+)\}")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A pinned tarball: its URL and the sha256 of its unpacked contents (``nix-prefetch-url --unpack``)."""
+
+    url: str
+    sha256: str
+
+
 @dataclass(frozen=True)
 class Pins:
-    """What a manager's expression fetches: ``pins:`` in its matrix YAML, ``{version}`` filled in."""
+    """``pins:`` in a manager's matrix YAML: flat ``key: value`` strings, ``{key}`` filled in from another key.
 
-    version: str
-    urls: dict[str, str]
+    ``NAME`` is a URL, ``NAME-rev`` the git ref it is at (a tag or a commit), ``NAME-sha256`` the hash
+    Nix checks; one place to change, which the nightly job can bump and ``scripts/verify-pins`` reads.
+    """
 
-    def url(self, key: str) -> str:
-        return self.urls[key].replace("{version}", self.version)
+    values: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: self[m.group("key")], self.values[key])
+
+    def source(self, name: str) -> Source:
+        return Source(self[name], self[f"{name}-sha256"])
+
+    def label(self, name: str) -> str | None:
+        """``NAME VERSION`` (a release) or ``NAME REV`` (a tag, or a commit's first 12 digits); None if unpinned."""
+        key = next((k for k in (f"{name}-version", f"{name}-rev") if k in self.values), None)
+        if key is None:
+            return None
+        ref = self[key].removeprefix("refs/tags/")
+        return f"{name} {ref[:12] if _COMMIT.match(ref) else ref}"
 
 
 @cache
 def pins(manager: str) -> Pins:
-    raw: dict[str, Any] = yaml.safe_load((data_dir("matrix") / "managers" / f"{manager}.yml").read_text())
-    data = dict(raw["pins"])
-    version = str(data.pop("version", ""))
-    return Pins(version=version, urls={str(k): str(v) for k, v in data.items()})
+    raw: dict[str, Any] = read_yaml(data_dir("matrix") / "managers" / f"{manager}.yml")
+    return Pins({str(k): str(v) for k, v in raw["pins"].items()})
+
+
+def pinned(manager: str) -> str:
+    """What the manager's own library and nixpkgs were pinned to, for the result: ``poetry2nix 2025.3.1955794,
+    nixpkgs 75e28c029ef2``. It is part of the result's manager version, so a bump shows in the report's history."""
+    pin = pins(manager)
+    return ", ".join(label for name in dict.fromkeys((manager, "nixpkgs")) if (label := pin.label(name)))
 
 
 def sibling(tool: str, name: str) -> str:
@@ -90,19 +121,33 @@ def build(spec: CellSpec) -> Step:
     return run("install", spec.tool, expression(spec), "-o", result_link(spec), cwd=spec.workdir)
 
 
-def lock_in_shell(spec: CellSpec, nixpkgs: str, packages: tuple[str, ...], command: str) -> Step:
-    """Run a locker (poetry, uv) from the same pinned nixpkgs, as uv2nix's getting-started does.
+def lock_shell(spec: CellSpec, nixpkgs: Source, packages: tuple[str, ...]) -> Step:
+    """``lock.nix``: a shell with the locker (poetry, uv) from the same pinned nixpkgs as the build.
+
+    Written as a file rather than ``nix-shell -I nixpkgs=URL -p ...``, so the tarball's hash is
+    checked and ``~/.config/nixpkgs`` cannot change the shell (``-p`` imports ``<nixpkgs> {}``).
+    """
+    from rodeo_action.templating import render
+
+    text = render("nix-lock-shell.nix.j2", nixpkgs=nixpkgs, packages=packages)
+    return write("create", spec.target.join(spec.workdir, "lock.nix"), text)
+
+
+def lock_in_shell(spec: CellSpec, command: str) -> Step:
+    """Run a locker in ``lock.nix``'s shell, as uv2nix's getting-started does with its own ``nix-shell``.
 
     ``command`` is a constant of the recipe; user values live in the files it reads, never in
     the shell text ``nix-shell --run`` hands to bash.
     """
-    return run("install", sibling(spec.tool, "nix-shell"), "-I", f"nixpkgs={nixpkgs}", "-p", *packages,
+    return run("install", sibling(spec.tool, "nix-shell"), spec.target.join(spec.workdir, "lock.nix"),
                "--run", command, cwd=spec.workdir)
 
 
-def nix_recipe(spec: CellSpec, steps: tuple[Step, ...]) -> Recipe:
+def nix_recipe(spec: CellSpec, manager: str, steps: tuple[Step, ...],
+               env: tuple[tuple[str, str], ...] = ()) -> Recipe:
     """The family's common shape: the steps, then ``result/bin/python`` for the probe and test."""
     if spec.target.windows:
         raise ValueError("the Nix family runs on Linux and macOS only")
     bin_dir = spec.target.join(result_link(spec), "bin")
-    return Recipe(steps=steps, python=spec.target.join(bin_dir, "python"), bin_dirs=(bin_dir,))
+    return Recipe(steps=steps, python=spec.target.join(bin_dir, "python"), bin_dirs=(bin_dir,), env=env,
+                  pinned=pinned(manager))

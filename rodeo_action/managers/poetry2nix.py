@@ -1,8 +1,8 @@
 """poetry2nix: ``poetry lock``, then ``mkPoetryEnv`` builds that lock with Nix (a seed row).
 
 Unmaintained upstream, kept because the seed rodeo ran it. Poetry itself comes from the same
-pinned nixpkgs (``nix-shell -p poetry``), so the cell needs only Nix and its repro works for anyone
-with Nix. The nixpkgs pin is the last release poetry2nix was maintained against, whose Poetry is
+pinned nixpkgs (``nix-shell lock.nix``), so the cell needs only Nix and its repro works for anyone
+with Nix. The nixpkgs pin is the revision poetry2nix's last release tag locks, whose Poetry is
 1.8: the project is written in ``[tool.poetry]`` form, which that Poetry and poetry2nix both read.
 A configured index becomes an explicit primary Poetry source (extra indexes supplemental), since a
 mirror that serves only the simple API is the one thing Poetry can use there.
@@ -17,7 +17,7 @@ from packaging.requirements import Requirement
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
 from rodeo_action.managers.formats import Table, TomlValue, toml_document
-from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
+from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, lock_shell, nix_recipe, pins, python_attr
 from rodeo_action.managers.pypi import marker_text, requires_python
 
 LOCK = "poetry lock --no-interaction"
@@ -73,7 +73,7 @@ def default_nix(spec: CellSpec) -> str:
     from rodeo_action.templating import render
 
     pin = pins("poetry2nix")
-    return render("poetry2nix.nix.j2", nixpkgs=pin.url("nixpkgs"), poetry2nix=pin.url("poetry2nix"),
+    return render("poetry2nix.nix.j2", nixpkgs=pin.source("nixpkgs"), poetry2nix=pin.source("poetry2nix"),
                   python_attr=python_attr(spec.python))
 
 
@@ -82,10 +82,10 @@ def recipe(spec: CellSpec) -> Recipe:
     cache_env = manager_info("poetry2nix").cache_env
     if cache_env and spec.cache_dir:
         env.append((cache_env, spec.cache_dir))
-    base = nix_recipe(spec, (
+    return nix_recipe(spec, "poetry2nix", (
         write("create", spec.target.join(spec.workdir, "pyproject.toml"), pyproject_toml(spec)),
         write("create", expression(spec), default_nix(spec)),
-        lock_in_shell(spec, pins("poetry2nix").url("nixpkgs"), ("poetry",), LOCK),
+        lock_shell(spec, pins("poetry2nix").source("nixpkgs"), ("poetry",)),
+        lock_in_shell(spec, LOCK),
         build(spec),
-    ))
-    return Recipe(steps=base.steps, python=base.python, bin_dirs=base.bin_dirs, env=tuple(sorted(env)))
+    ), env=tuple(sorted(env)))

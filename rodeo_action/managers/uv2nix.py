@@ -1,7 +1,7 @@
 """uv2nix: ``uv lock``, then pyproject.nix builds every locked package with Nix into a virtualenv.
 
-uv comes from the same pinned nixpkgs as the build (``nix-shell -p uv python3XX``, the bootstrap
-uv2nix's getting-started guide uses), and is told not to download a Python: Nix provides it. The
+uv comes from the same pinned nixpkgs as the build (``nix-shell lock.nix`` with uv and python3XX, the
+bootstrap uv2nix's getting-started guide uses), and is told not to download a Python: Nix provides it. The
 project is virtual (no build system, nothing of its own to build); a configured index becomes
 ``[[tool.uv.index]]`` entries in pyproject.toml, so the file alone reproduces the lock.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
 from rodeo_action.managers.formats import Lines, Table, TomlValue, toml_document
-from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, nix_recipe, pins, python_attr
+from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, lock_shell, nix_recipe, pins, python_attr
 from rodeo_action.managers.pypi import requires_python
 
 LOCK = "uv lock"
@@ -49,8 +49,8 @@ def default_nix(spec: CellSpec) -> str:
     from rodeo_action.templating import render
 
     pin = pins("uv2nix")
-    return render("uv2nix.nix.j2", nixpkgs=pin.url("nixpkgs"), pyproject_nix=pin.url("pyproject-nix"),
-                  uv2nix=pin.url("uv2nix"), build_system_pkgs=pin.url("build-system-pkgs"),
+    return render("uv2nix.nix.j2", nixpkgs=pin.source("nixpkgs"), pyproject_nix=pin.source("pyproject-nix"),
+                  uv2nix=pin.source("uv2nix"), build_system_pkgs=pin.source("build-system-pkgs"),
                   python_attr=python_attr(spec.python))
 
 
@@ -59,10 +59,10 @@ def recipe(spec: CellSpec) -> Recipe:
     cache_env = manager_info("uv2nix").cache_env
     if cache_env and spec.cache_dir:
         env.append((cache_env, spec.cache_dir))
-    base = nix_recipe(spec, (
+    return nix_recipe(spec, "uv2nix", (
         write("create", spec.target.join(spec.workdir, "pyproject.toml"), pyproject_toml(spec)),
         write("create", expression(spec), default_nix(spec)),
-        lock_in_shell(spec, pins("uv2nix").url("nixpkgs"), ("uv", python_attr(spec.python)), LOCK),
+        lock_shell(spec, pins("uv2nix").source("nixpkgs"), ("uv", python_attr(spec.python))),
+        lock_in_shell(spec, LOCK),
         build(spec),
-    ))
-    return Recipe(steps=base.steps, python=base.python, bin_dirs=base.bin_dirs, env=tuple(sorted(env)))
+    ), env=tuple(sorted(env)))

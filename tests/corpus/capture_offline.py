@@ -32,7 +32,7 @@ fixtures (composed here in each tool's documented format, citing where the forma
   micromamba, conda's libmamba solver), spack's UnknownPackageError/concretization/build errors,
   mach-nix's resolver report, poetry2nix's missing build-system case, and import-phase verdicts.
 
-Usage: python tests/corpus/capture_offline.py [--only captured|fixtures]
+Usage: python tests/corpus/capture_offline.py [--only captured|fixtures|pins]
 Needs: nix-build, a scratch venv with py-rattler, poetry<1.9 and uv (``SCRATCH`` below, made on
 first use with pip from PyPI), Python 3.12 for the lockers.
 """
@@ -245,6 +245,182 @@ def capture_nix_local() -> None:
                          f"nix-build on {case['what']}",
                   body=logfile.read_text(encoding="utf-8"))
         shutil.rmtree(wd, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# captured: a pinned source that is gone (HTTP 404), and an interpreter a nixpkgs lacks (issue 18)
+
+# The recipe as it was before issue 18: a channel tarball, and a poetry2nix tag that never existed.
+OLD_POETRY2NIX_NIX = """\
+# Written by rodeo-action: poetry2nix (unmaintained upstream; a seed row), as its README documents
+# (github.com/nix-community/poetry2nix, "mkPoetryEnv": projectDir, python, preferWheels; classic
+# use: `import poetry2nixSource { inherit pkgs; }`). It reads ./pyproject.toml and ./poetry.lock,
+# which `poetry lock` wrote. nixpkgs is a pinned channel tarball, the release poetry2nix was last
+# maintained against.
+# Build: nix-build default.nix -o result   ->   result/bin/python
+let
+  pkgs = import (builtins.fetchTarball "CHANNELS/nixos-24.11/nixexprs.tar.xz") {
+    config = { };
+    overlays = [ ];
+  };
+  poetry2nix = import (builtins.fetchTarball "GITHUB/nix-community/poetry2nix/archive/2024.11.79136.tar.gz") { inherit pkgs; };
+in
+poetry2nix.mkPoetryEnv {
+  projectDir = ./.;
+  python = pkgs.python312;
+  preferWheels = true;
+}
+"""
+
+MACH_NIX_PY312 = """\
+# Written by rodeo-action's corpus capture: the shape of mach-nix 3.5.0's selectPythonPkg
+# (mach_nix/nix/lib.nix: the `python` string names an attribute of its own pinned nixpkgs) over a
+# LOCAL set holding the interpreters that nixpkgs of 2022-02 had.
+let
+  pkgs = { python37 = "3.7.12"; python38 = "3.8.12"; python39 = "3.9.10"; python310 = "3.10.2"; };
+  selectPythonPkg = python_arg:
+    pkgs."${python_arg}";
+in
+derivation {
+  name = "mach-nix-python-env";
+  system = builtins.currentSystem;
+  builder = "/bin/sh";
+  args = [ "-c" "echo ${selectPythonPkg "python312"} > $out" ];
+}
+"""
+
+
+class _Upstream:
+    """A local HTTP server standing in for one upstream host: it serves the tarballs it was given and
+    answers everything else as GitHub's codeload does for a ref that does not exist (404, `404: Not Found`)."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                body = body if body is not None else b"404: Not Found"
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def _tarball(files: dict[str, str], mode: str = "w:gz") -> bytes:
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode=mode) as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"source/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def _run_steps(manager: str, packages: str, steps: tuple, wd: Path, hosts: dict[str, str]) -> str | None:
+    """Run ``steps`` through rodeo's own step runner; the log with each local server's address
+    replaced by the upstream host it stands for, or None when nothing failed."""
+    version = subprocess.run(["nix-build", "--version"], capture_output=True, text=True).stdout.strip()
+    logfile = wd / "cell.log"
+    # no nixbld group here (a runner's multi-user Nix has one): build as this user, without the warning
+    env = {**os.environ, "NIX_CONFIG": "substituters =\nbuild-users-group =", "TMPDIR": str(wd),
+           "XDG_CACHE_HOME": str(wd / "cache")}
+    code = 0
+    with logfile.open("w", encoding="utf-8") as fh:
+        log = _Log(fh, logfile)
+        log.say(preamble(manager, packages, f"{version} (/usr/bin/nix-build); python: provisioned by {manager}")
+                .rstrip("\n"))
+        for step in steps:
+            code = execute(step, env, log, time.monotonic() + 300)
+            if code != 0:
+                break
+    text = logfile.read_text(encoding="utf-8")
+    for local, upstream in hosts.items():
+        text = text.replace(local, upstream)
+    return text if code != 0 else None
+
+
+def capture_nix_pins() -> None:
+    """nix-build and nix-shell (Debian's nix, for real) fetching from local servers: a pin that is gone."""
+    from rodeo_action.managers.base import run, write
+    from rodeo_action.managers.nixfamily import Source
+    from rodeo_action.templating import render
+
+    stub = _tarball({"default.nix": "{ config ? { }, overlays ? [ ] }: { python312 = \"python3.12\"; }\n"}, "w:xz")
+    channels = _Upstream({"/nixos-24.11/nixexprs.tar.xz": stub})
+    github = _Upstream({})
+    hosts = {channels.url: "https://channels.nixos.org", github.url: "https://github.com"}
+    version = subprocess.run(["nix-build", "--version"], capture_output=True, text=True).stdout.strip()
+    nix_build = shutil.which("nix-build") or "nix-build"
+    nix_shell = shutil.which("nix-shell") or "nix-shell"
+
+    wd = Path(workdir("poetry2nix") + "-pin")
+    shutil.rmtree(wd, ignore_errors=True)
+    wd.mkdir(parents=True)
+    expr = OLD_POETRY2NIX_NIX.replace("CHANNELS", channels.url).replace("GITHUB", github.url)
+    text = _run_steps("poetry2nix", "xarray", (
+        write("create", str(wd / "default.nix"), expr),
+        run("install", nix_build, str(wd / "default.nix"), "-o", str(wd / "result"), cwd=str(wd))), wd, hosts)
+    if text is not None:
+        write_log("poetry2nix", "manager-broken-pinned-tag-404", kind="manager-broken", package="",
+                  contains="poetry2nix/archive/2024.11.79136.tar.gz",
+                  source=f"captured on this machine by tests/corpus/capture_offline.py on {TODAY} ({version}): "
+                         "nix-build on the recipe's default.nix as it was before issue 18 (its poetry2nix tag "
+                         "2024.11.79136 never existed), the two hosts served by local HTTP servers: the channel "
+                         "by a stub nixpkgs, github.com by a server answering 404 `404: Not Found` as codeload "
+                         "does for a missing ref; their addresses replaced by the real hosts in the log. The "
+                         "pyproject.toml and lock steps before the build are left out",
+                  body=text)
+    shutil.rmtree(wd, ignore_errors=True)
+
+    wd = Path(workdir("uv2nix") + "-pin")
+    shutil.rmtree(wd, ignore_errors=True)
+    wd.mkdir(parents=True)
+    gone = Source(f"{github.url}/NixOS/nixpkgs/archive/{'0' * 40}.tar.gz",
+                  "0ayq36r0m8aaa2sj5scr5imj8is6v3r6s17n1sa28pn6crg524hl")
+    lock = render("nix-lock-shell.nix.j2", nixpkgs=gone, packages=("uv", "python312"))
+    text = _run_steps("uv2nix", "xarray", (
+        write("create", str(wd / "lock.nix"), lock),
+        run("install", nix_shell, str(wd / "lock.nix"), "--run", "uv lock", cwd=str(wd))), wd, hosts)
+    if text is not None:
+        write_log("uv2nix", "manager-broken-pinned-nixpkgs-404", kind="manager-broken", package="",
+                  contains="nixpkgs/archive/0000000000000000000000000000000000000000.tar.gz",
+                  source=f"captured on this machine by tests/corpus/capture_offline.py on {TODAY} ({version}): "
+                         "nix-shell on the recipe's lock.nix with a nixpkgs revision that does not exist "
+                         "(0000..., what a wrong bump of the pin does), github.com served by a local HTTP server "
+                         "answering 404 `404: Not Found`; its address replaced by github.com in the log. The "
+                         "pyproject.toml and default.nix steps before it are left out",
+                  body=text)
+    shutil.rmtree(wd, ignore_errors=True)
+
+    wd = Path(workdir("mach-nix") + "-py312")
+    shutil.rmtree(wd, ignore_errors=True)
+    wd.mkdir(parents=True)
+    text = _run_steps("mach-nix", "xarray", (
+        write("create", str(wd / "default.nix"), MACH_NIX_PY312),
+        run("install", nix_build, str(wd / "default.nix"), "-o", str(wd / "result"), cwd=str(wd))), wd, {})
+    if text is not None:
+        write_log("mach-nix", "not-packaged-python312", kind="not-packaged", package="",
+                  contains="cannot provide Python 3.12",
+                  source=f"captured on this machine by tests/corpus/capture_offline.py on {TODAY} ({version}): "
+                         "nix-build on a local expression of the shape of mach-nix 3.5.0's selectPythonPkg "
+                         "(`pkgs.\"${python_arg}\"`) over the interpreters its nixpkgs (554d2d8a, 2022-02) had, "
+                         "asked for python312: the error issue 18 quotes. In production the location is "
+                         "mach-nix's own lib.nix in the store",
+                  body=text)
+    shutil.rmtree(wd, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -786,14 +962,16 @@ def write_fixtures() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("captured", "fixtures"))
+    parser.add_argument("--only", choices=("captured", "fixtures", "pins"))
     args = parser.parse_args()
-    if args.only != "fixtures":
+    if args.only in (None, "captured"):
         capture_rodeo_local_network()
         capture_nix_local()
         capture_pixi()
         capture_lockers()
-    if args.only != "captured":
+    if args.only in (None, "captured", "pins"):
+        capture_nix_pins()
+    if args.only in (None, "fixtures"):
         write_fixtures()
 
 
