@@ -221,12 +221,14 @@ def _mappings(*extra: str) -> list[str]:
     return out
 
 
-def _run_act(act: str, cwd: Path, tmp: Path, fake: FakeGitHub, event: str, args: list[str]) -> tuple[str, float]:
+def _run_act(act: str, cwd: Path, tmp: Path, fake: FakeGitHub | None, event: str, args: list[str],
+             token: str = "ghp_test") -> tuple[str, float]:
     # The outer CI's own GITHUB_*/RUNNER_* variables must not leak into the jobs act runs on this host.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "ACTIONS_"))}
+    github = [] if fake is None else ["--env", f"GITHUB_API_URL={fake.url}",
+                                      "--env", f"GITHUB_REPOSITORY={fake.repo_name}"]
     cmd = [act, event, "-P", "ubuntu-latest=-self-hosted", "--action-cache-path", str(tmp / "act-cache"),
-           "--env", f"RODEO_ACT_ARTIFACTS={tmp / 'artifacts'}", "--env", f"GITHUB_API_URL={fake.url}",
-           "--env", f"GITHUB_REPOSITORY={fake.repo_name}", "-s", "GITHUB_TOKEN=ghp_test", *args]
+           "--env", f"RODEO_ACT_ARTIFACTS={tmp / 'artifacts'}", *github, "-s", f"GITHUB_TOKEN={token}", *args]
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     took = time.monotonic() - started

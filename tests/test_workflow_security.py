@@ -7,6 +7,7 @@
   ``pull_request_target``) never checks out, builds or executes anything from the pull request: it
   only reads the saved payload as data and hands its path to ``rodeo post``.
 - zizmor runs at its strictest persona in ``scripts/check-workflows``.
+- A re-run job uploads its artifact under the same name again: every upload replaces (issue 18, 12).
 """
 
 from __future__ import annotations
@@ -101,3 +102,18 @@ def test_jobs_with_a_token_never_restore_what_a_cell_job_saved() -> None:
     for step in caches:
         if step is not own[0]:
             assert step.get("if", "").startswith("inputs.command == 'run'"), "cell caches are for run jobs only"
+
+
+def test_every_upload_replaces_the_artifact_of_a_previous_attempt() -> None:
+    """"Re-run jobs" keeps the run's artifacts; upload-artifact v4+ refuses a name already taken unless
+    ``overwrite: true``, so a re-run run job (``rodeo-<job>``) or report (``rodeo_report``) would fail."""
+    uploads = []
+    for path in [ROOT / "action.yml", *WORKFLOWS]:
+        doc = load(path)
+        steps = [*doc.get("runs", {}).get("steps", []),
+                 *(s for job in doc.get("jobs", {}).values() for s in job.get("steps", []))]
+        for step in steps:
+            if str(step.get("uses", "")).startswith("actions/upload-artifact@"):
+                uploads.append(step.get("name", path.name))
+                assert step.get("with", {}).get("overwrite") == "true", f"{path.name}: {step.get('name')}"
+    assert len(uploads) >= 2, uploads   # the run job's results and the report
