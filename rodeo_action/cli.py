@@ -123,6 +123,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_local(args: argparse.Namespace) -> int:
     from rodeo_action.local import run_local
     from rodeo_action.report import local_md, render
+    from rodeo_action.report.build import local_report
     from rodeo_action.results import write_atomic
 
     config = for_local(_config(args))
@@ -141,7 +142,7 @@ def cmd_local(args: argparse.Namespace) -> int:
     options = _options(args, output)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     results = run_local(config, options, jobs=args.jobs or os.cpu_count() or 2)
-    print(render.terminal(render.local_report(results, config.managers, started)))
+    print(render.terminal(local_report(results, config.managers, started)))
     title = f"rodeo {config.name}" if config.name else "rodeo"
     report = output / "report.md"
     write_atomic(report, local_md.render(results, config.managers, title, started))

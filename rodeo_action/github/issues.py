@@ -40,9 +40,12 @@ from urllib.parse import unquote
 from github import GithubException
 from requests import RequestException
 
-from rodeo_action.report import render
+from rodeo_action.report import issuetext
 from rodeo_action.report.escape import md, md_link, url
+from rodeo_action.report.markers import issue_marker
 from rodeo_action.report.model import Culprit, Report
+from rodeo_action.report.templates import Settings
+from rodeo_action.report.view import version_text
 
 if TYPE_CHECKING:
     from github.Issue import Issue
@@ -199,7 +202,7 @@ class Found:
 
 def _marker_pattern(name: str | None) -> re.Pattern[str]:
     """Matches this rodeo's issue marker only (another id, or none when this one has one, does not)."""
-    head, tail = render.issue_marker(name, "KEY").rsplit("KEY", 1)
+    head, tail = issue_marker(name, "KEY").rsplit("KEY", 1)
     return re.compile(re.escape(head) + r"([^\s<>]+)" + re.escape(tail))
 
 
@@ -242,7 +245,7 @@ class _Sync:
     repo: Repository
     report: Report
     config: IssueSettings
-    settings: render.Settings
+    settings: Settings
     dry_run: bool
     say: Callable[[str], None]
     filed: list[int] = field(default_factory=list)
@@ -284,7 +287,7 @@ class _Sync:
             if m is None:
                 continue
             key = unquote(m.group(1))
-            if render.issue_marker(self.report.name, key) not in issue.body:
+            if issue_marker(self.report.name, key) not in issue.body:
                 continue
             out.setdefault(key, []).append(Found(issue, key, State.decode(issue.body)))
         for found in out.values():
@@ -421,7 +424,7 @@ class _Sync:
         bodies: dict[str, tuple[str, str, State]] = {}
         for culprit in todo:
             state = State.of(self.report, culprit)
-            title, body = render.issue(self.report, culprit, self.settings, trailer=state.encode())
+            title, body = issuetext.issue(self.report, culprit, self.settings, trailer=state.encode())
             bodies[culprit.key] = (title, body, state)
             if self.dry_run:
                 self.say(f"issues: would file {title!r} ({culprit.key})")
@@ -483,7 +486,7 @@ class _Sync:
 
     def upstream(self, issue: Issue, culprit: Culprit, state: State) -> None:
         """File on the culprit's own tracker, once, when rodeo files its issue; 403/404 there is a warning."""
-        where = render.upstream_repo(culprit)
+        where = issuetext.upstream_repo(culprit)
         if where is None:
             self.say(f"issues: {culprit.key}: no GitHub tracker to file upstream on ({culprit.tracker or 'none'})")
             return
@@ -493,7 +496,7 @@ class _Sync:
         from github.Repository import Repository
 
         other = Repository(self.repo.requester.withLazy(True), url=f"/repos/{full}")
-        title, body = render.upstream_issue(self.report, culprit)
+        title, body = issuetext.upstream_issue(self.report, culprit)
         try:
             up = other.create_issue(title=title, body=body)
         except _ERRORS as exc:
@@ -506,7 +509,7 @@ class _Sync:
         ref = f"{full}#{up.number}"
         self.say(f"issues: filed {ref} upstream for {culprit.key}")
         new = replace(state, upstream=(ref, up.html_url))
-        _, body = render.issue(self.report, culprit, self.settings, upstream_ref=new.upstream, trailer=new.encode())
+        _, body = issuetext.issue(self.report, culprit, self.settings, upstream_ref=new.upstream, trailer=new.encode())
         self.edit(issue, "link to the upstream issue on", body=body)
 
     def update(self, found: Found, culprit: Culprit) -> None:
@@ -514,7 +517,7 @@ class _Sync:
         old = found.state
         new = State.of(self.report, culprit, old)
         issue = found.issue
-        title, body = render.issue(self.report, culprit, self.settings, upstream_ref=new.upstream,
+        title, body = issuetext.issue(self.report, culprit, self.settings, upstream_ref=new.upstream,
                                    trailer=new.encode())
         if old is None:       # a body without rodeo's state (edited by hand): restore it, say nothing
             if self.dry_run:
@@ -545,7 +548,7 @@ class _Sync:
             return
         culprit = Culprit(key=found.key, kind=state.kind, name=state.name, cells=state.cells or _scope(
             self.report, state), cause=None, tracker=None)
-        text = render.fixed(self.report, culprit, self.settings)
+        text = issuetext.fixed(self.report, culprit, self.settings)
         verb = "close" if self.config.close_on_fix else "mark fixed"
         if self.dry_run:
             self.say(f"issues: would {verb} #{issue.number} ({found.key}: its cells pass again)")
@@ -615,7 +618,7 @@ def _scope(report: Report, state: State) -> tuple[str, ...]:
 
 def _change_comment(report: Report, culprit: Culprit, old: State, new: State, what: list[str]) -> str:
     """The comment saying what changed (the body above now shows the whole current story)."""
-    marker = render.issue_marker(report.name, culprit.key).replace("rodeo:issue", "rodeo:update", 1)
+    marker = issue_marker(report.name, culprit.key).replace("rodeo:issue", "rodeo:update", 1)
     when = md(report.generated_at, 40)
     run = md_link("this run", report.run_url) + ", " + when if url(report.run_url) else when
     lines = [marker.replace(" -->", f" state={new.cells_hash}{new.versions} -->"),
@@ -636,7 +639,7 @@ def _change_comment(report: Report, culprit: Culprit, old: State, new: State, wh
                      + (f"; no longer part of it: {md(_some(gone), 600)}" if gone else ""))
     if "versions" in what:
         lines.append("- What changed since these cells last passed: "
-                     + ", ".join(render.version_text(v) for v in culprit.versions[:20]))
+                     + ", ".join(version_text(v) for v in culprit.versions[:20]))
     lines += ["", "The description above is updated to match."]
     return "\n".join(lines) + "\n"
 
@@ -645,7 +648,7 @@ def _some(items: list[str], limit: int = 8) -> str:
     return ", ".join(items[:limit]) + (f" … and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def sync_issues(repo: Repository, report: Report, config_issues: IssueSettings, render_settings: render.Settings,
+def sync_issues(repo: Repository, report: Report, config_issues: IssueSettings, render_settings: Settings,
                 *, dry_run: bool, say: Callable[[str], None]) -> IssueOutcome:
     """File, update and close this rodeo's issues so that each open culprit has exactly one, up to date.
 

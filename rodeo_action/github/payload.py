@@ -37,7 +37,7 @@ from rodeo_action import schemacheck
 from rodeo_action.errors import InputError, Problem
 from rodeo_action.github import client
 from rodeo_action.github.client import ClientSettings
-from rodeo_action.report import render
+from rodeo_action.report.markers import comment_marker
 from rodeo_action.resources import schema_path
 from rodeo_action.results import write_atomic
 
@@ -75,7 +75,7 @@ class Payload:
 
 def make(repository: str, pr: int, rodeo: str | None, body: str, digest: str, reason: str) -> Payload:
     """The payload for a comment body; the marker is put first if a user template put it elsewhere."""
-    marker = render.comment_marker(rodeo)
+    marker = comment_marker(rodeo)
     if not body.startswith(marker):
         body = f"{marker}\n{body}"
     return Payload(repository=repository, pr=pr, rodeo=rodeo, body=body, digest=digest, reason=reason)
@@ -175,7 +175,7 @@ def load(path: Path, repository: str | None) -> Payload:
     if payload.repository.lower() != repository.lower():
         raise InputError(f"--payload {where}: repository {payload.repository!r} is not this repository "
                          f"({repository}); refusing to publish")
-    marker = render.comment_marker(payload.rodeo)
+    marker = comment_marker(payload.rodeo)
     if not payload.body.startswith(marker):
         raise InputError(f"--payload {where}: body does not start with the rodeo's comment marker {marker}")
     if payload.digest and payload.digest not in payload.body:
@@ -287,7 +287,7 @@ def post(path: Path, environ: Mapping[str, str], out: TextIO, err: TextIO, dry_r
     event = from_environ(environ)
     gh = (connect or client.connect)(settings)
     repo = gh.get_repo(settings.repository)
-    marker = render.comment_marker(payload.rodeo)
+    marker = comment_marker(payload.rodeo)
     body, mentions = quiet_mentions(payload.body)
     if mentions:
         say(f"post: {mentions} @mention(s) in the payload's body neutralised: a payload from a fork pings nobody")

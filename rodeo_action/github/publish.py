@@ -28,6 +28,7 @@ from rodeo_action.github.decide import Asked, Decision, Target, decide
 from rodeo_action.report import history, render
 from rodeo_action.report.escape import md
 from rodeo_action.report.history import Baseline
+from rodeo_action.report.markers import comment_marker, replace_block
 from rodeo_action.report.model import Report
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def fetch_baseline(session: Session, config: Config | None, asked: Asked,
                     say(f"baseline: the digest in {settings.readme} on {session.default_branch()}")
                     return base
         if ev.is_pr and ev.pr_number is not None and asked.comment and settings.comment != "off":
-            found = session.comment(ev.pr_number, render.comment_marker(name))
+            found = session.comment(ev.pr_number, comment_marker(name))
             base = history.from_markdown(found.body or "", name, "the sticky comment") if found else None
             if base is not None:
                 say(f"baseline: the digest in the sticky comment on #{ev.pr_number}")
@@ -262,7 +263,7 @@ def _step_readme(run: _Run) -> None:
     message = f"rodeo: update the {run.name or 'rodeo'} block in {path} [skip ci]"
     after = run.settings.issues.after
     if run.asked.dry_run:
-        new = render.replace_block(current.text, block, run.name, path)
+        new = replace_block(current.text, block, run.name, path)
         same = new == current.text or R.same_results(current.text, new, run.name, after)
         run.log.skipped(path, "dry run: " + ("unchanged, would not commit" if same else
                                              f"would commit to {branch} (mode {run.settings.readme_mode})"))
@@ -301,7 +302,7 @@ def _step_comment(run: _Run) -> None:
     if run.read_only:
         _save_payload(run, run.read_only)
         return
-    marker = render.comment_marker(run.name)
+    marker = comment_marker(run.name)
     body = render.comment(run.report, run.render_settings)
     found = run.session.comment(number, marker)
     if run.only_edit and found is None:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rodeo_action.errors import InputError
-from rodeo_action.report import history, render
+from rodeo_action.report import history
 from rodeo_action.report.history import Baseline
+from rodeo_action.report.markers import replace_block
 
 if TYPE_CHECKING:
     from github.Repository import Repository
@@ -110,7 +111,7 @@ def commit(repo: Repository, current: ReadmeFile, block: str, name: str | None, 
     from requests import RequestException
 
     for attempt in range(CAS_RETRIES + 1):
-        new = render.replace_block(current.text, block, name, current.path)
+        new = replace_block(current.text, block, name, current.path)
         same = _unchanged(current, new, name, after)
         if same is not None:
             return same
@@ -148,7 +149,7 @@ def propose(repo: Repository, current: ReadmeFile, block: str, name: str | None,
     """The change as a commit on ``rodeo/readme`` (reset to ``base_sha``) and one open PR into ``base``."""
     from github import GithubException
 
-    new = render.replace_block(current.text, block, name, current.path)
+    new = replace_block(current.text, block, name, current.path)
     same = _unchanged(current, new, name, after)
     if same is not None:
         return same

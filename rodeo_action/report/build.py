@@ -24,7 +24,8 @@ issues are found again by it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -43,7 +44,7 @@ from rodeo_action.report.model import (
     Score,
     VersionChange,
 )
-from rodeo_action.results import Cause
+from rodeo_action.results import Cause, Result
 
 
 def _packages(config: Config | None, cell: CellView) -> tuple[str, ...]:
@@ -265,6 +266,17 @@ def build_report(cells: list[CellView], config: Config | None, baseline: Baselin
                   managers=managers, rows=rows(cells, managers, config), cells=tuple(cells), changes=changes,
                   culprits=culprits(cells, config, history, changes), scores=scores(cells, managers),
                   history=history, notes=tuple(all_notes), has_baseline=baseline is not None)
+
+
+def local_report(results: Iterable[Result], managers: Sequence[str], when: str, host: str = "") -> Report:
+    """The Report of ``rodeo local`` from in-memory results (no plan, no baseline), columns in ``managers`` order."""
+    cells = sorted((CellView(r.cell.id, r.cell.manager, r.cell.set, r.cell.os, r.cell.python, r.status, result=r,
+                             note=r.reason) for r in results), key=lambda c: c.id)
+    report = build_report(cells, None, None, when, None, [host] if host else [])
+    present = {c.manager for c in cells}
+    order = tuple(dict.fromkeys(m for m in (*managers, *report.managers) if m in present))
+    return replace(report, managers=order, rows=rows(cells, order), scores=scores(cells, order),
+                   notes=tuple(n for n in report.notes if not n.startswith("no baseline")))
 
 
 def cause_line(cause: Cause | None) -> str:

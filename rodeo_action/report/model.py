@@ -9,6 +9,7 @@ terminal) only read these dataclasses, so each output is a pure function of one 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rodeo_action.results import Cause, Result
 
@@ -127,3 +128,10 @@ class Report:
     @property
     def fixes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.kind == "fix")
+
+    @cached_property
+    def memo(self) -> dict[str, object]:
+        """What renderers work out once per report object (``view.of``: every label, table line and
+        failure's details, escaped), shared by its outputs. It lives and dies with this object: a
+        report made by ``dataclasses.replace`` starts without it, and no module keeps reports alive."""
+        return {}

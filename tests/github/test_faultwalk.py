@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from rodeo_action import cli
-from rodeo_action.report import render
+from rodeo_action.report.markers import comment_marker
 from tests.fakegithub import BOT, Checkpoint, FakeGitHub, faults
 from tests.ghscenario import BROKEN, README, TOKEN, Rodeo, pr_event, push_event
 
@@ -40,7 +40,7 @@ BUILD = BROKEN.__class__(kind="build-failed", package="cartopy", summary="error:
 MOVED = {**TWO, "uv-geo-ubuntu-latest-py3.12": BUILD, "pip-geo-ubuntu-latest-py3.12": BUILD}   # cartopy's cause
 CLIENT_TIMEOUT = 1            # RODEO_GITHUB_TIMEOUT: whole seconds (PyGithub asserts an int)
 SLOW = 1.3                    # a "slow" fault answers this late: after the client gave up
-COMMENT_MARKER = render.comment_marker("demo")
+COMMENT_MARKER = comment_marker("demo")
 
 
 class _Now(dt.datetime):

@@ -17,7 +17,8 @@ from github.Repository import Repository
 
 from rodeo_action.config import IssueSettings
 from rodeo_action.github.issues import IssueOutcome, State, sync_issues
-from rodeo_action.report import render
+from rodeo_action.report import issuetext, render
+from rodeo_action.report.markers import issue_marker
 from rodeo_action.report.model import CellView, Culprit, Report
 from rodeo_action.results import Cause
 from tests import fakegithub
@@ -81,7 +82,7 @@ class World:
         out: dict[str, list[int]] = {}
         for i in self.fake.issues:
             for key in KEYS:
-                if i.state == "open" and i.body and render.issue_marker("demo", key) in i.body:
+                if i.state == "open" and i.body and issue_marker("demo", key) in i.body:
                     out.setdefault(key, []).append(i.number)
         return out
 
@@ -106,7 +107,7 @@ def test_two_culprits_from_filing_to_closing(tmp_path: Path, fake_github: FakeGi
     assert fake_github.labels["rodeo"].color == "d93f0b" and fake_github.autocreated_labels == []
     tf, cartopy = (fake_github.issue(n) for n in out.filed)
     assert tf.title == "rodeo demo: tensorflow fails under pip, uv (no-matching-distribution)"
-    assert tf.labels == ["rodeo"] and render.issue_marker("demo", "package:tensorflow") in (tf.body or "")
+    assert tf.labels == ["rodeo"] and issue_marker("demo", "package:tensorflow") in (tf.body or "")
     state = State.decode(tf.body or "")
     assert state is not None and state.cells == (cid("pip", "ml"), cid("uv", "ml"))
     assert state.cause == "no-matching-distribution" and state.package == "tensorflow" and not state.fixed
@@ -176,15 +177,15 @@ def test_dry_run_reads_and_says_but_writes_nothing(tmp_path: Path, fake_github: 
 def test_other_rodeos_pulls_and_quoted_markers_are_left_alone(tmp_path: Path, fake_github: FakeGitHub) -> None:
     fake = fake_github
     fake.add_label("rodeo")
-    other_body = render.issue_marker("other", "package:tensorflow") + "\n" + State(
+    other_body = issue_marker("other", "package:tensorflow") + "\n" + State(
         "package", "tensorflow", None, None, "", "", (), ()).encode()
     other = fake.add_issue("another rodeo's", other_body, ["rodeo"])
-    no_id = fake.add_issue("a rodeo without an id", render.issue_marker(None, "package:tensorflow"), ["rodeo"])
-    pr = fake.open_pr(body=render.issue_marker("demo", "package:tensorflow"))
+    no_id = fake.add_issue("a rodeo without an id", issue_marker(None, "package:tensorflow"), ["rodeo"])
+    pr = fake.open_pr(body=issue_marker("demo", "package:tensorflow"))
     fake.repo().issues[pr].labels = ["rodeo"]
     human = fake.add_issue("a human's", "tensorflow is broken", ["rodeo"])
-    fake.add_comment(human, "rodeo said " + render.issue_marker("demo", "package:tensorflow"))
-    unlabeled = fake.add_issue("no label", render.issue_marker("demo", "cell:pdm/cartopy"))
+    fake.add_comment(human, "rodeo said " + issue_marker("demo", "package:tensorflow"))
+    unlabeled = fake.add_issue("no label", issue_marker("demo", "cell:pdm/cartopy"))
 
     w = World(tmp_path, fake)
     out = w.run(BROKEN)
@@ -455,5 +456,5 @@ def test_the_state_trailer_leaves_room_in_the_body() -> None:
         CellView("c1", "uv", "s", "ubuntu-latest", "3.12", "fail"),))
     culprit = Culprit("manager:uv", "manager", "uv", ("c1",), Cause("k", "x" * 100), None)
     trailer = "<!-- rodeo:state {" + "x" * 30_000 + "} -->"
-    _, body = render.issue(report, culprit, trailer=trailer)
+    _, body = issuetext.issue(report, culprit, trailer=trailer)
     assert body.endswith(trailer + "\n") and len(body) <= 65_536

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rodeo_action.config import load_config
 from rodeo_action.plan import expand
-from rodeo_action.report import history, render
+from rodeo_action.report import history, issuetext, render
 from rodeo_action.report.build import build_report
 from rodeo_action.report.collect import collect
 from rodeo_action.report.model import Culprit, Report
@@ -52,6 +52,15 @@ def fixed_culprit() -> Culprit:
     return next(c for c in baseline_report().culprits if c.key == "cell:pip/cartopy")
 
 
+def changed(report: Report) -> tuple[Culprit, issuetext.Changed]:
+    """What an issue's update comment says when everything about its culprit changed: the cause, the
+    cells, the versions, and it failing again after rodeo marked it fixed."""
+    tf = next(c for c in report.culprits if c.key == "package:tensorflow")
+    before = ("pip-all-ubuntu-latest-py3.12", *(f"conda-s{i}-ubuntu-latest-py3.12" for i in range(9)))
+    return tf, issuetext.Changed(what=("cause", "cells", "versions", "broken again"), cause="build-failed",
+                                 package="tensorflow", cells=before, now_cells=tf.cells, state="0123456789abcdef")
+
+
 def slug(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", key)
 
@@ -67,10 +76,12 @@ def outputs() -> dict[str, str]:
         "terminal.txt": render.terminal(report) + "\n",
     }
     for culprit in report.culprits:
-        title, body = render.issue(report, culprit)
+        title, body = issuetext.issue(report, culprit)
         out[f"issue-{slug(culprit.key)}.md"] = f"{title}\n{body}"
-        out[f"upstream-{slug(culprit.key)}.txt"] = f"{render.upstream_url(report, culprit)}\n"
-    out[f"fixed-{slug(fixed_culprit().key)}.md"] = render.fixed(report, fixed_culprit())
+        out[f"upstream-{slug(culprit.key)}.txt"] = f"{issuetext.upstream_url(report, culprit)}\n"
+    out[f"fixed-{slug(fixed_culprit().key)}.md"] = issuetext.fixed(report, fixed_culprit())
+    culprit, what = changed(report)
+    out[f"update-{slug(culprit.key)}.md"] = issuetext.update(report, culprit, what)
     return out
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rodeo_action.config import Config, parse_config
 from rodeo_action.plan import expand
-from rodeo_action.report.build import build_report, rows
+from rodeo_action.report.build import build_report, local_report, rows
 from rodeo_action.report.collect import collect
 from rodeo_action.report.history import full, load
 from rodeo_action.report.model import Change, Culprit, Report, Score, VersionChange
@@ -263,3 +263,19 @@ def test_culprits_without_a_config_map_apt_names_back(tmp_path: Path) -> None:
                                     cid("pip", "ml"): fail("no-matching-distribution", "tensorflow")})
     again = build_report(list(r.cells), None, None, "now", None)
     assert [(c.key, c.tracker) for c in again.culprits] == [("package:tensorflow", None)]
+
+
+def test_local_report_orders_managers_as_asked_and_has_no_baseline_note() -> None:
+    def result(manager: str, status: str, reason: str | None = None) -> Result:
+        cell = CellInfo(cid(manager, "all"), manager, "all", "ubuntu-latest", "3.12", ("six",))
+        return Result(cell, status, durations={"install": 1.0}, reason=reason)
+
+    results = [result("uv", "pass"), result("apt", "n/a", "needs --allow-system"), result("pip", "fail"),
+               result("zzz", "pass")]
+    report = local_report(results, ["pip", "micromamba", "apt", "uv"], "2026-01-01 10:00 UTC", "host x")
+    assert report.managers == ("pip", "apt", "uv", "zzz")       # asked order; absent ones dropped; others after
+    assert [c.manager if c else None for c in report.rows[0].cells] == ["pip", "apt", "uv", "zzz"]
+    assert [(s.manager, s.passed, s.ran) for s in report.scores] == [("pip", 0, 1), ("apt", 0, 0), ("uv", 1, 1),
+                                                                     ("zzz", 1, 1)]
+    assert report.notes == ("host x",) and not report.has_baseline and report.run_url is None
+    assert [c.note for c in report.cells if c.manager == "apt"] == ["needs --allow-system"]

@@ -404,7 +404,7 @@ import json, sys
 from datetime import datetime, timezone
 from pathlib import Path
 from rodeo_action.config import load_config
-from rodeo_action.report import render
+from rodeo_action.report import issuetext, render
 from rodeo_action.report.command import ReportRequest, make_report
 out = Path(sys.argv[3])
 config = load_config(sys.argv[1])
@@ -414,12 +414,12 @@ settings = render.Settings.from_config(config)
 (out / "comment.md").write_text(render.comment(report, settings))
 (out / "readme.md").write_text(render.readme_block(report, settings))
 for i, culprit in enumerate(report.culprits):
-    title, body = render.issue(report, culprit, settings)
+    title, body = issuetext.issue(report, culprit, settings)
     (out / f"issue-{i}.md").write_text(title + "\\n" + body)
-    (out / f"fixed-{i}.md").write_text(render.fixed(report, culprit, settings))
-    title, body = render.upstream_issue(report, culprit)
+    (out / f"fixed-{i}.md").write_text(issuetext.fixed(report, culprit, settings))
+    title, body = issuetext.upstream_issue(report, culprit)
     (out / f"upstream-{i}.md").write_text(title + "\\n" + body)
-    (out / f"upstream-url-{i}.txt").write_text(render.upstream_url(report, culprit) or "")
+    (out / f"upstream-url-{i}.txt").write_text(issuetext.upstream_url(report, culprit) or "")
 print(len(report.culprits))
 """
 

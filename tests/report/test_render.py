@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from rodeo_action.config import parse_config
 from rodeo_action.errors import InputError
-from rodeo_action.report import budget, history, render
+from rodeo_action.report import budget, history, issuetext, markers, render, templates
 from rodeo_action.report.build import build_report
 from rodeo_action.report.escape import TOKEN, ZW
-from rodeo_action.report.model import FAILING, CellView, Culprit, Report
+from rodeo_action.report.model import FAILING, CellView, Report
 from rodeo_action.results import Cause, CellInfo, Result
 from tests.golden import regenerate
 from tests.report.test_escape import hostile
@@ -100,12 +100,12 @@ def test_fixture_covers_every_kind_of_cell(fixture_report: Report) -> None:
 def test_fixture_outputs_are_safe(outputs: dict[str, str], fixture_report: Report) -> None:
     name = fixture_report.name
     assert table_widths(outputs["comment.md"]) == [{8}]                   # 7 columns: python varies
-    check_safe(outputs["comment.md"], [render.comment_marker(name)], 1)
-    check_safe(outputs["readme.md"], list(render.readme_markers(name)), 1)
+    check_safe(outputs["comment.md"], [markers.comment_marker(name)], 1)
+    check_safe(outputs["readme.md"], list(markers.readme_markers(name)), 1)
     check_safe(outputs["report.md"], [], 0)
     check_safe(outputs["summary.md"], [], 0)
     for c in fixture_report.culprits:
-        check_safe(outputs[f"issue-{regenerate.slug(c.key)}.md"], [render.issue_marker(name, c.key)], 0)
+        check_safe(outputs[f"issue-{regenerate.slug(c.key)}.md"], [markers.issue_marker(name, c.key)], 0)
     assert "ghp_" not in "".join(outputs.values()) and "github_pat_" not in "".join(outputs.values())
 
 
@@ -133,47 +133,6 @@ def test_digest_in_readme_and_comment_round_trips(outputs: dict[str, str], fixtu
     assert history.from_markdown(outputs["report.md"], "fixture", "x") is None
 
 
-def test_issue_title_body_and_upstream_link(outputs: dict[str, str], fixture_report: Report) -> None:
-    tf = next(c for c in fixture_report.culprits if c.key == "package:tensorflow")
-    title, body = render.issue(fixture_report, tf)
-    assert title == "rodeo fixture: tensorflow fails under pip, uv (import-error)"
-    assert body.startswith("<!-- rodeo:issue id=fixture key=package:tensorflow -->\n")
-    assert "tensorflow 2.18.0 → 2.19.0" in body and "```sh\npip install" in body
-    link = render.upstream_url(fixture_report, tf)
-    assert link is not None and link.startswith("https://github.com/tensorflow/tensorflow/issues/new?title=")
-    assert len(link) <= render.UPSTREAM_URL_CHARS and f"]({link})" in body
-    pdm = next(c for c in fixture_report.culprits if c.key == "manager:pdm")
-    assert (render.upstream_url(fixture_report, pdm) or "").startswith("https://github.com/pdm-project/pdm/issues/new?")
-
-
-def test_upstream_link_is_cut_to_8000_characters(fixture_report: Report) -> None:
-    cells = {c.id: c for c in fixture_report.cells}
-    big = cells["pip-all-ubuntu-latest-py3.12"]
-    assert big.result is not None
-    huge = replace(big, result=replace(big.result, log_tail="é ` x\n" * 5000, repro="pip install " + "x" * 19000))
-    report = replace(fixture_report, cells=tuple(huge if c.id == big.id else c for c in fixture_report.cells))
-    tf = next(c for c in report.culprits if c.key == "package:tensorflow")
-    link = render.upstream_url(report, tf)
-    assert link is not None and 7000 < len(link) <= render.UPSTREAM_URL_CHARS
-    assert link.endswith("%E2%80%A6%28truncated%29")            # "…(truncated)", visibly
-
-
-def test_upstream_link_for_other_trackers(fixture_report: Report) -> None:
-    base = fixture_report.culprits[0]
-    for tracker, expected in (("https://github.com/a/b", "https://github.com/a/b/issues/new?"),
-                              ("https://github.com/a/b.git", "https://github.com/a/b/issues/new?"),
-                              ("https://gitlab.com/a/b/-/issues", "https://gitlab.com/a/b/-/issues"),
-                              ("javascript:alert(1)", None), (None, None)):
-        got = render.upstream_url(fixture_report, replace(base, tracker=tracker))
-        assert (got is None) if expected is None else got is not None and got.startswith(expected), tracker
-
-
-def test_fixed_comment_names_the_cells_and_what_they_resolved(outputs: dict[str, str]) -> None:
-    text = outputs["fixed-cell_pip_cartopy.md"]
-    assert text.startswith("<!-- rodeo:fixed id=fixture key=cell:pip/cartopy -->")
-    assert "pip-geo-ubuntu-latest-py3.12: ✅ 14s with pip itself 25.0, cartopy 0.24.1" in text
-
-
 def test_terminal_table(outputs: dict[str, str]) -> None:
     text = outputs["terminal.txt"]
     # five managers, four rows: managers become the rows
@@ -197,45 +156,7 @@ def test_no_name_means_no_id(fixture_report: Report) -> None:
     block = render.readme_block(report)
     assert block.startswith("<!-- rodeo:start -->\n") and block.endswith("<!-- rodeo:end -->\n")
     assert "\n[rodeo-digest]: data:" in block
-    assert render.issue_marker(None, "package:a b-->") == "<!-- rodeo:issue key=package:a%20b--%3E -->"
-
-
-# -- the README block ------------------------------------------------------------------------
-
-def test_replace_block_keeps_everything_outside_byte_for_byte(outputs: dict[str, str]) -> None:
-    start, end = render.readme_markers("fixture")
-    before = "# Title\r\n\r\nintro ✨\n"
-    after = "\n\n## Later\r\n<!-- rodeo:start id=other -->x<!-- rodeo:end id=other -->\n"
-    text = f"{before}{start}\nold table\n{end}{after}"
-    new = render.replace_block(text, outputs["readme.md"], "fixture", "README.md")
-    assert new.startswith(before) and new.endswith(after)
-    assert new == before + outputs["readme.md"].strip("\n") + after
-    assert render.replace_block(new, outputs["readme.md"], "fixture", "README.md") == new
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(), st.text())
-def test_property_replace_block(prefix: str, suffix: str) -> None:
-    start, end = render.readme_markers("x")
-    if start in prefix + suffix or end in prefix + suffix:
-        return
-    text = prefix + start + "\nold\n" + end + suffix
-    out = render.replace_block(text, f"{start}\nnew\n{end}\n", "x", "README.md")
-    assert out == prefix + start + "\nnew\n" + end + suffix
-
-
-@pytest.mark.parametrize("text", ["no markers\n", "<!-- rodeo:start id=fixture -->\nonly the start\n",
-                                  "<!-- rodeo:end id=fixture -->\n<!-- rodeo:start id=fixture -->\n",
-                                  "<!-- rodeo:start id=other -->\n<!-- rodeo:end id=other -->\n"])
-def test_replace_block_without_markers_names_the_file(text: str) -> None:
-    with pytest.raises(InputError, match=r"docs/README\.md: no .*rodeo:(start|end) id=fixture"):
-        render.replace_block(text, "x", "fixture", "docs/README.md")
-
-
-def test_replace_block_refuses_two_blocks() -> None:
-    start, end = render.readme_markers("a")
-    with pytest.raises(InputError, match="appears twice"):
-        render.replace_block(f"{start}{end}{start}{end}", "x", "a", "README.md")
+    assert markers.issue_marker(None, "package:a b-->") == "<!-- rodeo:issue key=package:a%20b--%3E -->"
 
 
 def test_streamed_markdown_is_the_markdown(fixture_report: Report, tmp_path: Path) -> None:
@@ -284,7 +205,7 @@ def test_readme_and_issue_templates_must_keep_their_markers(tmp_path: Path, fixt
     with pytest.raises(InputError, match="rodeo:end id=fixture"):
         render.readme_block(fixture_report, custom)
     with pytest.raises(InputError, match="must be in the body"):
-        render.issue(fixture_report, fixture_report.culprits[0], custom)
+        issuetext.issue(fixture_report, fixture_report.culprits[0], custom)
 
 
 def test_templates_folder_from_config(tmp_path: Path) -> None:
@@ -339,16 +260,16 @@ def synthetic(n_sets: int, managers: tuple[str, ...], pythons: tuple[str, ...], 
 @given(hostile, hostile)
 def test_property_hostile_text_cannot_break_any_output(text: str, log: str) -> None:
     report = synthetic(2, ("pip", "uv", "pdm"), ("3.12", "3.13"), text=text, log=log, fail_every=2)
-    check_safe(render.comment(report), [render.comment_marker(None)], 1)
-    check_safe(render.readme_block(report), list(render.readme_markers(None)), 1)
+    check_safe(render.comment(report), [markers.comment_marker(None)], 1)
+    check_safe(render.readme_block(report), list(markers.readme_markers(None)), 1)
     check_safe(render.markdown(report), [], 0)
     check_safe(render.summary(report), [], 0)
     for culprit in report.culprits:
-        title, body = render.issue(report, culprit)
+        title, body = issuetext.issue(report, culprit)
         assert "\n" not in title and not TOKEN.search(title) and len(title) <= 256
-        check_safe(body, [render.issue_marker(None, culprit.key)], 0)
-        link = render.upstream_url(report, culprit)
-        assert link is None or len(link) <= render.UPSTREAM_URL_CHARS
+        check_safe(body, [markers.issue_marker(None, culprit.key)], 0)
+        link = issuetext.upstream_url(report, culprit)
+        assert link is None or len(link) <= issuetext.UPSTREAM_URL_CHARS
     assert "\x1b" not in render.terminal(report) and not TOKEN.search(render.terminal(report))
 
 
@@ -361,15 +282,15 @@ def test_property_budgets_hold_for_large_reports(n_sets: int, fail_every: int, l
     report = synthetic(n_sets, ("pip", "uv", "conda", "pdm", "poetry", "pixi"), ("3.11", "3.12", "3.13"),
                        log=log, fail_every=fail_every)
     comment = render.comment(report)
-    assert len(comment) <= budget.COMMENT_CHARS and comment.startswith(render.comment_marker(None))
+    assert len(comment) <= budget.COMMENT_CHARS and comment.startswith(markers.comment_marker(None))
     summary = render.summary(report)
     assert len(summary.encode()) <= budget.SUMMARY_BYTES
     for out in (comment, summary):
         assert out.count("<details>") == out.count("</details>")
         outside_fences(out)                                           # no fence left open
     for culprit in report.culprits[:3]:
-        _, body = render.issue(report, culprit)
-        assert len(body) <= budget.ISSUE_CHARS and render.issue_marker(None, culprit.key) in body
+        _, body = issuetext.issue(report, culprit)
+        assert len(body) <= budget.ISSUE_CHARS and markers.issue_marker(None, culprit.key) in body
 
 
 def test_10000_cells_degrade_with_a_visible_note() -> None:
@@ -399,9 +320,9 @@ def test_levels_degrade_in_order() -> None:
     assert seen == [level.name for level in budget.LEVELS]
     # a real comment at a tiny budget: the failing rows only, then the counts
     small = budget.Budget(6000)
-    text = budget.fit(lambda lv: render._render(render.Settings(), "comment.md.j2",
-                                                {**render._context(report, render.Settings(), lv),
-                                                 "digest": ""}), small)
+    ours = render.Settings()
+    text = budget.fit(lambda lv: templates.render(ours, "comment.md.j2",
+                                                  {**render._context(report, ours, lv), "digest": ""}), small)
     assert small.fits(text) and "only counts are shown" in text
 
 
@@ -424,9 +345,3 @@ def test_json_of_fixture_round_trips_as_baseline(tmp_path: Path, fixture_report:
     path.write_text(json.dumps(history.full(fixture_report)))
     base = history.load(path, "fixture")
     assert base is not None and set(base.cells) == {c.id for c in fixture_report.cells}
-
-
-def test_culprit_helpers_accept_a_culprit_of_a_previous_run(fixture_report: Report) -> None:
-    gone = Culprit(key="cell:zzz/x", kind="cell", name="zzz/x", cells=("zzz-x-ubuntu-latest-py3.12",), cause=None,
-                   tracker=None)
-    assert "no longer in the rodeo" in render.fixed(fixture_report, gone)

@@ -1,0 +1,260 @@
+"""The texts of a culprit's issue: its title and body, the comments saying it changed or is fixed,
+and the report for the culprit's own tracker (filed with ``upstream: true``, or a prefilled link).
+
+Every body comes from a template (``issue.md.j2``, ``update.md.j2``, ``fixed.md.j2``) fed with
+pieces already escaped by :mod:`.view`, and carries its hidden marker (:mod:`.markers`); the
+upstream report carries none (it is not rodeo's to find again).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from rodeo_action.errors import InputError
+from rodeo_action.report import budget as B
+from rodeo_action.report import view as V
+from rodeo_action.report.escape import fence, md, md_link, plain, url
+from rodeo_action.report.escape import title as title_text
+from rodeo_action.report.markers import fixed_marker, issue_marker, update_marker
+from rodeo_action.report.model import Culprit, Report
+from rodeo_action.report.templates import Settings
+from rodeo_action.report.templates import render as render_template
+from rodeo_action.report.view import View, cut_note, label, log_tail, md_table, plural, version_now, version_text
+
+if TYPE_CHECKING:
+    from rodeo_action.results import Result
+
+UPSTREAM_URL_CHARS = 8000
+TITLE_CHARS = 200
+_GITHUB_REPO = re.compile(r"^(?:https://github\.com/)?([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?(?:/issues)?/?$")
+
+
+def _who(culprit: Culprit, view: View) -> tuple[str, str]:
+    """(plain title part, markdown sentence) saying who fails where."""
+    cells = [view.cells[i] for i in culprit.cells if i in view.cells]
+    managers = sorted({c.manager for c in cells})
+    sets = sorted({c.set for c in cells})
+    name = plain(culprit.name, 80)
+    if culprit.kind == "package":
+        return (f"{name} fails under {plain(', '.join(managers), 80)}",
+                f"The package **{md(culprit.name, 80)}** fails under {len(managers)} managers "
+                f"({md(', '.join(managers), 300)}): it is the package, not each manager, that needs a fix.")
+    if culprit.kind == "manager":
+        return (f"{name} fails on {plural(len(sets), 'set')}",
+                f"The manager **{md(culprit.name, 80)}** fails on {plural(len(sets), 'set')} "
+                f"({md(', '.join(sets), 300)}): the tool itself is the story.")
+    return (f"{name} fails", f"**{md(culprit.name, 120)}** fails: a problem of this manager and package only.")
+
+
+def _first_result(culprit: Culprit, view: View) -> Result | None:
+    for cid in culprit.cells:
+        cell = view.cells.get(cid)
+        if cell is not None and cell.result is not None:
+            return cell.result
+    return None
+
+
+def issue_title(report: Report, culprit: Culprit) -> str:
+    view = V.of(report)
+    who, _ = _who(culprit, view)
+    kind = f" ({plain(culprit.cause.kind, 40)})" if culprit.cause else ""
+    prefix = f"rodeo {plain(report.name, 64)}: " if report.name else "rodeo: "
+    return title_text(prefix + who + kind, TITLE_CHARS)
+
+
+def _upstream_parts(report: Report, culprit: Culprit) -> tuple[str, list[str], list[str], str, list[str]]:
+    """(title, opening lines, repro lines, log tail, closing line) of an upstream report."""
+    view = V.of(report)
+    first = _first_result(culprit, view)
+    cause = culprit.cause
+    heading = title_text(f"{culprit.name}: {cause.kind if cause else 'install fails'}"
+                    + (f" — {cause.summary}" if cause else ""), 150)
+    who = sorted({f"{c.manager} on {c.os}, Python {c.python}" for i in culprit.cells
+                  if (c := view.cells.get(i)) is not None})
+    lines = [f"{md(culprit.name, 80)} fails to install or import:", "",
+             *(f"- {md(w, 200)}" for w in who[:20]), ""]
+    if cause is not None:
+        lines += [f"**{md(cause.kind)}**: {md(cause.summary, 300)}", ""]
+    if culprit.versions:
+        lines += ["Versions changed since it last worked: " + ", ".join(version_text(v) for v in culprit.versions), ""]
+    repro = [f"Reproduce ({md(first.manager_version or first.cell.manager, 80)}, "
+             f"Python {md(first.python_version or first.cell.python, 30)}, {md(first.platform or first.cell.os, 40)}):",
+             "", fence(first.repro, "sh"), ""] if first is not None and first.repro else []
+    found = [f"Found by [rodeo-action]({url(report.run_url)})." if url(report.run_url) else "Found by rodeo-action."]
+    return heading, lines, repro, first.log_tail if first is not None else "", found
+
+
+def upstream_repo(culprit: Culprit) -> tuple[str, str] | None:
+    """(owner, repo) of the culprit's tracker when it is a GitHub repository, else None."""
+    m = _GITHUB_REPO.match((culprit.tracker or "").strip())
+    return (m.group(1), m.group(2)) if m else None
+
+
+def upstream_issue(report: Report, culprit: Culprit) -> tuple[str, str]:
+    """(title, body) of the issue ``upstream: true`` files on the culprit's own tracker (no rodeo markers)."""
+    title, lines, repro, tail_text, found = _upstream_parts(report, culprit)
+    tail = ["Log tail:", "", fence(log_tail(tail_text, 40)[0]), ""] if tail_text else []
+    body = "\n".join(lines + repro + tail + found)
+    return title, (body if B.ISSUE.fits(body) else B.truncate(body, B.ISSUE))
+
+
+def upstream_url(report: Report, culprit: Culprit) -> str | None:
+    """A prefilled "new issue" link on the culprit's GitHub tracker (≤ 8,000 characters), else its URL."""
+    tracker = (culprit.tracker or "").strip()
+    repo = upstream_repo(culprit)
+    if repo is None:
+        return url(tracker) if tracker.startswith("https://") else None
+    base = f"https://github.com/{repo[0]}/{repo[1]}/issues/new"
+    title, lines, repro, tail_text, found = _upstream_parts(report, culprit)
+
+    def link(body: str) -> str:
+        return f"{base}?title={quote(title, safe='')}&body={quote(body, safe='')}"
+
+    for n in (40, 15, 5, 0):
+        tail = ["Log tail:", "", fence(log_tail(tail_text, n)[0]), ""] if n and tail_text else []
+        candidate = link("\n".join(lines + repro + tail + found))
+        if len(candidate) <= UPSTREAM_URL_CHARS:
+            return candidate
+    body = "\n".join(lines + repro + found)
+    lo, hi = 0, len(body)
+    while lo < hi:                       # the longest prefix whose link fits
+        mid = (lo + hi + 1) // 2
+        if len(link(body[:mid] + B._closing(body[:mid]) + "\n\n…(truncated)")) <= UPSTREAM_URL_CHARS:
+            lo = mid
+        else:
+            hi = mid - 1
+    return link(body[:lo] + B._closing(body[:lo]) + "\n\n…(truncated)")
+
+
+def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: B.Level,
+                   upstream_ref: tuple[str, str] | None = None) -> dict[str, Any]:
+    view = V.of(report)
+    cut = level.cut(len(culprit.cells), len(culprit.cells))
+    ctx: dict[str, Any] = {"report": report, "level": level.name, "generated": view.generated,
+                           "run_url": url(report.run_url), "cut": cut_note(cut, report.run_url)}
+    _, who = _who(culprit, view)
+    rows = []
+    for cid in culprit.cells[: level.max_items] if level.max_items else culprit.cells:
+        cell = view.cells.get(cid)
+        if cell is None:
+            continue
+        run = cell.result.run_url if cell.result else None
+        rows.append(f"| {md(cid)} | {label(cell, md)} | {md_link('log', run) if url(run) else '—'} |")
+    if level.max_items and len(culprit.cells) > level.max_items:
+        rows.append(f"| … and {len(culprit.cells) - level.max_items} more | | |")
+    first = _first_result(culprit, view)
+    hist = [report.history[c] for c in culprit.cells if c in report.history]
+    last_pass = max((h.last_pass_at for h in hist if h.last_pass_at), default=None)
+    upstream = upstream_url(report, culprit)
+    tracker = plain(culprit.tracker or "", 200)
+    ctx.update({
+        "culprit": culprit, "key": md(culprit.key, 250), "marker": issue_marker(report.name, culprit.key),
+        "title": issue_title(report, culprit), "who": who,
+        "cause": (f"{md(culprit.cause.kind)} — {md(culprit.cause.summary, 300)}" if culprit.cause else ""),
+        "cells_table": md_table(["cell", "result", "job"], rows),
+        "versions": "\n".join(f"- {version_text(v)}" for v in culprit.versions),
+        "repro": fence(first.repro, "sh") if first is not None and first.repro else "",
+        "details": view.details(level, culprit.cells, cap=B.ISSUE_CHARS) if not level.counts_only else "",
+        "upstream": (f"Reported upstream: {md_link(md(upstream_ref[0], 200), upstream_ref[1])}." if upstream_ref
+                     else md_link(f"Report upstream to {md(tracker)}", upstream) if upstream else ""),
+        "since": (f"Failing for {plural(culprit.consecutive_failures, 'run')} in a row"
+                  + (f"; last passed {md(last_pass, 40)}" if last_pass else "") + "."),
+    })
+    return ctx
+
+
+def issue(report: Report, culprit: Culprit, settings: Settings | None = None, *,
+          upstream_ref: tuple[str, str] | None = None, trailer: str = "") -> tuple[str, str]:
+    """(title, body) of the GitHub issue for one culprit; the body within 65,536 characters.
+
+    The template's first line is the title, the rest the body. ``upstream_ref`` (text, URL) names the
+    issue already filed upstream in place of the prefilled link; ``trailer`` (the publisher's hidden
+    state) is appended after the body, which is cut to leave it room.
+    """
+    settings = settings or Settings()
+    marker = issue_marker(report.name, culprit.key)
+    titles: list[str] = []
+
+    def one(level: B.Level) -> str:
+        ctx = _issue_context(report, culprit, settings, level, upstream_ref)
+        out = render_template(settings, "issue.md.j2", ctx, [marker])
+        title, _, body = out.partition("\n")
+        titles[:] = [title_text(title, 256)]
+        return body.strip("\n") + "\n"
+
+    room = B.Budget(B.ISSUE_CHARS - len(trailer) - 1) if trailer else B.ISSUE
+    body = B.fit(one, room)
+    if marker not in body:
+        raise InputError(f"template issue.md.j2: the hidden marker {marker!r} must be in the body, not the title line")
+    return titles[0] or issue_title(report, culprit), (f"{body}{trailer}\n" if trailer else body)
+
+
+def fixed(report: Report, culprit: Culprit, settings: Settings | None = None) -> str:
+    """The comment closing a culprit's issue: its cells pass again (with what they resolved now)."""
+    settings = settings or Settings()
+    view = V.of(report)
+    lines = []
+    for cid in culprit.cells:
+        cell = view.cells.get(cid)
+        if cell is None:
+            lines.append(f"- {md(cid)}: no longer in the rodeo")
+            continue
+        hist = report.history.get(cid)
+        versions = hist.last_pass_versions if hist is not None and cell.status == "pass" else {}
+        text = f"{md(cid)}: {label(cell, md)}"
+        if versions:
+            text += " with " + ", ".join(version_now(n, v) for n, v in sorted(versions.items()))
+        run = cell.result.run_url if cell.result else None
+        lines.append(f"- {text} ({md_link('log', run)})" if url(run) else f"- {text}")
+    ctx: dict[str, Any] = {"report": report, "generated": view.generated, "run_url": url(report.run_url),
+                           "culprit": culprit, "marker": fixed_marker(report.name, culprit.key),
+                           "cells_list": "\n".join(lines), "key": md(culprit.key, 250), "name": md(culprit.name, 120)}
+    out = render_template(settings, "fixed.md.j2", ctx, [ctx["marker"]])
+    return B.truncate(out, B.ISSUE) if not B.ISSUE.fits(out) else out
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What an issue's update comment reports: what changed, in words, and what the issue said before."""
+
+    what: tuple[str, ...]              # of: cause, summary, cells, versions, broken again
+    cause: str | None                  # the cause's kind the issue named before
+    package: str | None                # and its package
+    cells: tuple[str, ...]             # the failing cells it named before
+    now_cells: tuple[str, ...]         # the failing cells now
+    state: str                         # what the comment reports, hashed: its marker, so its first line is unique
+
+
+def update(report: Report, culprit: Culprit, changed: Changed, settings: Settings | None = None) -> str:
+    """The comment saying what changed (the issue's body above is updated to tell the whole current story)."""
+    settings = settings or Settings()
+    what = changed.what
+    cause = culprit.cause
+    ctx: dict[str, Any] = {
+        "report": report, "culprit": culprit, "run_url": url(report.run_url), "generated": V.of(report).generated,
+        "marker": update_marker(report.name, culprit.key, changed.state), "key": md(culprit.key, 250),
+        "what": md(", ".join(what), 80), "broken_again": "broken again" in what, "cause": "", "cells": "",
+        "versions": ", ".join(version_text(v) for v in culprit.versions[:20]) if "versions" in what else "",
+    }
+    if "cause" in what or "summary" in what:
+        before = md(f"{changed.cause} ({changed.package})" if changed.package else changed.cause or "unknown", 200)
+        now = md(f"{cause.kind} ({cause.package})" if cause and cause.package else cause.kind if cause else "unknown",
+                 200)
+        ctx["cause"] = f"{before} → **{now}**" + (f": {md(cause.summary, 300)}" if cause else "")
+    if "cells" in what:
+        was, now_cells = set(changed.cells), set(changed.now_cells)
+        added, gone = sorted(now_cells - was), sorted(was - now_cells)
+        ctx["cells"] = (f"{len(now_cells)}" + (f"; newly failing: {md(_some(added), 600)}" if added else "")
+                        + (f"; no longer part of it: {md(_some(gone), 600)}" if gone else ""))
+    return render_template(settings, "update.md.j2", ctx, [ctx["marker"]])
+
+
+def _some(items: Sequence[str], limit: int = 8) -> str:
+    return ", ".join(items[:limit]) + (f" … and {len(items) - limit} more" if len(items) > limit else "")
+
+
+__all__ = ["Changed", "fixed", "issue", "issue_title", "update", "upstream_issue", "upstream_repo", "upstream_url"]
