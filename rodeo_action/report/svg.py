@@ -154,93 +154,131 @@ class _Canvas:
         self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}"/>')
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where everything goes: the label columns' widths, the grid's origin, how the headers stand."""
+
+    title: str
+    subtitle: str
+    managers: list[str]                      # column headers, fitted
+    heads: list[str]                         # the label columns' headers: set[, os][, python]
+    labels: list[tuple[str, str, str]]       # per shown row: set, os, python, fitted
+    label_w: list[float]
+    vary_os: bool
+    vary_py: bool
+    level: bool                              # column headers level (else at 45 degrees)
+    overhang: float                          # how far slanted headers reach past the grid
+    x0: float                                # the grid's left edge
+    y_title: float
+    y0: float                                # the grid's top edge
+
+    @property
+    def grid_w(self) -> float:
+        return CELL_W * len(self.managers)
+
+    @classmethod
+    def of(cls, report: Report, rows: list[Row]) -> _Layout:
+        managers = [_fit(m, 14) for m in report.managers]
+        vary_os = any(r.os for r in report.rows)
+        vary_py = any(r.python for r in report.rows)
+        labels = [(_fit(r.set, 28), _fit(r.os or "", 20), _fit(r.python or "", 8)) for r in rows]
+        heads = ["set", *(["os"] if vary_os else []), *(["python"] if vary_py else [])]
+        columns = [[lab[0] for lab in labels], *([[lab[1] for lab in labels]] if vary_os else []),
+                   *([[lab[2] for lab in labels]] if vary_py else [])]
+        label_w = [max([_width(h), *(_width(v) for v in col)]) + 14 for h, col in zip(heads, columns, strict=True)]
+        label_w[-1] = max(label_w[-1], _width(SCORE_LABEL, 11) + 14 - sum(label_w[:-1]))
+        # column headers: level when every name fits its column, else at 45 degrees
+        longest = max((_width(m) for m in managers), default=0.0)
+        level = longest <= CELL_W - 6
+        header_h = 24.0 if level else longest * 0.71 + 16
+        overhang = 0.0 if level else max(0.0, longest * 0.71 - CELL_W / 2 + 4)
+        score_pass = sum(s.passed for s in report.scores)
+        score_ran = sum(s.ran for s in report.scores)
+        y_title = PAD + 16
+        return cls(title=f"rodeo: {report.name}" if report.name else "rodeo",
+                   subtitle=f"{_date(report.generated_at)} · {len(report.cells):,} cells · "
+                            f"{score_pass:,}/{score_ran:,} pass",
+                   managers=managers, heads=heads, labels=labels, label_w=label_w, vary_os=vary_os, vary_py=vary_py,
+                   level=level, overhang=overhang, x0=PAD + sum(label_w), y_title=y_title,
+                   y0=y_title + 22 + header_h)
+
+
 def render(report: Report, max_rows: int = MAX_ROWS) -> str:
     """The whole picture: title, column headers, one row per table row, the pass rates, a legend."""
     rows, hidden, hidden_failing = shown_rows(report.rows, max_rows)
-    managers = [_fit(m, 14) for m in report.managers]
-    vary_os = any(r.os for r in report.rows)
-    vary_py = any(r.python for r in report.rows)
-    labels = [(_fit(r.set, 28), _fit(r.os or "", 20), _fit(r.python or "", 8)) for r in rows]
-    heads = ["set", *(["os"] if vary_os else []), *(["python"] if vary_py else [])]
-    columns = [[lab[0] for lab in labels], *([[lab[1] for lab in labels]] if vary_os else []),
-               *([[lab[2] for lab in labels]] if vary_py else [])]
-    label_w = [max([_width(h), *(_width(v) for v in col)]) + 14 for h, col in zip(heads, columns, strict=True)]
-    label_w[-1] = max(label_w[-1], _width(SCORE_LABEL, 11) + 14 - sum(label_w[:-1]))
-
-    # column headers: level when every name fits its column, else at 45 degrees
-    longest = max((_width(m) for m in managers), default=0.0)
-    level = longest <= CELL_W - 6
-    header_h = 24.0 if level else longest * 0.71 + 16
-    overhang = 0.0 if level else max(0.0, longest * 0.71 - CELL_W / 2 + 4)
-
-    title = f"rodeo: {report.name}" if report.name else "rodeo"
-    score_pass = sum(s.passed for s in report.scores)
-    score_ran = sum(s.ran for s in report.scores)
-    subtitle = f"{_date(report.generated_at)} · {len(report.cells):,} cells · {score_pass:,}/{score_ran:,} pass"
-
-    x0 = PAD + sum(label_w)
-    grid_w = CELL_W * len(managers)
-    y_title = PAD + 16
-    y0 = y_title + 22 + header_h
+    at = _Layout.of(report, rows)
     c = _Canvas()
-    c.text(PAD, y_title, _fit(title, 60), size=16, weight="bold")
-    c.text(PAD, y_title + 18, subtitle, size=11, fill="#57606a")
-
-    # headers
-    x: float = PAD
-    for head, w in zip(heads, label_w, strict=True):
-        c.text(x, y0 - 7, head, size=11, fill="#57606a", weight="bold")
-        x += w
-    for i, m in enumerate(managers):
-        cx = x0 + i * CELL_W + CELL_W / 2
-        if level:
-            c.text(cx, y0 - 7, m, anchor="middle", weight="bold")
-        else:
-            c.text(0, 0, m, weight="bold", transform=f"translate({cx - 2:.1f},{y0 - 7:.1f}) rotate(-45)")
-
-    # rows
-    y = y0
-    previous: tuple[str, str] | None = None
-    for row, (set_label, os_label, py_label) in zip(rows, labels, strict=True):
-        new_set = previous is None or previous[0] != row.set
-        new_os = new_set or (previous is not None and previous[1] != (row.os or ""))
-        if new_set and previous is not None:
-            c.line(PAD, y, x0 + grid_w, y, "#8c959f")
-        elif new_os and previous is not None:
-            c.line(PAD + label_w[0], y, x0 + grid_w, y)
-        base = y + CELL_H / 2 + 4
-        x = float(PAD)
-        shown = [set_label if new_set else "", *([os_label if new_os else ""] if vary_os else []),
-                 *([py_label] if vary_py else [])]
-        for text, w in zip(shown, label_w, strict=True):
-            if text:
-                c.text(x, base, text)
-            x += w
-        for i, cell in enumerate(row.cells):
-            c.parts.append(_cell(c, x0 + i * CELL_W, y, cell))
-        previous = (row.set, row.os or "")
-        y += CELL_H
-
-    # the scoreboard, one pass rate per manager
-    y += 16
-    c.text(PAD, y, SCORE_LABEL, size=11, fill="#57606a", weight="bold")
-    scores = {s.manager: s for s in report.scores}
-    for i, manager in enumerate(report.managers):
-        score = scores.get(manager)
-        rate = f"{score.passed}/{score.ran}" if score is not None and score.ran else "–"
-        c.text(x0 + i * CELL_W + CELL_W / 2, y, rate, size=10 if len(rate) > 6 else 11, anchor="middle",
-               fill="#57606a")
+    c.text(PAD, at.y_title, _fit(at.title, 60), size=16, weight="bold")
+    c.text(PAD, at.y_title + 18, at.subtitle, size=11, fill="#57606a")
+    _headers(c, at)
+    y = _rows(c, at, rows)
+    y = _scores(c, at, report, y + 16)
     if hidden:
         y += 20
         more = f"+{hidden:,} more rows not shown"
         if hidden_failing:
             more += f" ({hidden_failing:,} of them with failures)"
         c.text(PAD, y, more, size=12, fill="#cf222e" if hidden_failing else "#57606a", weight="bold")
+    width = max(at.x0 + at.grid_w + at.overhang, _width(at.subtitle, 11), _width(_fit(at.title, 60), 16)) + PAD
+    height = _legend(c, report, width, y + 14) + 14 + PAD
+    return _document(at, width, height) + "".join(c.parts) + "</svg>\n"
 
-    # legend, wrapped to the picture's width
-    width = max(x0 + grid_w + overhang, _width(subtitle, 11), _width(_fit(title, 60), 16)) + PAD
+
+def _headers(c: _Canvas, at: _Layout) -> None:
+    """The label columns' headers, then one per manager (level, or slanted when a name is too wide)."""
+    x: float = PAD
+    for head, w in zip(at.heads, at.label_w, strict=True):
+        c.text(x, at.y0 - 7, head, size=11, fill="#57606a", weight="bold")
+        x += w
+    for i, m in enumerate(at.managers):
+        cx = at.x0 + i * CELL_W + CELL_W / 2
+        if at.level:
+            c.text(cx, at.y0 - 7, m, anchor="middle", weight="bold")
+        else:
+            c.text(0, 0, m, weight="bold", transform=f"translate({cx - 2:.1f},{at.y0 - 7:.1f}) rotate(-45)")
+
+
+def _rows(c: _Canvas, at: _Layout, rows: list[Row]) -> float:
+    """One line of cells per row, its labels shown where they change; returns the y below the grid."""
+    y = at.y0
+    previous: tuple[str, str] | None = None
+    for row, (set_label, os_label, py_label) in zip(rows, at.labels, strict=True):
+        new_set = previous is None or previous[0] != row.set
+        new_os = new_set or (previous is not None and previous[1] != (row.os or ""))
+        if new_set and previous is not None:
+            c.line(PAD, y, at.x0 + at.grid_w, y, "#8c959f")
+        elif new_os and previous is not None:
+            c.line(PAD + at.label_w[0], y, at.x0 + at.grid_w, y)
+        base = y + CELL_H / 2 + 4
+        x = float(PAD)
+        shown = [set_label if new_set else "", *([os_label if new_os else ""] if at.vary_os else []),
+                 *([py_label] if at.vary_py else [])]
+        for text, w in zip(shown, at.label_w, strict=True):
+            if text:
+                c.text(x, base, text)
+            x += w
+        for i, cell in enumerate(row.cells):
+            c.parts.append(_cell(c, at.x0 + i * CELL_W, y, cell))
+        previous = (row.set, row.os or "")
+        y += CELL_H
+    return y
+
+
+def _scores(c: _Canvas, at: _Layout, report: Report, y: float) -> float:
+    """The scoreboard under the grid, one pass rate per manager."""
+    c.text(PAD, y, SCORE_LABEL, size=11, fill="#57606a", weight="bold")
+    scores = {s.manager: s for s in report.scores}
+    for i, manager in enumerate(report.managers):
+        score = scores.get(manager)
+        rate = f"{score.passed}/{score.ran}" if score is not None and score.ran else "–"
+        c.text(at.x0 + i * CELL_W + CELL_W / 2, y, rate, size=10 if len(rate) > 6 else 11, anchor="middle",
+               fill="#57606a")
+    return y
+
+
+def _legend(c: _Canvas, report: Report, width: float, y: float) -> float:
+    """A swatch and a count per status present, wrapped to the picture's width; returns its last line's y."""
     counts = Counter(cell.status for cell in report.cells)
-    y += 14
     lx, ly = float(PAD), y
     for status in [st for st in STYLES if counts.get(st)] + sorted(set(counts) - set(STYLES)):
         style = STYLES.get(status, UNKNOWN)
@@ -251,18 +289,20 @@ def render(report: Report, max_rows: int = MAX_ROWS) -> str:
         c.parts.append(c.rect(lx, ly, 14, 14, style.fill, stroke="#8c959f", dashed=style.dashed))
         c.text(lx + 20, ly + 11, label, size=11, fill="#1f2328")
         lx += item_w
-    height = ly + 14 + PAD
+    return ly
 
+
+def _document(at: _Layout, width: float, height: float) -> str:
+    """The opening of the document: its size (scaled down to MAX_WIDTH), title, the n/a hatch, a white ground."""
     shown_w = min(width, MAX_WIDTH)
     shown_h = height * shown_w / width
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w:.0f}" height="{shown_h:.0f}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{shown_w:.0f}" height="{shown_h:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" role="img">'
-            f"<title>{clean(title + ' — ' + subtitle)}</title>"
+            f"<title>{clean(at.title + ' — ' + at.subtitle)}</title>"
             '<defs><pattern id="rodeo-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
             'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
             '<line x1="0" y1="0" x2="0" y2="6" stroke="#d0d7de" stroke-width="2"/></pattern></defs>'
             f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>')
-    return head + "".join(c.parts) + "</svg>\n"
 
 
 def _cell(c: _Canvas, x: float, y: float, cell: CellView | None) -> str:
