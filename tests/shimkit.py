@@ -157,7 +157,7 @@ def execute(recipe: Recipe, env: dict[str, str]) -> Outcome:
 
 
 def run_cell_with_shims(manager: str, packages: list[str], bin_dir: Path, log: Path,
-                        tmp_path: Path, test: str | None = None) -> tuple[dict[str, object], str]:
+                        tmp_path: Path, test: str | None = None, python: str = "3.12") -> tuple[dict[str, object], str]:
     """``python -m rodeo_action run --cell ...`` with the shims in ``bin_dir`` first on PATH: the
     result JSON and the log, exactly as the runner writes them."""
     import json
@@ -166,10 +166,10 @@ def run_cell_with_shims(manager: str, packages: list[str], bin_dir: Path, log: P
 
     config = tmp_path / "rodeo.yml"
     config.write_text(yaml.safe_dump({"packages": packages, "managers": [manager], "os": ["ubuntu-latest"],
-                                      "python": ["3.12"], **({"test": test} if test else {})}), encoding="utf-8")
+                                      "python": [python], **({"test": test} if test else {})}), encoding="utf-8")
     env = shim_env(bin_dir, log)
     env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
-    cell = f"{manager}-all-ubuntu-latest-py3.12"
+    cell = f"{manager}-all-ubuntu-latest-py{python}"
     argv = [sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config", str(config),
             "--output", str(tmp_path / "out")]
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)

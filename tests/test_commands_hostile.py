@@ -118,7 +118,7 @@ REVIEWED: dict[str, str] = {
         "a constant Python program; the wanted version is sys.argv[1], an argument, never code",
     "rodeo_action/managers/condafamily.py:  -c CHANNEL":
         "conda's -c is --channel, not code; CHANNEL is the constant 'conda-forge'",
-    "rodeo_action/managers/nixfamily.py: *packages --run command":
+    "rodeo_action/managers/nixfamily.py: spec.target.join(spec.workdir, 'lock.nix') --run command":
         "nix-shell --run hands `command` to bash: every caller passes a module constant of plain words "
         "(test_nix_shell_run_commands_are_constants); user values live in the files the locker reads",
 }
@@ -251,7 +251,7 @@ def test_nix_shell_run_commands_are_constants() -> None:
                      if isinstance(target, ast.Name)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and ast.unparse(node.func) == "lock_in_shell":
-                command = node.args[3] if len(node.args) > 3 else next(k.value for k in node.keywords
+                command = node.args[1] if len(node.args) > 1 else next(k.value for k in node.keywords
                                                                       if k.arg == "command")
                 assert isinstance(command, ast.Name) and command.id in constants, ast.unparse(node)
                 assert re.fullmatch(r"[a-z][a-z0-9 -]*", constants[command.id])

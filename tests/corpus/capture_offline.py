@@ -22,11 +22,14 @@ captured (real output of a real tool, run by this script):
     package that does not exist, an unsatisfiable pair; and against conda-forge, unreachable here.
     pixi prints rattler's error under its own "failed to solve the conda requirements of" context
     (prefix-dev/pixi src/lock_file/update.rs), rendered by miette; those wrapper lines are composed.
-  * ``poetry lock`` (Poetry 1.8, the Poetry of poetry2nix's pinned nixpkgs 24.11) and ``uv lock`` run
+  * ``poetry lock`` (Poetry 1.8, the Poetry of poetry2nix's pinned nixpkgs) and ``uv lock`` run
     directly on the pyproject.toml the poetry2nix/uv2nix recipes write (rodeo's own renderers), with
-    a nonexistent version and an unsatisfiable pair. In production they run inside ``nix-shell -p``;
+    a nonexistent version and an unsatisfiable pair. In production they run inside ``nix-shell lock.nix``;
     the recipe's command line is shown, the nix-shell's own output (fetching the tool) is not.
 
+  * ``nix-build``/``nix-shell`` fetching from local HTTP servers standing in for github.com (``--only
+    pins``): the seed's poetry2nix tag that never existed (404), a nixpkgs revision that does not
+    exist, and mach-nix's interpreter lookup for a Python its nixpkgs lacks (issue 18).
 fixtures (composed here in each tool's documented format, citing where the format is defined):
   conda's PackagesNotFoundError/UnsatisfiableError/CondaHTTPError, libmamba's problem trees (mamba,
   micromamba, conda's libmamba solver), spack's UnknownPackageError/concretization/build errors,
@@ -131,10 +134,12 @@ def capture_rodeo_local_network() -> None:
         subprocess.run([sys.executable, "-m", "rodeo_action", "local", "--config", str(cfg), "--output", str(out),
                         "-j", "4"], cwd=tmp, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         version = subprocess.run(["nix-build", "--version"], capture_output=True, text=True).stdout.strip()
-        what = {"nix": ("nixpkgs' channel tarball", "channels.nixos.org"),
+        # since issue 18 every pin is a GitHub archive at one revision (the logs in the corpus from
+        # before then fetched channels.nixos.org); mach-nix has no Python 3.12 and is n/a here
+        what = {"nix": ("nixpkgs' tarball at its pinned revision", "github.com"),
                 "mach-nix": ("mach-nix's git tag", "github.com"),
-                "poetry2nix": ("the nixpkgs channel for nix-shell -p poetry", "channels.nixos.org"),
-                "uv2nix": ("the nixpkgs channel for nix-shell -p uv", "channels.nixos.org")}
+                "poetry2nix": ("the pinned nixpkgs of lock.nix (poetry)", "github.com"),
+                "uv2nix": ("the pinned nixpkgs of lock.nix (uv)", "github.com")}
         for manager, (fetched, host) in what.items():
             log = out / f"{cell_id(manager)}.log"
             if not log.exists():
