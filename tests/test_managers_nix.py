@@ -193,12 +193,41 @@ def test_spack_recipe(family: Family) -> None:
         ("install", None, ["spack", "-e", f"{WORK}/env", "concretize"], None),
         ("install", None, ["spack", "-e", f"{WORK}/env", "install"], None),
     ]
+    cpu_only = {"prefer": ["~cuda"]}
     assert yaml.safe_load(written(recipe, "spack.yaml")) == {"spack": {
         "specs": ["python@3.12", "py-cartopy", "py-tensorflow", "py-xgcm"],
         "view": f"{WORK}/view",
         "concretizer": {"unify": True},
+        "packages": {"py-tensorflow": cpu_only, "py-torch": cpu_only, "py-jaxlib": cpu_only, "py-horovod": cpu_only,
+                     "py-dgl": cpu_only},
     }}
     assert recipe.python == f"{WORK}/view/bin/python" and recipe.bin_dirs == (f"{WORK}/view/bin",)
+
+
+def test_spack_asks_for_a_cpu_tensorflow_and_keeps_the_build_cache() -> None:
+    """py-tensorflow defaults to +cuda on Linux: CUDA and a Bazel build from source, past any timeout
+    (issue 18). The cell asks for ~cuda as a strong preference, which a spec of the set can override,
+    and leaves the mirrors setup-spack adds (its build cache) and Spack's binary reuse as they are."""
+    recipe = get("spack").recipe(make_spec("spack", requirements=("py-tensorflow", "py-torch+cuda")))
+    manifest = yaml.safe_load(written(recipe, "spack.yaml"))["spack"]
+    assert manifest["packages"]["py-tensorflow"] == {"prefer": ["~cuda"]}
+    assert "py-torch+cuda" in manifest["specs"]           # the user's own constraint stays in the specs
+    assert "mirrors" not in manifest and "reuse" not in manifest["concretizer"] and "config" not in manifest
+    install = recipe.steps[-1].argv
+    assert install == ("spack", "-e", f"{WORK}/env", "install")   # Spack's default: --use-buildcache auto
+    assert not {"--no-cache", "--use-buildcache", "--only-concrete", "--no-check-signature"} & set(install)
+
+
+def test_spack_pins_a_release_of_spack_and_its_packages() -> None:
+    """setup-spack checks out `develop` unless told otherwise; the release it should use is data here."""
+    raw = yaml.safe_load((TESTS.parent / "matrix" / "managers" / "spack.yml").read_text(encoding="utf-8"))
+    pin = raw["pins"]
+    assert pin["spack"] == "https://github.com/spack/spack" and re.fullmatch(r"v\d+\.\d+\.\d+", pin["spack-ref"])
+    assert pin["spack-packages"] == "https://github.com/spack/spack-packages"
+    assert re.fullmatch(r"v\d{4}\.\d{2}\.\d+", pin["spack-packages-ref"])
+    assert re.fullmatch(r"[0-9a-f]{40}", pin["spack-rev"]) and re.fullmatch(r"[0-9a-f]{40}", pin["spack-packages-rev"])
+    assert "develop" not in pin.values()
+    assert all(isinstance(v, str) for v in pin.values())     # one flat mapping of strings, as for the nix family
 
 
 def test_tool_paths_are_used_and_nix_shell_is_found_beside_nix_build() -> None:
@@ -582,12 +611,23 @@ def test_recipe_install_failure_is_attributed_to_install(manager: str, tmp_path:
 # ---------------------------------------------------------------- (4) the same, through `rodeo run`
 
 
-def rodeo_run(manager: str, packages: list[str], tmp_path: Path, failing: bool = False
+def rodeo_run(manager: str, packages: list[str], tmp_path: Path, failing: bool = False, python: str | None = None
               ) -> tuple[dict[str, object], str]:
-    """``python -m rodeo_action run --cell ...`` with the shims first on PATH: the result JSON and the log."""
+    """``python -m rodeo_action run --cell ...`` with the shims first on PATH: the result JSON and the log.
+    Python 3.12, or 3.10 for mach-nix, whose nixpkgs of 2022 has no newer one."""
     bin_dir, log = tmp_path / "shims", tmp_path / "shim.log"
     install_shims(bin_dir, manager, failing)
-    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path)
+    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path,
+                               python=python or ("3.10" if manager == "mach-nix" else "3.12"))
+
+
+@posix_only
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the cells are for ubuntu-latest")
+def test_rodeo_run_of_a_python_mach_nix_cannot_provide_is_na_and_runs_nothing(tmp_path: Path) -> None:
+    result, log = rodeo_run("mach-nix", ["cartopy"], tmp_path, python="3.12")
+    assert (result["status"], result["cause"]) == ("n/a", None), log
+    assert result["reason"] == "mach-nix cannot provide Python 3.12 (it provides 3.7, 3.8, 3.9, 3.10)"
+    assert not (tmp_path / "shim.log").exists() or not calls(tmp_path / "shim.log")
 
 
 @posix_only
@@ -599,7 +639,7 @@ def test_rodeo_run_passes_against_succeeding_shims(manager: str, tmp_path: Path)
     assert result["imports"] == {"cartopy": "ok", "xgcm": "ok"}
     assert result["resolved"] == {"cartopy": "1.0", "xgcm": "1.0"}
     # the nix family's result names the revisions it was built from, e.g. "...; nixpkgs 26.05"
-    pinned = None if manager == "spack" else get(manager).recipe(make_spec(manager)).pinned
+    pinned = None if manager == "spack" else get(manager).recipe(make_spec(manager, python="3.10")).pinned
     assert result["manager_version"] == (SPACK_VERSION if manager == "spack" else f"{NIX_VERSION}; {pinned}")
     assert manager == "spack" or f"# {manager}: pinned {pinned}\n" in log
     repro = str(result["repro"])     # what a person pastes: the real tool names and files, no rodeo paths
