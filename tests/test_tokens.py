@@ -102,22 +102,28 @@ def install_nix(job: Job, token: str, access_token: str = "", extra: str = "") -
     assert proc.returncode == 0, proc.stderr
 
 
+def clean_nix(job: Job, token: str) -> subprocess.CompletedProcess[str]:
+    return job.bash(step(NIX_STEP)["run"], RODEO_JOB_TOKEN=token)
+
+
 @pytest.mark.parametrize("how", ["github.token", "github_access_token"])
 def test_nix_conf_keeps_no_token(tmp_path: Path, how: str) -> None:
     job, token = Job(tmp_path), canary()
-    if how == "github.token":
+    if how == "github.token":   # what the action does: upstream takes github.token itself
         install_nix(job, token)
-    else:
+    else:                       # the input upstream offers instead writes that token (here: the same one)
         install_nix(job, canary(), access_token=token)
     conf = job.nix / "nix.conf"
     assert job.found(token) == [str(conf)], "the shim must leave the token as upstream does"
+    with conf.open("a") as fh:   # a self-hosted runner's own line stays
+        fh.write("access-tokens = gitlab.example.org=PAT:host-own\n")
     before = conf.read_text().splitlines()
-    proc = job.bash(step(NIX_STEP)["run"])
+    proc = clean_nix(job, token)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert job.found(token) == []
     after = conf.read_text().splitlines()
-    assert after == [line for line in before if not line.startswith("access-tokens")]
-    assert "experimental-features = nix-command flakes" in after
+    assert after == [line for line in before if token not in line] and len(after) == len(before) - 1
+    assert "experimental-features = nix-command flakes" in after and after[-1].endswith("PAT:host-own")
     assert stat.S_IMODE(conf.stat().st_mode) == 0o644
     assert token not in proc.stdout + proc.stderr
 
@@ -128,13 +134,13 @@ def test_user_nix_conf_keeps_no_token(tmp_path: Path) -> None:
     user.parent.mkdir(parents=True)
     user.write_text(f"substituters = https://cache.nixos.org\n  extra-access-tokens = github.com={token}\n")
     assert job.found(token) == [str(user)]
-    assert job.bash(step(NIX_STEP)["run"]).returncode == 0
+    assert clean_nix(job, token).returncode == 0
     assert job.found(token) == [] and user.read_text() == "substituters = https://cache.nixos.org\n"
 
 
 def test_nix_step_without_nix_conf_does_nothing(tmp_path: Path) -> None:
     job = Job(tmp_path)
-    proc = job.bash(step(NIX_STEP)["run"])
+    proc = clean_nix(job, canary())
     assert proc.returncode == 0 and proc.stdout == "" and not (job.nix / "nix.conf").exists()
 
 
@@ -191,7 +197,7 @@ def test_guard_passes_a_clean_job(tmp_path: Path) -> None:
     job, token = Job(tmp_path), canary()
     spack_checkouts(job, token)
     install_nix(job, token)
-    assert job.bash(step(SPACK_STEP)["run"]).returncode == 0 and job.bash(step(NIX_STEP)["run"]).returncode == 0
+    assert job.bash(step(SPACK_STEP)["run"]).returncode == 0 and clean_nix(job, token).returncode == 0
     proc = guard(job, token, SOME_API_TOKEN=token)   # a secret-named variable: rodeo scrubs it from cells
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"and [1-9]\d* files: found it in 0", proc.stdout), proc.stdout
@@ -236,7 +242,8 @@ def test_each_clean_up_follows_its_setup_and_the_check_precedes_the_cells() -> N
     setups = [i for i, s in enumerate(steps()) if "uses" in s and s.get("if", "").startswith("inputs.command == 'run'")]
     assert max(setups) < guard_at < run_at
     assert by_name[GUARD_STEP]["if"] == "inputs.command == 'run'"
-    assert by_name[GUARD_STEP]["env"]["RODEO_JOB_TOKEN"] == "${{ github.token }}"
+    for name in (GUARD_STEP, NIX_STEP):
+        assert by_name[name]["env"]["RODEO_JOB_TOKEN"] == "${{ github.token }}"
     # Nothing between the check and the cells that could write a credential.
     assert all("uses" not in s for s in steps()[guard_at + 1:run_at])
 
