@@ -114,14 +114,29 @@ def redact(text: str, token: str | None) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """A GitHub error as one short line: status and GitHub's message, no headers."""
+    """A GitHub error as one short line: status and GitHub's message, no headers; anything else (a
+    reset, a timeout) as its type and message, on one line, at most 200 characters."""
     from github import GithubException
 
     if isinstance(exc, GithubException):
         data = exc.data
         message = data.get("message") if isinstance(data, dict) else None
         return f"HTTP {exc.status}" + (f": {message}" if message else "")
-    return f"{type(exc).__name__}: {exc}"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+
+
+def status(exc: BaseException) -> int | None:
+    """GitHub's HTTP status; None when no answer came."""
+    from github import GithubException
+
+    return exc.status if isinstance(exc, GithubException) else None
+
+
+def ambiguous(exc: BaseException) -> bool:
+    """A write that raised may have been carried out all the same: GitHub answered 5xx, or no answer
+    came (reset, timeout). The callers look again before they write twice or report a failure."""
+    code = status(exc)
+    return code is None or code >= 500
 
 
 def is_read_only(exc: BaseException) -> bool:

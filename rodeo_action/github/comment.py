@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rodeo_action.github.client import ACTIONS_LOGIN
+from rodeo_action.github.client import ACTIONS_LOGIN, ambiguous
 
 if TYPE_CHECKING:
     from github import Github
@@ -54,13 +54,6 @@ def _url(c: Any) -> str:
     return str(getattr(c, "html_url", "") or "")
 
 
-def _ambiguous(exc: Exception) -> bool:
-    """The POST may have been carried out: GitHub answered 5xx, or no answer came (reset, timeout)."""
-    from github import GithubException
-
-    return not isinstance(exc, GithubException) or exc.status >= 500
-
-
 def upsert(repo: Repository, number: int, body: str, marker: str, login: str,
            found: IssueComment | None) -> Posted:
     """Edit ``found`` (PATCH is retried by the client), or create once (POST followed by a look)."""
@@ -82,7 +75,7 @@ def upsert(repo: Repository, number: int, body: str, marker: str, login: str,
         try:
             return Posted("created", _url(issue.create_comment(body)))
         except (GithubException, RequestException) as exc:
-            if not _ambiguous(exc) or attempt == CREATE_ATTEMPTS:
+            if not ambiguous(exc) or attempt == CREATE_ATTEMPTS:
                 raise
             again = find(repo, number, marker, login)   # it may exist although GitHub said 5xx
             if again is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rodeo_action.errors import InputError
+from rodeo_action.github.client import ambiguous, describe
 from rodeo_action.report import history
 from rodeo_action.report.history import Baseline
 from rodeo_action.report.markers import replace_block
@@ -97,13 +98,6 @@ def _unchanged(current: ReadmeFile, new: str, name: str | None, after: int) -> W
     return None
 
 
-def _ambiguous(exc: Exception) -> bool:
-    """It may have been carried out: GitHub answered 5xx, or no answer came (reset, timeout)."""
-    from github import GithubException
-
-    return not isinstance(exc, GithubException) or exc.status >= 500
-
-
 def commit(repo: Repository, current: ReadmeFile, block: str, name: str | None, branch: str,
            message: str, after: int = 1) -> Written:
     """Replace the block in ``current`` and write it to ``branch`` if it changed; retry a lost race."""
@@ -119,7 +113,7 @@ def commit(repo: Repository, current: ReadmeFile, block: str, name: str | None, 
             out = repo.update_file(current.path, message, new, current.sha, branch=branch)
         except (GithubException, RequestException) as exc:
             conflict = _conflict(exc)
-            if not conflict and not _ambiguous(exc):
+            if not conflict and not ambiguous(exc):
                 raise
             if conflict and attempt == CAS_RETRIES:
                 raise
@@ -129,19 +123,13 @@ def commit(repo: Repository, current: ReadmeFile, block: str, name: str | None, 
                 raise exc from None
             if not conflict and current.text == new:
                 return Written("committed", f"{current.path}: committed to {branch} (GitHub answered "
-                                            f"{_said(exc)}, but the commit landed)")
+                                            f"{describe(exc)}, but the commit landed)")
             if attempt == CAS_RETRIES:
                 raise
             continue
         sha = out["commit"].sha
         return Written("committed", f"{current.path}: committed {sha[:12]} to {branch}")
     raise AssertionError("unreachable")
-
-
-def _said(exc: Exception) -> str:
-    from github import GithubException
-
-    return f"HTTP {exc.status}" if isinstance(exc, GithubException) else type(exc).__name__
 
 
 def propose(repo: Repository, current: ReadmeFile, block: str, name: str | None, base: str, base_sha: str,

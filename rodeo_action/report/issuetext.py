@@ -66,26 +66,33 @@ def issue_title(report: Report, culprit: Culprit) -> str:
     return title_text(prefix + who + kind, TITLE_CHARS)
 
 
-def _upstream_parts(report: Report, culprit: Culprit) -> tuple[str, list[str], list[str], str, list[str]]:
-    """(title, opening lines, repro lines, log tail, closing line) of an upstream report."""
+def _upstream(report: Report, culprit: Culprit) -> tuple[str, dict[str, Any], str]:
+    """(title, the template's context but the log tail, the log tail) of an upstream report."""
     view = V.of(report)
     first = _first_result(culprit, view)
     cause = culprit.cause
     heading = title_text(f"{culprit.name}: {cause.kind if cause else 'install fails'}"
-                    + (f" — {cause.summary}" if cause else ""), 150)
+                         + (f" — {cause.summary}" if cause else ""), 150)
     who = sorted({f"{c.manager} on {c.os}, Python {c.python}" for i in culprit.cells
                   if (c := view.cells.get(i)) is not None})
-    lines = [f"{md(culprit.name, 80)} fails to install or import:", "",
-             *(f"- {md(w, 200)}" for w in who[:20]), ""]
-    if cause is not None:
-        lines += [f"**{md(cause.kind)}**: {md(cause.summary, 300)}", ""]
-    if culprit.versions:
-        lines += ["Versions changed since it last worked: " + ", ".join(version_text(v) for v in culprit.versions), ""]
-    repro = [f"Reproduce ({md(first.manager_version or first.cell.manager, 80)}, "
-             f"Python {md(first.python_version or first.cell.python, 30)}, {md(first.platform or first.cell.os, 40)}):",
-             "", fence(first.repro, "sh"), ""] if first is not None and first.repro else []
-    found = [f"Found by [rodeo-action]({url(report.run_url)})." if url(report.run_url) else "Found by rodeo-action."]
-    return heading, lines, repro, first.log_tail if first is not None else "", found
+    ctx: dict[str, Any] = {
+        "report": report, "culprit": culprit, "run_url": url(report.run_url), "name": md(culprit.name, 80),
+        "who": [md(w, 200) for w in who[:20]],
+        "cause": f"**{md(cause.kind)}**: {md(cause.summary, 300)}" if cause is not None else "",
+        "versions": ", ".join(version_text(v) for v in culprit.versions), "repro": "", "repro_with": "", "tail": "",
+    }
+    if first is not None and first.repro:
+        ctx["repro"] = fence(first.repro, "sh")
+        ctx["repro_with"] = (f"{md(first.manager_version or first.cell.manager, 80)}, Python "
+                             f"{md(first.python_version or first.cell.python, 30)}, "
+                             f"{md(first.platform or first.cell.os, 40)}")
+    return heading, ctx, first.log_tail if first is not None else ""
+
+
+def _upstream_body(settings: Settings, ctx: dict[str, Any], tail: str, lines: int) -> str:
+    """The upstream report with the last ``lines`` lines of the log (none: 0)."""
+    shown = fence(log_tail(tail, lines)[0]) if lines and tail else ""
+    return render_template(settings, "upstream.md.j2", {**ctx, "tail": shown}).removesuffix("\n")
 
 
 def upstream_repo(culprit: Culprit) -> tuple[str, str] | None:
@@ -94,32 +101,34 @@ def upstream_repo(culprit: Culprit) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
-def upstream_issue(report: Report, culprit: Culprit) -> tuple[str, str]:
+def upstream_issue(report: Report, culprit: Culprit, settings: Settings | None = None) -> tuple[str, str]:
     """(title, body) of the issue ``upstream: true`` files on the culprit's own tracker (no rodeo markers)."""
-    title, lines, repro, tail_text, found = _upstream_parts(report, culprit)
-    tail = ["Log tail:", "", fence(log_tail(tail_text, 40)[0]), ""] if tail_text else []
-    body = "\n".join(lines + repro + tail + found)
+    title, ctx, tail = _upstream(report, culprit)
+    body = _upstream_body(settings or Settings(), ctx, tail, 40)
     return title, (body if B.ISSUE.fits(body) else B.truncate(body, B.ISSUE))
 
 
-def upstream_url(report: Report, culprit: Culprit) -> str | None:
-    """A prefilled "new issue" link on the culprit's GitHub tracker (≤ 8,000 characters), else its URL."""
+def upstream_url(report: Report, culprit: Culprit, settings: Settings | None = None) -> str | None:
+    """A prefilled "new issue" link on the culprit's GitHub tracker (≤ 8,000 characters), else its URL.
+
+    The link carries the upstream report with as much of the log as fits: 40 lines, 15, 5, none, and
+    then the longest prefix of the report that fits, visibly cut."""
     tracker = (culprit.tracker or "").strip()
     repo = upstream_repo(culprit)
     if repo is None:
         return url(tracker) if tracker.startswith("https://") else None
+    settings = settings or Settings()
     base = f"https://github.com/{repo[0]}/{repo[1]}/issues/new"
-    title, lines, repro, tail_text, found = _upstream_parts(report, culprit)
+    title, ctx, tail = _upstream(report, culprit)
 
     def link(body: str) -> str:
         return f"{base}?title={quote(title, safe='')}&body={quote(body, safe='')}"
 
     for n in (40, 15, 5, 0):
-        tail = ["Log tail:", "", fence(log_tail(tail_text, n)[0]), ""] if n and tail_text else []
-        candidate = link("\n".join(lines + repro + tail + found))
+        candidate = link(_upstream_body(settings, ctx, tail, n))
         if len(candidate) <= UPSTREAM_URL_CHARS:
             return candidate
-    body = "\n".join(lines + repro + found)
+    body = _upstream_body(settings, ctx, tail, 0)
     lo, hi = 0, len(body)
     while lo < hi:                       # the longest prefix whose link fits
         mid = (lo + hi + 1) // 2
@@ -149,7 +158,7 @@ def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: 
     first = _first_result(culprit, view)
     hist = [report.history[c] for c in culprit.cells if c in report.history]
     last_pass = max((h.last_pass_at for h in hist if h.last_pass_at), default=None)
-    upstream = upstream_url(report, culprit)
+    upstream = upstream_url(report, culprit, settings)
     tracker = plain(culprit.tracker or "", 200)
     ctx.update({
         "culprit": culprit, "key": md(culprit.key, 250), "marker": issue_marker(report.name, culprit.key),

@@ -16,7 +16,8 @@ from github import Auth, Github, GithubRetry
 from github.Repository import Repository
 
 from rodeo_action.config import IssueSettings
-from rodeo_action.github.issues import IssueOutcome, State, sync_issues
+from rodeo_action.github.issues import IssueOutcome, sync_issues
+from rodeo_action.github.issuestate import State
 from rodeo_action.report import issuetext, render
 from rodeo_action.report.markers import issue_marker
 from rodeo_action.report.model import CellView, Culprit, Report
@@ -429,26 +430,6 @@ def test_upstream_refused_is_a_warning(tmp_path: Path, fake_github: FakeGitHub, 
 def test_disabled_does_nothing(tmp_path: Path, fake_github: FakeGitHub) -> None:
     w = World(tmp_path, fake_github)
     assert w.run(BROKEN, enabled=False) == IssueOutcome() and w.last_requests == 0
-
-
-# -- the hidden state ------------------------------------------------------------------------
-
-def test_state_round_trips_and_cannot_be_closed_by_its_text() -> None:
-    s = State("package", "x --> <!-- rodeo:state {} --> &", "kind", None, "h", "c", ("a-->b",), ("uv",),
-              upstream=("o/r#1", "https://x/1"))
-    enc = s.encode()
-    assert enc.count("-->") == 1 and enc.count("<!--") == 1 and "&" not in enc.removeprefix("<!--")
-    assert State.decode(f"body\n{enc}\n") == s
-    assert State.decode("<!-- rodeo:state {\"v\": 1} -->") is None and State.decode("nothing") is None
-
-
-def test_large_states_are_packed_and_huge_ones_keep_the_managers() -> None:
-    many = tuple(f"uv-set{i}-ubuntu-latest-py3.12" for i in range(3000))
-    packed = State("manager", "uv", None, None, "", "", many, ("uv",))
-    assert '"cells_gz"' in packed.encode() and State.decode(packed.encode()) == packed
-    huge = tuple(f"m{i % 16}-s{i}-{i * 7919 % 10007}-os{i % 3}-py3.{i % 9}" for i in range(40_000))
-    bounded = State.decode(State("manager", "m", None, None, "", "", huge, ("m1",)).encode())
-    assert bounded is not None and bounded.cells is None and bounded.managers == ("m1",)
 
 
 def test_the_state_trailer_leaves_room_in_the_body() -> None:
