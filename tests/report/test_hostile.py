@@ -9,7 +9,7 @@ nothing crashes, and no output carries a live mention, a raw ``</details>``, a f
 digest, a ``javascript:`` link, a token or a bidi control. A hostile ``--baseline`` (truncated,
 gigantic, wrong schema, a FIFO, a forged digest in a README) is a note, never a crash.
 
-``COUNTS`` at the end of the module is what ``test_the_counts`` prints (-s) for the record.
+``test_the_counts`` checks that docs/security.md states the figures these tests count.
 """
 
 from __future__ import annotations
@@ -585,9 +585,6 @@ def scan(outputs: dict[str, str]) -> dict[str, list[str]]:
     return found
 
 
-COUNTS: dict[str, int] = {}
-
-
 # -- the tests ---------------------------------------------------------------------------------
 
 def test_exit_code_no_traceback_and_bounded_memory(hostile: Hostile) -> None:
@@ -595,7 +592,6 @@ def test_exit_code_no_traceback_and_bounded_memory(hostile: Hostile) -> None:
     assert cli.code == 0, cli.err                      # cells may fail: that is data (DESIGN §3)
     assert "Traceback" not in cli.out + cli.err
     assert cli.maxrss < MEMORY_LIMIT, f"peak {cli.maxrss / 2**20:.0f} MiB"
-    COUNTS["peak MiB"] = cli.maxrss // 2**20
 
 
 def test_every_planned_and_good_cell_is_in_the_report(hostile: Hostile) -> None:
@@ -628,18 +624,14 @@ def test_every_hostile_file_is_named_as_an_error_cell_or_a_note(hostile: Hostile
         if a.cell is not None:
             assert cells[a.cell]["status"] == a.status, a.what
     assert not missing, "\n".join(missing)
-    COUNTS["hostile artifacts"] = len(hostile.artifacts)
 
 
 def test_no_output_lets_anything_through(hostile: Hostile) -> None:
     problems = scan(hostile.outputs)
     flat = [p for ps in problems.values() for p in ps]
     assert not flat, "\n".join(flat[:40])
+    assert problems.keys() == hostile.outputs.keys()      # every output scanned
     assert hostile.culprits >= len(ATOMS) - 1           # a package culprit per failing atom
-    COUNTS["outputs scanned"] = len(problems)
-    # each atom in every free-text field of two results, and in the baseline's history of its cell
-    COUNTS["hostile fields"] = len(ATOMS) * (len(FIELDS) + len(BASELINE_FIELDS))
-    COUNTS["escapes"] = len(flat)
 
 
 def test_the_atoms_did_reach_the_outputs(hostile: Hostile) -> None:
@@ -701,7 +693,6 @@ def test_a_hostile_baseline_is_a_note_and_the_report_still_renders(tmp_path: Pat
     for cid, status in GOOD.items():
         (results / "good" / f"{cid}.json").write_text(json.dumps(result(cid, status)))
     (tmp_path / "rodeo.yml").write_text(CONFIG)
-    seen = 0
     for what, path, note in _baselines(tmp_path):
         cli = run_cli(["report", "--config", "rodeo.yml", "--results", "results", "--baseline", str(path),
                        "--markdown", "report.md", "--json", "report.json"], tmp_path)
@@ -711,16 +702,38 @@ def test_a_hostile_baseline_is_a_note_and_the_report_still_renders(tmp_path: Pat
         md = (tmp_path / "report.md").read_text()
         assert note in md, (what, [line for line in md.splitlines() if "baseline" in line])
         assert json.loads((tmp_path / "report.json").read_text())["cells"].keys() >= set(PLANNED), what
-        seen += 1
-    COUNTS["hostile baselines"] = seen
 
 
-def test_the_counts(hostile: Hostile) -> None:
-    """Printed with -s: the figures issue 8 asks for."""
-    print(f"\n{COUNTS.get('hostile artifacts', 0)} hostile artifacts, {COUNTS.get('hostile fields', 0)} hostile "
-          f"fields x {COUNTS.get('outputs scanned', 0)} outputs scanned, {COUNTS.get('hostile baselines', 0)} "
-          f"hostile baselines, 0 tracebacks, {COUNTS.get('escapes', 0)} escapes; CLI peak "
-          f"{COUNTS.get('peak MiB', 0)} MiB")
+NUMBERS = {"nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+SECURITY_MD = ROOT / "docs" / "security.md"
+
+
+def _stated(pattern: str) -> int:
+    """The figure docs/security.md states where ``pattern`` (one group) matches."""
+    m = re.search(pattern, SECURITY_MD.read_text(encoding="utf-8"))
+    assert m is not None, f"docs/security.md no longer says {pattern!r}"
+    figure = m.group(1).replace(",", "").lower()
+    return NUMBERS[figure] if figure in NUMBERS else int(figure)
+
+
+def test_the_counts(hostile: Hostile, tmp_path: Path) -> None:
+    """The figures docs/security.md publishes for this test are the ones it counts: hostile artifacts,
+    hostile fields (each atom in every free-text field of two results, and in the baseline's history of
+    its cell), outputs scanned and hostile baselines."""
+    assert len({a.what for a in hostile.artifacts}) == len(hostile.artifacts)     # each a different case
+    counted = {
+        "artifacts": len(hostile.artifacts),
+        "fields": len(ATOMS) * (len(FIELDS) + len(BASELINE_FIELDS)),
+        "outputs": len(scan(hostile.outputs)),
+        "baselines": sum(1 for _ in _baselines(tmp_path)),
+    }
+    stated = {
+        "artifacts": _stated(r"\| hostile artifact \((\d+)\) \|"),
+        "fields": _stated(r"\*\*([\d,]+) hostile fields\*\*"),
+        "outputs": _stated(r"\*\*([\d,]+) outputs\*\* scanned"),
+        "baselines": _stated(r"(\w+)\s+hostile `--baseline` files"),
+    }
+    assert counted == stated
 
 
 def test_the_scanner_catches_what_it_looks_for() -> None:
