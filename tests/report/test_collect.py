@@ -19,7 +19,11 @@ from rodeo_action.config import parse_config
 from rodeo_action.plan import PlannedCell, expand
 from rodeo_action.report import collect as collect_mod
 from rodeo_action.report.collect import MAX_RESULT_BYTES, Collected, collect
+from rodeo_action.report.model import STATUSES
 from rodeo_action.results import Cause, CellInfo, Result, write_result
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import synthetic
 
 CONFIG = """\
 packages: [tensorflow, numpy]
@@ -307,3 +311,14 @@ def test_every_hostile_file_at_once_keeps_the_report_complete(tmp_path: Path) ->
     # every other broken file is named in a note
     assert len(got.notes) == len(BROKEN) - 1
     assert all(f"job{i:02d}/{UV_ML}.json" in got.notes[i - 1] for i in range(1, len(BROKEN)))
+
+
+def test_synthetic_results_read_back_with_every_status(tmp_path: Path) -> None:
+    syn = synthetic.generate(1000, tmp_path / "r", seed=3)
+    got = collect(syn.results, syn.planned)
+    assert len(got.cells) == len(syn.planned) >= 1000
+    assert {c.status for c in got.cells} == set(STATUSES)
+    broken = [c for c in got.cells if c.status == "error" and c.result is None]
+    assert broken and all(c.note and "not JSON" in c.note for c in broken)
+    again = synthetic.generate(1000, tmp_path / "r2", seed=3)
+    assert again.written == syn.written

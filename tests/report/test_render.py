@@ -11,8 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rodeo_action.config import parse_config
-from rodeo_action.errors import InputError
 from rodeo_action.report import budget, history, issuetext, markers, render, templates
 from rodeo_action.report.build import build_report
 from rodeo_action.report.escape import TOKEN, ZW
@@ -168,53 +166,6 @@ def test_streamed_markdown_is_the_markdown(fixture_report: Report, tmp_path: Pat
     settings = render.Settings(templates=tmp_path)
     out = "".join(render.markdown_chunks(fixture_report, settings))
     assert out == render.markdown(fixture_report, settings) and out.count("<details>") > 2
-
-
-# -- user templates --------------------------------------------------------------------------
-
-def test_user_templates_override_ours_by_name(tmp_path: Path, fixture_report: Report) -> None:
-    (tmp_path / "comment.md.j2").write_text("{{ marker }}\nOurs: {{ headline }}\n{{ report.name | md }}\n"
-                                            "{% for c in report.culprits %}- {{ c.name | md }}\n{% endfor %}"
-                                            "{{ digest }}\n")
-    out = render.comment(fixture_report, render.Settings(templates=tmp_path))
-    assert out.startswith("<!-- rodeo:comment id=fixture -->\nOurs: **7 of 20**")
-    assert "- @\u200beveryone" not in out and "- tensorflow" in out
-    # the others still come from ours
-    assert render.readme_block(fixture_report, render.Settings(templates=tmp_path)).startswith("<!-- rodeo:start")
-
-
-@pytest.mark.parametrize("template, message", [
-    ("no marker here {{ digest }}", "lacks the hidden marker '<!-- rodeo:comment id=fixture -->'"),
-    ("{{ marker }}{{ digest }}{{ nope }}", "'nope' is undefined"),
-    ("{{ marker }}{{ digest }}{% if %}", r"comment\.md\.j2:1: "),
-    ("{{ marker }}{{ digest }}{{ ''.__class__.__mro__ }}", "comment.md.j2"),
-    ("{{ marker }}{{ digest }}{{ report.__init__.__globals__ }}", "comment.md.j2"),
-    ("{{ marker }}{{ digest }}{{ report.history.clear() }}", "comment.md.j2: .*unsafe"),
-])
-def test_a_bad_user_template_is_refused_clearly(tmp_path: Path, fixture_report: Report, template: str,
-                                                message: str) -> None:
-    (tmp_path / "comment.md.j2").write_text(template)
-    with pytest.raises(InputError, match=message):
-        render.comment(fixture_report, render.Settings(templates=tmp_path / ""))
-
-
-def test_readme_and_issue_templates_must_keep_their_markers(tmp_path: Path, fixture_report: Report) -> None:
-    (tmp_path / "readme.md.j2").write_text("{{ start }}\n{{ digest }}\n")
-    (tmp_path / "issue.md.j2").write_text("{{ marker }}\nthe marker is on the title line\n")
-    custom = render.Settings(templates=tmp_path)
-    with pytest.raises(InputError, match="rodeo:end id=fixture"):
-        render.readme_block(fixture_report, custom)
-    with pytest.raises(InputError, match="must be in the body"):
-        issuetext.issue(fixture_report, fixture_report.culprits[0], custom)
-
-
-def test_templates_folder_from_config(tmp_path: Path) -> None:
-    (tmp_path / "mine").mkdir()
-    config = parse_config("packages: [a]\nreport:\n  templates: mine\n", str(tmp_path / "rodeo.yml"))
-    assert render.Settings.from_config(config).templates == tmp_path / "mine"
-    assert render.Settings.from_config(None).templates is None
-    with pytest.raises(InputError, match="report.templates: .* is not a folder"):
-        render.markdown(regenerate.current_report(), render.Settings(templates=tmp_path / "absent"))
 
 
 # -- synthetic reports: hostile text end to end, and budgets ---------------------------------

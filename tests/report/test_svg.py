@@ -1,4 +1,4 @@
-"""The pictures: the SVG matrix and the shields.io badges.
+"""The picture: the SVG matrix.
 
 The SVG must stay a well-formed, inert document whatever a package, a log or a config holds, so
 it is parsed (ElementTree) rather than string-matched, and hostile strings are property-tested.
@@ -7,7 +7,6 @@ One test renders it with a real SVG renderer (rsvg-convert, Debian's librsvg2-bi
 
 from __future__ import annotations
 
-import json
 import shutil
 import struct
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rodeo_action.report import badge, svg
+from rodeo_action.report import svg
 from rodeo_action.report.build import build_report
 from rodeo_action.report.collect import collect
 from rodeo_action.report.model import STATUSES, CellView, Report
@@ -240,63 +239,3 @@ def test_rsvg_renders_the_synthetic_matrix(tmp_path: Path) -> None:
     root = parse(text)
     assert _png_size(png) == (round(float(root.get("width", "0"))), round(float(root.get("height", "0"))))
     assert png.stat().st_size > 20_000              # a drawn matrix, not a blank page
-
-
-# --- badges -----------------------------------------------------------------------------------------
-
-SCHEMA_KEYS = {"schemaVersion", "label", "message", "color", "labelColor", "isError", "namedLogo", "logoSvg",
-               "logoColor", "logoWidth", "style", "cacheSeconds"}
-
-
-def test_overall_badge_counts_passes_among_cells_that_ran() -> None:
-    got = badge.overall(report(mixed()))
-    assert got == {"schemaVersion": 1, "label": "rodeo", "message": "2/4 pass, 1 missing, 1 unreadable",
-                   "color": "yellow"}
-    json.dumps(got)
-
-
-def test_per_manager_badges_follow_the_columns() -> None:
-    got = badge.per_manager(report(mixed()))
-    assert list(got) == list(report(mixed()).managers)
-    assert got["uv"] == {"schemaVersion": 1, "label": "uv", "message": "1/1 pass", "color": "brightgreen"}
-    assert got["pdm"]["message"] == "0/1 pass" and got["pdm"]["color"] == "red"
-    assert got["apt"] == {"schemaVersion": 1, "label": "apt", "message": "n/a", "color": "lightgrey"}
-    assert got["conda"]["message"] == "unavailable" and "isError" not in got["conda"]
-    assert got["pipenv"] == {"schemaVersion": 1, "label": "pipenv", "message": "no results", "color": "lightgrey",
-                             "isError": True}
-
-
-def test_badge_without_any_verdict_is_an_error_badge() -> None:
-    assert badge.overall(report([]))["isError"] is True
-    assert badge.overall(report([cell(status="missing")]))["message"] == "no results"
-
-
-@pytest.mark.parametrize(("passed", "ran", "colour"), [
-    (16, 16, "brightgreen"), (15, 16, "green"), (13, 16, "yellowgreen"), (8, 16, "yellow"), (4, 16, "orange"),
-    (3, 16, "red"), (0, 16, "red"), (0, 0, "lightgrey")])
-def test_badge_colour_by_pass_rate(passed: int, ran: int, colour: str) -> None:
-    assert badge.colour(passed, ran) == colour
-
-
-@given(st.lists(st.sampled_from(STATUSES), max_size=30))
-def test_badge_is_always_a_valid_endpoint(statuses: list[str]) -> None:
-    cells = [cell(f"m{i % 3}", set_=f"s{i}", status=s, cause=Cause("unknown", "x") if s == "error" else None)
-             for i, s in enumerate(statuses)]
-    rep = report(cells)
-    for got in [badge.overall(rep), *badge.per_manager(rep).values()]:
-        assert set(got) <= SCHEMA_KEYS
-        assert got["schemaVersion"] == 1 and got["message"] and isinstance(got["label"], str)
-        assert got.get("isError", False) is (got["message"] == "no results")
-
-
-# --- the generator --------------------------------------------------------------------------------
-
-def test_synthetic_results_read_back_with_every_status(tmp_path: Path) -> None:
-    syn = synthetic.generate(1000, tmp_path / "r", seed=3)
-    got = collect(syn.results, syn.planned)
-    assert len(got.cells) == len(syn.planned) >= 1000
-    assert {c.status for c in got.cells} == set(STATUSES)
-    broken = [c for c in got.cells if c.status == "error" and c.result is None]
-    assert broken and all(c.note and "not JSON" in c.note for c in broken)
-    again = synthetic.generate(1000, tmp_path / "r2", seed=3)
-    assert again.written == syn.written
