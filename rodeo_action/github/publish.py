@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -226,8 +227,9 @@ class _Run:
     def name(self) -> str | None:
         return self.report.name
 
-    @property
+    @cached_property
     def render_settings(self) -> render.Settings:
+        """One for the run: its outputs share the templates it loads."""
         return render.Settings.from_config(self.config)
 
 
@@ -316,32 +318,16 @@ def _step_comment(run: _Run) -> None:
     run.log.published(f"comment on #{number} {done.action}" + (f" ({done.url})" if done.url else ""))
 
 
-def _count(x: Any) -> int:
-    return x if isinstance(x, int) else len(x) if hasattr(x, "__len__") else 0
-
-
-def _names(items: Any) -> list[str]:
-    if isinstance(items, int):
-        return []
-    return [str(getattr(i, "key", None) or getattr(i, "name", None) or i) for i in items]
-
-
 def _step_issues(run: _Run) -> None:
-    import importlib
+    from rodeo_action.github.issues import sync_issues
 
-    try:   # written alongside this module; until it lands, the other steps still work
-        sync_issues = importlib.import_module("rodeo_action.github.issues").sync_issues
-    except (ImportError, AttributeError):
-        run.log.skipped("issues", "the issues publisher is not in this build")
-        return
     if run.read_only:
         run.log.skipped("issues", run.read_only)
         return
     outcome = sync_issues(run.session.repo, run.report, run.settings.issues, run.render_settings,
                           dry_run=run.asked.dry_run, say=run.log.say)
-    filed, updated, closed = (_count(getattr(outcome, k)) for k in ("filed", "updated", "closed"))
-    held = _names(outcome.held)
-    failed = [str(f) for f in outcome.failed] if not isinstance(outcome.failed, int) else []
+    filed, updated, closed = len(outcome.filed), len(outcome.updated), len(outcome.closed)
+    held, failed = outcome.held, outcome.failed
     line = f"issues: {filed} filed, {updated} updated, {closed} closed"
     if run.asked.dry_run:
         run.log.skipped("issues", f"dry run: would be {line.removeprefix('issues: ')}")
