@@ -95,7 +95,7 @@ def distributions(venv: Path, env: dict[str, str]) -> list[str]:
 
 def run_imports(venv: Path, env: dict[str, str]) -> list[str]:
     """The third-party distributions a `rodeo run --cell` process imports (from sys.modules at exit)."""
-    code = ("import sys, importlib.metadata as m; from rodeo_action import cli, runner, host; "
+    code = ("import sys, importlib.metadata as m; from rodeo_action import cli, run, host; "
             "top = {n.split('.')[0] for n in sys.modules}; "
             "print('\\n'.join(sorted({d for n in top for d in m.packages_distributions().get(n, [])})))")
     out = subprocess.run([str(venv / "bin" / "python"), "-I", "-c", code], env=env, check=True,

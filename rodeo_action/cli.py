@@ -19,7 +19,7 @@ from rodeo_action.errors import InputError, ServiceError
 
 if TYPE_CHECKING:
     from rodeo_action.plan import PlannedCell
-    from rodeo_action.runner import RunOptions
+    from rodeo_action.run import RunOptions
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -41,7 +41,7 @@ def _run_url(environ: Mapping[str, str]) -> str | None:
 
 def _options(args: argparse.Namespace, output: Path) -> RunOptions:
     from rodeo_action import host
-    from rodeo_action.runner import RunOptions
+    from rodeo_action.run import RunOptions
 
     return RunOptions(output=output, environ=dict(os.environ), cache_root=host.cache_root(os.environ),
                       keep_envs=getattr(args, "keep_envs", False), allow_system=getattr(args, "allow_system", True),
@@ -107,14 +107,13 @@ def _select_cells(args: argparse.Namespace, config: Config) -> list[PlannedCell]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from rodeo_action.runner import ToolBox, run_cell
+    from rodeo_action.run import run_cell
 
     config = _config(args)
     cells = _select_cells(args, config)
     options = _options(args, Path(args.output))
-    tools = ToolBox(options)
     for planned in cells:
-        result = run_cell(planned, config, options, tools)
+        result = run_cell(planned, config, options)
         print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})"
                                                       if result.cause else ""))
     return 0

@@ -1,7 +1,7 @@
 """`rodeo local`: every cell runnable here, in parallel, with live progress, then the table.
 
 Threads are enough: each cell spends its time in child processes (the managers), and the
-ToolBox lock makes cells of one manager share a single tool setup.
+ToolBox lock (``RunOptions.tools``) makes cells of one manager share a single tool setup.
 
 Interrupts. Ctrl-C (SIGINT) and SIGTERM only *note* the signal while cells run (:class:`Interrupt`);
 the main thread, which waits for cells in short slices, then cancels every running step
@@ -34,7 +34,7 @@ from rodeo_action.plan import PlannedCell, expand
 from rodeo_action.report.model import CellView
 from rodeo_action.report.render import label
 from rodeo_action.results import Result
-from rodeo_action.runner import RunOptions, ToolBox, run_cell, sweep_all, wait_for_trash
+from rodeo_action.run import RunOptions, run_cell
 
 SLICE = 0.2   # seconds the main thread waits for cells before it looks at the interrupt flag again
 
@@ -145,7 +145,6 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
     planned = [p for p in expand(config) if select(p)]
     progress = Progress(total=len(planned), stream=stream, tty=stream.isatty())
     options = replace(options, on_phase=progress.phase)
-    tools = ToolBox(options)
     results: list[Result] = []
     stop = threading.Event()
 
@@ -158,7 +157,7 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
     with Interrupt().installed() as interrupt:
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="rodeo-cell")
         try:
-            pending: set[Future[Result]] = {pool.submit(run_cell, p, config, options, tools)
+            pending: set[Future[Result]] = {pool.submit(run_cell, p, config, options)
                                             for p in order_for_parallelism(planned)}
             while pending and interrupt.signum is None:
                 done, pending = wait(pending, timeout=SLICE, return_when=FIRST_COMPLETED)
@@ -174,8 +173,8 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
         finally:
             stop.set()
             pool.shutdown(wait=True)
-            sweep_all(options.processes)    # what a cell left while another ran, and nobody took
-            wait_for_trash()
+            options.processes.sweep_leftovers()    # what a cell left while another ran, and nobody took
+            options.trash.wait()
     results.sort(key=lambda r: r.cell.id)
     return results
 

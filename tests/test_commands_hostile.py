@@ -60,7 +60,8 @@ from rodeo_action.managers.pypi import DEFAULT_INDEX, requires_python
 from rodeo_action.names import builtin
 from rodeo_action.plan import Cell
 from rodeo_action.resources import data_dir
-from rodeo_action.runner import TEST_SCRIPT, index_urls, repro_text, requirements_for
+from rodeo_action.run.repro import TEST_SCRIPT, repro_text
+from rodeo_action.run.spec import index_urls, requirements_for
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -102,12 +103,12 @@ FORBIDDEN_IMPORTS = frozenset({("os", "system"), ("os", "popen"), ("subprocess",
 # Every place rodeo_action hands text to a shell or an interpreter, as the scan below spells it
 # (``file: program flag code``), and why it is safe. A site not listed fails the test.
 REVIEWED: dict[str, str] = {
-    "rodeo_action/runner.py: 'bash' -c config.test":
+    "rodeo_action/run/cell.py: 'bash' -c test":
         "the user's `test:`: the one place a user writes shell, run with bash -c on purpose (DESIGN.md §2, "
         "config.schema.json: 'a shell command run inside the environment (bash -c)')",
-    "rodeo_action/runner.py: text f'PATH={shlex.quote(path)}:\"$PATH\" bash -c {shlex.quote(test)}'":
+    "rodeo_action/run/repro.py: text f'PATH={shlex.quote(path)}:\"$PATH\" bash -c {shlex.quote(test)}'":
         "the repro's line for that same `test:`: both interpolations are shlex.quote()d (checked by running it)",
-    "rodeo_action/runner.py: recipe.python -c code":
+    "rodeo_action/run/repro.py: recipe.python -c code":
         "the repro's import line, `import m; ...` of module names that config's pattern or names.yml allow; "
         "the whole line is shlex.join()ed (checked by running it)",
     "rodeo_action/host.py: '-I' -c _FACTS":

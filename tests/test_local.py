@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from tests.conftest import build_wheel, host_cell, write_config
-from tests.test_runner import OS, PY, _alive
+from tests.run.cellkit import OS, PY
+from tests.run.cellkit import alive as _alive
 
 
 def offline_env(cli_env: dict[str, str]) -> dict[str, str]:

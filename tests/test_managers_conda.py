@@ -28,7 +28,7 @@ from shimkit import calls, execute, run_cell_with_shims, shim_env, write_shim
 from rodeo_action.managers import get
 from rodeo_action.managers.base import CellSpec, Family, Target
 from rodeo_action.managers.condafamily import Dependency
-from rodeo_action.runner import TEST_SCRIPT, repro_text
+from rodeo_action.run.repro import TEST_SCRIPT, repro_text
 
 CONDA_CLI = ("conda", "mamba", "micromamba")
 ALL = (*CONDA_CLI, "pixi")

@@ -19,7 +19,7 @@ HEAVY = ("jinja2", "github", "requests", "tabulate", "packaging", "difflib", "tr
 
 CODE = """
 import json, sys
-from rodeo_action import cli, runner, host, plan, results
+from rodeo_action import cli, run, host, plan, results
 from rodeo_action.config import load_config
 from rodeo_action.managers import get
 config = load_config(sys.argv[1])

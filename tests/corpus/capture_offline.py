@@ -59,7 +59,8 @@ sys.path.insert(0, str(ROOT))
 
 from rodeo_action.managers import condafamily, pixi, poetry2nix, spack, uv2nix  # noqa: E402
 from rodeo_action.managers.base import CellSpec, Target  # noqa: E402
-from rodeo_action.runner import _Log, execute  # noqa: E402
+from rodeo_action.run.celllog import CellLog  # noqa: E402
+from rodeo_action.run.supervise import execute  # noqa: E402
 
 LOGS = Path(__file__).resolve().parent / "logs"
 TODAY = datetime.date.today().isoformat()
@@ -235,7 +236,7 @@ def capture_nix_local() -> None:
         logfile = wd / "cell.log"
         env = {**os.environ, "NIX_CONFIG": "substituters =", "TMPDIR": str(wd)}
         with logfile.open("w", encoding="utf-8") as fh:
-            log = _Log(fh, logfile)
+            log = CellLog(fh, logfile)
             log.say(preamble("nix", case["packages"], f"{version} (/usr/bin/nix-build); python: provisioned by nix")
                     .rstrip("\n"))
             for step in steps:
@@ -344,7 +345,7 @@ def _run_steps(manager: str, packages: str, steps: tuple, wd: Path, hosts: dict[
            "XDG_CACHE_HOME": str(wd / "cache")}
     code = 0
     with logfile.open("w", encoding="utf-8") as fh:
-        log = _Log(fh, logfile)
+        log = CellLog(fh, logfile)
         log.say(preamble(manager, packages, f"{version} (/usr/bin/nix-build); python: provisioned by {manager}")
                 .rstrip("\n"))
         for step in steps:

@@ -1,4 +1,5 @@
-"""The runner on real installs (pip, uv) and on what it must observe itself: timeouts, secrets, crashes."""
+"""A cell on real installs (pip, uv) and what it must observe itself: secrets, crashes, retries
+(rodeo_action/run/cell.py)."""
 
 from __future__ import annotations
 
@@ -13,26 +14,12 @@ from typing import Any
 import pytest
 
 from rodeo_action import results
-from rodeo_action.config import host_os_label, host_python, parse_config
+from rodeo_action.config import parse_config
 from rodeo_action.plan import expand
-from rodeo_action.runner import RunOptions, ToolBox, run_cell
-from tests.conftest import build_wheel, host_cell, load_result, write_config
-
-PY = host_python()
-OS = host_os_label()
-
-
-def config_text(packages: str, managers: str = "[pip]", extra: str = "") -> str:
-    return f'packages: {packages}\nmanagers: {managers}\npython: ["{PY}"]\nos: [{OS}]\n{extra}'
-
-
-def run_one(tmp_path: Path, text: str, manager: str, cache: Path, environ: dict[str, str] | None = None,
-            **options: Any) -> results.Result:
-    config = parse_config(text, "rodeo.yml")
-    planned = next(p for p in expand(config) if p.cell.manager == manager)
-    opts = RunOptions(output=tmp_path / "out", environ=environ if environ is not None else dict(os.environ),
-                      cache_root=cache, work_root=tmp_path / "work", **options)
-    return run_cell(planned, config, opts, ToolBox(opts))
+from rodeo_action.run import RunOptions, run_cell
+from rodeo_action.run.cell import PhaseClock
+from tests.conftest import host_cell, load_result, write_config
+from tests.run.cellkit import OS, PY, config_text, offline_wheel, run_one
 
 
 @pytest.mark.network
@@ -68,63 +55,6 @@ def test_uv_reports_a_version_that_does_not_exist(rodeo: Callable[..., Any], tmp
     assert "uv pip install" in data["repro"] and "six==99.0" in data["repro"]
 
 
-@pytest.mark.network
-def test_import_failure_gets_a_per_module_verdict(tmp_path: Path, shared_cache: Path) -> None:
-    wheel = build_wheel(tmp_path / "wheels", "rodeo-broken", "1.0", {
-        "rodeo_broken/__init__.py": "raise ImportError('libgeos_c.so.1: cannot open shared object file: "
-                                    "No such file or directory')\n",
-    })
-    text = config_text(f'[six, "rodeo-broken @ {wheel.as_uri()}"]')
-    result = run_one(tmp_path, text, "pip", shared_cache)
-    assert (result.status, result.phase) == ("fail", "import"), result.log_tail
-    assert result.imports["six"] == "ok"
-    assert result.imports["rodeo_broken"].startswith("ImportError: libgeos_c.so.1")
-    assert result.cause is not None and result.cause.kind == "missing-system-library"
-    assert result.cause.package == "rodeo-broken"
-    assert result.resolved.get("rodeo-broken") == "1.0"
-
-
-@pytest.mark.network
-def test_a_module_that_kills_the_interpreter_does_not_hide_the_others(tmp_path: Path, shared_cache: Path) -> None:
-    wheel = build_wheel(tmp_path / "wheels", "rodeo-crash", "1.0", {
-        "rodeo_crash/__init__.py": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n",
-    })
-    text = config_text(f'["rodeo-crash @ {wheel.as_uri()}", six]')
-    result = run_one(tmp_path, text, "pip", shared_cache)
-    assert result.status == "fail" and result.phase == "import"
-    assert result.imports["rodeo_crash"].startswith("crashed the interpreter")
-    assert result.imports["six"] == "ok"
-
-
-def _offline_wheel(tmp_path: Path) -> str:
-    wheel = build_wheel(tmp_path / "wheels", "rodeo-fine", "2.0", {"rodeo_fine/__init__.py": "X = 1\n"})
-    return f'["rodeo-fine @ {wheel.as_uri()}"]'
-
-
-def test_timeout_kills_the_process_group(tmp_path: Path, shared_cache: Path) -> None:
-    pidfile = tmp_path / "sleeper.pid"
-    text = config_text(_offline_wheel(tmp_path),
-                       extra=f"timeout: 20s\ntest: sleep 300 & echo $! > {pidfile}; wait\n")
-    env = {**os.environ, "PIP_NO_INDEX": "1"}
-    t0 = time.monotonic()
-    result = run_one(tmp_path, text, "pip", shared_cache, environ=env)
-    assert result.status == "timeout", result.log_tail
-    assert result.cause is not None and result.cause.kind == "timeout"
-    assert time.monotonic() - t0 < 45
-    assert result.phase == "test"
-    assert not _alive(int(pidfile.read_text()))
-
-
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for a reaper that this container may lack does not count)."""
-    time.sleep(0.2)
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
-
-
 def test_cells_never_see_tokens_or_secrets(rodeo: Callable[..., Any], cli_env: dict[str, str],
                                            tmp_path: Path) -> None:
     """Through the CLI, so that the cell's parent is rodeo: its environment, rodeo's (``/proc/$PPID``)
@@ -138,7 +68,7 @@ def test_cells_never_see_tokens_or_secrets(rodeo: Callable[..., Any], cli_env: d
                     f"Bearer {'d' * 24} key AKIA{'E' * 16} url https://user:{secrets['MY_SECRET']}@example.org/\n")
     test = (f"env > env.txt; cat /proc/$PPID/environ > parent.txt 2>/dev/null; "
             f"cat /proc/1/environ > init.txt 2>/dev/null; cp *.txt {tmp_path}/; cat {leak}; true")
-    write_config(tmp_path, config_text(_offline_wheel(tmp_path), extra=f"test: {json.dumps(test)}\n"))
+    write_config(tmp_path, config_text(offline_wheel(tmp_path), extra=f"test: {json.dumps(test)}\n"))
     proc = rodeo("run", "--cell", host_cell("pip"), "--output", "out",
                  env={**cli_env, "PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, **secrets})
     assert proc.returncode == 0, proc.stderr
@@ -185,12 +115,12 @@ def test_redaction_covers_what_the_report_redacts() -> None:
 
 def test_a_bug_in_rodeo_is_an_error_cell_with_its_traceback(tmp_path: Path, shared_cache: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import rodeo_action.runner as runner
+    import rodeo_action.run.cell as cell
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom in rodeo")
 
-    monkeypatch.setattr(runner, "requirements_for", broken)
+    monkeypatch.setattr(cell, "requirements_for", broken)
     result = run_one(tmp_path, config_text("[six]"), "pip", shared_cache)
     assert result.status == "error"
     assert "boom in rodeo" in result.log_tail and "Traceback" in result.log_tail
@@ -202,7 +132,7 @@ def test_not_applicable_and_unavailable_cells_still_get_results(tmp_path: Path, 
             f'python: ["{PY}"]\nos: [{OS}, macos-latest]\n')
     config = parse_config(text, "rodeo.yml")
     opts = RunOptions(output=tmp_path / "out", environ={"PATH": "/nonexistent"}, cache_root=shared_cache)
-    got = {p.cell.id: run_cell(p, config, opts, ToolBox(opts)) for p in expand(config)}
+    got = {p.cell.id: run_cell(p, config, opts) for p in expand(config)}
     assert got[f"apt-all-{OS}-py{PY}"].status == "n/a"
     assert "not packaged for apt: docrep" in (got[f"apt-all-{OS}-py{PY}"].reason or "")
     micromamba = got[f"micromamba-all-{OS}-py{PY}"]
@@ -223,19 +153,8 @@ def test_missing_python_is_unavailable(tmp_path: Path, shared_cache: Path) -> No
     text = 'packages: [six]\nmanagers: [pip]\npython: ["3.2"]\nos: [' + OS + "]\n"
     config = parse_config(text, "rodeo.yml")
     opts = RunOptions(output=tmp_path / "out", environ=dict(os.environ), cache_root=shared_cache)
-    result = run_cell(expand(config)[0], config, opts, ToolBox(opts))
+    result = run_cell(expand(config)[0], config, opts)
     assert result.status == "unavailable" and result.reason == "no Python 3.2 found on this machine"
-
-
-def test_keep_envs_keeps_the_environment(tmp_path: Path, shared_cache: Path) -> None:
-    text = config_text(_offline_wheel(tmp_path))
-    env = {**os.environ, "PIP_NO_INDEX": "1"}
-    result = run_one(tmp_path, text, "pip", shared_cache, environ=env, keep_envs=True)
-    assert result.status == "pass", result.log_tail
-    kept = list((tmp_path / "work").glob("rodeo-pip-*"))
-    assert len(kept) == 1 and (kept[0] / ".venv").is_dir()
-    result = run_one(tmp_path, text, "pip", shared_cache, environ=env)
-    assert len(list((tmp_path / "work").glob("rodeo-pip-*"))) == 1
 
 
 def test_network_failures_are_retried_and_every_attempt_recorded(tmp_path: Path, shared_cache: Path) -> None:
@@ -250,40 +169,39 @@ def test_network_failures_are_retried_and_every_attempt_recorded(tmp_path: Path,
 
 
 def test_result_round_trips_through_json(tmp_path: Path, shared_cache: Path) -> None:
-    text = config_text(_offline_wheel(tmp_path))
+    text = config_text(offline_wheel(tmp_path))
     result = run_one(tmp_path, text, "pip", shared_cache, environ={**os.environ, "PIP_NO_INDEX": "1"})
     data = load_result(tmp_path / "out", result.cell.id)
     again = results.Result.from_dict(data)
     assert replace(again, log_tail="") == replace(result, log_tail="")
 
 
-@pytest.mark.network
-def test_pip_index_url_from_the_environment_reaches_uv(tmp_path: Path, shared_cache: Path) -> None:
-    """PIP_INDEX_URL applies to every PyPI-family manager, each in its own spelling (uv: --default-index)."""
-    first = run_one(tmp_path / "first", config_text("[six]", "[uv]"), "uv", shared_cache)  # uv itself is set up
-    assert first.status == "pass", first.log_tail
-    env = {**os.environ, "PIP_INDEX_URL": "http://127.0.0.1:9/simple/", "UV_HTTP_TIMEOUT": "3"}
-    result = run_one(tmp_path, config_text("[six]", "[uv]", extra="retries: 0\n"), "uv", shared_cache, environ=env)
-    assert result.status == "fail" and result.phase == "install", result.log_tail
-    assert "--default-index http://127.0.0.1:9/simple/" in result.log_tail
-    assert result.cause is not None and result.cause.kind == "network", result.cause
+# ---------------------------------------------------------------- the pieces
 
 
-@pytest.mark.parametrize(("line", "version", "same"), [
-    ("uv 0.9.5 (x86_64-unknown-linux-gnu)", "0.9.5", True), ("uv 0.9.50", "0.9.5", False),
-    ("uv 10.9.5", "0.9.5", False), ("Poetry (version 2.5.1)", "2.5.1", True), ("PDM, version 2.29.4", "2.29", False),
-])
-def test_a_pinned_version_matches_exactly(line: str, version: str, same: bool) -> None:
-    from rodeo_action.runner import has_version
+def test_the_phase_clock_adds_up_a_phase_and_announces_only_a_change() -> None:
+    seen: list[tuple[str, str]] = []
+    clock = PhaseClock("cell-1", lambda cell, phase: seen.append((cell, phase)))
+    for phase in ("setup", "setup", "create", "install", "install"):
+        with clock.phase(phase):
+            time.sleep(0.01)
+    with pytest.raises(RuntimeError), clock.phase("import"):   # a fault: its time counts, the phase is named
+        time.sleep(0.01)
+        raise RuntimeError
+    assert seen == [("cell-1", p) for p in ("setup", "create", "install", "import")]
+    assert clock.current == "import"
+    times = clock.times()
+    assert list(times) == ["setup", "create", "install", "import"]
+    assert times["setup"] >= 0.02 and times["install"] >= 0.02 and times["create"] >= 0.01 and times["import"] >= 0.01
+    times["setup"] = 0
+    assert clock.durations["setup"] >= 0.02, "times() is a copy: a result never shares the clock's dict"
 
-    assert has_version(line, version) is same
 
-
-@pytest.mark.network
-def test_versions_pins_the_managers_own_version(tmp_path: Path, shared_cache: Path) -> None:
-    """`versions: {uv: X}` installs exactly that uv (into rodeo's tool cache) when PATH has another."""
-    text = config_text("[six]", "[uv]", extra='versions: {uv: "0.9.5"}\n')
-    result = run_one(tmp_path, text, "uv", shared_cache)
-    assert result.status == "pass", result.log_tail
-    assert result.manager_version is not None and result.manager_version.startswith("uv 0.9.5")
-    assert (shared_cache / "tools" / "uv-0.9.5").is_dir()
+def test_options_derived_with_replace_share_the_commands_state(tmp_path: Path) -> None:
+    options = RunOptions(output=tmp_path, environ={}, cache_root=tmp_path)
+    derived = replace(options, on_phase=lambda cell, phase: None)
+    assert derived.processes is options.processes and derived.tools is options.tools
+    assert derived.trash is options.trash
+    other = RunOptions(output=tmp_path, environ={}, cache_root=tmp_path)
+    assert other.processes is not options.processes and other.tools is not options.tools
+    assert other.trash is not options.trash

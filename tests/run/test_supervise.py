@@ -1,128 +1,33 @@
-"""Hostile cells, for real: a cell that hangs, leaves a daemon, eats memory, fills the disk or is
+"""Supervision, for real: a cell that hangs, leaves a daemon, eats memory, fills the disk or is
 killed from outside gets a result that says so, leaves no process behind, and the cell after it
-is unaffected.
+is unaffected; an interrupted ``rodeo local`` ends every step (rodeo_action/run/supervise.py).
 
-Each test runs the real CLI (``python -m rodeo_action run|local``) as a subprocess. The manager
-is a micromamba *shim* (tests/shimkit.py: a script on PATH that builds a small venv where the
-real tool would), so a cell costs well under a second before its hostile ``test:`` runs - the
-``test:`` field is run by bash in the cell's environment (through ``micromamba run``), which is where
-the hostility lives. Every hostile process carries a marker of the test's own (an environment variable, or a
-name in its command line when it wipes its environment), and after rodeo returns ``/proc`` is
-searched for it: nothing may survive.
+Each hostile test runs the real CLI (``python -m rodeo_action run|local``) as a subprocess, its
+cell a micromamba shim (tests/run/cellkit.py); after rodeo returns, ``/proc`` is searched for
+the test's marker: nothing may survive.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import resource
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from shimkit import write_shim
 
 from rodeo_action import host
-from rodeo_action.config import host_os_label, host_python
-from rodeo_action.results import validate
+from rodeo_action.managers.base import Step
+from rodeo_action.run.celllog import CellLog
+from rodeo_action.run.supervise import Guard, Processes, Supervisor
+from tests.run.cellkit import Rodeo, alive, config_text, offline_wheel, run_one, small_files, survivors
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
 
-PY = host_python()
-OS = host_os_label()
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-
-# micromamba, faked: `create` makes the prefix a venv, `install` adds one stub module per package, `run`
-# runs the probe and the test in it.
-SHIM = f'''
-import re, sys
-sys.path.insert(0, {str(TESTS)!r})
-from pathlib import Path
-from shimkit import fake_env, run_in_env
-args = sys.argv[1:]
-if args == ["--version"]:
-    print("micromamba 2.3.2")
-    sys.exit(0)
-if args[0] == "run":
-    run_in_env(args)
-prefix = Path(args[args.index("-p") + 1])
-skip = {{args.index("-p") + 1, args.index("-c") + 1}}
-specs = [a for i, a in enumerate(args[1:], 1) if not a.startswith("-") and i not in skip]
-names = [re.split(r"[<>=!~ ]", s)[0] for s in specs if not s.startswith("python")]
-if args[0] == "install":
-    fake_env(prefix, {{n: "1.0" for n in names}})
-print("Transaction finished")
-'''
-
-
-def survivors(mark: str) -> list[str]:
-    """Live processes whose environment or command line holds ``mark`` (zombies do not count)."""
-    found = []
-    needle = mark.encode()
-    for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
-        if pid == os.getpid():
-            continue
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            if state in ("Z", "X"):
-                continue
-            blob = Path(f"/proc/{pid}/environ").read_bytes() + Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if needle in blob:
-            found.append(f"{pid} {host.describe(pid)}")
-    return found
-
-
-class Rodeo:
-    """A folder with a rodeo.yml for this host, micromamba shimmed, and the CLI to run in it."""
-
-    def __init__(self, root: Path, env: dict[str, str]) -> None:
-        self.root = root
-        self.mark = f"rodeo-hostile-{uuid.uuid4().hex[:12]}"
-        write_shim(root / "shims", "micromamba", SHIM)
-        self.env = {**env, "PATH": f"{root / 'shims'}{os.pathsep}{env.get('PATH', os.defpath)}",
-                    "RUNNER_TEMP": str(root / "work"), "HOSTILE_MARK": self.mark}
-
-    def config(self, test: str, sets: tuple[str, ...] = ("all",), timeout: str = "60s") -> None:
-        names = ", ".join(sets)
-        set_lines = "".join(f"  {s}: [tiny]\n" for s in sets)
-        (self.root / "rodeo.yml").write_text(
-            f"packages: [tiny]\nsets:\n{set_lines}managers: [micromamba]\npython: [\"{PY}\"]\nos: [{OS}]\n"
-            f"timeout: {timeout}\ntest: {json.dumps(test)}\n" if sets != ("all",) else
-            f"packages: [tiny]\nmanagers: [micromamba]\npython: [\"{PY}\"]\nos: [{OS}]\n"
-            f"timeout: {timeout}\ntest: {json.dumps(test)}\n", encoding="utf-8")
-        assert names
-
-    def cell(self, set_name: str = "all") -> str:
-        return f"micromamba-{set_name}-{OS}-py{PY}"
-
-    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120,
-            preexec: Callable[[], Any] | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "rodeo_action", *args, "--output", "out"], cwd=self.root,
-                              env={**self.env, **(env or {})}, capture_output=True, text=True, timeout=timeout,
-                              preexec_fn=preexec)
-
-    def result(self, set_name: str = "all") -> dict[str, Any]:
-        data: dict[str, Any] = json.loads((self.root / "out" / f"{self.cell(set_name)}.json").read_text())
-        assert validate(data) == []
-        return data
-
-    def log(self, set_name: str = "all") -> str:
-        return (self.root / "out" / f"{self.cell(set_name)}.log").read_text(encoding="utf-8", errors="replace")
-
-
-@pytest.fixture
-def rodeo_dir(cli_env: dict[str, str], tmp_path: Path) -> Rodeo:
-    return Rodeo(tmp_path, cli_env)
 
 
 def test_a_passing_cell_is_untouched(rodeo_dir: Rodeo) -> None:
@@ -156,6 +61,20 @@ def test_a_hang_is_a_timeout_and_the_next_cell_of_the_same_local_run_is_unaffect
     assert quick["status"] == "pass", quick["log_tail"]
     assert "killed" not in rodeo_dir.log("quick")
     assert survivors(rodeo_dir.mark) == []
+
+
+def test_timeout_kills_the_process_group(tmp_path: Path, shared_cache: Path) -> None:
+    pidfile = tmp_path / "sleeper.pid"
+    text = config_text(offline_wheel(tmp_path),
+                       extra=f"timeout: 20s\ntest: sleep 300 & echo $! > {pidfile}; wait\n")
+    env = {**os.environ, "PIP_NO_INDEX": "1"}
+    t0 = time.monotonic()
+    result = run_one(tmp_path, text, "pip", shared_cache, environ=env)
+    assert result.status == "timeout", result.log_tail
+    assert result.cause is not None and result.cause.kind == "timeout"
+    assert time.monotonic() - t0 < 45
+    assert result.phase == "test"
+    assert not alive(int(pidfile.read_text()))
 
 
 # ---------------------------------------------------------------- daemons
@@ -247,12 +166,6 @@ def test_a_step_killed_from_outside_is_killed_with_the_signal_named(rodeo_dir: R
 
 # ---------------------------------------------------------------- the disk
 
-LIMIT = 20 << 20     # ulimit -f for rodeo and everything it starts
-
-
-def small_files() -> None:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
-
 
 @pytest.mark.parametrize(("test", "summary"), [
     # head dies of SIGXFSZ (children get the default disposition back)
@@ -275,39 +188,6 @@ def test_a_cell_that_fills_the_disk_is_disk_full(rodeo_dir: Rodeo, test: str, su
     data = rodeo_dir.result()
     assert (data["status"], data["phase"], data["cause"]["kind"]) == ("fail", "test", "disk-full"), data["log_tail"]
     assert data["cause"]["summary"] == summary
-
-
-def test_a_cell_that_floods_its_log_past_ulimit_f_leaves_a_cut_log_and_a_result(rodeo_dir: Rodeo) -> None:
-    rodeo_dir.config("head -c 50000000 /dev/zero | tr '\\0' x")
-    proc = rodeo_dir.run("run", "--cell", rodeo_dir.cell(), preexec=small_files)
-    assert proc.returncode == 0, proc.stderr          # rodeo itself survived its own EFBIG
-    data = rodeo_dir.result()
-    assert (data["status"], data["phase"], data["cause"]["kind"]) == ("fail", "test", "disk-full"), data["cause"]
-    log = rodeo_dir.root / "out" / f"{rodeo_dir.cell()}.log"
-    assert log.stat().st_size <= LIMIT
-    assert "# rodeo: the log was cut at " in data["log_tail"]
-    assert "File too large (ulimit -f allows files of 20971520 bytes); what followed is lost" in data["log_tail"]
-
-
-@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1)")
-def test_a_really_full_disk_still_gets_its_result(rodeo_dir: Rodeo) -> None:
-    """A 16 MB tmpfs (in a user + mount namespace) holds the cell's folder and its output: the cell
-    fills it, its folder is deleted before the result is written, and the result is there."""
-    probe = subprocess.run(["unshare", "-Urm", "true"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip(f"no unprivileged mount namespace here: {probe.stderr.decode().strip()}")
-    disk = rodeo_dir.root / "disk"
-    disk.mkdir()
-    rodeo_dir.config("head -c 100000000 /dev/zero > big")
-    script = (f'mount -t tmpfs -o size=16m tmpfs {disk} && cd {rodeo_dir.root} && '
-              f'RUNNER_TEMP={disk}/work {sys.executable} -m rodeo_action run --cell {rodeo_dir.cell()} '
-              f'--output {disk}/out && cp -r {disk}/out {rodeo_dir.root}/out')
-    proc = subprocess.run(["unshare", "-Urm", "sh", "-c", script], env=rodeo_dir.env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    data = rodeo_dir.result()
-    assert (data["status"], data["phase"], data["cause"]["kind"]) == ("fail", "test", "disk-full"), data["log_tail"]
-    assert "No space left on device" in data["log_tail"]
 
 
 # ---------------------------------------------------------------- Ctrl-C
@@ -362,22 +242,6 @@ def test_an_interrupted_local_run_keeps_finished_results_and_leaves_no_process(
     assert not list((rodeo_dir.root / "work").glob(".rodeo-trash-*")), "folders being deleted are waited for"
 
 
-# ---------------------------------------------------------------- folders
-
-
-def test_trash_a_crash_left_is_deleted_by_the_next_run(rodeo_dir: Rodeo) -> None:
-    stale = rodeo_dir.root / "work" / ".rodeo-trash-rodeo-old-cell-abc"
-    (stale / "env" / "lib").mkdir(parents=True)
-    (stale / "env" / "lib" / "big.py").write_text("x = 1\n")
-    keep = rodeo_dir.root / "work" / "rodeo-kept-cell-xyz"       # a --keep-envs folder: not trash
-    keep.mkdir()
-    rodeo_dir.config("true")
-    proc = rodeo_dir.run("local", "-j", "1")
-    assert proc.returncode == 0, proc.stderr
-    assert not stale.exists() and keep.exists()
-    assert [p.name for p in (rodeo_dir.root / "work").iterdir()] == ["rodeo-kept-cell-xyz"]
-
-
 # ---------------------------------------------------------------- the small pieces
 
 
@@ -401,7 +265,7 @@ def test_the_memory_limit_defaults_to_most_of_the_machine() -> None:
 
 
 def test_sigkill_names_the_oom_killer_when_the_kernel_counted_a_kill() -> None:
-    from rodeo_action.runner import Guard, signal_cause
+    from rodeo_action.run.supervise import Guard, signal_cause
 
     count = host.oom_kills()
     if count is None:
@@ -414,38 +278,6 @@ def test_sigkill_names_the_oom_killer_when_the_kernel_counted_a_kill() -> None:
     same = signal_cause(-signal.SIGKILL, "install", Guard("t", limit, True, oom_before=count))
     assert same is not None and "from outside rodeo" in same.summary
     assert signal_cause(0, "install", before) is None and signal_cause(1, "install", before) is None
-
-
-@pytest.mark.parametrize(("text", "out"), [
-    ("x ghp_" + "a" * 36 + " y", "x [REDACTED] y"),
-    ("Authorization: Bearer abcdefghijklmnop1234", "Authorization: Bearer [REDACTED]"),
-    ("authorization: token " + "f" * 40, "authorization: token [REDACTED]"),
-    ("aws_secret_access_key = " + "A/b+" * 10, "aws_secret_access_key = [REDACTED]"),
-    ("AKIAIOSFODNN7EXAMPLE", "[REDACTED]"),
-    ("https://alice:s3cr3t@pypi.example.org/simple", "https://alice:[REDACTED]@pypi.example.org/simple"),
-    ("pypi-AgEIcHlwaS5vcmc" + "x" * 60, "[REDACTED]"),
-    ("http://[::1]:8080/simple and git+ssh://git@github.com/o/r", "http://[::1]:8080/simple and "
-     "git+ssh://git@github.com/o/r"),
-    ("an unexpected token in /usr/lib/python3/site-packages/x.py", "an unexpected token in "
-     "/usr/lib/python3/site-packages/x.py"),
-])
-def test_token_shapes_are_redacted_and_nothing_else(text: str, out: str) -> None:
-    from rodeo_action.results import Redactor
-
-    assert Redactor()(text) == out
-
-
-def test_a_log_is_redacted_in_place_only_when_it_must_be(tmp_path: Path) -> None:
-    from rodeo_action.results import Redactor
-
-    clean, dirty = tmp_path / "clean.log", tmp_path / "dirty.log"
-    clean.write_text("Collecting six\n" * 100_000)
-    dirty.write_text("Collecting six\n" * 100_000 + "password=my-long-secret\n")
-    before = clean.stat().st_mtime_ns
-    redact = Redactor(("my-long-secret",))
-    assert redact.file(clean) is False and clean.stat().st_mtime_ns == before
-    assert redact.file(dirty) is True
-    assert dirty.read_text().endswith("Collecting six\npassword=[REDACTED]\n")
 
 
 @pytest.mark.parametrize(("line", "kind", "summary"), [
@@ -472,7 +304,7 @@ def test_a_log_that_says_killed_or_disk_full_is_classified(line: str, kind: str,
 
 def test_a_sweep_never_takes_a_reused_pid_for_the_finished_step(tmp_path: Path) -> None:
     """The finished step's pid, reaped, may already be a new step of another cell: its session is not ours."""
-    from rodeo_action.runner import Processes, _cell_tree
+    from rodeo_action.run.supervise import Processes, _cell_tree
 
     me = os.getpid()
     procs = {500: host.Proc(500, me, 500, "S", 0), 501: host.Proc(501, 500, 500, "S", 0),
@@ -502,3 +334,29 @@ def test_a_kill_never_reaches_a_process_that_took_the_pid() -> None:
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_a_guard_registers_its_cell_until_it_ends_and_says_what_it_killed(tmp_path: Path) -> None:
+    processes = Processes()
+    guard = Guard.start({"RODEO_MEMORY_LIMIT": "1G"}, processes)
+    assert len(guard.token) == 16 and guard.limit.bytes == 1 << 30
+    assert processes.snapshot() == ({}, {guard.token})
+    guard.killed.append("pid 123 `sleep 1000`")
+    log_path = tmp_path / "cell.log"
+    with log_path.open("wb") as fh:
+        guard.end(processes, CellLog(fh, log_path))
+    assert processes.snapshot() == ({}, set())
+    assert log_path.read_text() == "# rodeo: this cell left 1 process running; rodeo killed it (pid 123)\n"
+
+
+def test_a_supervised_step_runs_in_a_session_of_its_own_with_its_output_in_the_log(tmp_path: Path) -> None:
+    log_path = tmp_path / "cell.log"
+    with log_path.open("wb") as fh:
+        steps = Supervisor(CellLog(fh, log_path), time.monotonic() + 30, Processes())
+        code = steps.run(Step("install", ("sh", "-c", 'echo "out $X"; ps -o sid= -p $$ >&2; exit 3')), {
+            "PATH": os.environ["PATH"], "X": "1"})
+    assert code == 3
+    lines = log_path.read_text().splitlines()
+    assert lines[:2] == ["$ sh -c 'echo \"out $X\"; ps -o sid= -p $$ >&2; exit 3'", "out 1"]
+    if len(lines) > 2 and lines[2].strip().isdigit():    # ps is there: the step leads its own session
+        assert int(lines[2]) != os.getsid(0)

@@ -1,0 +1,382 @@
+"""One cell, start to end: its attempts, and each attempt's phases - setup -> create -> install ->
+import -> test, each timed - into a Result and a log.
+
+A cell owns everything managers share: a scrubbed environment (``host.scrubbed_env``: no secret
+reaches a cell), a per-cell deadline, the full log and its tail, the import probe, the repro,
+retries on network failures, and the rule that a bug in rodeo itself becomes an ``error`` result
+with its traceback in the log - never a missing result. The log on disk and every string of the
+result are redacted (``results.Redactor``) before they are written for good. What a cell's
+processes may do to the machine, and how they are killed, is ``supervise``'s.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rodeo_action import host
+from rodeo_action.config import Config
+from rodeo_action.managers import CellSpec, ManagerInfo, Recipe, Target, get, manager_info
+from rodeo_action.managers.base import Step
+from rodeo_action.names import NameMap, builtin
+from rodeo_action.plan import Cell, PlannedCell
+from rodeo_action.results import Attempt, Cause, CellInfo, Result, redactor, tail, write_result
+from rodeo_action.run.celllog import CellLog, finish_log
+from rodeo_action.run.options import RunOptions
+from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe
+from rodeo_action.run.repro import repro_text
+from rodeo_action.run.spec import import_names, index_urls, requirements_for, unavailable_here
+from rodeo_action.run.supervise import (
+    CELL_TOKEN,
+    Cancelled,
+    Guard,
+    MemoryExceeded,
+    Supervisor,
+    Timeout,
+    execute,
+    signal_cause,
+)
+from rodeo_action.run.tools import Unavailable
+
+
+def run_cell(planned: PlannedCell, config: Config, options: RunOptions, names: NameMap | None = None) -> Result:
+    """Run a cell (retrying network failures) and write its result and log; never raises but
+    :class:`Cancelled` (the log is still finished and redacted then)."""
+    cell = planned.cell
+    info_ = CellInfo(id=cell.id, manager=cell.manager, set=cell.set, os=cell.os, python=cell.python,
+                     packages=tuple(config.package(n).requirement for n in cell.packages))
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    options.output.mkdir(parents=True, exist_ok=True)
+    log_path = options.output / f"{cell.id}.log"
+    base = Result(cell=info_, status="error", started_at=started, run_url=options.run_url)
+    redact = redactor(options.environ)
+    problem: str | None = None
+    try:
+        with log_path.open("wb") as fh:
+            log = CellLog(fh, log_path)
+            log.say(f"# rodeo cell {cell.id}: {cell.manager} installing {' '.join(info_.packages)} "
+                    f"on {cell.os} with Python {cell.python}")
+            try:
+                result = _run_attempts(planned, config, options, names or builtin(), log, base)
+            finally:
+                problem = log.problem
+    finally:
+        text = finish_log(log_path, redact)   # on an interrupt too: the log stays behind
+    if problem:
+        text += f"\n# rodeo: the log was {problem}"
+    result = replace(result, log_tail=tail(text), durations={k: round(v, 3) for k, v in result.durations.items()})
+    try:
+        write_result(result, options.output, redact)
+    except OSError as exc:   # a full disk: say so where it can still be read
+        print(f"rodeo: the result of {cell.id} could not be written: {exc}", file=sys.stderr)
+    except Exception:  # a result that breaks our own schema is our bug: still leave a result behind
+        with log_path.open("a", encoding="utf-8") as out:
+            import traceback  # only on rodeo's own errors: not on every start-up
+            out.write(redact("# rodeo: internal error while writing the result\n" + traceback.format_exc()))
+        result = Result(cell=info_, status="error", started_at=started, run_url=options.run_url,
+                        cause=Cause("unknown", "rodeo could not write this result; see the log"),
+                        log_tail=tail(finish_log(log_path, redact)))
+        write_result(result, options.output, redact)
+    return result
+
+
+def _run_attempts(planned: PlannedCell, config: Config, options: RunOptions, names: NameMap, log: CellLog,
+                  base: Result) -> Result:
+    if not planned.runnable:
+        log.say(f"# n/a: {planned.reason}")
+        return replace(base, status="n/a", reason=planned.reason)
+    attempts: list[Attempt] = []
+    while True:
+        if options.processes.cancelled.is_set():
+            log.say("# rodeo: interrupted before this cell finished; no result is written")
+            raise Cancelled
+        t0 = time.monotonic()
+        result = _attempt(planned.cell, config, options, names, log, base)
+        attempts.append(Attempt(result.status, result.phase, result.cause, time.monotonic() - t0))
+        if not (result.cause and result.cause.kind == "network" and len(attempts) <= config.retries):
+            break
+        log.say(f"# network failure: retrying ({len(attempts)}/{config.retries})")
+    return replace(result, attempts=tuple(attempts)) if len(attempts) > 1 else result
+
+
+def _attempt(cell: Cell, config: Config, options: RunOptions, names: NameMap, log: CellLog, base: Result) -> Result:
+    """One attempt at a cell, watched by a :class:`Guard`; its folder goes (or stays) at the end."""
+    guard = Guard.start(options.environ, options.processes)
+    if guard.limit.problem:
+        log.say(f"# rodeo: {guard.limit.problem}")
+    env = host.scrubbed_env(options.environ)
+    env[CELL_TOKEN] = guard.token    # every process of the cell carries it: how its leftovers are found
+    attempt = _Attempt(cell, config, options, names, env, base=base, clock=PhaseClock(cell.id, options.on_phase),
+                       steps=Supervisor(log, time.monotonic() + config.timeout, options.processes, guard))
+    result: Result | None = None
+    try:
+        result = attempt.run()
+        return result
+    finally:
+        guard.end(options.processes, log)
+        if attempt.workdir is not None and options.keep_envs:
+            log.say(f"# kept the environment in {attempt.workdir}")
+        elif attempt.workdir is not None:   # a full disk wants its space back before the result is written
+            disk_full = result is not None and result.cause is not None and result.cause.kind == "disk-full"
+            options.trash.discard(attempt.workdir, now=disk_full)
+
+
+@dataclass
+class PhaseClock:
+    """Time per phase, and the phase in progress (what a timeout or a crash names).
+
+    A phase entered again (the next step of the same phase) adds to its time, and progress is
+    announced only when the phase changes.
+    """
+
+    cell_id: str
+    on_phase: Callable[[str, str], None] | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+    current: str = ""
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        if name != self.current:
+            self.current = name
+            if self.on_phase:
+                self.on_phase(self.cell_id, name)
+        t0 = time.monotonic()
+        try:
+            yield
+        finally:
+            self.durations[name] = self.durations.get(name, 0.0) + time.monotonic() - t0
+
+    def times(self) -> dict[str, float]:
+        return dict(self.durations)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """What setup made: the manager's recipe, and the cell's own folder it works in."""
+
+    recipe: Recipe
+    workdir: Path
+
+
+@dataclass
+class _Attempt:
+    """One attempt's context and what it knows so far: ``result`` is returned if a fault ends it,
+    ``workdir`` is the folder it made (removed by :func:`_attempt` at the end)."""
+
+    cell: Cell
+    config: Config
+    options: RunOptions
+    names: NameMap
+    env: dict[str, str]
+    base: Result
+    clock: PhaseClock
+    steps: Supervisor
+    result: Result = field(init=False)
+    workdir: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.result = self.base
+
+    @property
+    def log(self) -> CellLog:
+        return self.steps.log
+
+    def run(self) -> Result:
+        """The attempt's result, however it ends: a cell's fault is a result, and so is rodeo's own bug."""
+        try:
+            return self._phases()
+        except Timeout:
+            phase, timeout = self.clock.current, self.config.timeout
+            self.log.say(f"# rodeo: the cell exceeded its timeout of {timeout:g}s during {phase}; "
+                         "its processes were killed")
+            return replace(self.result, status="timeout", phase=phase, durations=self.clock.times(),
+                           cause=Cause("timeout", f"no result after {timeout:g}s (during {phase})"))
+        except MemoryExceeded as exc:
+            return self._too_much_memory(exc)
+        except Cancelled:
+            self.log.say("# rodeo: interrupted before this cell finished; no result is written")
+            raise
+        except Unavailable as exc:
+            self.log.say(f"# unavailable: {exc}")
+            return replace(self.base, status="unavailable", phase=None, reason=_clip(str(exc), 300))
+        except Exception:  # rodeo's own bug: shown as an error cell, never hidden
+            import traceback  # only on rodeo's own errors: not on every start-up
+            self.log.say("# rodeo: internal error (a bug in rodeo-action, please report it)\n" + traceback.format_exc())
+            return replace(self.result, status="error", phase=self.clock.current, durations=self.clock.times(),
+                           cause=Cause("unknown", "rodeo-action itself failed; the traceback is in the log"))
+
+    def _phases(self) -> Result:
+        with self.clock.phase("setup"):
+            ready = self._setup()
+        if isinstance(ready, str):
+            self.log.say(f"# unavailable: {ready}")
+            return replace(self.base, status="unavailable", phase=None, reason=ready)
+        failed = self._install(ready.recipe) or self._import(ready)
+        if failed is None and self.config.test:
+            failed = self._test(ready, self.config.test)
+        return failed or replace(self.result, status="pass", phase=None, cause=None, durations=self.clock.times())
+
+    def _setup(self) -> _Ready | str:
+        """Find the interpreter and the manager (installing it if need be), then make the cell's
+        folder and the recipe; or why this machine cannot run the cell."""
+        cell, info = self.cell, manager_info(self.cell.manager)
+        target = Target.for_label(cell.os)
+        reason = unavailable_here(info, cell, self.options.allow_system)
+        if reason:
+            return reason
+        facts = self.options.tools.python(cell.python, self.env.get("PATH"))
+        if facts is None and not info.provisions_python:
+            return f"no Python {cell.python} found on this machine"
+        version = self.config.versions.get(cell.manager)
+        if info.executable is None:
+            assert facts is not None
+            tool = facts.path
+            manager_version = f"pip {facts.venv_pip}" if facts.venv_pip else "pip (unknown version)"
+        else:
+            tool = self.options.tools.locate(self.options, info, version, self.env, self.steps)
+            manager_version = self.options.tools.version(self.options, tool, info, self.env, self.steps.deadline)
+        self.log.say(f"# {cell.manager}: {manager_version} ({tool})")
+        self.workdir = self._make_workdir()
+        spec, notes = self._spec(info, target, tool, facts.path if facts else None, version)
+        return self._prepare(info, spec, notes, manager_version, facts.version if facts else None)
+
+    def _make_workdir(self) -> Path:
+        options = self.options
+        work_parent = options.work_root or Path(options.environ.get("RUNNER_TEMP") or tempfile.gettempdir())
+        work_parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"rodeo-{self.cell.id}-", dir=work_parent))
+
+    def _spec(self, info: ManagerInfo, target: Target, tool: str, interpreter: str | None,
+              version: str | None) -> tuple[CellSpec, list[str]]:
+        """What the manager is told (and notes on what its ecosystem could not express)."""
+        cell, config = self.cell, self.config
+        assert self.workdir is not None
+        cache_dir = str(self.options.cache_root / (info.cache_env or info.name).lower()) if info.cache_env else None
+        reqs, notes = requirements_for(cell, config, info, self.names)
+        index, extra = index_urls(config, self.options.environ)
+        spec = CellSpec(cell_id=cell.id, python=cell.python, target=target,
+                        packages=tuple(config.package(n) for n in cell.packages), requirements=tuple(reqs),
+                        workdir=str(self.workdir), tool=tool, interpreter=interpreter, index_url=index,
+                        extra_index_urls=extra, version=version, cache_dir=cache_dir)
+        return spec, notes
+
+    def _prepare(self, info: ManagerInfo, spec: CellSpec, notes: list[str], manager_version: str,
+                 python_version: str | None) -> _Ready:
+        """The recipe, the repro a person can paste (for a folder under /tmp, with the tool by its
+        name), and the cell's environment: the recipe's variables, its temporary files in its folder."""
+        cell, workdir = self.cell, self.workdir
+        assert workdir is not None
+        manager = get(cell.manager)
+        recipe = manager.recipe(spec)
+        self.log.say(f"# environment python: {recipe.python}" + (f" (from {spec.interpreter})" if spec.interpreter
+                                                                  else f" (provisioned by {info.name})"))
+        shown = manager.recipe(replace(spec, workdir=f"/tmp/rodeo-{cell.id}", cache_dir=None,
+                                       tool=info.executable or f"python{cell.python}",
+                                       interpreter=f"python{cell.python}" if spec.interpreter else None))
+        if recipe.pinned:   # e.g. the nixpkgs revision: a result must say what it was built from
+            self.log.say(f"# {cell.manager}: pinned {recipe.pinned}")
+            manager_version = f"{manager_version}; {recipe.pinned}"[:200]
+        modules = import_names(cell, self.config, self.names) or [p.replace("-", "_") for p in cell.packages]
+        self.result = replace(self.result, manager_version=manager_version, python_version=python_version,
+                              repro=repro_text(shown, modules, self.config.test))
+        for note in notes:
+            self.log.say(f"# note: {note}")
+        self.env.update(dict(recipe.env))
+        # temporary files of builds stay inside the cell and go with it
+        cell_tmp = workdir / ".tmp"
+        cell_tmp.mkdir()
+        self.env.update(TMPDIR=str(cell_tmp), TEMP=str(cell_tmp), TMP=str(cell_tmp))
+        return _Ready(recipe, workdir)
+
+    def _install(self, recipe: Recipe) -> Result | None:
+        """The recipe's steps (create, install, ...) in order; the failed result of the first that fails."""
+        for step in recipe.steps:
+            with self.clock.phase(step.phase):
+                start = self.log.offset()
+                code = self.steps.run(step, self.env)
+            if code != 0:
+                cause = (signal_cause(code, step.phase, self.steps.guard)
+                         or _classify(self.log.since(start), step.phase, self.cell.manager, code))
+                return replace(self.result, status="fail", phase=step.phase, cause=cause, durations=self.clock.times())
+        return None
+
+    def _import(self, ready: _Ready) -> Result | None:
+        """Every module of the set imported in the environment; the failed result if one did not."""
+        # Bytecode the probe writes is waste when nothing imports from the environment again (no
+        # test, not kept): for cartopy + xgcm that is 0.2 s of .pyc writes a cell never reads.
+        bytecode = bool(self.config.test) or self.options.keep_envs
+        with self.clock.phase("import"):
+            probe = run_probe(ready.recipe, packages_spec(self.cell, self.config, self.names), self.env, ready.workdir,
+                              bytecode, self.steps)
+        for module, verdict in probe.imports.items():
+            self.log.say(f"{module}: {verdict}")
+        self.result = replace(self.result, imports=probe.imports, resolved=probe.resolved,
+                              python_version=probe.python_version or self.result.python_version,
+                              platform=probe.platform, durations=self.clock.times())
+        failed = {m: v for m, v in probe.imports.items() if v != "ok"}
+        if failed or not probe.imports:
+            return self._import_failed(probe, failed)
+        return None
+
+    def _import_failed(self, probe: ProbeOutcome, failed: dict[str, str]) -> Result:
+        text = "\n".join(f"{m}: {v}" for m, v in failed.items()) or "the probe found nothing to import"
+        cause = _classify(text, "import", self.cell.manager)
+        if cause.kind == "unknown":
+            cause = Cause("import-error", _clip(text.splitlines()[0]))
+        first = next(iter(failed), None)
+        # killed from outside (SIGKILL: out of memory?) or past ulimit -f: that, not an import error
+        signalled = next((m for m, c in probe.signals.items() if c in OUTSIDE_SIGNALS), None)
+        if signalled is not None:
+            first, cause = signalled, signal_cause(probe.signals[signalled], "import", self.steps.guard) or cause
+        owner = probe.modules.get(first) if first else None
+        return replace(self.result, status="fail", phase="import", cause=replace(cause, package=cause.package or owner))
+
+    def _test(self, ready: _Ready, test: str) -> Result | None:
+        """rodeo.yml's ``test:``, run by bash in the environment; the failed result if it fails."""
+        recipe, workdir = ready.recipe, ready.workdir
+        with self.clock.phase("test"):
+            test_env = {**self.env, "PATH": os.pathsep.join([*recipe.bin_dirs, self.env.get("PATH", "")])}
+            if recipe.bin_dirs and recipe.python.startswith(str(workdir)):
+                test_env["VIRTUAL_ENV"] = str(Path(recipe.bin_dirs[0]).parent)
+            script = str(workdir / ".rodeo-test.sh")   # through a launcher, the test is a file: Recipe.launched
+            if recipe.launcher:
+                execute(Step("test", write=script, content=test), test_env, self.log, self.steps.deadline)
+            argv = recipe.launched("bash", script) if recipe.launcher else ("bash", "-c", test)
+            start = self.log.offset()
+            code = self.steps.run(Step("test", argv, cwd=str(workdir)), test_env)
+        if code == 0:
+            return None
+        cause = signal_cause(code, "test", self.steps.guard) or _classify(self.log.since(start), "test",
+                                                                           self.cell.manager, code)
+        if cause.kind == "unknown":
+            cause = replace(cause, kind="test-failed")
+        return replace(self.result, status="fail", phase="test", cause=cause, durations=self.clock.times())
+
+    def _too_much_memory(self, exc: MemoryExceeded) -> Result:
+        phase, limit = self.clock.current, exc.limit
+        assert limit.bytes is not None
+        self.log.say(f"# rodeo: the cell's processes held {host.human_size(exc.used)} of memory during {phase}, "
+                     f"more than the limit of {host.human_size(limit.bytes)} ({limit.source}); they were killed")
+        return replace(self.result, status="fail", phase=phase, durations=self.clock.times(),
+                       cause=Cause("killed", _clip(f"used more than {host.human_size(limit.bytes)} of memory "
+                                                   f"(limit: {limit.source}); killed")))
+
+
+def _classify(log: str, phase: str | None, manager: str | None = None, returncode: int | None = None) -> Cause:
+    """The cause rules are imported on the first failure: a passing cell never compiles them."""
+    from rodeo_action.causes import classify
+
+    return classify(log, phase, manager, returncode)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    from rodeo_action.causes.base import clip
+
+    return clip(text, limit)
