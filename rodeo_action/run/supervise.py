@@ -21,8 +21,9 @@ the cells after it:
   shared between processes once per process: an over-estimate for forked workers. The cell fails
   with cause ``killed``; a step killed by SIGKILL from elsewhere is ``killed`` too, naming the
   signal (and the OOM killer when ``/proc/vmstat`` counted a kill meanwhile; :func:`signal_cause`).
-- **Disk.** A step that died of SIGXFSZ (past ``ulimit -f``) is ``disk-full``, as are logs saying
-  ENOSPC/EFBIG/EDQUOT (see ``causes.shared``); rodeo's own log writes survive it (``celllog``).
+- **Disk.** Under ``ulimit -f`` rodeo's own writes fail with EFBIG instead of killing it (SIGXFSZ
+  ignored); the log is cut with a note (``celllog``), the result is still written. A step that died
+  of SIGXFSZ is ``disk-full``, as are logs saying ENOSPC/EFBIG/EDQUOT (see ``causes.shared``).
 - **Interrupts.** :meth:`Processes.cancel` ends every running step (a Ctrl-C at the terminal does
   not reach their sessions); :meth:`Processes.sweep_leftovers` kills, at the end of a command, what
   no cell's own sweep took.
