@@ -14,26 +14,19 @@ import re
 
 from rodeo_action.causes import apt, conda, hatch, nix, pdm, pip, pipenv, pixi, poetry, shared, spack, uv
 from rodeo_action.causes.base import MAX_SUMMARY, Evidence, Rule, clip, crashed, informative_line
+from rodeo_action.managers.registry import MODULES, RuleSet
 from rodeo_action.results import Cause
 
-# One entry per manager: its own rules, then those of the tools it drives.
-MANAGER_RULES: dict[str, tuple[Rule, ...]] = {
-    "pip": pip.RULES,
-    "uv": uv.RULES,
-    "poetry": poetry.RULES + pip.RULES,
-    "pdm": pdm.RULES,
-    "pipenv": pipenv.RULES + pip.RULES,
-    "hatch": hatch.RULES + uv.RULES + pip.RULES,
-    "conda": conda.RULES,
-    "mamba": conda.RULES,
-    "micromamba": conda.RULES,
-    "pixi": pixi.RULES + conda.RULES + uv.RULES,
-    "nix": nix.RULES,
-    "mach-nix": nix.RULES + pip.RULES,
-    "poetry2nix": nix.RULES + poetry.RULES,
-    "uv2nix": nix.RULES + uv.RULES,
-    "spack": spack.RULES,
+# Each rule set by the name the manager registry gives it (one module each here)
+RULE_SETS: dict[RuleSet, tuple[Rule, ...]] = {
+    "pip": pip.RULES, "uv": uv.RULES, "poetry": poetry.RULES, "pdm": pdm.RULES, "pipenv": pipenv.RULES,
+    "hatch": hatch.RULES, "conda": conda.RULES, "pixi": pixi.RULES, "nix": nix.RULES, "spack": spack.RULES,
     "apt": apt.RULES,
+}
+# One entry per manager, from the registry: its own rules, then those of the tools it drives.
+MANAGER_RULES: dict[str, tuple[Rule, ...]] = {
+    name: tuple(rule for ruleset in registration.log_rules for rule in RULE_SETS[ruleset])
+    for name, registration in MODULES.items()
 }
 ALL_RULES: tuple[Rule, ...] = tuple(dict.fromkeys(r for rules in MANAGER_RULES.values() for r in rules))
 
@@ -48,8 +41,9 @@ def _ordered(manager: str | None) -> tuple[Rule, ...]:
 _ORDER = {m: _ordered(m) for m in MANAGER_RULES}
 _ANY = _ordered(None)
 
-_TOOLS = ("micromamba", "mamba", "conda", "pixi", "poetry2nix", "uv2nix", "mach-nix", "nix-build", "nix-shell",
-          "nix", "spack", "apt-get", "apt", "pipenv", "poetry", "pdm", "hatch", "uv", "pip")
+# The words of a ``$ `` line that name a manager: every manager's own name, and the executables it runs as
+_EXECUTABLES = {"nix-build": "nix", "nix-shell": "nix", "apt-get": "apt"}
+_TOOLS: dict[str, str] = {**{name: name for name in MANAGER_RULES}, **_EXECUTABLES}
 
 
 def guess_manager(log: str) -> str | None:
@@ -71,8 +65,7 @@ def guess_manager(log: str) -> str | None:
                     return "pip"
                 continue
             if base in _TOOLS:
-                aliases: dict[str, str] = {"nix-build": "nix", "nix-shell": "nix", "apt-get": "apt"}
-                return aliases.get(base, base)
+                return _TOOLS[base]
     return None
 
 
@@ -107,5 +100,5 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
     return Cause("unknown", line, None)
 
 
-__all__ = ["ALL_RULES", "MANAGER_RULES", "MAX_SUMMARY", "classify", "clip", "crashed", "guess_manager",
+__all__ = ["ALL_RULES", "MANAGER_RULES", "MAX_SUMMARY", "RULE_SETS", "classify", "clip", "crashed", "guess_manager",
            "informative_line"]

@@ -1,27 +1,18 @@
-"""The manager registry: one module per manager, registered in one dict (as pre-commit does).
+"""The managers: one module per manager (as pre-commit has one per language), listed once in :mod:`.registry`.
 
 A manager's behaviour is its module's ``recipe()``; its facts (OSes, ecosystem, setup action,
-tracker) are data in ``matrix/managers/NAME.yml``.
+tracker) are data in ``matrix/managers/NAME.yml``; :func:`get` joins the two.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from rodeo_action.managers.base import CellSpec, Family, Manager, ManagerInfo, Recipe, Target, os_family
+from rodeo_action.managers.base import CellSpec, Family, Manager, ManagerInfo, ManagerModule, Recipe, Target, os_family
+from rodeo_action.managers.registry import MODULES
 from rodeo_action.resources import data_dir, read_yaml
-
-# name -> module; imported on first use so `rodeo run` loads only the manager it runs
-MODULES: dict[str, str] = {
-    "pip": "pip", "uv": "uv", "poetry": "poetry", "pdm": "pdm", "pipenv": "pipenv", "hatch": "hatch",
-    "conda": "conda", "mamba": "mamba", "micromamba": "micromamba", "pixi": "pixi",
-    "nix": "nix", "mach-nix": "mach_nix", "poetry2nix": "poetry2nix", "uv2nix": "uv2nix",
-    "spack": "spack", "apt": "apt",
-}
 
 __all__ = ["MODULES", "CellSpec", "Family", "Manager", "ManagerInfo", "Recipe", "Target", "get", "manager_info",
            "os_family"]
@@ -29,11 +20,13 @@ __all__ = ["MODULES", "CellSpec", "Family", "Manager", "ManagerInfo", "Recipe", 
 
 @dataclass(frozen=True)
 class _ModuleManager:
+    """A :class:`Manager`: a module's ``recipe`` with the manager's YAML data."""
+
     info: ManagerInfo
-    _recipe: Callable[[CellSpec], Recipe]
+    module: ManagerModule
 
     def recipe(self, spec: CellSpec) -> Recipe:
-        return self._recipe(spec)
+        return self.module.recipe(spec)
 
 
 @cache
@@ -53,5 +46,4 @@ def manager_info(name: str) -> ManagerInfo:
 
 @cache
 def get(name: str) -> Manager:
-    module = importlib.import_module(f"rodeo_action.managers.{MODULES[name]}")
-    return _ModuleManager(manager_info(name), module.recipe)
+    return _ModuleManager(manager_info(name), MODULES[name].load())

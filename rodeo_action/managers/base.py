@@ -256,8 +256,17 @@ class ManagerInfo:
         return os_family(os_label) in self.families
 
 
+class ManagerModule(Protocol):
+    """What a manager's module exposes: its behaviour, ``recipe()``. The registry returns each module as
+    this type, so mypy checks every module's ``recipe`` against it (:mod:`rodeo_action.managers.registry`)."""
+
+    def recipe(self, spec: CellSpec) -> Recipe:
+        """The files and commands that create an isolated environment and install the set."""
+        ...
+
+
 class Manager(Protocol):
-    """One package manager. Modules in ``rodeo_action.managers`` implement this."""
+    """One package manager: a :class:`ManagerModule`'s ``recipe`` with its data (:func:`rodeo_action.managers.get`)."""
 
     @property
     def info(self) -> ManagerInfo:
