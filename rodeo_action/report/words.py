@@ -1,0 +1,177 @@
+"""The report's vocabulary: one set of words, counts and formats for every output.
+
+The markdown report, README block, PR comment, job summary, terminal table, badge and SVG all
+say the same thing the same way, so a reader who sees "5 of 11 pass" in a badge finds 5 of 11 in
+the table too:
+
+- **One denominator.** A cell *ran* when it passed, failed, timed out or ended in an error
+  (``RAN``); pass rates are "P of R pass" over those. Cells that did not run are counted and named
+  apart, never folded into the denominator: ``missing`` (planned, no result: a cancelled job),
+  ``unavailable`` (the manager is not on that host) and ``n/a`` (not packaged or cannot run there).
+- **One set of status words** (``WORDS``) and icons (``ICONS``): the table's "💥 error" is the
+  badge's "error" too.
+- **One timestamp format**: ``2026-11-25 13:09 UTC`` (:func:`when`).
+- **One duration format**: ``75 s``, ``12 min``, ``1.5 h`` (:func:`duration`).
+- Plurals that agree with their number (:func:`plural`), and a cause as ``kind (package)``,
+  a changed cause as ``old → new`` (:func:`cause_change`).
+
+Everything here is pure and unescaped: callers escape for their context.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+NBSP = "\u00a0"          # joins an icon to its word and a number to its unit: a cell never wraps between them
+
+# Every status the report knows, in the order counts list them
+STATUS_ORDER = ("pass", "fail", "timeout", "error", "missing", "unavailable", "n/a")
+RAN = frozenset({"pass", "fail", "timeout", "error"})
+NOT_RAN = frozenset({"missing", "unavailable", "n/a"})
+
+# Only cells that ran get an icon; the others are named by their word (a table shows "n/a", not a symbol)
+ICONS = {"pass": "✅", "fail": "❌", "timeout": "⏱", "error": "💥"}
+WORDS = {"pass": "pass", "fail": "fail", "timeout": "timeout", "error": "error", "missing": "missing",
+         "unavailable": "unavailable", "n/a": "n/a"}
+# What each status means, for legends (named only when the status occurs)
+MEANINGS = {
+    "pass": "installed, imported and tested (seconds)",
+    "fail": "failed: the cause",
+    "timeout": "timed out",
+    "error": "rodeo itself broke (please report)",
+    "missing": "no result (job cancelled)",
+    "unavailable": "manager not on this host",
+    "n/a": "not packaged / cannot run there",
+}
+CHANGE_ICONS = {"regression": "🔻", "fix": "🎉", "changed": "🔁", "new": "🆕", "removed": "➖"}
+CHANGE_MEANINGS = {"regression": "regressed since the last run", "fix": "fixed since the last run",
+                   "changed": "failing with another cause", "new": "new cell", "removed": "cell removed"}
+
+_PLURALS = {"fix": "fixes", "new": "new", "removed": "removed", "changed": "changed", "n/a": "n/a",
+            "unavailable": "unavailable", "missing": "missing", "pass": "pass", "fail": "fail",
+            "timeout": "timeout", "error": "error", "is": "are", "was": "were", "has": "have"}
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 run``, ``2 runs``, ``0 fixes``; ``many`` for an irregular plural not in the table."""
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {many or _PLURALS.get(word) or _regular(word)}"
+
+
+def _regular(word: str) -> str:
+    if word.endswith(("s", "x", "sh", "ch")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def when(timestamp: str | None) -> str:
+    """``2026-11-25T13:09:55Z`` -> ``2026-11-25 13:09 UTC``; a time in another zone is converted to
+    UTC; a naive one is taken as UTC; text that is no timestamp comes back as it is."""
+    if not timestamp:
+        return ""
+    try:
+        at = datetime.fromisoformat(timestamp.strip().replace("Z", "+00:00").replace(" UTC", "+00:00"))
+    except ValueError:
+        return timestamp
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def duration(seconds: float, sep: str = " ") -> str:
+    """``75 s``, ``12 min``, ``1.5 h``: at most six characters, so an SVG cell holds it."""
+    if seconds < 99.5:
+        return f"{seconds:.0f}{sep}s"
+    if seconds < 99.5 * 60:
+        return f"{seconds / 60:.0f}{sep}min"
+    return f"{seconds / 3600:.1f}{sep}h"
+
+
+def status_text(status: str, sep: str = " ") -> str:
+    """``✅ pass``, ``💥 error``, ``unavailable``; an unknown status as itself."""
+    icon = ICONS.get(status)
+    return f"{icon}{sep}{WORDS[status]}" if icon else WORDS.get(status, status)
+
+
+def cause_text(kind: str | None, package: str | None = None) -> str:
+    """``not-packaged (python3-tensorflow)``, ``network``; empty without a kind."""
+    if not kind:
+        return ""
+    return f"{kind} ({package})" if package else kind
+
+
+def cause_change(before: str, after: str) -> str:
+    """``network → conflict (numpy)``: a changed cause, old first."""
+    return f"{before or '—'} → {after or '—'}"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many cells of each status, and the one denominator: the cells that ran."""
+
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, statuses: Iterable[str]) -> Tally:
+        return cls(dict(Counter(statuses)))
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+    @property
+    def passed(self) -> int:
+        return self["pass"]
+
+    @property
+    def ran(self) -> int:
+        return sum(self[s] for s in RAN)
+
+    @property
+    def not_run(self) -> int:
+        return sum(self[s] for s in NOT_RAN)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def present(self) -> list[str]:
+        """The statuses that occur, known ones in ``STATUS_ORDER`` first, others by name."""
+        known = [s for s in STATUS_ORDER if self[s]]
+        return known + sorted(s for s in self.counts if s not in STATUS_ORDER and self.counts[s])
+
+    def rate(self) -> str:
+        """``5 of 11 pass``, or ``nothing ran``."""
+        return f"{self.passed} of {self.ran} pass" if self.ran else "nothing ran"
+
+    def percent(self) -> str:
+        """``45%`` of the cells that ran, empty when nothing ran."""
+        return f"{100 * self.passed / self.ran:.0f}%" if self.ran else ""
+
+    def failing(self, sep: str = " ") -> list[str]:
+        """``6 ❌ fail``, ``1 💥 error`` …: the cells that ran and did not pass."""
+        return [f"{self[s]}{sep}{status_text(s, sep)}" for s in self.present() if s in RAN and s != "pass"]
+
+    def not_run_parts(self, sep: str = " ") -> list[str]:
+        """``5 unavailable``, ``1 missing``, ``2 n/a``: the cells that did not run, each named."""
+        return [f"{self[s]}{sep}{WORDS.get(s, s)}" for s in self.present() if s not in RAN]
+
+    def summary(self, sep: str = " ") -> str:
+        """``5 of 11 pass (6 ❌ fail) · not run: 5 unavailable``: the one-line count every output shares."""
+        text = self.rate()
+        failing = self.failing(sep)
+        if failing:
+            text += f" ({', '.join(failing)})"
+        rest = self.not_run_parts(sep)
+        if rest:
+            text += " · not run: " + ", ".join(rest)
+        return text
+
+
+__all__ = ["CHANGE_ICONS", "CHANGE_MEANINGS", "ICONS", "MEANINGS", "NBSP", "NOT_RAN", "RAN", "STATUS_ORDER",
+           "Tally", "WORDS", "cause_change", "cause_text", "duration", "plural", "status_text", "when"]
