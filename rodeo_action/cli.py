@@ -160,6 +160,16 @@ def _report_config(args: argparse.Namespace) -> Config | None:
     return None
 
 
+def _is_stdout(path: Path | None) -> bool:
+    """An output streamed to this process's standard output (the terminal view then goes to stderr)."""
+    if path is None:
+        return False
+    try:
+        return os.path.samestat(path.stat(), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError):
+        return False
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from rodeo_action.report import render
     from rodeo_action.report.command import ReportRequest, exit_code, make_report, write_outputs
@@ -184,7 +194,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = make_report(request, config, now, _run_url(os.environ), base)
     else:
         report = make_report(request, config, now, _run_url(os.environ))
-    print(render.terminal(report))
+    to_stdout = any(_is_stdout(p) for p in (request.markdown, request.json, request.svg, request.badge))
+    print(render.terminal(report), file=sys.stderr if to_stdout else sys.stdout)
     for path in write_outputs(report, request, config, os.environ, sys.stderr):
         print(f"wrote {path}", file=sys.stderr)
     code = 0
@@ -313,3 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rodeo: interrupted; finished results are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `rodeo report ... | head`: the reader left; say nothing more, and let no flush at exit complain
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rodeo_action import schemacheck
+from rodeo_action.errors import InputError, Problem
 from rodeo_action.resources import schema_path
 
 SCHEMA_VERSION = 1
@@ -141,20 +143,82 @@ def write_atomic(path: Path, text: str) -> None:
     write_atomic_chunks(path, (text,))
 
 
+class OutputError(InputError, OSError):
+    """An output path rodeo cannot write safely: exit 2 with one line (an OSError too, so a cell's own
+    write path still sees ``errno`` for a full disk)."""
+
+    def __init__(self, path: Path, why: str, errno_: int | None = None) -> None:
+        InputError.__init__(self, [Problem(file=str(path), line=None, field="", message=why)])
+        self.errno = errno_
+        self.strerror = why
+        self.filename = str(path)
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self.problems))
+
+
 def write_atomic_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """:func:`write_atomic`, written piece by piece (``--json`` of 100,000 cells is 150 MB)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """:func:`write_atomic`, written piece by piece (``--json`` of 100,000 cells is 150 MB).
+
+    An output path is the user's: a symbolic link is written through (its target is replaced
+    atomically, the link stays), and a pipe, terminal or ``/dev/stdout`` is streamed to, never
+    replaced. A folder, a block device or an unwritable place is refused with :class:`OutputError`.
+    """
+    target = _output_target(path)
+    if target is None:
+        _stream(path, chunks)
+        return
     try:
-        os.chmod(tmp, 0o644)   # mkstemp makes 0600; results and reports are meant to be read by others
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(path, f"cannot be written ({exc.strerror or exc}); expected a path in a folder you can "
+                          "write", exc.errno) from None
+    try:
+        # mkstemp makes 0600; results and reports are meant to be read by others; a file replaced keeps its mode
+        os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.writelines(chunks)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _output_target(path: Path) -> Path | None:
+    """The regular file to replace for ``path`` (a link's final target), or None to stream to it."""
+    try:
+        info = path.stat()   # follows links: /dev/stdout -> /proc/self/fd/1 -> the pipe or terminal
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(path, f"cannot be written ({exc.strerror}); expected a file path", exc.errno) from None
+    if info is not None and (stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode) or stat.S_ISSOCK(info.st_mode)):
+        return None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(path, "is a folder; expected a file path")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise OutputError(path, "is a device or special file that cannot be replaced; expected a file path, a pipe "
+                          "or /dev/stdout")
+    if not path.is_symlink():
+        return path
+    real = os.path.realpath(path)
+    if str(path).startswith("/dev/") or real.startswith("/proc/"):
+        return None   # /dev/stdout > file: the shell's open file is written, not replaced behind its back
+    return Path(real)
+
+
+def _stream(path: Path, chunks: Iterable[str]) -> None:
+    """Write to a pipe, terminal or socket as it is: there is nothing to rename."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(chunks)
+    except BrokenPipeError:
+        raise   # the reader left (`| head`): not a bad path
+    except OSError as exc:
+        raise OutputError(path, f"cannot be written ({exc.strerror or exc})", exc.errno) from None
 
 
 REDACTED = "[REDACTED]"
