@@ -39,7 +39,6 @@ ADOPT = ROOT / "examples" / "workflows" / "adopt.yml"
 DOCS = ROOT / "docs" / "action.md"
 SHIMS = ROOT / "tests" / "act" / "shims"
 OWNER = "rodeo-action/rodeo-action"   # the placeholder OWNER of DESIGN §1, used consistently
-DESIGN = ROOT.parent / "shared" / "DESIGN.md"
 
 WORKFLOWS = sorted([*(ROOT / ".github" / "workflows").glob("*.yml"), *(ROOT / "examples" / "workflows").glob("*.yml"),
                     *(ROOT / "tests" / "act" / "workflows").glob("*.yml")])
@@ -168,15 +167,21 @@ def test_reusable_workflow_shape_and_permissions() -> None:
         assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["persist-credentials"] is False
 
 
-def test_adoption_snippet_is_designs() -> None:
+# DESIGN.md §1's adoption snippet, copied here: a fresh clone has nothing outside the repository to read.
+DESIGN_JOBS = {"rodeo": {
+    "uses": f"{OWNER}/.github/workflows/rodeo.yml@v1",
+    "with": {"config": "rodeo.yml"},
+    "permissions": {"contents": "write", "issues": "write", "pull-requests": "write"},
+}}
+
+
+def test_adoption_snippet_is_designs_and_the_readmes() -> None:
     adopt = load(ADOPT)
-    assert list(adopt["jobs"]) == ["rodeo"]
-    if not DESIGN.exists():
-        pytest.skip(f"{DESIGN} is not here")
-    block = re.search(r"```yaml\n(# \.github/workflows/rodeo\.yml.*?)```", DESIGN.read_text(encoding="utf-8"), re.S)
-    assert block
-    design = yaml.safe_load(block.group(1).replace("OWNER/", f"{OWNER.split('/')[0]}/"))
-    assert adopt["jobs"] == design["jobs"]
+    assert adopt["jobs"] == DESIGN_JOBS
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(# \.github/workflows/rodeo\.yml in your repository.*?)```", readme, re.S)
+    assert block, "README's adoption snippet is gone"
+    assert block.group(1) == ADOPT.read_text(encoding="utf-8")
 
 
 # --- end to end under act -------------------------------------------------------------------------------
