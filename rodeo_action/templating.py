@@ -1,9 +1,9 @@
-"""Render the files managers generate from Jinja2 templates (environment.yml, spack.yaml, pixi.toml, *.nix).
+"""Render the files managers generate from Jinja2 templates (environment.yml, spack.yaml, *.nix).
 
-The PyPI managers' files (hatch.toml, pyproject.toml, Pipfile) are written by the TOML writer in
-:mod:`rodeo_action.managers.formats` instead, so their cells never import Jinja2. Jinja2 is
+Every TOML file (hatch.toml, pyproject.toml, Pipfile, pixi.toml) is written by tomli-w through
+:mod:`rodeo_action.managers.formats` instead, so those cells never import Jinja2. Jinja2 is
 imported here only, on first use. Templates are sandboxed and strict; every value from a user
-goes through a serialising filter (``toml``, ``nix``, ``yaml``, ``json``) from that same module,
+goes through a serialising filter (``nix``, ``yaml``, ``json``) from that same module,
 so a package name cannot break out of its string.
 """
 
@@ -13,13 +13,13 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from rodeo_action.managers.formats import nix_string, toml_string, yaml_string
+from rodeo_action.managers.formats import nix_string, yaml_string
 from rodeo_action.resources import data_dir
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-__all__ = ["nix_string", "render", "toml_string", "yaml_string"]
+__all__ = ["nix_string", "render", "yaml_string"]
 
 
 @cache
@@ -30,7 +30,7 @@ def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=FileSystemLoader(str(data_dir("templates"))), undefined=StrictUndefined,
                                keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                                autoescape=False)
-    env.filters.update(toml=toml_string, nix=nix_string, yaml=yaml_string, json=json.dumps)
+    env.filters.update(nix=nix_string, yaml=yaml_string, json=json.dumps)
     return env
 
 

@@ -42,18 +42,7 @@ from rodeo_action.errors import InputError
 from rodeo_action.managers import MODULES, get, manager_info
 from rodeo_action.managers.base import LINE_BREAKS, CellSpec, Recipe, Step, Target, UnsafeValue
 from rodeo_action.managers.condafamily import CHANNEL, Dependency, python_dependencies, python_specs
-from rodeo_action.managers.formats import (
-    Lines,
-    Table,
-    TomlValue,
-    Unrepresentable,
-    nix_string,
-    toml_document,
-    toml_key,
-    toml_string,
-    toml_value,
-    yaml_string,
-)
+from rodeo_action.managers.formats import TomlValue, Unrepresentable, nix_string, toml_document, toml_table, yaml_string
 from rodeo_action.managers.nixfamily import python_attr
 from rodeo_action.managers.pixi import merged, platform
 from rodeo_action.managers.pypi import DEFAULT_INDEX, requires_python
@@ -304,13 +293,15 @@ def component(text: str) -> str:
 @needs_tomllib
 @examples(300)
 @given(any_text)
-def test_toml_string_and_key_round_trip(text: str) -> None:
+def test_toml_strings_and_keys_round_trip(text: str) -> None:
+    document: dict[str, TomlValue] = {"k": text, "t": {text: 1, text + "q": [text, 2]}}
     if has_surrogate(text):
         with pytest.raises(Unrepresentable):
-            toml_string(text)
+            toml_document("", document)
+        with pytest.raises(Unrepresentable):
+            toml_document("", {text: 1})
         return
-    doc = tomllib.loads(f"k = {toml_string(text)}\n[t]\n{toml_key(text)} = 1\n{toml_key(text + 'q', True)} = 2\n")
-    assert doc == {"k": text, "t": {text: 1, text + "q": 2}}
+    assert tomllib.loads(toml_document("", document)) == document
 
 
 @examples(300)
@@ -328,10 +319,11 @@ def test_yaml_string_round_trips(text: str) -> None:
 def test_json_escaping_was_not_enough(char: str) -> None:
     """What issue 8 found: JSON leaves these raw, which TOML (U+007F) or YAML (the rest) reject or fold."""
     assert json.dumps(char, ensure_ascii=False) == f'"{char}"'
-    assert toml_string(char) == yaml_string(char) == f'"\\u{ord(char):04x}"'
+    assert yaml_string(char) == f'"\\u{ord(char):04x}"'
+    assert toml_document("", {"k": char, char: 1}) == f'k = "\\u{ord(char):04x}"\n"\\u{ord(char):04x}" = 1\n'
     assert yaml.safe_load(f"- {yaml_string('a' + char + 'b')}") == ["a" + char + "b"]
     if tomllib is not None:
-        assert tomllib.loads(f"k = {toml_string(char)}") == {"k": char}
+        assert tomllib.loads(toml_document("", {"k": char})) == {"k": char}
         if char == "\x7f":
             with pytest.raises(tomllib.TOMLDecodeError):
                 tomllib.loads(f"k = {json.dumps(char, ensure_ascii=False)}")
@@ -339,12 +331,13 @@ def test_json_escaping_was_not_enough(char: str) -> None:
 
 def test_values_no_format_can_hold_are_refused_not_altered() -> None:
     for text in ("\ud800", "a\udfffb"):
-        for serialise in (toml_string, yaml_string, nix_string):
+        for serialise in (yaml_string, nix_string, lambda t: toml_document("", {"k": t}),
+                          lambda t: toml_document("", {"t": {t: "v"}}), lambda t: toml_document("", {"a": [{"k": t}]})):
             with pytest.raises(Unrepresentable, match="surrogate"):
                 serialise(text)
     with pytest.raises(Unrepresentable, match="NUL"):
         nix_string("a\x00b")
-    assert toml_string("a\x00b") == '"a\\u0000b"'
+    assert toml_document("", {"k": "a\x00b"}) == 'k = "a\\u0000b"\n'
 
 
 def test_config_refuses_lone_surrogates() -> None:
@@ -387,45 +380,31 @@ def test_every_fragment_round_trips_through_nix(tmp_path: Path) -> None:
 keys = any_text.map(clean)
 scalars = st.one_of(keys, st.booleans(), st.integers(-(2**63), 2**63 - 1))
 values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.lists(inner, max_size=4).map(Lines),
-    st.dictionaries(keys, inner, max_size=4)), max_leaves=12)
-
-
-def plain(value: TomlValue) -> Any:
-    """What tomllib gives back for a value the writer was handed."""
-    if isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, Lines):
-        return [plain(v) for v in value.items]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return [plain(v) for v in value]
+    st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)), max_leaves=12)
 
 
 @needs_tomllib
 @examples(60)
 @given(st.dictionaries(keys, values, max_size=5), keys, st.lists(st.dictionaries(keys, values, max_size=3),
-                                                                  max_size=3), st.booleans())
-def test_toml_document_round_trips(entries: dict[str, TomlValue], name: str, rows: list[dict[str, TomlValue]],
-                                   quoted: bool) -> None:
-    tables = [Table(("t", name), list(entries.items()), quote_keys=quoted),
-              *(Table(("rows", name), list(row.items()), array=True) for row in rows)]
-    text = toml_document("# why this file looks as it does\n#\n", tables)
-    expected: dict[str, Any] = {"t": {name: plain(entries)}}
+                                                                  max_size=3))
+def test_toml_document_round_trips(entries: dict[str, TomlValue], name: str, rows: list[dict[str, TomlValue]]) -> None:
+    document: dict[str, TomlValue] = {"t": {name: entries}}
     if rows:
-        expected["rows"] = {name: [plain(row) for row in rows]}
-    assert tomllib.loads(text) == expected
+        document["rows"] = {name: rows}   # an array of tables, inline when its rows are short
+    text = toml_document("# why this file looks as it does\n#\n", document)
+    assert text.startswith("# why this file looks as it does\n#\n")
+    assert tomllib.loads(text) == document
 
 
 def test_toml_writer_refuses_what_toml_cannot_say() -> None:
     with pytest.raises(Unrepresentable, match="twice"):
-        Table(("a",), [("python", "1"), ("python", "2")]).render()
-    with pytest.raises(Unrepresentable, match="twice"):
-        toml_document("", [Table(("a",), []), Table(("a",), [])])
+        toml_table([("python", "1"), ("python", "2")])
     with pytest.raises(ValueError, match="# lines"):
-        toml_document("not a comment\n", [])
-    assert toml_value(Lines([])) == "[\n]" and toml_value({}) == "{}"
-    assert toml_value(Lines(["a"], "  ")) == '[\n  "a",\n]'
+        toml_document("not a comment\n", {})
+    assert toml_table([("a", "1"), ("b", [])]) == {"a": "1", "b": []}
+    # the layout the tools read: one array item per line, an empty table as its header, tables after values
+    assert toml_document("# c\n", {"t": {"x": ["a", "b"]}, "a": [], "b": {}}) == (
+        '# c\na = []\n\n[t]\nx = [\n    "a",\n    "b",\n]\n\n[b]\n')
 
 
 # ================================================================================ 3. every manager's files

@@ -448,7 +448,7 @@ def test_rodeo_run_fails_in_install_against_failing_shim(manager: str, dialect: 
     assert ERRORS[dialect].splitlines()[-1] in log
     repro = str(result["repro"])   # what a person pastes: the real tool names, no rodeo paths
     if manager == "pixi":
-        assert '"python" = "3.12.*"' in repro and "pixi install --manifest-path" in repro
+        assert 'python = "3.12.*"' in repro and "pixi install --manifest-path" in repro
     else:
         assert f"{manager} install -y -p " in repro
         assert "--override-channels python=3.12 cartopy nonexistent-pkg" in repro

@@ -16,6 +16,8 @@ from rodeo_action import host
 HEAVY = ("jinja2", "github", "requests", "tabulate", "packaging", "difflib", "traceback", "ensurepip",
          "importlib.metadata", "rodeo_action.report", "rodeo_action.github", "rodeo_action.causes",
          "rodeo_action.templating", "rodeo_action.local")
+# Allowed: PyYAML (rodeo.yml, matrix/), and tomli_w, which writes every generated TOML file: 0.5-0.8 ms
+# (-X importtime, cumulative, on the run path where datetime is already loaded; 3.5 ms from a bare interpreter).
 
 CODE = """
 import json, sys

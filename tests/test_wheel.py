@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from rodeo_action.managers import MODULES
 from tests.conftest import ROOT, host_cell
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
@@ -27,13 +28,18 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_data_and_schemas(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {f"rodeo_action/templates/{t.name}" for t in (ROOT / "templates").glob("*.j2")}
+    assert "rodeo_action/templates/nix-python.nix.j2" in templates
     for required in ("rodeo_action/matrix/default.yml", "rodeo_action/matrix/names.yml",
-                     "rodeo_action/matrix/managers/uv.yml", "rodeo_action/matrix/managers/apt.yml",
                      "rodeo_action/schema/config.schema.json", "rodeo_action/schema/result.schema.json",
-                     "rodeo_action/probe.py", "rodeo_action/templates/pixi.toml.j2"):
+                     "rodeo_action/probe.py", *sorted(templates)):
         assert required in names, required
+    assert "rodeo_action/templates/pixi.toml.j2" not in names   # pixi.toml is written by tomli-w
     managers = {n for n in names if n.startswith("rodeo_action/matrix/managers/")}
-    assert len(managers) == 16
+    assert managers == {f"rodeo_action/matrix/managers/{m}.yml" for m in MODULES}
+    (metadata_name,) = (n for n in names if n.endswith(".dist-info/METADATA"))
+    metadata = zipfile.ZipFile(wheel).read(metadata_name).decode()
+    assert "Requires-Dist: tomli-w>=" in metadata   # every generated TOML file is written by it
 
 
 def test_installed_wheel_plans_and_runs_outside_the_checkout(wheel: Path, tmp_path: Path,

@@ -1,4 +1,4 @@
-"""How values are written into the files managers generate: a small TOML writer, YAML and Nix strings.
+"""How values are written into the files managers generate: TOML documents (tomli-w), YAML and Nix strings.
 
 Every user value (a requirement, an index URL, a path) reaches a generated file through one of
 these functions, never by pasting its text, so a value cannot leave its string. Each function is
@@ -7,17 +7,17 @@ with hostile input in ``tests/test_commands_hostile.py``. A value a format canno
 surrogate anywhere, NUL in Nix) raises :class:`Unrepresentable` instead of being altered: rodeo
 never builds an environment for something other than what was asked.
 
-The TOML writer exists so that the PyPI managers' cells (``hatch.toml``, ``pyproject.toml``,
-``Pipfile``) never import Jinja2 (30-60 ms to import and compile a first template): this module is
-stdlib only and imports in about a millisecond.
+Every TOML file (``hatch.toml``, ``pyproject.toml``, ``Pipfile``, ``pixi.toml``) is written by
+tomli-w, never by a template, so no cell imports Jinja2 (30-60 ms to import and compile a first
+template) for it; tomli-w imports in about half a millisecond on the run path.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeAlias, Union
+
+import tomli_w
 
 
 class Unrepresentable(ValueError):
@@ -36,32 +36,22 @@ def _encodable(text: str, where: str) -> str:
 # ---------------------------------------------------------------------------------- quoted strings
 
 _SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-# Escaped in both TOML basic strings and YAML double-quoted scalars: the quote and backslash, every
-# control character (C0, DEL, C1: TOML forbids C0 and DEL raw, YAML all but tab and line breaks),
-# the characters YAML 1.1 or a line-splitting reader takes for a line break (U+0085, U+2028,
-# U+2029), the byte-order mark, and U+FFFE/U+FFFF, which YAML does not accept raw.
+# Escaped in YAML double-quoted scalars: the quote and backslash, every control character (C0, DEL,
+# C1: YAML accepts none raw but tab and line breaks), the characters YAML 1.1 or a line-splitting
+# reader takes for a line break (U+0085, U+2028, U+2029), the byte-order mark, and U+FFFE/U+FFFF,
+# which YAML does not accept raw. These escapes mean the same in a TOML basic string.
 _ESCAPES = {code: _SHORT.get(chr(code)) or f"\\u{code:04x}"
             for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, ord('"'), ord("\\"))}
 
 
-def double_quoted(value: str, where: str = "a TOML or YAML string") -> str:
-    """``value`` as a string literal that is both a TOML basic string and a YAML double-quoted scalar.
-
-    The escapes used (``\\"``, ``\\\\``, ``\\b \\t \\n \\f \\r``, ``\\uXXXX``) mean the same in both
-    formats, and for ordinary text the result is what ``json.dumps(value, ensure_ascii=False)``
-    gives. Every other character stays as it is (UTF-8 in the file).
-    """
-    return '"' + _encodable(value, where).translate(_ESCAPES) + '"'
-
-
-def toml_string(value: object) -> str:
-    """A TOML basic string."""
-    return double_quoted(str(value), "a TOML file")
-
-
 def yaml_string(value: object) -> str:
-    """A YAML double-quoted scalar."""
-    return double_quoted(str(value), "a YAML file")
+    """A YAML double-quoted scalar.
+
+    The escapes used (``\\"``, ``\\\\``, ``\\b \\t \\n \\f \\r``, ``\\uXXXX``) are YAML's and JSON's
+    alike: for ordinary text the result is what ``json.dumps(value, ensure_ascii=False)`` gives. Every
+    other character stays as it is (UTF-8 in the file).
+    """
+    return '"' + _encodable(str(value), "a YAML file").translate(_ESCAPES) + '"'
 
 
 def nix_string(value: object) -> str:
@@ -78,84 +68,51 @@ def nix_string(value: object) -> str:
     return f'"{text}"'
 
 
-# ---------------------------------------------------------------------------------- the TOML writer
+# ---------------------------------------------------------------------------------- TOML documents
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+TomlValue: TypeAlias = Union[str, bool, int, Sequence["TomlValue"], Mapping[str, "TomlValue"]]
 
-
-@dataclass(frozen=True)
-class Lines:
-    """An array written one item per line, as people write a list of dependencies::
-
-        dependencies = [
-            "six",
-        ]
-    """
-
-    items: Sequence[TomlValue]
-    indent: str = "    "
+# What tomli-w leaves raw in a basic string that rodeo escapes all the same (as in YAML above): a tab,
+# the C1 controls, the characters a line-splitting reader takes for a line break (U+0085, U+2028,
+# U+2029), the byte-order mark and U+FFFE/U+FFFF. tomli-w writes every other character of a string,
+# and nothing outside one, so ``\uXXXX`` for these means the same in the file, wherever they are.
+_TOML_ESCAPES = {code: _ESCAPES[code] for code in (ord("\t"), *range(0x80, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE,
+                                                   0xFFFF)}
 
 
-TomlValue: TypeAlias = Union[str, bool, int, Lines, Sequence["TomlValue"], Mapping[str, "TomlValue"]]
+def toml_table(entries: Iterable[tuple[str, TomlValue]]) -> dict[str, TomlValue]:
+    """A table from ``(key, value)`` pairs whose keys are data (package names): a key given twice is
+    refused, where a dict would keep the last one silently."""
+    table: dict[str, TomlValue] = {}
+    for key, value in entries:
+        if key in table:
+            raise Unrepresentable(f"key {key!r} twice in one table; a TOML table cannot repeat a key")
+        table[key] = value
+    return table
 
 
-def toml_key(key: str, quoted: bool = False) -> str:
-    """A key: bare when TOML allows it (and ``quoted`` is not asked for), otherwise a basic string."""
-    return key if not quoted and _BARE_KEY.fullmatch(key) else toml_string(key)
-
-
-def toml_value(value: TomlValue) -> str:
-    """A value on one line: a string, boolean, integer, inline array or inline table (or :class:`Lines`)."""
+def _plain(value: TomlValue) -> object:
+    """``value`` as tomli-w takes it (dicts, lists), with every key and string checked to be valid Unicode text."""
     if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Lines):
-        return "[\n" + "".join(f"{value.indent}{toml_value(item)},\n" for item in value.items) + "]"
+        return _encodable(value, "a TOML file")
+    if isinstance(value, (bool, int)):
+        return value
     if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
-    return "[" + ", ".join(toml_value(item) for item in value) + "]"
+        return _plain_table(value)
+    return [_plain(item) for item in value]
 
 
-@dataclass(frozen=True)
-class Table:
-    """A ``[name]`` table (``array``: one ``[[name]]`` element of an array of tables) and its ``key = value`` lines.
+def _plain_table(table: Mapping[str, TomlValue]) -> dict[str, object]:
+    return {_encodable(key, "a TOML file"): _plain(value) for key, value in table.items()}
 
-    ``quote_keys`` writes every key as a string: for tables whose keys are data (package names), so
-    that they read alike whatever the name and can never be mistaken for a dotted key.
+
+def toml_document(comment: str, document: Mapping[str, TomlValue]) -> str:
+    """A TOML file: ``comment`` (``#`` lines: why the file looks as it does), then ``document`` as tomli-w writes it.
+
+    tomli-w writes a mapping as a ``[table]`` (inline ``{ }`` only as an item of an array), an array one item
+    per line, keys bare when TOML allows it, and escapes what TOML forbids raw in a string. A lone
+    surrogate, which no TOML file can hold, raises :class:`Unrepresentable`.
     """
-
-    name: tuple[str, ...]
-    entries: Sequence[tuple[str, TomlValue]]
-    array: bool = False
-    quote_keys: bool = False
-
-    def render(self) -> str:
-        header = ".".join(toml_key(part) for part in self.name)
-        lines = [f"[[{header}]]" if self.array else f"[{header}]"]
-        seen: set[str] = set()
-        for key, value in self.entries:
-            if key in seen:
-                raise Unrepresentable(f"key {key!r} twice in table [{header}]; a TOML table cannot repeat a key")
-            seen.add(key)
-            lines.append(f"{toml_key(key, self.quote_keys)} = {toml_value(value)}")
-        return "\n".join(lines) + "\n"
-
-
-def toml_document(comment: str, tables: Iterable[Table]) -> str:
-    """A TOML file: ``comment`` (``#`` lines: why the file looks as it does), then the tables, a blank line apart."""
     if any(not line.startswith("#") for line in comment.splitlines()):
         raise ValueError("the comment of a TOML file must be # lines")
-    names: set[tuple[str, ...]] = set()
-    blocks = []
-    for table in tables:
-        if not table.array:
-            if table.name in names:
-                raise Unrepresentable(f"table {'.'.join(table.name)} twice; TOML defines a table once")
-            names.add(table.name)
-        blocks.append(table.render())
-    return comment + "\n".join(blocks)
+    return comment + tomli_w.dumps(_plain_table(document)).translate(_TOML_ESCAPES)

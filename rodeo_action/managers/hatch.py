@@ -10,12 +10,12 @@ then with the set, which ``hatch run`` syncs before running (phase ``install``).
 from __future__ import annotations
 
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
-from rodeo_action.managers.formats import Lines, Table, TomlValue, toml_document
+from rodeo_action.managers.formats import TomlValue, toml_document
 from rodeo_action.managers.pypi import tool_env
 
 COMMENT = """\
 # Written by rodeo-action: one cell's Hatch environment, a virtualenv in ./.venv with no project
-# installed (skip-install). Values are TOML basic strings from rodeo's TOML writer, with Hatch's
+# installed (skip-install). Values are TOML basic strings written by tomli-w, with Hatch's
 # context-formatting braces already doubled, so a requirement cannot leave its string.
 """
 
@@ -35,14 +35,13 @@ def index_vars(spec: CellSpec) -> tuple[tuple[str, str], ...]:
 
 
 def hatch_toml(spec: CellSpec, requirements: tuple[str, ...]) -> str:
-    env: list[tuple[str, TomlValue]] = [
-        ("type", "virtual"), ("path", ".venv"), ("python", spec.interpreter or spec.python), ("skip-install", True),
-        ("dependencies", Lines([hatch_literal(r) for r in requirements])),
-    ]
-    tables = [Table(("envs", "default"), env)]
+    env: dict[str, TomlValue] = {
+        "type": "virtual", "path": ".venv", "python": spec.interpreter or spec.python, "skip-install": True,
+        "dependencies": [hatch_literal(r) for r in requirements],
+    }
     if spec.index_url or spec.extra_index_urls:
-        tables.append(Table(("envs", "default", "env-vars"), list(index_vars(spec))))
-    return toml_document(COMMENT, tables)
+        env["env-vars"] = dict(index_vars(spec))
+    return toml_document(COMMENT, {"envs": {"default": env}})
 
 
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:

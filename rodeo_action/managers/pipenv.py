@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from packaging.requirements import Requirement
 
 from rodeo_action.managers.base import CellSpec, Recipe, run, write
-from rodeo_action.managers.formats import Table, toml_document
+from rodeo_action.managers.formats import TomlValue, toml_document, toml_table
 from rodeo_action.managers.pypi import marker_text, primary_index, tool_env
 
 VCS = ("git+", "hg+", "svn+", "bzr+")
 
 COMMENT = """\
-# Written by rodeo-action: one cell's Pipfile. Keys and values are TOML basic strings from rodeo's
-# TOML writer, so a requirement cannot leave its string.
+# Written by rodeo-action: one cell's Pipfile. Keys and values are TOML basic strings written by
+# tomli-w, so a requirement cannot leave its string.
 """
 
 FieldValue = str | tuple[str, ...]
@@ -35,7 +35,7 @@ class PipfileSource:
 
 @dataclass(frozen=True)
 class PipfileEntry:
-    """One ``[packages]`` line: ``name = { version = "...", extras = [...], markers = "..." }``."""
+    """One package: its ``[packages.NAME]`` table of ``version``, ``extras``, ``markers`` (or a VCS or file URL)."""
 
     name: str
     fields: tuple[tuple[str, FieldValue], ...]
@@ -95,12 +95,10 @@ def sources(spec: CellSpec) -> tuple[PipfileSource, ...]:
 
 
 def pipfile(spec: CellSpec) -> str:
-    indexes = [Table(("source",), [("name", s.name), ("url", s.url), ("verify_ssl", s.verify_ssl)], array=True)
-               for s in sources(spec)]
-    packages = Table(("packages",), [(e.name, dict(e.fields)) for e in pipfile_entries(spec.requirements)],
-                     quote_keys=True)
-    requires = Table(("requires",), [("python_version", spec.python.rstrip("t"))])
-    return toml_document(COMMENT, [*indexes, packages, requires])
+    indexes: list[TomlValue] = [{"name": s.name, "url": s.url, "verify_ssl": s.verify_ssl} for s in sources(spec)]
+    packages = toml_table((e.name, dict(e.fields)) for e in pipfile_entries(spec.requirements))
+    return toml_document(COMMENT, {"source": indexes, "packages": packages,
+                                   "requires": {"python_version": spec.python.rstrip("t")}})
 
 
 def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:

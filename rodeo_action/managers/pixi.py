@@ -14,6 +14,11 @@ from __future__ import annotations
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, Target, run, write
 from rodeo_action.managers.condafamily import CHANNEL, Dependency, bin_dirs, python_dependencies
+from rodeo_action.managers.formats import toml_document, toml_table
+
+COMMENT = """\
+# Written by rodeo-action: one cell's workspace. Every value is a TOML string written by tomli-w.
+"""
 
 # (OS family, CPU) -> conda subdir; macos-latest runners are Apple silicon (osx-arm64), macos-13 Intel.
 PLATFORMS = {("linux", "x86_64"): "linux-64", ("linux", "aarch64"): "linux-aarch64",
@@ -41,10 +46,10 @@ def merged(dependencies: tuple[Dependency, ...]) -> tuple[Dependency, ...]:
 
 
 def manifest(spec: CellSpec, dependencies: tuple[Dependency, ...]) -> str:
-    from rodeo_action.templating import render
-
-    return render("pixi.toml.j2", workspace=f"rodeo-{spec.cell_id}", channels=[CHANNEL],
-                  platforms=[platform(spec.target)], dependencies=dependencies)
+    return toml_document(COMMENT, {
+        "workspace": {"name": f"rodeo-{spec.cell_id}", "channels": [CHANNEL], "platforms": [platform(spec.target)]},
+        "dependencies": toml_table((dep.name, dep.version) for dep in dependencies),
+    })
 
 
 def recipe(spec: CellSpec) -> Recipe:

@@ -14,7 +14,7 @@ from rodeo_action.managers.pypi import project_file, tool_env
 
 COMMENT = """\
 # Written by rodeo-action: one cell's Poetry project (no package of its own, package-mode = false).
-# Every value is a TOML basic string from rodeo's TOML writer, so a requirement cannot leave its string.
+# Every value is a TOML basic string written by tomli-w, so a requirement cannot leave its string.
 """
 
 

@@ -16,7 +16,7 @@ from packaging.requirements import Requirement
 
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
-from rodeo_action.managers.formats import Table, TomlValue, toml_document
+from rodeo_action.managers.formats import TomlValue, toml_document, toml_table
 from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, lock_shell, nix_recipe, pins, python_attr
 from rodeo_action.managers.pypi import marker_text, requires_python
 
@@ -25,7 +25,7 @@ LOCK = "poetry lock --no-interaction"
 
 COMMENT = """\
 # Written by rodeo-action for poetry2nix: a Poetry 1.8 project (the Poetry of poetry2nix's nixpkgs)
-# that only holds the set. Every user value is a TOML string from rodeo's TOML writer.
+# that only holds the set. Every user value is a TOML string written by tomli-w.
 """
 
 
@@ -58,15 +58,15 @@ def sources(spec: CellSpec) -> list[Source]:
 
 
 def pyproject_toml(spec: CellSpec) -> str:
-    poetry = Table(("tool", "poetry"), [("name", "rodeo-cell"), ("version", "0.0.0"),
-                                        ("description", "one rodeo-action cell"), ("authors", []),
-                                        ("package-mode", False)])
-    dependencies = Table(("tool", "poetry", "dependencies"),
-                         [("python", requires_python(spec.python)), *poetry_dependencies(spec.requirements)],
-                         quote_keys=True)
-    indexes = [Table(("tool", "poetry", "source"), [("name", s.name), ("url", s.url), ("priority", s.priority)],
-                     array=True) for s in sources(spec)]
-    return toml_document(COMMENT, [poetry, dependencies, *indexes])
+    poetry: dict[str, TomlValue] = {
+        "name": "rodeo-cell", "version": "0.0.0", "description": "one rodeo-action cell", "authors": [],
+        "package-mode": False,
+        "dependencies": toml_table([("python", requires_python(spec.python)), *poetry_dependencies(spec.requirements)]),
+    }
+    indexes: list[TomlValue] = [{"name": s.name, "url": s.url, "priority": s.priority} for s in sources(spec)]
+    if indexes:
+        poetry["source"] = indexes
+    return toml_document(COMMENT, {"tool": {"poetry": poetry}})
 
 
 def default_nix(spec: CellSpec) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rodeo_action.managers.base import CellSpec
-from rodeo_action.managers.formats import Lines, Table, toml_document
+from rodeo_action.managers.formats import TomlValue, toml_document
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
@@ -76,16 +76,14 @@ def project_file(comment: str, spec: CellSpec, tool: str, settings: dict[str, bo
     """A pyproject.toml with no package of its own: the set, the cell's Python, the indexes.
 
     ``[project]`` holds the set as PEP 621 dependencies; ``[tool.TOOL]`` the tool's ``settings``
-    (e.g. ``package-mode = false``); each index is one ``[[tool.TOOL.source]]`` with ``source_fields``.
+    (e.g. ``package-mode = false``); each index is one item of ``tool.TOOL.source`` with ``source_fields``.
     """
-    project = Table(("project",), [("name", "rodeo-cell"), ("version", "0"),
-                                   ("requires-python", requires_python(spec.python)),
-                                   ("dependencies", Lines(spec.requirements))])
-    own = Table(("tool", tool), list(settings.items()))
-    indexes = [Table(("tool", tool, "source"), [("name", source.name), ("url", source.url),
-                                                *(source_fields or {}).items()], array=True)
-               for source in sources(spec, first_source)]
-    return toml_document(comment, [project, own, *indexes])
+    project: dict[str, TomlValue] = {"name": "rodeo-cell", "version": "0",
+                                     "requires-python": requires_python(spec.python),
+                                     "dependencies": spec.requirements}
+    indexes: list[TomlValue] = [{"name": source.name, "url": source.url, **(source_fields or {})}
+                                for source in sources(spec, first_source)]
+    return toml_document(comment, {"project": project, "tool": {tool: {**settings, "source": indexes}}})
 
 
 def tool_env(spec: CellSpec, own: Mapping[str, str], cache_var: str) -> tuple[tuple[str, str], ...]:

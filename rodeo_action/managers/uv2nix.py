@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import CellSpec, Recipe, write
-from rodeo_action.managers.formats import Lines, Table, TomlValue, toml_document
+from rodeo_action.managers.formats import TomlValue, toml_document
 from rodeo_action.managers.nixfamily import build, expression, lock_in_shell, lock_shell, nix_recipe, pins, python_attr
 from rodeo_action.managers.pypi import requires_python
 
@@ -20,7 +20,7 @@ LOCK = "uv lock"
 
 COMMENT = """\
 # Written by rodeo-action for uv2nix: a virtual project (no build system) that only holds the set.
-# Every user value is a TOML string from rodeo's TOML writer.
+# Every user value is a TOML string written by tomli-w.
 """
 
 
@@ -34,15 +34,14 @@ def pyproject_toml(spec: CellSpec) -> str:
     indexes = [Index(url, False) for url in spec.extra_index_urls]
     if spec.index_url:
         indexes.append(Index(spec.index_url, True))   # uv: the default index is searched last
-    project = Table(("project",), [("name", "rodeo-cell"), ("version", "0.0.0"),
-                                   ("requires-python", requires_python(spec.python)),
-                                   ("dependencies", Lines(spec.requirements, indent="  "))])
-    tables = [project]
-    for index in indexes:
-        fields: list[tuple[str, TomlValue]] = [("url", index.url)]
-        tables.append(Table(("tool", "uv", "index"), fields + [("default", True)] if index.default else fields,
-                            array=True))
-    return toml_document(COMMENT, tables)
+    project: dict[str, TomlValue] = {"name": "rodeo-cell", "version": "0.0.0",
+                                     "requires-python": requires_python(spec.python),
+                                     "dependencies": spec.requirements}
+    document: dict[str, TomlValue] = {"project": project}
+    if indexes:
+        document["tool"] = {"uv": {"index": [{"url": i.url, "default": True} if i.default else {"url": i.url}
+                                             for i in indexes]}}
+    return toml_document(COMMENT, document)
 
 
 def default_nix(spec: CellSpec) -> str:
