@@ -238,3 +238,13 @@ def test_classify_never_raises_and_always_summarises(log: str, phase: str | None
     cause = classify(log, phase, manager, code)
     assert cause.kind and cause.summary.strip()
     assert len(cause.summary) <= MAX_SUMMARY and "\n" not in cause.summary
+
+
+def test_apt_names_every_missing_package() -> None:
+    log = ("Reading package lists...\nE: Unable to locate package python3-tensorflow\n"
+           "E: Unable to locate package python3-xgcm\nE: Unable to locate package python3-tensorflow\n")
+    cause = classify(log, "install", "apt")
+    assert (cause.kind, cause.package) == ("not-packaged", "python3-tensorflow")
+    assert cause.summary == "apt has no package python3-tensorflow, python3-xgcm"
+    one = classify("E: Package 'python3-foo' has no installation candidate\n", "install", "apt")
+    assert one.summary == "apt has no package python3-foo"

@@ -6,9 +6,14 @@ import re
 
 from rodeo_action.causes.base import OVERRIDE, RESOLVER, Evidence, Finding, Rule, rule
 
+_MISSING = re.compile(r"E: Unable to locate package (\S+)|E: Package '([^']+)' has no installation candidate")
+
 
 def not_found(m: re.Match[str], ev: Evidence) -> Finding:
-    return Finding(f"apt has no package {m.group('p')}", m.group("p"))
+    """Every package apt could not find is named (it reports each on its own line); the first is the
+    cause's package, so the culprit stays the same whatever else is missing."""
+    names = list(dict.fromkeys(a or b for a, b in _MISSING.findall(ev.text))) or [m.group("p")]
+    return Finding(f"apt has no package {', '.join(names)}", m.group("p"))
 
 
 def no_version(m: re.Match[str], ev: Evidence) -> Finding:
