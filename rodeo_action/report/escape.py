@@ -27,6 +27,10 @@ from rodeo_action.results import GITHUB_TOKEN_SHAPE
 
 ZW = "\u200b"          # zero-width space: invisible, but breaks a mention, a marker or a scheme
 REDACTED = "[REDACTED]"
+# The longest link rodeo writes. GitHub answers "414 URI Too Long" for a URL past 8,191 bytes (github/docs#5136,
+# and the note PR github/docs#4537 added to "creating an issue from a URL query"); a prefilled "new issue" link
+# (percent-encoded: characters are bytes) is built to fit this, and url() accepts up to it: one figure for both.
+URL_CHARS = 8000
 
 # C0/C1 controls except tab and newline, lone surrogates, bidi overrides and isolates ("Trojan source")
 # and the bidi marks (LRM, RLM, ALM)
@@ -134,12 +138,36 @@ def no_scheme(text: str) -> str:
 
 
 def title(text: object, limit: int | None = None) -> str:
-    """An issue title (GitHub shows it as text, but links mentions and references in some views, and
-    it travels in a prefilled URL): :func:`plain`, with mentions, ``#123`` and script schemes broken."""
-    s = plain(text, limit)
-    if "@" in s or "#" in s or ":" in s:
-        s = _ISSUE_REF.sub("#" + ZW, _MENTION.sub("@" + ZW, _SCHEME.sub(ZW, s)))
-    return s
+    """An issue title, with nothing invisible in it: one line of :func:`plain`-like text in which each
+    ``@mention``, ``#123``/``owner/repo#123`` and ``GH-123`` is wrapped in backticks (GitHub shows a
+    title's code span as code, and links nothing in it; where a title is shown as text, the backticks
+    are visible and harmless). Other backticks become ``'``, so no span can open or close elsewhere;
+    a span this function made is kept as it is, so a title passes through it twice unchanged.
+
+    Titles are never searched for rodeo's markers, and are not HTML: ``<!--``, ``rodeo:`` and script
+    schemes are left as they read (no zero-width space, unlike :func:`clean`)."""
+    s = " ".join(_one_line(redact_tokens(strip_controls(text))).split())
+    if limit is None or len(_TITLE_TOKEN.sub(_title_token, s)) <= limit:
+        return _TITLE_TOKEN.sub(_title_token, s)
+    cut = limit
+    while True:                          # the longest cut whose backticks still fit the limit
+        short = _TITLE_TOKEN.sub(_title_token, s[: max(cut - 1, 0)] + "…")
+        if len(short) <= limit or cut <= 1:
+            return short[:limit]
+        cut -= len(short) - limit
+
+
+# a mention, a reference (GitHub links ``#1``, ``owner/repo#1``, ``GH-1``), a code span made by title(), a backtick
+_REF = r"@[A-Za-z0-9][A-Za-z0-9_-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)?|(?:[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)?)?#\d+|" \
+       r"\bGH-\d+"
+_TITLE_TOKEN = re.compile(f"`(?:{_REF})`|`|{_REF}", re.I)
+
+
+def _title_token(m: re.Match[str]) -> str:
+    found = m.group()
+    if found == "`":
+        return "'"
+    return found if found.startswith("`") else f"`{found}`"
 
 
 def code_text(text: object) -> str:
@@ -161,7 +189,7 @@ def fence(text: object, info: str = "") -> str:
 
 
 def url(text: object) -> str | None:
-    """A link target, or None: only absolute http(s) URLs are ever linked.
+    """A link target, or None: only absolute http(s) URLs of at most :data:`URL_CHARS` are ever linked.
 
     The result has no space, quote, angle bracket or parenthesis (percent-encoded), so it is
     safe both in ``[text](URL)`` and in an HTML attribute.
@@ -169,7 +197,7 @@ def url(text: object) -> str | None:
     if text is None:
         return None
     s = str(text).strip()
-    if not s or len(s) > 2000 or _CONTROLS.search(s) or _SPACE.search(s):
+    if not s or len(s) > URL_CHARS or _CONTROLS.search(s) or _SPACE.search(s):
         return None
     try:
         parts = urlsplit(s)
@@ -177,7 +205,8 @@ def url(text: object) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    return quote(redact(s), safe=":/?#[]@!$&*+,;=%~-._")
+    out = quote(redact(s), safe=":/?#[]@!$&*+,;=%~-._")
+    return out if len(out) <= URL_CHARS else None
 
 
 def md_link(text: str, target: object) -> str:

@@ -17,19 +17,23 @@ from urllib.parse import quote
 from rodeo_action.errors import InputError
 from rodeo_action.report import budget as B
 from rodeo_action.report import view as V
-from rodeo_action.report.escape import fence, md, md_link, plain, url
+from rodeo_action.report.escape import URL_CHARS, fence, md, md_link, url
 from rodeo_action.report.escape import title as title_text
 from rodeo_action.report.markers import fixed_marker, issue_marker, update_marker
 from rodeo_action.report.model import Culprit, Report
 from rodeo_action.report.templates import Settings
 from rodeo_action.report.templates import render as render_template
-from rodeo_action.report.view import View, cut_note, label, log_tail, md_table, plural, version_now, version_text
+from rodeo_action.report.view import View, cut_note, label, log_tail, md_table, version_now, version_text
+from rodeo_action.report.words import plural, when
 
 if TYPE_CHECKING:
     from rodeo_action.results import Result
 
-UPSTREAM_URL_CHARS = 8000
 TITLE_CHARS = 200
+UPSTREAM_URL_CHARS = URL_CHARS        # the escaper's own figure (one constant): a link it would refuse is never built
+# Causes that say where the cell ran, not what the package or the manager does: a DNS failure, the
+# out-of-memory killer, a timeout, a full disk, a manager missing here. Never sent upstream.
+LOCAL_CAUSES = frozenset({"network", "killed", "timeout", "disk-full", "unavailable"})
 _GITHUB_REPO = re.compile(r"^(?:https://github\.com/)?([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?(?:/issues)?/?$")
 
 
@@ -38,9 +42,9 @@ def _who(culprit: Culprit, view: View) -> tuple[str, str]:
     cells = [view.cells[i] for i in culprit.cells if i in view.cells]
     managers = sorted({c.manager for c in cells})
     sets = sorted({c.set for c in cells})
-    name = plain(culprit.name, 80)
+    name = _cut(culprit.name, 80)
     if culprit.kind == "package":
-        return (f"{name} fails under {plain(', '.join(managers), 80)}",
+        return (f"{name} fails under {_cut(', '.join(managers), 80)}",
                 f"The package **{md(culprit.name, 80)}** fails under {len(managers)} managers "
                 f"({md(', '.join(managers), 300)}): it is the package, not each manager, that needs a fix.")
     if culprit.kind == "manager":
@@ -48,6 +52,11 @@ def _who(culprit: Culprit, view: View) -> tuple[str, str]:
                 f"The manager **{md(culprit.name, 80)}** fails on {plural(len(sets), 'set')} "
                 f"({md(', '.join(sets), 300)}): the tool itself is the story.")
     return (f"{name} fails", f"**{md(culprit.name, 120)}** fails: a problem of this manager and package only.")
+
+
+def _cut(text: str, limit: int) -> str:
+    """A title's part, cut (the whole title is made safe by :func:`escape.title`)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _first_result(culprit: Culprit, view: View) -> Result | None:
@@ -61,8 +70,8 @@ def _first_result(culprit: Culprit, view: View) -> Result | None:
 def issue_title(report: Report, culprit: Culprit) -> str:
     view = V.of(report)
     who, _ = _who(culprit, view)
-    kind = f" ({plain(culprit.cause.kind, 40)})" if culprit.cause else ""
-    prefix = f"rodeo {plain(report.name, 64)}: " if report.name else "rodeo: "
+    kind = f" ({_cut(culprit.cause.kind, 40)})" if culprit.cause else ""
+    prefix = f"rodeo {_cut(report.name, 64)}: " if report.name else "rodeo: "
     return title_text(prefix + who + kind, TITLE_CHARS)
 
 
@@ -95,6 +104,11 @@ def _upstream_body(settings: Settings, ctx: dict[str, Any], tail: str, lines: in
     return render_template(settings, "upstream.md.j2", {**ctx, "tail": shown}).removesuffix("\n")
 
 
+def reportable(culprit: Culprit) -> bool:
+    """Whether the culprit is upstream's to hear of: not when its cause is where it ran (:data:`LOCAL_CAUSES`)."""
+    return culprit.cause is None or culprit.cause.kind not in LOCAL_CAUSES
+
+
 def upstream_repo(culprit: Culprit) -> tuple[str, str] | None:
     """(owner, repo) of the culprit's tracker when it is a GitHub repository, else None."""
     m = _GITHUB_REPO.match((culprit.tracker or "").strip())
@@ -108,15 +122,29 @@ def upstream_issue(report: Report, culprit: Culprit, settings: Settings | None =
     return title, (body if B.ISSUE.fits(body) else B.truncate(body, B.ISSUE))
 
 
-def upstream_url(report: Report, culprit: Culprit, settings: Settings | None = None) -> str | None:
-    """A prefilled "new issue" link on the culprit's GitHub tracker (≤ 8,000 characters), else its URL.
+@dataclass(frozen=True)
+class Prefill:
+    """Where to report a culprit upstream: a prefilled "new issue" link on its GitHub tracker (the title
+    and body it carries), or the tracker's own URL (no title, no body: nothing can be prefilled there)."""
 
-    The link carries the upstream report with as much of the log as fits: 40 lines, 15, 5, none, and
-    then the longest prefix of the report that fits, visibly cut."""
+    url: str
+    title: str = ""
+    body: str = ""
+
+
+def upstream_prefill(report: Report, culprit: Culprit, settings: Settings | None = None) -> Prefill | None:
+    """The link to report the culprit upstream (≤ :data:`~.escape.URL_CHARS`), None when there is none to give:
+    no tracker, one that is no http(s) URL, or a cause that is not upstream's (:func:`reportable`).
+
+    On GitHub the link carries the upstream report with as much of the log as fits: 40 lines, 15, 5, none,
+    then the longest prefix of the report that fits, visibly cut. The link is never dropped for its length."""
+    if not reportable(culprit):
+        return None
     tracker = (culprit.tracker or "").strip()
     repo = upstream_repo(culprit)
     if repo is None:
-        return url(tracker) if tracker.startswith("https://") else None
+        target = url(tracker) if tracker.startswith("https://") else None
+        return Prefill(target) if target else None
     settings = settings or Settings()
     base = f"https://github.com/{repo[0]}/{repo[1]}/issues/new"
     title, ctx, tail = _upstream(report, culprit)
@@ -125,18 +153,28 @@ def upstream_url(report: Report, culprit: Culprit, settings: Settings | None = N
         return f"{base}?title={quote(title, safe='')}&body={quote(body, safe='')}"
 
     for n in (40, 15, 5, 0):
-        candidate = link(_upstream_body(settings, ctx, tail, n))
-        if len(candidate) <= UPSTREAM_URL_CHARS:
-            return candidate
+        body = _upstream_body(settings, ctx, tail, n)
+        if len(link(body)) <= URL_CHARS:
+            return Prefill(link(body), title, body)
     body = _upstream_body(settings, ctx, tail, 0)
+
+    def cut(n: int) -> str:
+        return body[:n] + B._closing(body[:n]) + "\n\n…(truncated)"
+
     lo, hi = 0, len(body)
     while lo < hi:                       # the longest prefix whose link fits
         mid = (lo + hi + 1) // 2
-        if len(link(body[:mid] + B._closing(body[:mid]) + "\n\n…(truncated)")) <= UPSTREAM_URL_CHARS:
+        if len(link(cut(mid))) <= URL_CHARS:
             lo = mid
         else:
             hi = mid - 1
-    return link(body[:lo] + B._closing(body[:lo]) + "\n\n…(truncated)")
+    return Prefill(link(cut(lo)), title, cut(lo))
+
+
+def upstream_url(report: Report, culprit: Culprit, settings: Settings | None = None) -> str | None:
+    """:func:`upstream_prefill`'s link."""
+    found = upstream_prefill(report, culprit, settings)
+    return found.url if found else None
 
 
 def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: B.Level,
@@ -158,22 +196,39 @@ def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: 
     first = _first_result(culprit, view)
     hist = [report.history[c] for c in culprit.cells if c in report.history]
     last_pass = max((h.last_pass_at for h in hist if h.last_pass_at), default=None)
-    upstream = upstream_url(report, culprit, settings)
-    tracker = plain(culprit.tracker or "", 200)
+    repro = fence(first.repro, "sh") if first is not None and first.repro else ""
+    details = view.details(level, culprit.cells, cap=B.ISSUE_CHARS) if not level.counts_only else ""
+    if repro:                          # shown once: under Reproduce, not again in its cell's details
+        details = details.replace(repro, "(the commands under **Reproduce** above)")
     ctx.update({
         "culprit": culprit, "key": md(culprit.key, 250), "marker": issue_marker(report.name, culprit.key),
         "title": issue_title(report, culprit), "who": who,
         "cause": (f"{md(culprit.cause.kind)} — {md(culprit.cause.summary, 300)}" if culprit.cause else ""),
         "cells_table": md_table(["cell", "result", "job"], rows),
         "versions": "\n".join(f"- {version_text(v)}" for v in culprit.versions),
-        "repro": fence(first.repro, "sh") if first is not None and first.repro else "",
-        "details": view.details(level, culprit.cells, cap=B.ISSUE_CHARS) if not level.counts_only else "",
-        "upstream": (f"Reported upstream: {md_link(md(upstream_ref[0], 200), upstream_ref[1])}." if upstream_ref
-                     else md_link(f"Report upstream to {md(tracker)}", upstream) if upstream else ""),
-        "since": (f"Failing for {plural(culprit.consecutive_failures, 'run')} in a row"
-                  + (f"; last passed {md(last_pass, 40)}" if last_pass else "") + "."),
+        "repro": repro, "details": details,
+        "upstream": _upstream_line(report, culprit, settings, upstream_ref),
+        "since": _since(culprit.consecutive_failures, last_pass),
     })
     return ctx
+
+
+def _upstream_line(report: Report, culprit: Culprit, settings: Settings,
+                   upstream_ref: tuple[str, str] | None) -> str:
+    """The issue's word on upstream: the issue filed there, a link to file one, or why there is none."""
+    if upstream_ref:
+        return f"Reported upstream: {md_link(md(upstream_ref[0], 200), upstream_ref[1])}."
+    if not reportable(culprit) and culprit.cause is not None:
+        whose = f"one for {md(culprit.tracker, 200)} to fix" if culprit.tracker else "a bug of the package or manager"
+        return f"Not reported upstream: {md(culprit.cause.kind)} is a problem of where the cells ran, not {whose}."
+    found = upstream_url(report, culprit, settings)
+    return md_link(f"Report upstream to {md(culprit.tracker or '', 200)}", found) if found else ""
+
+
+def _since(runs: int, last_pass: str | None) -> str:
+    """``Failing in this run.`` / ``Failing for 3 runs in a row; last passed …``."""
+    text = "Failing in this run" if runs <= 1 else f"Failing for {plural(runs, 'run')} in a row"
+    return text + (f"; last passed {md(when(last_pass), 40)}" if last_pass else "") + "."
 
 
 def issue(report: Report, culprit: Culprit, settings: Settings | None = None, *,
@@ -266,4 +321,5 @@ def _some(items: Sequence[str], limit: int = 8) -> str:
     return ", ".join(items[:limit]) + (f" … and {len(items) - limit} more" if len(items) > limit else "")
 
 
-__all__ = ["Changed", "fixed", "issue", "issue_title", "update", "upstream_issue", "upstream_repo", "upstream_url"]
+__all__ = ["LOCAL_CAUSES", "TITLE_CHARS", "Changed", "Prefill", "fixed", "issue", "issue_title", "reportable", "update",
+           "upstream_issue", "upstream_prefill", "upstream_repo", "upstream_url"]

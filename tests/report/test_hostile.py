@@ -470,6 +470,7 @@ JAVASCRIPT = re.compile(r"javascript\s*:", re.I)
 MARKER = re.compile(r"<!--\s*rodeo", re.I)
 DIGEST_LINE = re.compile(r"(?m)^\[rodeo-digest")
 ISSUE_REF = re.compile(r"(?<![\w&])#(?!" + ZW + r")\d")
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")      # zero-width space, joiners, soft hyphen
 # a tag rodeo does not write itself (its own: details, summary, sub, and its hidden markers)
 RAW_TAG = re.compile(r"<(?!/?(?:details|summary|sub)\b|!-- rodeo:)[A-Za-z!/?]", re.I)
 
@@ -526,13 +527,17 @@ def markdown_problems(name: str, text: str, markers: int, digests: int) -> list[
 
 
 def title_problems(name: str, text: str) -> list[str]:
-    """An issue title: plain text, no live mention or reference, no script scheme, within 256."""
-    problems = plain_problems(name, text)
-    for what, rx in (("a live @mention", MENTION), ("javascript:", JAVASCRIPT), ("an issue reference", ISSUE_REF)):
-        if rx.search(text):
+    """An issue title: plain text, within 256, with nothing invisible in it and no live mention or reference
+    (each in a code span, which GitHub shows as code and links nothing in). A title is never searched for
+    rodeo's markers nor made a link: ``<!-- rodeo`` and ``javascript:`` are inert text there."""
+    problems = [p for p in plain_problems(name, text) if not p.endswith(": a rodeo marker")]
+    live = re.sub(r"`[^`]*`", "", text)
+    for what, rx, where in (("a live @mention", MENTION, live), ("an issue reference", ISSUE_REF, live),
+                            ("an invisible character", INVISIBLE, text)):
+        if rx.search(where):
             problems.append(f"{name}: {what} in the title {text[:100]!r}")
-    if len(text) > 256 or "\n" in text:
-        problems.append(f"{name}: a title of {len(text)} characters or several lines")
+    if len(text) > 256 or "\n" in text or text.count("`") % 2:
+        problems.append(f"{name}: a title of {len(text)} characters, several lines or an unclosed code span")
     return problems
 
 
@@ -756,7 +761,9 @@ def test_the_scanner_catches_what_it_looks_for() -> None:
         assert any(what in p for p in found), (what, found)
     assert markdown_problems("x", "```\n@org/team javascript:x\n```\n@\u200borg", 0, 0) == []   # inert ones
     assert title_problems("t", "fails for @org and #12")
-    assert title_problems("t", f"fails for @{ZW}org and #{ZW}12") == []
+    assert title_problems("t", f"fails for @{ZW}org and #{ZW}12")                     # invisible
+    assert title_problems("t", "fails for `@org` and `#12`") == []
+    assert title_problems("t", "fails for `@org and #12")                                # a span left open
     assert svg_problems("s", '<svg xmlns="http://www.w3.org/2000/svg"><a href="x"><text>ghp_'
                         + "a" * 36 + "</text></a></svg>")
     assert plain_problems("p", "\x1b[31mred")
