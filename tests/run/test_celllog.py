@@ -12,6 +12,11 @@ from rodeo_action.run.celllog import LOG_READ_CAP, TAIL_READ, CellLog, finish_lo
 from tests.run.cellkit import LIMIT, Rodeo, linux_only, small_files
 
 
+@pytest.fixture
+def rodeo_dir(cli_env: dict[str, str], tmp_path: Path) -> Rodeo:
+    return Rodeo(tmp_path, cli_env)
+
+
 @linux_only
 def test_a_cell_that_floods_its_log_past_ulimit_f_leaves_a_cut_log_and_a_result(rodeo_dir: Rodeo) -> None:
     rodeo_dir.config("head -c 50000000 /dev/zero | tr '\\0' x")

@@ -29,6 +29,10 @@ from tests.run.cellkit import Rodeo, alive, config_text, offline_wheel, run_one,
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
 
 
+@pytest.fixture
+def rodeo_dir(cli_env: dict[str, str], tmp_path: Path) -> Rodeo:
+    return Rodeo(tmp_path, cli_env)
+
 
 def test_a_passing_cell_is_untouched(rodeo_dir: Rodeo) -> None:
     rodeo_dir.config('echo "token is $RODEO_CELL_TOKEN"')

@@ -16,6 +16,11 @@ from rodeo_action.run.trash import Trash
 from tests.run.cellkit import Rodeo, config_text, linux_only, offline_wheel, run_one
 
 
+@pytest.fixture
+def rodeo_dir(cli_env: dict[str, str], tmp_path: Path) -> Rodeo:
+    return Rodeo(tmp_path, cli_env)
+
+
 def test_keep_envs_keeps_the_environment(tmp_path: Path, shared_cache: Path) -> None:
     text = config_text(offline_wheel(tmp_path))
     env = {**os.environ, "PIP_NO_INDEX": "1"}
