@@ -104,6 +104,37 @@ class Close:
 Action = CloseDuplicate | Hold | File | Restore | Update | Close
 
 
+@dataclass(frozen=True)
+class Tally:
+    """How many of each action a plan holds: what a dry run or a preview says it would do."""
+
+    file: int = 0
+    update: int = 0
+    restore: int = 0
+    close: int = 0                     # closed as fixed (close-on-fix)
+    mark_fixed: int = 0                # marked fixed, left open
+    duplicate: int = 0
+    hold: int = 0
+
+    @classmethod
+    def of(cls, actions: Iterable[Action]) -> Tally:
+        got = list(actions)
+
+        def count(kind: type) -> int:
+            return sum(isinstance(a, kind) for a in got)
+
+        closes = [a for a in got if isinstance(a, Close)]
+        return cls(file=count(File), update=count(Update), restore=count(Restore), close=sum(a.close for a in closes),
+                   mark_fixed=sum(not a.close for a in closes), duplicate=count(CloseDuplicate), hold=count(Hold))
+
+    def line(self) -> str:
+        """``5 filed, 0 updated, 0 closed; 1 held back``: the three counts always, the rest when there are any."""
+        text = f"{self.file} filed, {self.update} updated, {self.close} closed"
+        more = [f"{n} {what}" for n, what in ((self.mark_fixed, "marked fixed"), (self.restore, "restored"),
+                                              (self.duplicate, "closed as duplicates"), (self.hold, "held back")) if n]
+        return text + ("; " + ", ".join(more) if more else "")
+
+
 def duplicates(found: Mapping[str, Sequence[Open]], keys: Iterable[str] | None = None) -> list[CloseDuplicate]:
     """Every issue of a key but its oldest (``found`` lists them oldest first)."""
     out: list[CloseDuplicate] = []
@@ -143,7 +174,7 @@ def _file(report: Report, culprit: Culprit, config: IssueSettings, settings: Set
     state = State.of(report, culprit)
     title, body = issuetext.issue(report, culprit, settings, trailer=state.encode())
     upstream = None
-    if config.upstream:
+    if config.upstream and issuetext.reportable(culprit):      # a network failure is not upstream's to hear of
         where = issuetext.upstream_repo(culprit)
         if where is None:
             upstream = Upstream(None)
@@ -186,5 +217,5 @@ def _close(report: Report, mine: Open, config: IssueSettings, settings: Settings
                   issuetext.fixed(report, culprit, settings), config.close_on_fix)]
 
 
-__all__ = ["Action", "Close", "CloseDuplicate", "File", "Hold", "Open", "Restore", "Update", "Upstream", "duplicates",
-           "linked", "plan"]
+__all__ = ["Action", "Close", "CloseDuplicate", "File", "Hold", "Open", "Restore", "Tally", "Update", "Upstream",
+           "duplicates", "linked", "plan"]

@@ -41,6 +41,7 @@ from rodeo_action.github.issueplan import (
     Hold,
     Open,
     Restore,
+    Tally,
     Update,
     duplicates,
     linked,
@@ -72,6 +73,7 @@ class IssueOutcome:
     closed: tuple[int, ...] = ()       # fixed-comment + closed
     held: tuple[str, ...] = ()         # culprit keys not filed: below `after:` or over `max-per-run`
     failed: tuple[str, ...] = ()       # what could not be done, one line each
+    would: Tally | None = None         # a dry run: what the plan holds (nothing above was done)
 
 
 def _is_pull(issue: Issue) -> bool:
@@ -111,9 +113,11 @@ class _Sync:
     def label(self) -> str | None:
         return self.config.labels[0] if self.config.labels else None
 
+    would: Tally | None = None
+
     def outcome(self) -> IssueOutcome:
         return IssueOutcome(tuple(self.filed), tuple(self.updated), tuple(self.closed), tuple(self.held),
-                            tuple(self.failed))
+                            tuple(self.failed), self.would)
 
     def fail(self, what: str, exc: BaseException) -> None:
         line = f"{what}: {C.describe(exc)}"
@@ -122,6 +126,8 @@ class _Sync:
 
     def run(self) -> IssueOutcome:
         actions = plan(self.report, self.scan(), self.config, self.settings, self.repo.full_name)
+        if self.dry_run:
+            self.would = Tally.of(actions)
         files = [a for a in actions if isinstance(a, File)]
         for action in actions:
             if not isinstance(action, File):

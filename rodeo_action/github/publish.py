@@ -330,7 +330,8 @@ def _step_issues(run: _Run) -> None:
     held, failed = outcome.held, outcome.failed
     line = f"issues: {filed} filed, {updated} updated, {closed} closed"
     if run.asked.dry_run:
-        run.log.skipped("issues", f"dry run: would be {line.removeprefix('issues: ')}")
+        would = outcome.would.line() if outcome.would is not None else "unknown (the open issues could not be read)"
+        run.log.skipped("issues", f"dry run: would be {would}")
     elif filed or updated or closed:
         run.log.published(line)
     elif not failed:

@@ -153,3 +153,16 @@ def test_upstream_is_planned_for_a_github_tracker_only_and_never_here(tmp_path: 
     state, body = linked(report, cartopy.culprit, OURS, cartopy.state, ("SciTools/cartopy#7", "https://gh/7"))
     assert state.upstream == ("SciTools/cartopy#7", "https://gh/7") and State.decode(body) == state
     assert "Reported upstream: [SciTools/cartopy\\#\u200b7](https://gh/7)." in body
+
+
+def test_a_failure_of_where_it_ran_is_never_filed_upstream(tmp_path: Path) -> None:
+    """A DNS failure, the OOM killer, a timeout, a full disk: the runner's, not the tracker's."""
+    rodeo = Rodeo(tmp_path, cfg())
+    for kind in ("network", "killed", "timeout", "disk-full"):
+        report = rodeo.run({cid("pdm", "geo"): fail(kind, "cartopy")})
+        (action,) = planned(report, upstream=True)
+        assert isinstance(action, File) and action.culprit.tracker == "SciTools/cartopy", kind
+        assert action.upstream is None and "Report upstream" not in action.body, kind
+        assert f"Not reported upstream: {kind} is a problem of where the cells ran" in action.body, kind
+    (built,) = planned(rodeo.run(CARTOPY), upstream=True)
+    assert isinstance(built, File) and built.upstream is not None and built.upstream.repo == "SciTools/cartopy"

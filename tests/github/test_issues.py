@@ -16,6 +16,7 @@ from github import Auth, Github, GithubRetry
 from github.Repository import Repository
 
 from rodeo_action.config import IssueSettings
+from rodeo_action.github.issueplan import Tally
 from rodeo_action.github.issues import IssueOutcome, sync_issues
 from rodeo_action.github.issuestate import State
 from rodeo_action.report import issuetext, render
@@ -165,11 +166,21 @@ def test_max_per_run_files_one_and_holds_the_other(tmp_path: Path, fake_github: 
 def test_dry_run_reads_and_says_but_writes_nothing(tmp_path: Path, fake_github: FakeGitHub) -> None:
     w = World(tmp_path, fake_github)
     out = w.sync(w.report(BROKEN), dry_run=True)
-    assert out == IssueOutcome() and w.writes() == [] and fake_github.issues == []
+    assert out == IssueOutcome(would=Tally(file=2)) and w.writes() == [] and fake_github.issues == []
     assert sum("would file" in s for s in w.said) == 2 and any("would create the label" in s for s in w.said)
     w.sync(w.rodeo.run(BROKEN))
     said = w.sync(w.report(), dry_run=True)
-    assert said == IssueOutcome() and sum("would close" in s for s in w.said) == 2
+    assert said == IssueOutcome(would=Tally(close=2)) and sum("would close" in s for s in w.said) == 2
+    assert said.would is not None and said.would.line() == "0 filed, 0 updated, 2 closed"
+    again = w.sync(w.report(BROKEN), dry_run=True)                          # the same culprits, their issues open
+    assert again.would == Tally() and again.would.line() == "0 filed, 0 updated, 0 closed"
+
+
+def test_a_dry_run_counts_what_it_would_hold_back(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    w = World(tmp_path, fake_github)
+    held = w.sync(w.report(BROKEN), dry_run=True, max_per_run=1)
+    assert held.would == Tally(file=1, hold=1) and held.held == ("cell:pdm/cartopy",)
+    assert held.would.line() == "1 filed, 0 updated, 0 closed; 1 held back"
     assert [r.method for r in fake_github.requests if r.method != "GET"].count("PATCH") == 0
 
 

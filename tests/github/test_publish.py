@@ -281,6 +281,22 @@ def test_issue_lifecycle_through_the_cli(tmp_path: Path, fake_github: FakeGitHub
     assert TOKEN not in "".join(r.text for r in runs)
 
 
+def test_a_dry_run_counts_the_issues_it_lists(tmp_path: Path, fake_github: FakeGitHub) -> None:
+    """Its last line says what it listed: "would be 2 filed" after two "would file", then "2 closed"."""
+    fake_github.add_file("README.md", README)
+    rodeo = Rodeo(tmp_path, fake_github, issues=True)
+    two = {"uv-geo-ubuntu-latest-py3.12": BROKEN, "uv-np-ubuntu-latest-py3.12": BROKEN,
+           "pip-np-ubuntu-latest-py3.12": BROKEN}
+    kw: dict[str, Any] = {"event": "push", "payload": push_event(fake_github)}
+    dry = rodeo.report("--issues", "--dry-run", failing=two, **kw)
+    assert dry.code == 0 and dry.err.count("issues: would file") == 1 and fake_github.issues == [], dry.err
+    assert "not published: issues: dry run: would be 1 filed, 0 updated, 0 closed\n" in dry.err
+    assert rodeo.report("--issues", failing=two, **kw).code == 0 and len(fake_github.issues) == 1
+    fixed = rodeo.report("--issues", "--dry-run", **kw)
+    assert "issues: would close #" in fixed.err and "dry run: would be 0 filed, 0 updated, 1 closed\n" in fixed.err
+    assert all(i.state == "open" for i in fake_github.issues)
+
+
 def test_a_pr_comment_compares_with_the_default_branch_so_a_rerun_changes_nothing(tmp_path: Path,
                                                                                   fake_github: FakeGitHub) -> None:
     """The baseline of a PR is the README's digest on the default branch: the next push with the same results
