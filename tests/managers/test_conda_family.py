@@ -1,4 +1,4 @@
-"""conda, mamba, micromamba and pixi: the commands and files each recipe generates, and a run against shims.
+"""conda, mamba, micromamba and pixi: what their recipes share, and runs against shims (tests/managers/condakit.py).
 
 These managers cannot reach conda-forge here, so (1) every recipe is checked for every OS family
 against the tools' documented CLIs (``conda create --help``: ``-p``, ``-c``, ``--override-channels``,
@@ -10,45 +10,38 @@ print the tool's own solver error and exit 1; their ``run`` activates that envir
 ``etc/conda/activate.d`` scripts) as the real tools do, and a stub ``pyproj`` imports only when proj's
 activation script has set ``PROJ_DATA`` - so a cell passes only if the probe and the test were
 launched through ``run`` (issue 18, item 11).
+
+Each manager's own cases (its solver's error, its ``run`` flags; pixi's manifest) are in test_NAME.py.
 """
 
 from __future__ import annotations
 
-import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import tomllib
 import yaml
-from shimkit import calls, execute, run_cell_with_shims, shim_env, write_shim
+from shimkit import calls, execute, shim_env, write_shim
 
 from rodeo_action.managers import get
-from rodeo_action.managers.base import CellSpec, Family, Target
+from rodeo_action.managers.base import Family, Target
 from rodeo_action.managers.condafamily import Dependency
 from rodeo_action.run.repro import TEST_SCRIPT, repro_text
-
-CONDA_CLI = ("conda", "mamba", "micromamba")
-ALL = (*CONDA_CLI, "pixi")
-FAMILIES: tuple[Family, ...] = ("linux", "macos", "windows")
-HOSTILE = 'a"b\t[x]'
-CHANNEL = ["-c", "conda-forge", "--override-channels"]
-
-
-def workdir(family: Family) -> str:
-    return r"C:\cells\cell" if family == "windows" else "/cells/cell"
-
-
-def make_spec(manager: str, family: Family = "linux", *,
-              requirements: tuple[str, ...] = ("cartopy", "tensorflow>=2"), python: str = "3.12",
-              cache_dir: str | None = None, tool: str | None = None, work: str | None = None) -> CellSpec:
-    os_label = {"linux": "ubuntu-latest", "macos": "macos-latest", "windows": "windows-latest"}[family]
-    return CellSpec(cell_id=f"{manager}-all-{os_label}-py{python}", python=python, target=Target.for_label(os_label),
-                    packages=(), requirements=requirements, workdir=work or workdir(family),
-                    tool=tool or manager, cache_dir=cache_dir)
-
+from tests.managers.condakit import (
+    ALL,
+    CHANNEL,
+    CONDA_CLI,
+    FAMILIES,
+    HOSTILE,
+    SUCCEED,
+    launcher_of,
+    make_spec,
+    posix_only,
+    rodeo_run,
+    workdir,
+)
 
 # ---------------------------------------------------------------- (1) what the recipes say
 
@@ -116,52 +109,6 @@ def test_free_threaded_python() -> None:
     assert deps == {"python": "3.13.*", "python-freethreading": "*", "numpy": "*"}
 
 
-@pytest.mark.parametrize(("family", "platform"),
-                         [("linux", "linux-64"), ("macos", "osx-arm64"), ("windows", "win-64")])
-def test_pixi_recipe(family: Family, platform: str) -> None:
-    spec = make_spec("pixi", family, requirements=("cartopy", "tensorflow>=2", "xgcm"),
-                     cache_dir="/cache/pixi")
-    recipe = get("pixi").recipe(spec)
-    target = Target(family)
-    manifest = target.join(workdir(family), "pixi.toml")
-    assert [(step.phase, step.write, list(step.argv)) for step in recipe.steps] == [
-        ("create", manifest, []),
-        ("create", None, ["pixi", "install", "--manifest-path", manifest]),
-        ("install", manifest, []),
-        ("install", None, ["pixi", "install", "--manifest-path", manifest]),
-    ]
-    workspace = {"name": f"rodeo-{spec.cell_id}", "channels": ["conda-forge"], "platforms": [platform]}
-    python_only = {"workspace": workspace, "dependencies": {"python": "3.12.*"}}
-    assert tomllib.loads(recipe.steps[0].content) == python_only
-    assert tomllib.loads(recipe.steps[2].content) == {
-        "workspace": workspace,
-        "dependencies": {"python": "3.12.*", "cartopy": "*", "tensorflow": ">=2", "xgcm": "*"},
-    }
-    env = target.join(workdir(family), ".pixi", "envs", "default")
-    expected_python = r"C:\cells\cell\.pixi\envs\default\python.exe" if family == "windows" else \
-        "/cells/cell/.pixi/envs/default/bin/python"
-    assert recipe.python == expected_python
-    assert recipe.bin_dirs[0] == (env if family == "windows" else env + "/bin")
-    assert recipe.env == (("PIXI_CACHE_DIR", "/cache/pixi"),)
-    # activated by `pixi run`, from the lock the install wrote (--frozen: no re-solve, no network)
-    assert recipe.launcher == ("pixi", "run", "--manifest-path", manifest, "--frozen")
-
-
-def test_pixi_toml_keeps_hostile_names_inside_strings() -> None:
-    hostile = (HOSTILE, 'c" = "1"\t[workspace]\tname = "pwned', "d\\e>=1", "opencv", "opencv>=4", "opencv<5")
-    recipe = get("pixi").recipe(make_spec("pixi", requirements=hostile))
-    parsed = tomllib.loads(recipe.steps[2].content)
-    assert parsed["workspace"]["name"] == "rodeo-pixi-all-ubuntu-latest-py3.12"
-    assert set(parsed) == {"workspace", "dependencies"}
-    assert parsed["dependencies"] == {
-        "python": "3.12.*",
-        'a"b': "[x]",              # a tab ends a matchspec's name, as a space does
-        'c"': '= "1"\t[workspace]\tname = "pwned',
-        "d\\e": ">=1",
-        "opencv": ">=4,<5",        # two packages mapping to one conda name: one key, constraints AND-ed
-    }
-
-
 @pytest.mark.parametrize(("matchspec", "name", "version"), [
     ("tensorflow>=2", "tensorflow", ">=2"),
     ("tensorflow>=2,<3", "tensorflow", ">=2,<3"),
@@ -185,94 +132,13 @@ def test_registered_with_data(manager: str) -> None:
 
 # ---------------------------------------------------------------- (2) running the steps against shims
 
-TESTS = Path(__file__).resolve().parent
-
-# pyproj, faked: like proj's data files, it is found only in an activated environment
-PYPROJ = '''import os
-if not os.environ.get("PROJ_DATA"):
-    raise ImportError("PROJ_DATA is not set: proj.db not found (the environment was not activated)")
-'''
-PROJ_ACTIVATE = 'export PROJ_DATA="$CONDA_PREFIX/share/proj"'   # what conda-forge's proj puts in activate.d
-
-# Builds a fake env where the real tool would: at `-p PREFIX` (conda-style), or at
-# <manifest dir>/.pixi/envs/default (pixi); `run` activates it and runs the command there.
-SUCCEED = f'''
-import re, sys, tomllib
-sys.path.insert(0, {str(TESTS)!r})
-from pathlib import Path
-from shimkit import fake_env, run_in_env
-args = sys.argv[1:]
-if args[0] == "run":
-    run_in_env(args)
-if "--manifest-path" in args:
-    manifest = Path(args[args.index("--manifest-path") + 1])
-    prefix = manifest.parent / ".pixi" / "envs" / "default"
-    specs = list(tomllib.loads(manifest.read_text(encoding="utf-8"))["dependencies"])
-else:
-    prefix = Path(args[args.index("-p") + 1])
-    skip = {{args.index("-p") + 1, args.index("-c") + 1}}
-    specs = [a for i, a in enumerate(args[1:], 1) if not a.startswith("-") and i not in skip]
-names = [re.split(r"[<>=!~ ]", s)[0] for s in specs]
-wanted = [n for n in names if not n.startswith("python")]
-modules = {{n.replace("-", "_").lower(): {PYPROJ!r} if n == "pyproj" else "" for n in wanted}}
-fake_env(prefix, {{n: "1.0" for n in wanted}}, modules, {{"proj": {PROJ_ACTIVATE!r}}} if "pyproj" in wanted else None)
-print("Transaction finished")
-'''
-
-# The tools' own solver errors, as they print them (conda 24: PackagesNotFoundError; libmamba; pixi/resolvo).
-ERRORS = {
-    "conda": """Channels:
- - conda-forge
-Platform: linux-64
-Collecting package metadata (repodata.json): done
-Solving environment: failed
-
-PackagesNotFoundError: The following packages are not available from current channels:
-
-  - nonexistent-pkg
-
-Current channels:
-
-  - https://conda.anaconda.org/conda-forge
-
-To search for alternate channels that may provide the conda package you're
-looking for, navigate to
-
-    https://anaconda.org
-
-and use the search bar at the top of the page.
-""",
-    "libmamba": """conda-forge/linux-64                                        Using cache
-conda-forge/noarch                                          Using cache
-
-error    libmamba Could not solve for environment specs
-    The following package could not be installed
-    \u2514\u2500 nonexistent-pkg =* * does not exist (perhaps a typo or a missing channel).
-critical libmamba Could not solve for environment specs
-""",
-    "pixi": """Error:   \u00d7 failed to solve the conda requirements of 'default' 'linux-64'
-  \u2570\u2500\u25b6 Cannot solve the request because of: No candidates were found for nonexistent-pkg *.
-""",
-}
-
-
-def failing_shim(message: str) -> str:
-    """Succeeds while only Python is asked for (create), then fails the install with the tool's message."""
-    return SUCCEED.replace('print("Transaction finished")', "") + f'''
-if [n for n in names if not n.startswith("python")]:
-    sys.stderr.write({message!r})
-    sys.exit(1)
-'''
-
-
-
 
 @pytest.fixture
 def shims(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "shims", tmp_path / "shim.log"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@posix_only
 @pytest.mark.parametrize("manager", ALL)
 def test_recipe_runs_against_succeeding_shim(manager: str, tmp_path: Path, shims: tuple[Path, Path]) -> None:
     bin_dir, log = shims
@@ -296,7 +162,7 @@ def test_recipe_runs_against_succeeding_shim(manager: str, tmp_path: Path, shims
     assert missing.returncode != 0 and "No module named 'docrep'" in missing.stderr
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@posix_only
 @pytest.mark.parametrize("manager", ALL)
 def test_only_the_launcher_sees_what_activation_sets(manager: str, tmp_path: Path,
                                                       shims: tuple[Path, Path]) -> None:
@@ -317,7 +183,7 @@ def test_only_the_launcher_sees_what_activation_sets(manager: str, tmp_path: Pat
     assert calls(log)[-1].argv == list(recipe.launcher[1:]) + [recipe.python, "-I", "-c", code]
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@posix_only
 @pytest.mark.parametrize("manager", ALL)
 def test_repro_runs_the_probe_and_test_through_the_launcher(manager: str, tmp_path: Path,
                                                             shims: tuple[Path, Path]) -> None:
@@ -343,45 +209,10 @@ def test_repro_runs_the_probe_and_test_through_the_launcher(manager: str, tmp_pa
     assert [c.argv[0] for c in calls(log)][-2:] == ["run", "run"]
 
 
-LIBMAMBA_CULPRIT = r"nonexistent-pkg =\* \* does not exist \(perhaps a typo or a missing channel\)"
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
-@pytest.mark.parametrize(("manager", "dialect", "culprit"), [
-    ("conda", "conda", r"PackagesNotFoundError: The following packages are not available from current "
-                       r"channels:\s+- nonexistent-pkg"),
-    ("mamba", "libmamba", LIBMAMBA_CULPRIT),
-    ("micromamba", "libmamba", LIBMAMBA_CULPRIT),
-    ("pixi", "pixi", r"No candidates were found for nonexistent-pkg \*"),
-])
-def test_recipe_install_failure_is_attributed_to_install(manager: str, dialect: str, culprit: str,
-                                                         tmp_path: Path, shims: tuple[Path, Path]) -> None:
-    bin_dir, log = shims
-    write_shim(bin_dir, manager, failing_shim(ERRORS[dialect]))
-    spec = make_spec(manager, requirements=("cartopy", "nonexistent-pkg"), work=str(tmp_path / "cell"))
-    recipe = get(manager).recipe(spec)
-    outcome = execute(recipe, shim_env(bin_dir, log))
-    assert outcome.failed_phase == "install"
-    assert re.search(culprit, outcome.output), outcome.output
-    assert len(calls(log)) == 2            # create ran and passed; install ran and failed
-    assert Path(recipe.python).exists()       # the Python-only env from `create` is there
-
-
-
 # ---------------------------------------------------------------- (3) the same, through `rodeo run`
 
-VERSION = 'if sys.argv[1:] == ["--version"]:\n    print("{0} 2.3.2")\n    sys.exit(0)\n'
 
-
-def rodeo_run(manager: str, body: str, packages: list[str], tmp_path: Path,
-              test: str | None = None) -> tuple[dict[str, object], str]:
-    """``python -m rodeo_action run --cell ...`` with the shim first on PATH: the result JSON and the log."""
-    bin_dir, log = tmp_path / "shims", tmp_path / "shim.log"
-    write_shim(bin_dir, manager, "import sys\n" + VERSION.format(manager) + body)
-    return run_cell_with_shims(manager, packages, bin_dir, log, tmp_path, test)
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@posix_only
 @pytest.mark.parametrize("manager", ALL)
 def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) -> None:
     result, log = rodeo_run(manager, SUCCEED, ["cartopy", "xgcm"], tmp_path)
@@ -394,14 +225,7 @@ def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) 
         ["install", "install", "run"] if manager == "pixi" else ["create", "install", "run"])
 
 
-def launcher_of(manager: str, work: Path) -> list[str]:
-    """The argv of ``TOOL run`` after the tool's name, for a cell whose folder is ``work``."""
-    if manager == "pixi":
-        return ["run", "--manifest-path", str(work / "pixi.toml"), "--frozen"]
-    return ["run", "-p", str(work / "env"), *(["--no-capture-output"] if manager == "conda" else [])]
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
+@posix_only
 @pytest.mark.parametrize("manager", ALL)
 def test_rodeo_run_probes_and_tests_in_the_activated_environment(manager: str, tmp_path: Path) -> None:
     """Issue 18 item 11: the probe and `test:` go through `TOOL run`, so proj's activation script has
@@ -425,30 +249,3 @@ def test_rodeo_run_probes_and_tests_in_the_activated_environment(manager: str, t
     python = f"{cell}/.pixi/envs/default/bin/python" if manager == "pixi" else f"{cell}/env/bin/python"
     assert shlex.join([*shown, python, "-c", "import pyproj"]) in repro
     assert repro[-1] == shlex.join([*shown, "bash", TEST_SCRIPT]) and test in repro
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
-@pytest.mark.parametrize("manager", ["micromamba", "pixi"])
-def test_without_activation_the_same_cell_fails_at_import(manager: str, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """The control: the shims' `run` told to skip activation, the cell above fails - at import, naming PROJ_DATA."""
-    monkeypatch.setenv("RODEO_SHIM_SKIP_ACTIVATION", "1")
-    result, log = rodeo_run(manager, SUCCEED, ["pyproj"], tmp_path, "true")
-    assert (result["status"], result["phase"]) == ("fail", "import"), log
-    assert result["imports"] == {"pyproj": "ImportError: PROJ_DATA is not set: proj.db not found (the environment "
-                                           "was not activated)"}
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="shims are POSIX scripts")
-@pytest.mark.parametrize(("manager", "dialect"),
-                         [("conda", "conda"), ("micromamba", "libmamba"), ("pixi", "pixi")])
-def test_rodeo_run_fails_in_install_against_failing_shim(manager: str, dialect: str, tmp_path: Path) -> None:
-    result, log = rodeo_run(manager, failing_shim(ERRORS[dialect]), ["cartopy", "nonexistent-pkg"], tmp_path)
-    assert (result["status"], result["phase"]) == ("fail", "install"), log
-    assert ERRORS[dialect].splitlines()[-1] in log
-    repro = str(result["repro"])   # what a person pastes: the real tool names, no rodeo paths
-    if manager == "pixi":
-        assert 'python = "3.12.*"' in repro and "pixi install --manifest-path" in repro
-    else:
-        assert f"{manager} install -y -p " in repro
-        assert "--override-channels python=3.12 cartopy nonexistent-pkg" in repro
