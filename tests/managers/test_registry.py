@@ -8,6 +8,7 @@ the modules, the causes rules and tool table, ``config.manager_names``, one test
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import get_args
 
@@ -125,3 +126,13 @@ def test_the_tool_table_knows_every_manager_and_executable() -> None:
         if executable:
             guessed = guess_manager(f"$ {executable} --version\n")
             assert guessed in MODULES and (guessed == name or executable != name), (name, executable, guessed)
+
+
+def test_every_manager_file_template_is_rendered_by_a_manager() -> None:
+    """templates/ holds the report's texts (``.md.j2``) and the files managers write: each of those is rendered
+    by a manager module, and each one a module renders exists (pixi.toml has none: tomli-w writes every TOML)."""
+    rendered = {match for path in (ROOT / "rodeo_action" / "managers").glob("*.py")
+                for match in re.findall(r'render\("([^"]+)"', path.read_text(encoding="utf-8"))}
+    files = {path.name for path in (ROOT / "templates").glob("*.j2") if not path.name.endswith(".md.j2")}
+    assert rendered == files and "nix-python.nix.j2" in files
+    assert not any(name.endswith(".toml.j2") for name in files)
