@@ -19,6 +19,7 @@ from rodeo_action.errors import InputError, ServiceError
 
 if TYPE_CHECKING:
     from rodeo_action.plan import PlannedCell
+    from rodeo_action.report.model import Report
     from rodeo_action.run import RunOptions
 
 
@@ -188,9 +189,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         asked = Asked(readme=args.readme, comment=args.comment, issues=args.issues, dry_run=args.dry_run)
         session = publish.start(os.environ)
+    said = f"{request.baseline} (--baseline)" if request.baseline else "the digest on GitHub, as --readme reads it"
     if session is not None and request.baseline is None:
         log = publish.Log(sys.stderr, session.settings.token if session.settings else None)
         base = publish.fetch_baseline(session, config, asked, log.say)
+        report = make_report(request, config, now, _run_url(os.environ), base)
+    elif args.preview and request.baseline is None:      # offline: the README here stands for GitHub's
+        from rodeo_action.github.preview import local_baseline
+
+        base, said = local_baseline(config, Path.cwd())
         report = make_report(request, config, now, _run_url(os.environ), base)
     else:
         report = make_report(request, config, now, _run_url(os.environ))
@@ -198,10 +205,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(render.terminal(report), file=sys.stderr if to_stdout else sys.stdout)
     for path in write_outputs(report, request, config, os.environ, sys.stderr):
         print(f"wrote {path}", file=sys.stderr)
+    if args.preview:
+        _preview(report, config, Path(args.preview), said)
     code = 0
     if session is not None:
         code = publish.publish(report, config, session, asked, sys.stdout, sys.stderr, os.environ)
     return code or exit_code(report, request)
+
+
+def _preview(report: Report, config: Config | None, folder: Path, baseline: str) -> None:
+    """``--preview DIR``: what publishing would write, as files (offline: no token, no request)."""
+    from rodeo_action.github import preview
+    from rodeo_action.report.templates import Settings
+
+    if not report.has_baseline and not baseline.startswith("none"):
+        baseline = f"none ({baseline}: not read; the log or the report's notes say why)"
+    made = preview.build(report, config, Settings.from_config(config), os.environ.get("GITHUB_REPOSITORY", ""),
+                         baseline)
+    written = preview.write(made, folder)
+    print(f"wrote {len(written)} files to {folder}/ ({folder / 'index.md'} lists them); a first --issues run: "
+          f"{made.tally.line()}", file=sys.stderr)
 
 
 def cmd_post(args: argparse.Namespace) -> int:
@@ -286,6 +309,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--issues", action="store_true", help="one issue per culprit (default-branch runs only; "
                     "forced when run by hand)")
     sp.add_argument("--dry-run", action="store_true", help="print what would be published; send nothing")
+    sp.add_argument("--preview", metavar="DIR", help="write what would be published (README block, comment, "
+                    "summary, issues, upstream reports) as files into DIR; offline: no token, no network")
     sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("post", help="publish the rodeo-publish.json a read-only run saved (workflow_run)")

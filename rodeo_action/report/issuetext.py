@@ -51,7 +51,8 @@ def _who(culprit: Culprit, view: View) -> tuple[str, str]:
         return (f"{name} fails on {plural(len(sets), 'set')}",
                 f"The manager **{md(culprit.name, 80)}** fails on {plural(len(sets), 'set')} "
                 f"({md(', '.join(sets), 300)}): the tool itself is the story.")
-    return (f"{name} fails", f"**{md(culprit.name, 120)}** fails: a problem of this manager and package only.")
+    pairing = "set" if culprit.key.partition("/")[2].startswith("set-") else "package"
+    return (f"{name} fails", f"**{md(culprit.name, 120)}** fails: a problem of this manager and {pairing} only.")
 
 
 def _cut(text: str, limit: int) -> str:
