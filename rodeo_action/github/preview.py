@@ -88,6 +88,9 @@ def _issues(report: Report, settings: ReportSettings, render_settings: Settings,
             lines.append(f"  - `upstream/{name}.md`: {said}")
         elif not issuetext.reportable(culprit) and culprit.cause is not None:
             lines.append(f"  - not for upstream: {md(culprit.cause.kind)} is a problem of where the cells ran")
+        elif not culprit.tracker:
+            lines.append("  - no upstream report: no tracker is known for it (a package's `tracker:` in the config "
+                         "names one)")
     lines += [f"- held back, not filed: {md(a.key, 250)} ({md(a.why, 200)})" for a in actions if isinstance(a, Hold)]
     return Tally.of(actions)
 
@@ -112,8 +115,9 @@ def build(report: Report, config: Config | None, render_settings: Settings, repo
         "offline (no token, no request to GitHub).", "",
         f"Baseline: {md(baseline, 300)}.", "",
         *lines, "",
-        f"Issues: {tally.line()}. No open issues are known offline, so these are the issues a first run would "
-        "file; which ones it would update or close instead depends on the open issues: `rodeo report --issues "
+        f"Issues a first run would make: {tally.line()}. No open issues are known offline, so these are the "
+        "issues a first run would file; which ones it would update or close instead depends on the open issues: "
+        "`rodeo report --issues "
         "--dry-run` reads them from GitHub. An issue file holds its title on the first line, then its body; an "
         "upstream file its title, then where it goes, then its body.", "",
         "Files of an earlier preview that this list does not name were left as they were.", ""])
