@@ -1,10 +1,10 @@
 """shields.io endpoint badges (``rodeo report --badge`` / ``--badge-dir``).
 
 The JSON follows https://shields.io/badges/endpoint-badge: ``schemaVersion`` 1, ``label``,
-a non-empty ``message``, a ``color``. The message counts passes among the cells that *ran*
-and whose result was read (``history.is_verdict``, as the scoreboard counts): ``n/a`` and
-``unavailable`` are not verdicts on the packages, and cancelled (``missing``) cells and unreadable
-results are named in the message rather than hidden or counted as failures.
+a non-empty ``message``, a ``color``. The message counts as every output does (:mod:`.words`):
+passes among the cells that *ran* (pass, fail, timeout, error), "5 of 11 pass". ``n/a`` and
+``unavailable`` cells are not verdicts on the packages; cancelled (``missing``) cells are named in
+the message rather than hidden or counted as failures.
 
 ``isError`` is, per those docs, for an *error badge* (it stops a ``?color=`` query from
 repainting it): it is set only when there is no pass rate to show (nothing ran, some cells have
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypedDict
 
-from rodeo_action.report.history import is_verdict
 from rodeo_action.report.model import CellView, Report
+from rodeo_action.report.words import Tally
 
 LABEL = "rodeo"
 # (lowest pass rate, shields named colour), first match wins
@@ -47,40 +47,27 @@ def colour(passed: int, ran: int) -> str:
 
 
 def endpoint(label: str, cells: Iterable[CellView]) -> Endpoint:
-    """One badge for these cells."""
-    passed = ran = missing = unreadable = total = na = 0
-    for cell in cells:
-        total += 1
-        if is_verdict(cell):
-            ran += 1
-            passed += cell.status == "pass"
-        elif cell.status == "missing":
-            missing += 1
-        elif cell.status == "error":
-            unreadable += 1
-        elif cell.status == "n/a":
-            na += 1
-    if ran == 0:
-        if missing or unreadable or not total:
+    """One badge for these cells: ``5 of 11 pass``, ``5 of 11 pass, 2 missing``."""
+    tally = Tally.of(cell.status for cell in cells)
+    if tally.ran == 0:
+        if tally["missing"] or not tally.total:
             return {"schemaVersion": 1, "label": label, "message": "no results", "color": "lightgrey",
                     "isError": True}
-        return {"schemaVersion": 1, "label": label, "message": "n/a" if na == total else "unavailable",
+        return {"schemaVersion": 1, "label": label, "message": "n/a" if tally["n/a"] == tally.total else "unavailable",
                 "color": "lightgrey"}
-    message = f"{passed}/{ran} pass"
-    if missing:
-        message += f", {missing} missing"
-    if unreadable:
-        message += f", {unreadable} unreadable"
-    return {"schemaVersion": 1, "label": label, "message": message, "color": colour(passed, ran)}
+    message = tally.rate()
+    if tally["missing"]:
+        message += f", {tally['missing']} missing"
+    return {"schemaVersion": 1, "label": label, "message": message, "color": colour(tally.passed, tally.ran)}
 
 
 def overall(report: Report) -> Endpoint:
-    """The rodeo's badge: ``rodeo | 11/16 pass``."""
+    """The rodeo's badge: ``rodeo | 5 of 11 pass``."""
     return endpoint(LABEL, report.cells)
 
 
 def per_manager(report: Report) -> dict[str, Endpoint]:
-    """One badge per manager column (``uv | 3/3 pass``), in the report's column order."""
+    """One badge per manager column (``uv | 3 of 3 pass``), in the report's column order."""
     by_manager: dict[str, list[CellView]] = {m: [] for m in report.managers}
     for cell in report.cells:
         by_manager.setdefault(cell.manager, []).append(cell)

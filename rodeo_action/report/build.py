@@ -4,8 +4,13 @@ Culprits follow one documented rule, so the same failures always file the same i
 
 1. Failing cells (fail, timeout, or error with a result) are the candidates; cells whose result
    could not be read are rodeo's or the artifact's problem and are left to the report notes.
-2. A package named as the cause in the failing cells of two or more managers is a *package*
-   culprit: it is the package, not each manager, that needs fixing (or reporting upstream).
+2. A package named as the cause, with the same kind of failure, in the failing cells of two or
+   more managers is a *package* culprit: it is the package, not each manager, that needs fixing
+   (or reporting upstream). ``not-packaged`` and ``no-matching-distribution`` count as one kind
+   (the ecosystem has nothing that fits: apt's "no python3-tensorflow" and pip's "no matching
+   distribution for tensorflow" are one story). When a package's cells fail in several ways, the
+   kind shared by the most managers (then the most cells, then the most regressions) makes the
+   culprit; the package's other cells go on to rules 3 and 4.
 3. Of what is left, a manager with a ``manager-broken`` cause, or which fails in two or more
    sets (unless every one of those failures names the same package: that is rule 4's pairing),
    is a *manager* culprit, holding all of that manager's remaining failing cells: the tool itself
@@ -44,6 +49,7 @@ from rodeo_action.report.model import (
     Score,
     VersionChange,
 )
+from rodeo_action.report.words import RAN, cause_text
 from rodeo_action.results import Cause, Result
 
 
@@ -134,7 +140,8 @@ def _changes(cells: list[CellView], baseline: Baseline | None, versions: dict[st
         elif before is not None and before == old.status and before in FAILING and cell.status in FAILING and (
                 (old.cause_kind, old.cause_package) != ((cell.cause.kind, cell.cause.package) if cell.cause
                                                         else (None, None))):
-            out.append(Change(cid, "changed", before, cell.status))
+            out.append(Change(cid, "changed", before, cell.status,
+                              before_cause=cause_text(old.cause_kind, old.cause_package)))
     for cid, old in baseline.cells.items():
         if cid not in now:
             out.append(Change(cid, "removed", old.status, None))
@@ -211,8 +218,9 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
                        regression=any(c in regressed for c in ids))
 
     for package, group in sorted(by_package.items()):
-        if len({c.manager for c in group}) >= 2:
-            out.append(make(f"package:{package}", "package", package, group, _tracker(config, package, None)))
+        same = _one_kind(group, regressed)
+        if len({c.manager for c in same}) >= 2:
+            out.append(make(f"package:{package}", "package", package, same, _tracker(config, package, None)))
     by_manager: dict[str, list[CellView]] = {}
     for c in failing:
         if c.id not in taken:
@@ -235,13 +243,32 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
     return tuple(out)
 
 
+# kinds that tell one story about a package: nothing that fits in the ecosystem
+_SAME_KIND = {"not-packaged": "nothing fits", "no-matching-distribution": "nothing fits"}
+
+
+def _one_kind(group: list[CellView], regressed: set[str]) -> list[CellView]:
+    """The cells of ``group`` that fail the same way (cause kind): the kind shared by the most managers,
+    then the most cells, then the most regressions, then by name."""
+    kinds: dict[str, list[CellView]] = {}
+    for c in group:
+        kind = c.cause.kind if c.cause is not None else c.status
+        kinds.setdefault(_SAME_KIND.get(kind, kind), []).append(c)
+
+    def weight(item: tuple[str, list[CellView]]) -> tuple[int, int, int, str]:
+        kind, cells = item
+        return (-len({c.manager for c in cells}), -len(cells), -sum(c.id in regressed for c in cells), kind)
+
+    return sorted(kinds.items(), key=weight)[0][1]
+
+
 def scores(cells: list[CellView], managers: tuple[str, ...]) -> tuple[Score, ...]:
     counts = {m: [0, 0, 0] for m in managers}           # passed, ran, total
     for c in cells:
         n = counts.get(c.manager)
         if n is not None:
             n[0] += c.status == "pass"
-            n[1] += is_verdict(c)
+            n[1] += c.status in RAN
             n[2] += 1
     return tuple(Score(m, *counts[m]) for m in managers)
 

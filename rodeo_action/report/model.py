@@ -71,6 +71,7 @@ class Change:
     before: str | None
     after: str | None
     versions: tuple[VersionChange, ...] = ()
+    before_cause: str | None = None    # the baseline's cause, ``kind (package)``: a "changed" shows old → new
 
 
 @dataclass(frozen=True)

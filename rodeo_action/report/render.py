@@ -30,27 +30,25 @@ from rodeo_action.report.view import cut_note, duration, label, plural, version_
 if TYPE_CHECKING:
     from rodeo_action.results import Result
 
-LEGEND = ("✅ passed (seconds to install + import) · ❌ failed: phase: cause (package) · ⏱ timed out · "
-          "💥 error (rodeo itself broke; please report) · 🔻 regressed since the last run · n/a not packaged "
-          "there / cannot run there · unavailable: the manager is not on this host · missing: no result (job "
-          "cancelled) · — not planned")
-
-
 def _title(report: Report, settings: Settings) -> str:
     return md(settings.title or (f"rodeo {report.name}" if report.name else "rodeo"), 120)
 
 
 def _context(report: Report, settings: Settings, level: B.Level, details: bool = True,
-             cap: int | None = None) -> dict[str, Any]:
-    """What every report template gets: pre-escaped sections plus the model itself."""
+             cap: int | None = None, anchors: bool | None = None) -> dict[str, Any]:
+    """What every report template gets: pre-escaped sections plus the model itself. ``anchors``: the
+    table links failures to their details in the document (default: when ``details`` are given)."""
     view = V.of(report)
-    table, shown = ("", 0) if level.counts_only else view.table(level.all_rows)
-    cut = level.cut(shown, len(report.rows), details)
+    linked = frozenset(view.detail_ids(level)[0]) if (details if anchors is None else anchors) else frozenset()
+    table, shown = ("", 0) if level.counts_only else view.table(level.all_rows, linked)
+    cut = level.cut(shown, view.table_total(level.all_rows), details)
     start, end = readme_markers(report.name)
     return {
         "report": report, "level": level.name, "title": _title(report, settings),
-        "headline": view.headline, "generated": view.generated, "run_url": url(report.run_url),
-        "cut": cut_note(cut, report.run_url), "table": table, "legend": LEGEND if table else "",
+        "headline": view.headline, "counts": view.count_line, "generated": view.generated,
+        "run_url": url(report.run_url), "cut": cut_note(cut, report.run_url), "table": table,
+        "legend": view.legend(level.all_rows, linked) if table else "",
+        "folded": "" if level.counts_only else view.folded(),
         "scoreboard": view.scoreboard(level.max_items), "changes": view.changes(0 if level.counts_only
                                                                                 else level.max_items),
         "culprits": view.culprits(level.max_items), "details": view.details(level, cap=cap) if details else "",
@@ -79,7 +77,7 @@ def markdown_chunks(report: Report, settings: Settings | None = None) -> Iterato
         yield markdown(report, settings)
         return
     view = V.of(report)
-    ctx = _context(report, settings, B.FULL, details=False)
+    ctx = _context(report, settings, B.FULL, details=False, anchors=True)
     blocks = view.detail_blocks(B.FULL, keep=False)
     first = next(blocks, None)
     slot = f"\ue000rodeo:details:{secrets.token_hex(8)}\ue001"
@@ -179,6 +177,7 @@ def terminal(report: Report) -> str:
         for ch in report.changes:
             counts[ch.kind] = counts.get(ch.kind, 0) + 1
         out.append("changes: " + (", ".join(plural(n, k) for k, n in counts.items()) or "none"))
+    out.append(("" if out[-1] == "" else "\n") + plain(view.count_line))
     return "\n".join(out)
 
 
@@ -189,9 +188,10 @@ def _why(cells: Sequence[CellView | None]) -> str:
 
 
 def _rate(s: Score | None) -> str:
+    """``2 of 4 pass (50%), 1 not run``: the words of the markdown scoreboard and the badge."""
     if s is None:
         return ""
-    rate = f"{s.passed}/{s.ran} ({100 * s.passed / s.ran:.0f}%)" if s.ran else "nothing ran"
+    rate = f"{s.passed} of {s.ran} pass ({100 * s.passed / s.ran:.0f}%)" if s.ran else "nothing ran"
     return rate + (f", {s.total - s.ran} not run" if s.total > s.ran else "")
 
 
@@ -202,5 +202,5 @@ def local(results: Iterable[Result], managers: Sequence[str], title: str, when: 
     return markdown(local_report(results, managers, when, host), Settings(title=title))
 
 
-__all__ = ["LEGEND", "Settings", "comment", "duration", "fixed", "issue", "label", "local", "markdown",
+__all__ = ["Settings", "comment", "duration", "fixed", "issue", "label", "local", "markdown",
            "markdown_chunks", "readme_block", "summary", "terminal", "version_text"]

@@ -5,6 +5,10 @@ dead or dangerous anyway, so the picture has none: only shapes, text and one int
 Every string that came from a package, a log or a config is stripped of characters XML cannot
 carry and escaped, so no name or summary can break the document. Text widths are estimated
 (no font metrics here), so labels are truncated to what surely fits rather than measured.
+
+Every text stands at 4.5:1 contrast or more against what it is drawn on (WCAG AA for small text;
+``tests/report/test_svg.py`` computes each pair), and a regression or a fix is marked by a symbol
+in the cell (▼, ▲), not by colour alone. Counts and words are the report's (:mod:`.words`).
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
+from rodeo_action.report import words as W
 from rodeo_action.report.escape import no_scheme, redact_tokens
 from rodeo_action.report.model import FAILING, CellView, Report, Row
 
@@ -23,10 +27,16 @@ MAX_WIDTH = 1000               # displayed width cap; the viewBox scales wider m
 FONT = "Verdana,DejaVu Sans,Geneva,sans-serif"
 FONT_SIZE = 12
 CHAR_W = 7.6                   # a generous average glyph width at FONT_SIZE (Verdana is wide)
-CELL_W, CELL_H = 48, 22
+CELL_W, CELL_H = 56, 22
 PAD = 16
 HOVER_CHARS = 600
-SCORE_LABEL = "passed / ran"
+SCORE_LABEL = "pass of ran"
+INK = "#1f2328"                # body text on white (15.8:1)
+MUTED = "#57606a"              # secondary text on white (6.4:1)
+ALERT = "#cf222e"              # "rows with failures not shown" on white (5.4:1)
+PAPER = "#ffffff"
+HATCH_LINE = "#d0d7de"         # the n/a pattern's stripes: n/a text must read on them too
+MARKS = {"regression": "▼", "fix": "▲"}     # drawn in the cell, so a change does not hang on colour
 
 
 @dataclass(frozen=True)
@@ -41,13 +51,13 @@ class Style:
 
 
 STYLES: dict[str, Style] = {
-    "pass": Style("#2da44e", "#ffffff", "", "pass (seconds)"),
-    "fail": Style("#cf222e", "#ffffff", "fail", "fail"),
-    "timeout": Style("#fb8f44", "#1f2328", "t/o", "timeout (t/o)"),
-    "error": Style("#8250df", "#ffffff", "err", "error (err)"),
-    "missing": Style("#f6f8fa", "#57606a", "?", "missing (?)", dashed=True),
-    "unavailable": Style("#d0d7de", "#57606a", "–", "unavailable (–)"),
-    "n/a": Style("url(#rodeo-hatch)", "#8c959f", "n/a", "n/a"),
+    "pass": Style("#1a7f37", "#ffffff", "", "pass (time)"),                  # 5.1:1
+    "fail": Style("#cf222e", "#ffffff", "fail", "fail"),                      # 5.4:1
+    "timeout": Style("#fb8f44", "#1f2328", "t/o", "timeout (t/o)"),           # 6.9:1
+    "error": Style("#8250df", "#ffffff", "err", "error (err)"),               # 5.1:1
+    "missing": Style("#f6f8fa", "#57606a", "?", "missing (?)", dashed=True),  # 6.0:1
+    "unavailable": Style("#d0d7de", "#424a53", "–", "unavailable (–)"),       # 6.2:1
+    "n/a": Style("url(#rodeo-hatch)", "#424a53", "n/a", "n/a"),               # 6.2:1 on the stripes
 }
 UNKNOWN = Style("#eaeef2", "#1f2328", "?", "other")
 
@@ -84,10 +94,6 @@ def _width(text: str, size: float = FONT_SIZE) -> float:
     return len(text) * CHAR_W * size / FONT_SIZE
 
 
-def _seconds(value: float) -> str:
-    return f"{value:.0f}s" if value < 100 else f"{value / 60:.0f}m" if value < 6000 else f"{value / 3600:.0f}h"
-
-
 def hover(cell: CellView) -> str:
     """What a hover over a cell tells: ``id: status — phase: cause kind (package): summary``."""
     text = f"{cell.id}: {cell.status}"
@@ -97,21 +103,10 @@ def hover(cell: CellView) -> str:
         what = f"{cause.kind} ({cause.package})" if cause.package else cause.kind
         text += f" — {phase}: {what}: {cause.summary}"
     elif cell.status == "pass":
-        text += f" — {cell.seconds:.1f}s"
+        text += f" — {cell.seconds:.1f} s"
     elif cell.note:
         text += f" — {cell.note}"
     return text if len(text) <= HOVER_CHARS else text[: HOVER_CHARS - 1] + "…"
-
-
-def _date(generated_at: str) -> str:
-    try:
-        when = datetime.fromisoformat(generated_at.replace("Z", "+00:00"))
-    except ValueError:
-        return generated_at
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-        return when.strftime("%Y-%m-%d %H:%M UTC")
-    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def shown_rows(rows: tuple[Row, ...], limit: int = MAX_ROWS) -> tuple[list[Row], int, int]:
@@ -137,7 +132,7 @@ class _Canvas:
     def __init__(self) -> None:
         self.parts: list[str] = []
 
-    def text(self, x: float, y: float, content: str, *, size: float = FONT_SIZE, fill: str = "#1f2328",
+    def text(self, x: float, y: float, content: str, *, size: float = FONT_SIZE, fill: str = INK,
              anchor: str = "start", weight: str | None = None, transform: str | None = None) -> None:
         attrs = f'x="{x:.1f}" y="{y:.1f}"' if transform is None else f'transform="{transform}"'
         extra = f' font-weight="{weight}"' if weight else ""
@@ -192,12 +187,13 @@ class _Layout:
         level = longest <= CELL_W - 6
         header_h = 24.0 if level else longest * 0.71 + 16
         overhang = 0.0 if level else max(0.0, longest * 0.71 - CELL_W / 2 + 4)
-        score_pass = sum(s.passed for s in report.scores)
-        score_ran = sum(s.ran for s in report.scores)
+        tally = W.Tally.of(c.status for c in report.cells)
+        counts = tally.rate().replace(" pass", " cells pass") if tally.ran else "no cell ran"
+        rest = tally.not_run_parts()
         y_title = PAD + 16
         return cls(title=f"rodeo: {report.name}" if report.name else "rodeo",
-                   subtitle=f"{_date(report.generated_at)} · {len(report.cells):,} cells · "
-                            f"{score_pass:,}/{score_ran:,} pass",
+                   subtitle=" · ".join([x for x in (W.when(report.generated_at), counts) if x]
+                                       + (["not run: " + ", ".join(rest)] if rest else [])),
                    managers=managers, heads=heads, labels=labels, label_w=label_w, vary_os=vary_os, vary_py=vary_py,
                    level=level, overhang=overhang, x0=PAD + sum(label_w), y_title=y_title,
                    y0=y_title + 22 + header_h)
@@ -209,18 +205,18 @@ def render(report: Report, max_rows: int = MAX_ROWS) -> str:
     at = _Layout.of(report, rows)
     c = _Canvas()
     c.text(PAD, at.y_title, _fit(at.title, 60), size=16, weight="bold")
-    c.text(PAD, at.y_title + 18, at.subtitle, size=11, fill="#57606a")
+    c.text(PAD, at.y_title + 18, at.subtitle, size=11, fill=MUTED)
     _headers(c, at)
-    y = _rows(c, at, rows)
+    y = _rows(c, at, rows, _marks(report))
     y = _scores(c, at, report, y + 16)
     if hidden:
         y += 20
         more = f"+{hidden:,} more rows not shown"
         if hidden_failing:
             more += f" ({hidden_failing:,} of them with failures)"
-        c.text(PAD, y, more, size=12, fill="#cf222e" if hidden_failing else "#57606a", weight="bold")
+        c.text(PAD, y, more, size=12, fill=ALERT if hidden_failing else MUTED, weight="bold")
     width = max(at.x0 + at.grid_w + at.overhang, _width(at.subtitle, 11), _width(_fit(at.title, 60), 16)) + PAD
-    height = _legend(c, report, width, y + 14) + 14 + PAD
+    height = _legend(c, report, width, y + 14, _marks(report)) + 14 + PAD
     return _document(at, width, height) + "".join(c.parts) + "</svg>\n"
 
 
@@ -228,7 +224,7 @@ def _headers(c: _Canvas, at: _Layout) -> None:
     """The label columns' headers, then one per manager (level, or slanted when a name is too wide)."""
     x: float = PAD
     for head, w in zip(at.heads, at.label_w, strict=True):
-        c.text(x, at.y0 - 7, head, size=11, fill="#57606a", weight="bold")
+        c.text(x, at.y0 - 7, head, size=11, fill=MUTED, weight="bold")
         x += w
     for i, m in enumerate(at.managers):
         cx = at.x0 + i * CELL_W + CELL_W / 2
@@ -238,7 +234,12 @@ def _headers(c: _Canvas, at: _Layout) -> None:
             c.text(0, 0, m, weight="bold", transform=f"translate({cx - 2:.1f},{at.y0 - 7:.1f}) rotate(-45)")
 
 
-def _rows(c: _Canvas, at: _Layout, rows: list[Row]) -> float:
+def _marks(report: Report) -> dict[str, str]:
+    """Cell id -> ▼ (regressed) or ▲ (fixed) since the last run."""
+    return {ch.cell_id: MARKS[ch.kind] for ch in report.changes if ch.kind in MARKS}
+
+
+def _rows(c: _Canvas, at: _Layout, rows: list[Row], marks: dict[str, str]) -> float:
     """One line of cells per row, its labels shown where they change; returns the y below the grid."""
     y = at.y0
     previous: tuple[str, str] | None = None
@@ -258,7 +259,7 @@ def _rows(c: _Canvas, at: _Layout, rows: list[Row]) -> float:
                 c.text(x, base, text)
             x += w
         for i, cell in enumerate(row.cells):
-            c.parts.append(_cell(c, at.x0 + i * CELL_W, y, cell))
+            c.parts.append(_cell(c, at.x0 + i * CELL_W, y, cell, marks.get(cell.id, "") if cell else ""))
         previous = (row.set, row.os or "")
         y += CELL_H
     return y
@@ -266,28 +267,38 @@ def _rows(c: _Canvas, at: _Layout, rows: list[Row]) -> float:
 
 def _scores(c: _Canvas, at: _Layout, report: Report, y: float) -> float:
     """The scoreboard under the grid, one pass rate per manager."""
-    c.text(PAD, y, SCORE_LABEL, size=11, fill="#57606a", weight="bold")
+    c.text(PAD, y, SCORE_LABEL, size=11, fill=MUTED, weight="bold")
     scores = {s.manager: s for s in report.scores}
     for i, manager in enumerate(report.managers):
         score = scores.get(manager)
-        rate = f"{score.passed}/{score.ran}" if score is not None and score.ran else "–"
-        c.text(at.x0 + i * CELL_W + CELL_W / 2, y, rate, size=10 if len(rate) > 6 else 11, anchor="middle",
-               fill="#57606a")
+        rate = f"{score.passed} of {score.ran}" if score is not None and score.ran else "–"
+        c.text(at.x0 + i * CELL_W + CELL_W / 2, y, rate, size=_size(rate), anchor="middle", fill=MUTED)
     return y
 
 
-def _legend(c: _Canvas, report: Report, width: float, y: float) -> float:
-    """A swatch and a count per status present, wrapped to the picture's width; returns its last line's y."""
+def _size(text: str) -> float:
+    """The font size that fits ``text`` in a cell: 11, or 10 past six characters, 9 past eight."""
+    return 11 if len(text) <= 6 else 10 if len(text) <= 8 else 9
+
+
+def _legend(c: _Canvas, report: Report, width: float, y: float, marks: dict[str, str]) -> float:
+    """A swatch and a count per status present, then the change marks present, wrapped to the picture's
+    width; returns its last line's y."""
     counts = Counter(cell.status for cell in report.cells)
     lx, ly = float(PAD), y
-    for status in [st for st in STYLES if counts.get(st)] + sorted(set(counts) - set(STYLES)):
-        style = STYLES.get(status, UNKNOWN)
-        label = f"{style.legend if status in STYLES else status} {counts.get(status, 0):,}"
-        item_w = 14 + 6 + _width(label, 11) + 16
+    items: list[tuple[Style | None, str]] = [
+        (STYLES.get(status, UNKNOWN), f"{STYLES[status].legend if status in STYLES else status} {counts[status]:,}")
+        for status in [st for st in STYLES if counts.get(st)] + sorted(set(counts) - set(STYLES))]
+    changed = Counter(marks.values())
+    items += [(None, f"{MARKS[kind]} {W.CHANGE_MEANINGS[kind]} {changed[MARKS[kind]]:,}")
+              for kind in ("regression", "fix") if changed.get(MARKS[kind])]
+    for style, label in items:
+        item_w = (20 if style else 0) + _width(label, 11) + 16
         if lx > PAD and lx + item_w > width - PAD:
             lx, ly = float(PAD), ly + 20
-        c.parts.append(c.rect(lx, ly, 14, 14, style.fill, stroke="#8c959f", dashed=style.dashed))
-        c.text(lx + 20, ly + 11, label, size=11, fill="#1f2328")
+        if style is not None:
+            c.parts.append(c.rect(lx, ly, 14, 14, style.fill, stroke="#8c959f", dashed=style.dashed))
+        c.text(lx + (20 if style else 0), ly + 11, label, size=11, fill=INK)
         lx += item_w
     return ly
 
@@ -300,18 +311,20 @@ def _document(at: _Layout, width: float, height: float) -> str:
             f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" role="img">'
             f"<title>{clean(at.title + ' — ' + at.subtitle)}</title>"
             '<defs><pattern id="rodeo-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-            'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-            '<line x1="0" y1="0" x2="0" y2="6" stroke="#d0d7de" stroke-width="2"/></pattern></defs>'
-            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>')
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{PAPER}"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{HATCH_LINE}" stroke-width="2"/></pattern></defs>'
+            f'<rect width="{width:.0f}" height="{height:.0f}" fill="{PAPER}"/>')
 
 
-def _cell(c: _Canvas, x: float, y: float, cell: CellView | None) -> str:
+def _cell(c: _Canvas, x: float, y: float, cell: CellView | None, change: str = "") -> str:
     if cell is None:
-        return c.rect(x, y, CELL_W, CELL_H, "#ffffff", stroke="#eaeef2")
+        return c.rect(x, y, CELL_W, CELL_H, PAPER, stroke="#eaeef2")
     style = STYLES.get(cell.status, UNKNOWN)
-    mark = _seconds(cell.seconds) if cell.status == "pass" else style.mark
-    stroke = "#8c959f" if style.dashed else "#ffffff"
+    mark = W.duration(cell.seconds) if cell.status == "pass" else style.mark
+    if change:
+        mark = f"{change} {mark}".strip()
+    stroke = "#8c959f" if style.dashed else PAPER
     return (f"<g><title>{clean(hover(cell))}</title>"
             + c.rect(x, y, CELL_W, CELL_H, style.fill, stroke=stroke, dashed=style.dashed)
-            + f'<text x="{x + CELL_W / 2:.1f}" y="{y + CELL_H / 2 + 4:.1f}" font-size="11" fill="{style.ink}" '
-            f'text-anchor="middle">{clean(mark)}</text></g>')
+            + f'<text x="{x + CELL_W / 2:.1f}" y="{y + CELL_H / 2 + 4:.1f}" font-size="{_size(mark)}" '
+            f'fill="{style.ink}" text-anchor="middle">{clean(mark)}</text></g>')

@@ -14,24 +14,22 @@ from functools import cached_property
 from typing import Any
 
 from rodeo_action.report import budget as B
+from rodeo_action.report import excerpt as X
+from rodeo_action.report import table as T
+from rodeo_action.report import words as W
 from rodeo_action.report.escape import fence, html, md, md_link, plain, url
 from rodeo_action.report.history import digest
 from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, VersionChange
+from rodeo_action.report.words import CHANGE_ICONS, duration, plural
 
-ICONS = {"pass": "✅", "fail": "❌", "timeout": "⏱", "error": "💥", "n/a": "n/a", "unavailable": "unavailable",
-         "missing": "missing"}
-CHANGE_ICONS = {"regression": "🔻", "fix": "🎉", "changed": "🔁", "new": "🆕", "removed": "➖"}
+# a status as its icon (the statuses that ran) or its word (those that did not): words.py decides
+ICONS = {s: W.ICONS.get(s, W.WORDS[s]) for s in W.STATUS_ORDER}
 LIST_CELLS = 8           # cell ids named inline before "and N more"
+HEADLINE_SETS = 6        # sets named in the headline before "and N more"
+HEADLINE_MANAGERS = 8    # managers named after "N of M managers install the whole set"
 
 
 # -- small formatters ---------------------------------------------------------------------------
-
-def duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f}s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f}m"
-    return f"{seconds / 3600:.1f}h"
 
 
 def _cause_text(cell: CellView, escape: Callable[..., str]) -> str:
@@ -42,7 +40,8 @@ def _cause_text(cell: CellView, escape: Callable[..., str]) -> str:
 
 
 def label(cell: CellView | None, escape: Callable[..., str] = plain) -> str:
-    """A table cell: ``✅ 14s``, ``❌ install: missing-system-library (geos)``, ``⏱``, ``n/a`` …"""
+    """A cell in full (terminal, issue tables): ``✅ 14 s``, ``❌ install: missing-system-library (geos)``,
+    ``⏱ timeout``, ``n/a`` … (the markdown table's short form is :func:`.table.short`)."""
     if cell is None:
         return "—"
     status = cell.status
@@ -52,9 +51,18 @@ def label(cell: CellView | None, escape: Callable[..., str] = plain) -> str:
         phase = cell.result.phase if cell.result and cell.result.phase else "fail"
         cause = _cause_text(cell, escape)
         return f"❌ {phase}: {cause}" if cause else f"❌ {phase}"
-    if status == "error":
-        return "💥 error"
-    return ICONS.get(status, escape(status))
+    if status in W.WORDS:
+        return W.status_text(status)
+    return escape(status)
+
+
+def now_text(cell: CellView | None, escape: Callable[..., str] = md) -> str:
+    """A cell's state in a change line: ``✅ 14 s``, ``❌ import-error (tensorflow)``, ``missing``."""
+    if cell is None:
+        return "gone"
+    if cell.status == "fail" and cell.cause is not None:
+        return f"❌ {_cause_text(cell, escape)}"
+    return label(cell, escape)
 
 
 def version_text(v: VersionChange, escape: Callable[..., str] = md) -> str:
@@ -113,13 +121,6 @@ def md_table(headers: Sequence[str], lines: Iterable[str]) -> str:
     return "\n".join([head, rule, *lines])
 
 
-_PLURALS = {"fix": "fixes", "new": "new", "removed": "removed", "changed": "changed"}
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {_PLURALS.get(word, word + 's')}"
-
-
 # -- the precomputed view -----------------------------------------------------------------------
 
 @dataclass
@@ -130,87 +131,157 @@ class View:
     cells: dict[str, CellView] = field(init=False)
     regressed: frozenset[str] = field(init=False)
     changed: frozenset[str] = field(init=False)
+    fixed: frozenset[str] = field(init=False)
     _details: dict[tuple[str, int | None], str] = field(init=False, default_factory=dict)
+    _layouts: dict[str, T.Choice] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         r = self.report
         self.cells = {c.id: c for c in r.cells}
         self.regressed = frozenset(c.cell_id for c in r.changes if c.kind == "regression")
         self.changed = frozenset(c.cell_id for c in r.changes if c.kind != "removed")
+        self.fixed = frozenset(c.cell_id for c in r.changes if c.kind == "fix")
 
     # the table ------------------------------------------------------------------------------
     @cached_property
     def vary(self) -> tuple[bool, bool]:
+        """Whether the os, the python vary among the rows (they are shown only then)."""
         rows = self.report.rows
         return any(row.os for row in rows), any(row.python for row in rows)
 
-    @cached_property
-    def headers(self) -> list[str]:
-        vary_os, vary_py = self.vary
-        return ["set", *(["os"] if vary_os else []), *(["python"] if vary_py else []),
-                *(md(m, 40) for m in self.report.managers)]
+    def mark(self, cell: CellView | None) -> str:
+        """🔻 on a cell that regressed, 🎉 on one fixed since the last run."""
+        if cell is None:
+            return ""
+        return CHANGE_ICONS["regression"] if cell.id in self.regressed else \
+            CHANGE_ICONS["fix"] if cell.id in self.fixed else ""
 
-    def _md_label(self, cell: CellView | None) -> str:
-        text = label(cell, md)
+    def short(self, cell: CellView | None) -> str:
+        """The table's text of a cell (plain): what the layout's width is estimated from."""
+        return T.short(cell, self.mark(cell))
+
+    def cell_md(self, cell: CellView | None, linked: frozenset[str]) -> str:
+        """A table cell in markdown; a failure links to its details (``linked``: the ids whose details
+        this document holds), else to its job."""
+        text = md(self.short(cell))
         if cell is None or cell.status not in FAILING:
             return text
-        if cell.id in self.regressed:
-            text = "🔻 " + text
-        return md_link(text, cell.result.run_url if cell.result else None)
+        target = f"#{T.anchor(cell.id)}" if cell.id in linked else (cell.result.run_url if cell.result else None)
+        return T.link(text, target)
 
-    @cached_property
-    def lines(self) -> list[tuple[bool, str]]:
-        """(failing or changed, markdown line) per row."""
-        vary_os, vary_py = self.vary
-        out = []
-        for row in self.report.rows:
-            heads = [md(row.set, 64)]
-            if vary_os:
-                heads.append(md(row.os or "", 64))
-            if vary_py:
-                heads.append(md(row.python or "", 16))
-            interesting = any(c is not None and (c.status in FAILING or c.id in self.changed) for c in row.cells)
-            out.append((interesting, "| " + " | ".join([*heads, *map(self._md_label, row.cells)]) + " |"))
-        return out
+    def _interesting(self, cell: CellView | None) -> bool:
+        return cell is not None and (cell.status in FAILING or cell.id in self.changed)
 
-    def table(self, all_rows: bool) -> tuple[str, int]:
-        chosen = [line for hit, line in self.lines if all_rows or hit]
-        return (md_table(self.headers, chosen) if chosen else ""), len(chosen)
+    def layout(self, all_rows: bool) -> T.Choice:
+        key = f"layout:{all_rows}"
+        if key not in self._layouts:
+            self._layouts[key] = T.choose(self.report, self.short, None if all_rows else self._interesting)
+        return self._layouts[key]
+
+    def table(self, all_rows: bool, linked: frozenset[str] = frozenset()) -> tuple[str, int]:
+        """The table(s) as markdown (blank lines between several), and how many lines they show."""
+        choice = self.layout(all_rows)
+        if not choice.shown:
+            return "", 0
+        tables = "\n\n".join(T.markdown(t, lambda c: self.cell_md(c, linked)) for t in choice.tables)
+        return tables, choice.shown
+
+    def table_total(self, all_rows: bool) -> int:
+        """How many lines the whole table has, in the layout chosen (for the note of what a cut left out)."""
+        return self.layout(all_rows).total
+
+    def folded(self) -> str:
+        """``Not run here: conda, mamba — not on this host.``: the managers that ran nowhere."""
+        return T.folded_line(self.layout(True).shape)
+
+    def legend(self, all_rows: bool, linked: frozenset[str] = frozenset()) -> str:
+        """What the table's symbols mean, only those it shows."""
+        choice = self.layout(all_rows)
+        cells = [c for t in choice.tables for line in t.lines for c in line.cells]
+        marks = {"regression" if m == CHANGE_ICONS["regression"] else "fix" for c in cells if (m := self.mark(c))}
+        return T.legend(cells, marks, any(c is not None and c.id in linked for c in cells))
 
     # counts, scoreboard, notes --------------------------------------------------------------
     @cached_property
+    def tally(self) -> W.Tally:
+        return W.Tally.of(c.status for c in self.report.cells)
+
+    @cached_property
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for c in self.report.cells:
-            out[c.status] = out.get(c.status, 0) + 1
-        return out
+        return dict(self.tally.counts)
+
+    def _whole(self) -> dict[str, dict[str, bool]]:
+        """Per set, per manager that ran on it: whether it installed all of it (every cell of the
+        manager's in that set that ran passed)."""
+        per: dict[str, dict[str, bool]] = {}
+        for row in self.report.rows:
+            ok = per.setdefault(row.set, {})
+            for manager, cell in zip(self.report.managers, row.cells, strict=True):
+                if cell is not None and cell.status in W.RAN:
+                    ok[manager] = ok.get(manager, True) and cell.status == "pass"
+        return per
+
+    @cached_property
+    def answer(self) -> str:
+        """The headline's first words: how many managers install the whole set (each set, or every one)."""
+        per = self._whole()
+        ran = [m for m in self.report.managers if any(m in ok for ok in per.values())]
+        if not ran:
+            return "**Nothing ran.**"
+        good = [m for m in ran if all(ok[m] for ok in per.values() if m in ok)]
+        if len(per) == 1:
+            names = f": {', '.join(md(m, 40) for m in good)}" if 0 < len(good) <= HEADLINE_MANAGERS else ""
+            verb = "installs" if len(good) == 1 else "install"
+            return f"**{len(good)} of {plural(len(ran), 'manager')} {verb} the whole set**{names}."
+        each = [f"{md(name, 40)}: {sum(ok.values())} of {len(ok)}" for name, ok in per.items() if ok]
+        verb = "installs every set it" if len(good) == 1 else "install every set they"
+        return (f"**{len(good)} of {plural(len(ran), 'manager')} {verb} ran on** "
+                f"({more(each, HEADLINE_SETS, ' · ')}).")
 
     @cached_property
     def headline(self) -> str:
-        n = self.counts
-        total = len(self.report.cells)
-        parts = [f"{n[s]} {ICONS[s]}{'' if ICONS[s] == s else ' ' + s}" for s in ICONS if n.get(s) and s != "pass"]
-        line = f"**{n.get('pass', 0)} of {total}** cells pass" + (f" ({' · '.join(parts)})" if parts else "")
+        """The answer first, then what changed since the last run."""
         r = self.report
+        line = self.answer
         if r.has_baseline:
-            reg, fix = len(r.regressions), len(r.fixes)
-            line += f" — **{plural(reg, 'regression')}**, {plural(fix, 'fix')} since the last run"
+            kinds = {k: sum(1 for c in r.changes if c.kind == k) for k in ("regression", "fix", "changed")}
+            said = [f"{CHANGE_ICONS[k]} {plural(n, k)}" for k, n in kinds.items() if n]
+            if kinds["regression"]:
+                said[0] = f"**{said[0]}**"
+            line += (" " + " · ".join(said) + " since the last run." if said else " No change since the last run.")
         return line
+
+    @cached_property
+    def count_line(self) -> str:
+        """``5 of 11 cells pass (6 ❌ fail) · not run: 5 unavailable``: the same count as badge and SVG."""
+        t = self.tally
+        text = f"{t.passed} of {plural(t.ran, 'cell')} {'passes' if t.passed == 1 else 'pass'}" if t.ran \
+            else "No cell ran"
+        failing = t.failing()
+        if failing:
+            text += f" ({', '.join(failing)})"
+        rest = t.not_run_parts()
+        if rest:
+            text += " · not run: " + ", ".join(rest)
+        return text
 
     @cached_property
     def generated(self) -> str:
         r = self.report
-        when = md(r.generated_at, 40)
+        when = md(W.when(r.generated_at), 40)
         return f"{md_link('this run', r.run_url)}, {when}" if url(r.run_url) else when
 
     def scoreboard(self, limit: int | None) -> str:
+        """Each manager's pass rate; empty when every manager has one cell (the table says it all)."""
+        if all(s.total <= 1 for s in self.report.scores):
+            return ""
         scores = sorted(self.report.scores, key=lambda s: (-(s.passed / s.ran if s.ran else -1), -s.ran, s.manager))
         lines = []
         for i, s in enumerate(scores, 1):
             rest = s.total - s.ran
             extra = f" · {rest} not run" if rest else ""
             if s.ran:
-                lines.append(f"{i}. **{md(s.manager, 40)}** {s.passed}/{s.ran} passed "
+                lines.append(f"{i}. **{md(s.manager, 40)}** {s.passed} of {s.ran} pass "
                              f"({100 * s.passed / s.ran:.0f}%){extra}")
             else:
                 lines.append(f"{i}. **{md(s.manager, 40)}** nothing ran{extra}")
@@ -234,14 +305,15 @@ class View:
         return more(lines, limit, "\n")
 
     # changes and culprits -------------------------------------------------------------------
-    def _now(self, cid: str) -> str:
-        cell = self.cells.get(cid)
-        return label(cell, md) if cell else "gone"
-
     def change_line(self, ch: Change) -> str:
-        before = md(ch.before or "—")
+        """``🔻 **regression** id: ✅ pass → ❌ import-error (tensorflow) — versions``; a changed cause
+        as ``❌ network → ❌ conflict (numpy)``."""
         icon = CHANGE_ICONS.get(ch.kind, "")
-        text = f"- {icon} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {self._now(ch.cell_id)}"
+        if ch.kind == "changed" and ch.before_cause:
+            before = f"{W.ICONS.get(ch.before or '', '')} {md(ch.before_cause)}".strip()
+        else:
+            before = md(W.status_text(ch.before)) if ch.before else "—"
+        text = f"- {icon} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {now_text(self.cells.get(ch.cell_id))}"
         if ch.versions:
             text += " — " + ", ".join(version_text(v) for v in ch.versions)
         return text
@@ -251,7 +323,7 @@ class View:
         if not r.has_baseline:
             return ""
         if not r.changes:
-            return "No changes since the last run."
+            return ""               # the headline says "No change since the last run."
         counts: dict[str, int] = {}
         for ch in r.changes:
             counts[ch.kind] = counts.get(ch.kind, 0) + 1
@@ -265,7 +337,9 @@ class View:
         cause = ""
         if c.cause is not None:
             cause = f" — {md(c.cause.kind)}: {md(c.cause.summary, 300)}"
-        flag = " 🔻 regression" if c.regression else ""
+        n_regressed = sum(cid in self.regressed for cid in c.cells)
+        flag = "" if not n_regressed else " 🔻 regression" if n_regressed == len(c.cells) else \
+            f" 🔻 {n_regressed} of {len(c.cells)} regressed"
         what = {"package": "📦 package", "manager": "🧰 manager", "cell": "🔹"}.get(c.kind, md(c.kind))
         cells = first(c.cells, md, LIST_CELLS, ", ")
         text = f"- {what} **{md(c.name, 120)}**{flag} ({plural(len(c.cells), 'cell')}: {cells}){cause}"
@@ -285,7 +359,7 @@ class View:
 
     def _details_of(self, cell: CellView, tail_lines: int | None) -> str:
         result = cell.result
-        head = f"{ICONS.get(cell.status, '')} {html(cell.id)} — {_what(cell)}"
+        head = f'<a id="{T.anchor(cell.id)}"></a>{ICONS.get(cell.status, "")} {html(cell.id)} — {_what(cell)}'
         items = []
         if cell.cause is not None:
             items.append(f"- **cause:** {md(cell.cause.kind)} — {md(cell.cause.summary, 300)}")
@@ -304,35 +378,48 @@ class View:
                 items.append(f"- {md_link('job log', result.run_url)}")
         hist = self.report.history.get(cell.id)
         if hist is not None and hist.last_pass_at:
-            items.append(f"- **last passed:** {md_link(md(hist.last_pass_at, 40), hist.last_pass_run_url)}")
+            items.append(f"- **last passed:** {md_link(md(W.when(hist.last_pass_at), 40), hist.last_pass_run_url)}")
         parts = [f"<details><summary>{head}</summary>", "", *items]
         if result is not None and result.repro:
             parts += ["", "repro:", "", fence(result.repro, "sh")]
         if result is not None and result.log_tail:
-            tail, what = log_tail(result.log_tail, tail_lines)
-            parts += ["", f"{what}:", "", fence(tail)]
+            lines = X.CONTEXT_LINES if tail_lines is None else min(X.CONTEXT_LINES, tail_lines)
+            ex = X.excerpt(result.log_tail, cell.cause, result.phase, cell.manager, lines)
+            parts += ["", f"{md(X.describe(ex))}; {self._whole_log(cell)}:", "", fence(ex.text)]
         parts += ["", "</details>"]
         return "\n".join(parts)
+
+    @staticmethod
+    def _whole_log(cell: CellView) -> str:
+        """Where the whole log is: the job's results artifact, or the ``.log`` beside a local result."""
+        run = cell.result.run_url if cell.result is not None else None
+        if url(run):
+            return f"the whole log is in {md_link('the job', run)}'s results artifact"
+        if cell.source and cell.source.endswith(".json"):
+            return f"the whole log is {md(cell.source[:-5] + '.log', 200)} in the results"
+        return "the whole log is in the results"
 
     def details(self, level: B.Level, only: Iterable[str] | None = None, cap: int | None = None) -> str:
         """The failures' ``<details>``; past ``cap`` characters the rest is not even formatted
         (the output is over its budget anyway and the next level will be tried)."""
         return "\n\n".join(self.detail_blocks(level, only, cap))
 
-    def detail_blocks(self, level: B.Level, only: Iterable[str] | None = None, cap: int | None = None,
-                      keep: bool = True) -> Iterator[str]:
-        """:meth:`details` block by block; ``keep`` False: not kept for the next output (a streamed
-        markdown report of 100,000 cells formats each block once and lets it go)."""
+    def detail_ids(self, level: B.Level, only: Iterable[str] | None = None) -> tuple[list[str], int]:
+        """The cells whose details an output at ``level`` holds, and how many more it leaves out."""
         if not level.details or level.counts_only:
-            return
+            return [], 0
         ids = list(only) if only is not None else [c.id for c in self.report.cells if c.status in FAILING]
         if not level.all_rows and only is None:
             ids = [i for i in ids if i in self.changed] or ids
         if level.max_items is not None and len(ids) > level.max_items:
-            hidden = len(ids) - level.max_items
-            ids = ids[: level.max_items]
-        else:
-            hidden = 0
+            return ids[: level.max_items], len(ids) - level.max_items
+        return ids, 0
+
+    def detail_blocks(self, level: B.Level, only: Iterable[str] | None = None, cap: int | None = None,
+                      keep: bool = True) -> Iterator[str]:
+        """:meth:`details` block by block; ``keep`` False: not kept for the next output (a streamed
+        markdown report of 100,000 cells formats each block once and lets it go)."""
+        ids, hidden = self.detail_ids(level, only)
         size = 0
         for i in ids:
             if i in self.cells:

@@ -36,15 +36,15 @@ NOT_RAN = frozenset({"missing", "unavailable", "n/a"})
 ICONS = {"pass": "✅", "fail": "❌", "timeout": "⏱", "error": "💥"}
 WORDS = {"pass": "pass", "fail": "fail", "timeout": "timeout", "error": "error", "missing": "missing",
          "unavailable": "unavailable", "n/a": "n/a"}
-# What each status means, for legends (named only when the status occurs)
+# What each status means, as a legend says it (a legend names only the statuses that occur)
 MEANINGS = {
-    "pass": "installed, imported and tested (seconds)",
-    "fail": "failed: the cause",
-    "timeout": "timed out",
-    "error": "rodeo itself broke (please report)",
-    "missing": "no result (job cancelled)",
-    "unavailable": "manager not on this host",
-    "n/a": "not packaged / cannot run there",
+    "pass": "✅ passed (seconds to install, import and test)",
+    "fail": "❌ failed, with its cause",
+    "timeout": "⏱ timed out",
+    "error": "💥 error: rodeo itself broke (please report)",
+    "missing": "missing: no result (job cancelled)",
+    "unavailable": "unavailable: the manager is not on this host",
+    "n/a": "n/a: not packaged, or cannot run there",
 }
 CHANGE_ICONS = {"regression": "🔻", "fix": "🎉", "changed": "🔁", "new": "🆕", "removed": "➖"}
 CHANGE_MEANINGS = {"regression": "regressed since the last run", "fix": "fixed since the last run",

@@ -19,16 +19,17 @@ SCHEMA_KEYS = {"schemaVersion", "label", "message", "color", "labelColor", "isEr
 
 def test_overall_badge_counts_passes_among_cells_that_ran() -> None:
     got = badge.overall(report(mixed()))
-    assert got == {"schemaVersion": 1, "label": "rodeo", "message": "2/4 pass, 1 missing, 1 unreadable",
-                   "color": "yellow"}
+    # ran: pass, pass, fail, timeout, error (the one denominator); missing is named, n/a and unavailable are not
+    assert got == {"schemaVersion": 1, "label": "rodeo", "message": "2 of 5 pass, 1 missing", "color": "orange"}
     json.dumps(got)
 
 
 def test_per_manager_badges_follow_the_columns() -> None:
     got = badge.per_manager(report(mixed()))
     assert list(got) == list(report(mixed()).managers)
-    assert got["uv"] == {"schemaVersion": 1, "label": "uv", "message": "1/1 pass", "color": "brightgreen"}
-    assert got["pdm"]["message"] == "0/1 pass" and got["pdm"]["color"] == "red"
+    assert got["uv"] == {"schemaVersion": 1, "label": "uv", "message": "1 of 1 pass", "color": "brightgreen"}
+    assert got["pdm"]["message"] == "0 of 1 pass" and got["pdm"]["color"] == "red"
+    assert got["hatch"]["message"] == "0 of 1 pass"          # an error ran and did not pass, as the table says
     assert got["apt"] == {"schemaVersion": 1, "label": "apt", "message": "n/a", "color": "lightgrey"}
     assert got["conda"]["message"] == "unavailable" and "isError" not in got["conda"]
     assert got["pipenv"] == {"schemaVersion": 1, "label": "pipenv", "message": "no results", "color": "lightgrey",

@@ -15,7 +15,7 @@ from rodeo_action.plan import expand
 from rodeo_action.report.build import build_report, local_report, rows
 from rodeo_action.report.collect import collect
 from rodeo_action.report.history import full, load
-from rodeo_action.report.model import Change, Culprit, Report, Score, VersionChange
+from rodeo_action.report.model import Change, Report, Score, VersionChange
 from rodeo_action.results import Cause, CellInfo, Result, write_result
 
 CONFIG = """\
@@ -99,13 +99,36 @@ def test_baseline_then_two_regressions_and_a_fix(tmp_path: Path) -> None:
         Change(cid("pdm", "np"), "fix", "fail", "pass"),
     )
     assert [c.cell_id for c in second.regressions] == [cid("pip", "ml"), cid("uv", "ml")]
-    assert second.culprits == (
-        Culprit(key="package:tensorflow", kind="package", name="tensorflow",
-                cells=(cid("pip", "ml"), cid("uv", "ml")),
-                cause=Cause("import-error", "DLL load failed", "tensorflow"), tracker=None,
-                versions=(VersionChange("tensorflow", "2.18.0", "2.19.0"), VersionChange("<uv>", "1.0", "0.5.1")),
-                consecutive_failures=1, regression=True),
-    )
+    # tensorflow fails two ways (uv finds no distribution, pip's import breaks): two problems, two culprits
+    assert [(c.key, c.cells, c.versions, c.regression) for c in second.culprits] == [
+        ("cell:pip/tensorflow", (cid("pip", "ml"),), (VersionChange("tensorflow", "2.18.0", "2.19.0"),), True),
+        ("cell:uv/tensorflow", (cid("uv", "ml"),), (VersionChange("<uv>", "1.0", "0.5.1"),), True),
+    ]
+
+
+def test_a_package_culprit_holds_only_the_cells_that_fail_its_way(tmp_path: Path) -> None:
+    """The fixture's "package tensorflow 🔻 regression (3 cells)" counted a cell that failed another way
+    and had not regressed: a package culprit holds the cells of one kind of failure."""
+    rodeo = Rodeo(tmp_path, cfg())
+    rodeo.run({cid("pdm", "ml"): fail("no-matching-distribution", "tensorflow")})
+    second = rodeo.run(
+        {cid("pip", "ml"): fail("import-error", "tensorflow"), cid("uv", "ml"): fail("import-error", "tensorflow"),
+         cid("pdm", "ml"): fail("no-matching-distribution", "tensorflow")},
+        versions={cid("pip", "ml"): {"tensorflow": "2.19.0"}, cid("uv", "ml"): {"tensorflow": "2.19.0"}})
+    package = next(c for c in second.culprits if c.key == "package:tensorflow")
+    assert package.cells == (cid("pip", "ml"), cid("uv", "ml"))
+    assert package.cause is not None and package.cause.kind == "import-error" and package.regression
+    assert package.versions == (VersionChange("tensorflow", "2.18.0", "2.19.0"),)
+    rest = next(c for c in second.culprits if cid("pdm", "ml") in c.cells)
+    assert (rest.key, rest.cells, rest.regression) == ("cell:pdm/tensorflow", (cid("pdm", "ml"),), False)
+    # the kind most managers share wins, whatever order the cells come in
+    third = rodeo.run(
+        {cid("pip", "ml"): fail("no-matching-distribution", "tensorflow"),
+         cid("uv", "ml"): fail("no-matching-distribution", "tensorflow"),
+         cid("pdm", "ml"): fail("import-error", "tensorflow")})
+    package = next(c for c in third.culprits if c.key == "package:tensorflow")
+    assert package.cells == (cid("pip", "ml"), cid("uv", "ml"))
+    assert package.cause is not None and package.cause.kind == "no-matching-distribution"
 
 
 def test_new_removed_changed(tmp_path: Path) -> None:
@@ -154,9 +177,13 @@ def culprits_of(tmp_path: Path, outcomes: Mapping[str, tuple[str, Cause | None]]
 
 
 def test_culprit_rule_package_under_two_managers(tmp_path: Path) -> None:
-    got = culprits_of(tmp_path, {cid("uv", "geo"): fail("build-failed", "cartopy"),
+    got = culprits_of(tmp_path, {cid("uv", "geo"): fail("no-matching-distribution", "cartopy"),
                                  cid("apt", "geo"): fail("not-packaged", "python3-cartopy")})
     assert got == [("package:cartopy", (cid("apt", "geo"), cid("uv", "geo")), "SciTools/cartopy")]
+    # a build that fails and a package that does not exist are two problems, not one package's
+    got = culprits_of(tmp_path / "2", {cid("uv", "geo"): fail("build-failed", "cartopy"),
+                                       cid("apt", "geo"): fail("not-packaged", "python3-cartopy")})
+    assert [key for key, _, _ in got] == ["cell:apt/cartopy", "cell:uv/cartopy"]
 
 
 def test_culprit_rule_apt_name_maps_back(tmp_path: Path) -> None:
@@ -218,7 +245,8 @@ def test_unreadable_and_unplanned_cells_are_no_culprit_nor_score_nor_regression(
     assert cells[cid("uv", "np")].status == "error" and cells[stray].status == "error"
     assert r.culprits == () and r.regressions == ()
     assert [c.kind for c in r.changes] == ["new"]
-    assert Score("uv", 2, 2, 3) in r.scores and Score("hatch", 0, 0, 1) in r.scores
+    # the one denominator (words.RAN): an error cell ran and did not pass, as the table's 💥 error says
+    assert Score("uv", 2, 3, 3) in r.scores and Score("hatch", 0, 1, 1) in r.scores
     assert r.history[cid("uv", "np")].consecutive_failures == 0
 
 

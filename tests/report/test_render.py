@@ -97,7 +97,7 @@ def test_fixture_covers_every_kind_of_cell(fixture_report: Report) -> None:
 
 def test_fixture_outputs_are_safe(outputs: dict[str, str], fixture_report: Report) -> None:
     name = fixture_report.name
-    assert table_widths(outputs["comment.md"]) == [{8}]                   # 7 columns: python varies
+    assert table_widths(outputs["comment.md"]) == [{6}]       # managers as rows: manager + 2 sets x 2 pythons
     check_safe(outputs["comment.md"], [markers.comment_marker(name)], 1)
     check_safe(outputs["readme.md"], list(markers.readme_markers(name)), 1)
     check_safe(outputs["report.md"], [], 0)
@@ -110,16 +110,27 @@ def test_fixture_outputs_are_safe(outputs: dict[str, str], fixture_report: Repor
 def test_comment_shows_the_story(outputs: dict[str, str]) -> None:
     comment = outputs["comment.md"]
     assert comment.startswith("<!-- rodeo:comment id=fixture -->\n")
-    assert "| set | python | pip | uv | conda | pdm | apt |" in comment
-    assert "❌ install: missing-system-library (geos)" in comment and "✅ 14s" in comment
-    for text in ("⏱", "n/a", "unavailable", "missing", "💥 error"):
+    # five managers by four set x python columns would not fit 880 px as columns: managers are rows
+    assert "| manager | all<br>py3.12 | all<br>py3.13 | geo<br>py3.12 | geo<br>py3.13 |" in comment
+    nb = "\u00a0"
+    assert f"[❌{nb}missing-system-library](#rodeo-pdm-geo-ubuntu-latest-py3-12)" in comment
+    assert f"| 🎉{nb}✅{nb}14{nb}s |" in comment                            # the fix, marked
+    for text in (f"⏱{nb}timeout", "n/a", "unavailable", "missing", f"💥{nb}error"):
         assert f"| {text}" in comment or f"[{text}" in comment
     assert "tensorflow 2.18.0 → 2.19.0, uv itself 0.9.5 → 0.9.6" in comment
-    assert "1. **apt** 1/1 passed (100%)" in comment                     # the scoreboard
+    assert "1. **apt** 1 of 1 pass (100%)" in comment                      # the scoreboard
     assert "not JSON (truncated?)" in comment                              # the unreadable file, named
-    # the uv cell's run_url was javascript:, so it is not linked; the others are
-    assert "| 🔻 ❌ import: import-error (tensorflow) |" in comment
-    assert "[❌ install: conflict](https://github.com/o/r/actions/runs/7)" in comment
+    # every failure links to its details in the comment, whatever its run_url (uv's was javascript:)
+    assert f"| [🔻{nb}❌{nb}import-error](#rodeo-uv-all-ubuntu-latest-py3-12) |" in comment
+    assert '<a id="rodeo-uv-all-ubuntu-latest-py3-12"></a>' in comment
+    # the headline answers first, then the counts in the badge's words
+    assert "**1 of 5 managers installs every set it ran on** (all: 0 of 4 · geo: 3 of 5). " \
+           "**🔻 2 regressions** · 🎉 1 fix · 🔁 1 changed since the last run." in comment
+    assert "7 of 16 cells pass (6 ❌ fail, 1 ⏱ timeout, 2 💥 error) · not run: 1 missing, 1 unavailable, 2 n/a" \
+        in comment
+    # the legend names what the table shows, and only that
+    legend = next(line for line in comment.splitlines() if line.startswith("<sub>"))
+    assert "🔻 regressed" in legend and "🎉 fixed" in legend and "— not planned" not in legend
 
 
 def test_digest_in_readme_and_comment_round_trips(outputs: dict[str, str], fixture_report: Report) -> None:
@@ -137,7 +148,9 @@ def test_terminal_table(outputs: dict[str, str]) -> None:
     assert text.splitlines()[0].split()[:5] == ["manager", "all", "3.12", "all", "3.13"]
     assert "\x1b" not in text and "ghp_" not in text
     pip = next(line for line in text.splitlines() if line.startswith("pip "))
-    assert "2/4 (50%)" in pip and "changes: 2 regressions, 1 fix" in text
+    assert "2 of 4 pass (50%)" in pip and "changes: 2 regressions, 1 fix" in text
+    assert text.rstrip().endswith("7 of 16 cells pass (6 ❌ fail, 1 ⏱ timeout, 2 💥 error) · not run: 1 missing, "
+                                  "1 unavailable, 2 n/a")
 
 
 def test_terminal_keeps_managers_as_columns_when_rows_outnumber_them(fixture_report: Report) -> None:
@@ -145,7 +158,7 @@ def test_terminal_keeps_managers_as_columns_when_rows_outnumber_them(fixture_rep
                   rows=tuple(replace(r, cells=r.cells[:2]) for r in fixture_report.rows))
     text = render.terminal(few)
     assert text.splitlines()[0].split()[:4] == ["set", "python", "pip", "uv"]
-    assert "pip: 2/4 (50%)" in text
+    assert "pip: 2 of 4 pass (50%)" in text
 
 
 def test_no_name_means_no_id(fixture_report: Report) -> None:
@@ -287,7 +300,9 @@ def test_hard_truncation_closes_what_it_opened() -> None:
 def test_local_report_from_results() -> None:
     results = [result("pip", "all", "3.12", "pass"), result("apt", "all", "3.12", "n/a", text="needs --allow-system")]
     text = render.local(results, ["pip", "micromamba", "apt"], "rodeo: offline", "2026-01-01 10:00 UTC", "host x")
-    assert "| set | pip | apt |" in text and "## Not run here" in text and "needs --allow-system" in text
+    assert "| set | pip |" in text and "## Not run here" in text and "needs --allow-system" in text
+    assert "Not run here: apt — not packaged or cannot run there." in text          # folded, not a column
+    assert "**1 of 1 manager installs the whole set**: pip." in text and "1 of 1 cell passes" in text
     assert "no baseline" not in text and "> host x" in text
 
 

@@ -101,7 +101,7 @@ def test_svg_is_inert_well_formed_and_has_one_hover_per_cell() -> None:
     assert "pdm-all-ubuntu-24.04-py3.12: fail — install: missing-system-library (shapely): geos_c.h: No such file" \
         in hovers
     assert "poetry-all-ubuntu-24.04-py3.12: timeout — install: timeout: ran out of time" in hovers
-    assert "uv-all-ubuntu-24.04-py3.12: pass — 130.0s" in hovers
+    assert "uv-all-ubuntu-24.04-py3.12: pass — 130.0 s" in hovers
     assert "hatch-all-ubuntu-24.04-py3.12: error — hatch.json is not JSON (truncated?)" in hovers
 
 
@@ -119,14 +119,15 @@ def test_svg_colours_each_status_and_draws_a_legend() -> None:
     legend = " ".join(texts(root))
     for s in STATUSES:
         assert f"{svg.STYLES[s].legend} {2 if s == 'pass' else 1}" in legend
-    assert "2m" in texts(root) and "14s" in texts(root)       # pass cells show their duration
+    assert "2 min" in texts(root) and "14 s" in texts(root)   # pass cells show their duration, as the table does
 
 
 def test_svg_title_names_the_rodeo_and_the_date() -> None:
     root = parse(svg.render(report(mixed())))
     shown = texts(root)
     assert "rodeo: demo" in shown
-    assert any(t.startswith("2025-06-01 12:34 UTC · 8 cells · 2/4 pass") for t in shown)
+    # the markdown's count and words: errors ran, what did not run is named apart
+    assert "2025-06-01 12:34 UTC · 2 of 5 cells pass · not run: 1 missing, 1 unavailable, 1 n/a" in shown
 
 
 def test_svg_wide_matrix_scales_down_to_readme_width() -> None:
@@ -215,6 +216,85 @@ def test_svg_of_a_synthetic_rodeo(tmp_path: Path) -> None:
     assert_inert(root)
     assert len(cell_groups(root)) == 288
     assert len(rep.managers) == 16 and len(rep.rows) == 18
+
+
+# --- contrast and change marks -------------------------------------------------------------------
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#rrggbb``."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i: i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula() -> None:
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#2da44e", "#ffffff"), 2) == 3.22          # the old pass green: too pale for white text
+    assert contrast("#777777", "#777777") == 1.0
+
+
+def grounds(fill: str) -> list[str]:
+    """What a text over a shape of ``fill`` may stand on: the hatch's paper and its stripes."""
+    return [svg.PAPER, svg.HATCH_LINE] if fill == "url(#rodeo-hatch)" else [fill]
+
+
+def changed_report() -> Report:
+    """Every status, and a regression and a fix since a baseline."""
+    from rodeo_action.report import history
+
+    before = [cell("pip", status="fail", phase="install", cause=Cause("build-failed", "x")), cell("uv")]
+    base = history.from_markdown(history.digest(build_report(before, None, None, AT, None)), None, "digest")
+    assert base is not None
+    now = [*(c for c in mixed() if c.manager not in ("pip", "uv")), cell("pip"),
+           cell("uv", status="fail", phase="install", cause=Cause("conflict", "y"))]
+    return replace(build_report(now, None, base, AT, None), name="demo")
+
+
+def test_every_text_of_the_svg_reads_at_4_5_to_1() -> None:
+    """Each <text>: its fill against the rect it is drawn in (a cell), else the white page."""
+    root = parse(svg.render(changed_report()))
+    pairs = set()
+    for g in root.iter(f"{NS}g"):
+        rect = g.find(f"{NS}rect")
+        for t in g.iter(f"{NS}text"):
+            assert rect is not None
+            pairs.update((t.get("fill", ""), ground) for ground in grounds(rect.get("fill", "")))
+    in_cells = {id(t) for g in root.iter(f"{NS}g") for t in g.iter(f"{NS}text")}
+    pairs.update((t.get("fill", ""), svg.PAPER) for t in root.iter(f"{NS}text") if id(t) not in in_cells)
+    statuses_drawn = {STYLES_BY_FILL.get(rect.get("fill", "")) for g in root.iter(f"{NS}g")
+                      if (rect := g.find(f"{NS}rect")) is not None}
+    assert statuses_drawn >= set(STATUSES)                       # every style was tried
+    low = {(ink, ground, round(contrast(ink, ground), 2)) for ink, ground in pairs if contrast(ink, ground) < 4.5}
+    assert not low, low
+    # and every style, drawn or not, including the fallback
+    for style in [*svg.STYLES.values(), svg.UNKNOWN]:
+        for ground in grounds(style.fill):
+            assert contrast(style.ink, ground) >= 4.5, (style, ground)
+
+
+STYLES_BY_FILL = {style.fill: status for status, style in svg.STYLES.items()}
+
+
+def test_regressions_and_fixes_are_marked_by_a_symbol() -> None:
+    rep = changed_report()
+    assert {c.kind for c in rep.changes} >= {"regression", "fix"}
+    root = parse(svg.render(rep))
+    by_id = {(g.findtext(f"{NS}title") or "").split(":")[0]: g.findtext(f"{NS}text") or "" for g in cell_groups(root)}
+    assert by_id["uv-all-ubuntu-24.04-py3.12"] == "▼ fail"
+    assert by_id["pip-all-ubuntu-24.04-py3.12"] == "▲ 14 s"
+    assert not any(t.startswith(("▼", "▲")) for cid, t in by_id.items() if "-all-" in cid and
+                   not cid.startswith(("uv-", "pip-")))
+    legend = texts(root)
+    assert "▼ regressed since the last run 1" in legend and "▲ fixed since the last run 1" in legend
+    plain = parse(svg.render(report(mixed())))
+    assert not any("▼" in t or "▲" in t for t in texts(plain))    # no change, no mark
 
 
 # --- a real renderer ----------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ def fixture_report() -> Report:
 
 
 def test_user_templates_override_ours_by_name(tmp_path: Path, fixture_report: Report) -> None:
-    (tmp_path / "comment.md.j2").write_text("{{ marker }}\nOurs: {{ headline }}\n{{ report.name | md }}\n"
+    (tmp_path / "comment.md.j2").write_text("{{ marker }}\nOurs: {{ headline }}\n{{ counts }}\n{{ report.name | md }}\n"
                                             "{% for c in report.culprits %}- {{ c.name | md }}\n{% endfor %}"
                                             "{{ digest }}\n")
     out = render.comment(fixture_report, render.Settings(templates=tmp_path))
-    assert out.startswith("<!-- rodeo:comment id=fixture -->\nOurs: **7 of 20**")
+    assert out.startswith("<!-- rodeo:comment id=fixture -->\nOurs: **1 of 5 managers installs every set")
+    assert "\n7 of 16 cells pass (" in out
     assert "- @\u200beveryone" not in out and "- tensorflow" in out
     # the others still come from ours
     assert render.readme_block(fixture_report, render.Settings(templates=tmp_path)).startswith("<!-- rodeo:start")
