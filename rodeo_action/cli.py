@@ -121,12 +121,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_local(args: argparse.Namespace) -> int:
-    from rodeo_action.local import run_local
+    """Run what this host can, then its report; an interrupted run still gets its report (what finished,
+    the rest shown as interrupted) and the `rodeo report` command that remakes it."""
+    from rodeo_action import localrun
+    from rodeo_action.local import Stopped, local_cells, local_report, run_local
+    from rodeo_action.plan import expand
     from rodeo_action.report import local_md, render
-    from rodeo_action.report.build import local_report
-    from rodeo_action.results import write_atomic
+    from rodeo_action.report.words import when
+    from rodeo_action.results import Result, write_atomic
 
-    config = for_local(_config(args))
+    given = _config(args)
+    config = for_local(given)
     if args.managers:
         chosen = [m.strip() for m in args.managers.split(",") if m.strip()]
         for m in chosen:
@@ -139,15 +144,46 @@ def cmd_local(args: argparse.Namespace) -> int:
         from dataclasses import replace
         config = replace(config, managers=tuple(chosen))
     output = Path(args.output)
-    options = _options(args, output)
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    results = run_local(config, options, jobs=args.jobs or os.cpu_count() or 2)
-    print(render.terminal(local_report(results, config.managers, started)))
+    moved = localrun.make_room(output, Path(args.config or "rodeo.yml"))
+    if moved:
+        print(f"rodeo: {moved}", file=sys.stderr)
+    planned = expand(config)
+    manifest = localrun.begin(given, config, planned)
+    localrun.write(output, manifest)
+    stopped: Stopped | None = None
+    try:
+        results: list[Result] = run_local(config, _options(args, output), jobs=args.jobs or os.cpu_count() or 2)
+    except Stopped as exc:
+        stopped, results = exc, exc.results
+    manifest = localrun.end(manifest, interrupted=stopped is not None)
+    localrun.write(output, manifest)
+    started = when(manifest.started_at)
+    cells = local_cells(results, planned, manifest.why_missing())
+    report = local_report(cells, config.managers, started, local_md.host_line(results, config.managers, started))
+    print(render.terminal(report))
     title = f"rodeo {config.name}" if config.name else "rodeo"
-    report = output / "report.md"
-    write_atomic(report, local_md.render(results, config.managers, title, started))
-    print(f"\nresults: {output}/  report: {report}")
-    return 0
+    path = output / "report.md"
+    write_atomic(path, local_md.render(report, title))
+    print(f"\nresults: {output}/  report: {path}")
+    if stopped is None:
+        return 0
+    unfinished = [c.id for c in cells if c.status == "missing"]
+    named = ", ".join(unfinished[:5]) + (f" and {len(unfinished) - 5} more" if len(unfinished) > 5 else "")
+    print(f"rodeo: interrupted; {_count(len(results), 'finished cell')} kept, {len(unfinished)} not finished "
+          f"({named}: interrupted, in {path} too). Remake the report with:\n  {_remake(args, given, output)}",
+          file=sys.stderr)
+    return 130       # as for any interrupt of rodeo (SIGTERM too: a cancelled CI job ends like a Ctrl-C)
+
+
+def _remake(args: argparse.Namespace, config: Config, output: Path) -> str:
+    """The `rodeo report` command that remakes a local run's report.md from its folder."""
+    import shlex
+
+    words = ["rodeo", "report", "--results", str(output)]
+    if args.config is not None or Path("rodeo.yml").exists():
+        words += ["--config", config.source]
+    words += ["--markdown", str(output / "report.md")]
+    return shlex.join(words)
 
 
 def _report_config(args: argparse.Namespace) -> Config | None:

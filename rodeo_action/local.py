@@ -13,6 +13,10 @@ interrupt, further ones are ignored until rodeo has exited: the cleanup is bound
 this process inherited as *ignored* (a job started with ``&`` from a script: POSIX has such jobs
 ignore SIGINT, and Python then installs no KeyboardInterrupt for it) stays ignored, as the shell
 meant; SIGTERM still interrupts.
+
+An interrupted run raises :class:`Stopped` (a KeyboardInterrupt) carrying the results that finished,
+so the caller still writes the report of what finished, its unfinished cells shown as interrupted
+(:func:`local_report`), and the manifest that lets `rodeo report` remake it.
 """
 
 from __future__ import annotations
@@ -25,13 +29,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from rodeo_action.config import Config
 from rodeo_action.plan import PlannedCell, expand
-from rodeo_action.report.model import CellView
+from rodeo_action.report.model import CellView, Report
 from rodeo_action.report.render import label
 from rodeo_action.results import Result
 from rodeo_action.run import RunOptions, run_cell
@@ -169,7 +172,8 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
                 # end every running step; cells in flight write no result, finished ones stay
                 options.processes.cancel()
                 pool.shutdown(wait=True, cancel_futures=True)
-                raise KeyboardInterrupt
+                results.sort(key=lambda r: r.cell.id)
+                raise Stopped(interrupt.signum, results)
         finally:
             stop.set()
             pool.shutdown(wait=True)
@@ -179,5 +183,36 @@ def run_local(config: Config, options: RunOptions, jobs: int, stream: TextIO = s
     return results
 
 
-def results_dir_default() -> Path:
-    return Path("rodeo-results")
+class Stopped(KeyboardInterrupt):
+    """`rodeo local` was interrupted (SIGINT or SIGTERM); ``results``: the cells that finished."""
+
+    def __init__(self, signum: int, results: list[Result]) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.results = results
+
+
+def local_cells(results: list[Result], planned: list[PlannedCell], why_missing: str) -> list[CellView]:
+    """Every planned cell: its result, or (a run stopped before it finished) missing, saying why."""
+    done = {r.cell.id: r for r in results}
+    cells = [CellView(r.cell.id, r.cell.manager, r.cell.set, r.cell.os, r.cell.python, r.status, result=r,
+                      note=r.reason) for r in results]
+    for p in planned:
+        c = p.cell
+        if c.id not in done:
+            status, note = ("missing", why_missing) if p.runnable else ("n/a", p.reason)
+            cells.append(CellView(c.id, c.manager, c.set, c.os, c.python, status, note=note))
+    return sorted(cells, key=lambda c: c.id)
+
+
+def local_report(cells: list[CellView], managers: tuple[str, ...], when: str, host: str = "") -> Report:
+    """The Report of ``rodeo local`` (no baseline), columns in ``managers`` order; as
+    :func:`rodeo_action.report.build.local_report`, for cells of which some never ran."""
+    from rodeo_action.report.build import build_report, rows, scores
+
+    report = build_report(cells, None, None, when, None, [host] if host else [])
+    present = {c.manager for c in cells}
+    order = tuple(dict.fromkeys(m for m in (*managers, *report.managers) if m in present))
+    return replace(report, managers=order, rows=rows(cells, order), scores=scores(cells, order),
+                   notes=tuple(n for n in report.notes if not n.startswith("no baseline")))
+

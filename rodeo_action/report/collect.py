@@ -5,6 +5,11 @@ Nothing here may crash or drop a cell silently: a planned cell without a result 
 anything that cannot even be placed in the table becomes a report note. Files are read one at
 a time with a size cap (checked on the open file before reading), so a hostile artifact cannot
 exhaust memory, and only regular files are opened, so a FIFO or a device cannot hang the report.
+
+A folder that rodeo local wrote holds its manifest (:mod:`rodeo_action.localrun`): its results are
+matched to the plan that run had (the config fitted to its host), its unfinished cells say why,
+results that are not that run's are named in a note, never merged in, and the earlier runs it moved
+aside into ``previous/`` are not read.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ from pathlib import Path
 from sys import intern as _intern
 from typing import Any
 
+from rodeo_action import localrun
+from rodeo_action.config import Config
 from rodeo_action.plan import PlannedCell
 from rodeo_action.report.model import CellView
+from rodeo_action.report.words import when
 from rodeo_action.results import SCHEMA_VERSION, Result, validate
 
 MAX_RESULT_BYTES = 4_000_000
 # JSON files `report` itself writes next to results; never mistaken for a cell's result
-NOT_RESULTS = frozenset({"report.json", "rodeo-report.json", "rodeo-publish.json", "badge.json"})
+NOT_RESULTS = frozenset({"report.json", "rodeo-report.json", "rodeo-publish.json", "badge.json", localrun.MANIFEST})
 _MISSING = "no result: the job was cancelled, timed out or its artifact was lost"
 
 
@@ -55,8 +63,9 @@ def shown(path: Path, root: Path) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Every candidate result file under root (relative names), and notes on what was refused."""
+def _files(root: Path, runs: list[Path] | None = None) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Every candidate result file under root (relative names), and notes on what was refused; the
+    folders holding a rodeo local manifest go to ``runs`` (their ``previous/`` is not read)."""
     found: list[tuple[Path, str]] = []
     notes: list[str] = []
     real_root = root.resolve()
@@ -68,6 +77,13 @@ def _files(root: Path) -> tuple[list[tuple[Path, str]], list[str]]:
 
     for folder, dirs, names in os.walk(root, onerror=unreadable, followlinks=False):
         dirs.sort()
+        if localrun.MANIFEST in names and runs is not None:
+            runs.append(Path(folder))
+            if localrun.PREVIOUS in dirs:
+                dirs.remove(localrun.PREVIOUS)
+                where = root / shown(Path(folder) / localrun.PREVIOUS, root)
+                notes.append(f"{where}/: earlier runs that rodeo local moved aside; not read (report one with "
+                             f"--results {where}/<when it started>)")
         for d in dirs:
             if (Path(folder) / d).is_symlink():   # os.walk does not follow it: say so
                 notes.append(f"{shown(Path(folder) / d, root)}: a symlinked folder; not followed")
@@ -189,18 +205,38 @@ def _read(path: Path, rel: str) -> _Read:
     return _Read(rel, result=result, mtime=mtime)
 
 
-def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
+@dataclass(frozen=True)
+class _Run:
+    """A folder that rodeo local wrote, with its manifest."""
+
+    folder: Path            # relative to the results folder, as a result's source's parent reads
+    shown: str              # the folder as notes name it: the results folder joined with it
+    manifest: localrun.Manifest
+
+
+@dataclass
+class _Plan:
+    """What the results are matched to: cells by id, and why a runnable one has no result."""
+
+    cells: dict[str, PlannedCell] | None        # None: no plan, every readable result is its own cell
+    strict: bool = True                          # a result the plan does not know is an error cell
+    why_missing: dict[str, str] = field(default_factory=dict)
+
+
+def collect(results: Path, planned: list[PlannedCell] | None, config: Config | None = None) -> Collected:
     """Every planned cell with its result (or why it has none), plus results the plan does not know.
 
     ``planned`` None (no config given): every readable result is its own cell; unreadable files
-    cannot be placed in a table without a plan and become notes.
+    cannot be placed in a table without a plan and become notes. A folder rodeo local wrote
+    brings its own plan: ``config`` fitted to that run's host (or, without one, the run's cells).
     """
     out = Collected()
+    folders: list[Path] = []
     if not results.is_dir():
         out.notes.append(f"{results}: no such results folder; every cell is missing")
         files: list[tuple[Path, str]] = []
     else:
-        files, refused = _files(results)
+        files, refused = _files(results, folders)
         out.notes.extend(refused)
     best: dict[str, _Read] = {}
     problems: dict[str, list[_Read]] = {}
@@ -221,10 +257,89 @@ def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
             best[cid] = keep
         else:
             best[cid] = got
-    plan = {p.cell.id: p for p in planned} if planned is not None else None
+    runs = _runs(results, folders, out.notes)
+    _match(_plan(runs, planned, config, best, problems, out.notes), best, problems, out)
+    return out
+
+
+def _runs(root: Path, folders: list[Path], notes: list[str]) -> list[_Run]:
+    runs = []
+    for folder in folders:
+        rel = Path(shown(folder, root))
+        where = root / rel
+        got = localrun.read(folder / localrun.MANIFEST, str(where / localrun.MANIFEST))
+        if isinstance(got, str):
+            notes.append(f"{got}; the results in its folder are matched to the config's plan")
+        else:
+            runs.append(_Run(rel, str(where), got))
+    return runs
+
+
+def _plan(runs: list[_Run], planned: list[PlannedCell] | None, config: Config | None, best: dict[str, _Read],
+          problems: dict[str, list[_Read]], notes: list[str]) -> _Plan:
+    """The plan results are matched to: the config's, and each rodeo local run's own.
+
+    A run's folder holds that run's results only: a result there that the run did not write (another
+    cell, or one from before it started) is named in a note and left out, never taken for the run's.
+    The config's own plan (its CI OSes) applies when results lie outside every run's folder: a folder of
+    GitHub artifacts with a local run beside it shows both, each cell judged by the plan it came from.
+    """
+    if not runs:
+        return _Plan({p.cell.id: p for p in planned} if planned is not None else None, planned is not None)
+    out = _Plan({}, strict=planned is not None)
+    assert out.cells is not None
+    by_folder = {run.folder: run for run in runs}
+    ids: dict[Path, set[str]] = {}
+    for run in runs:
+        for p in localrun.plan(run.manifest, config):
+            out.cells.setdefault(p.cell.id, p)
+            if p.runnable:
+                out.why_missing.setdefault(p.cell.id, run.manifest.why_missing())
+        ids[run.folder] = {c.id for c, _ in run.manifest.cells}
+        if config is not None and run.manifest.digest != localrun.config_digest(config):
+            notes.append(f"{run.shown}/{localrun.MANIFEST}: that run used another version of the config "
+                         f"({run.manifest.config}); its results are matched to this config's plan for "
+                         f"{run.manifest.host}")
+    outside = sum(Path(r.source).parent not in by_folder for reads in problems.values() for r in reads)
+    strays: dict[Path, list[str]] = {}
+    for cid, got in list(best.items()):
+        folder = Path(got.source).parent
+        owner = by_folder.get(folder)
+        if owner is None:
+            outside += 1
+        elif cid not in ids[folder] or (got.result is not None and got.result.started_at < owner.manifest.started_at):
+            strays.setdefault(folder, []).append(got.source)
+            del best[cid]
+    for folder, sources in sorted(strays.items()):
+        run = by_folder[folder]
+        notes.append(f"{run.shown}/: {_count(len(sources), 'result')} not written by the rodeo local run its "
+                     f"{localrun.MANIFEST} describes (started {when(run.manifest.started_at)}): "
+                     f"{', '.join(sources[:3])}{' …' if len(sources) > 3 else ''}; not shown")
+    if outside and planned is not None:
+        for p in planned:
+            out.cells.setdefault(p.cell.id, p)
+    if len(runs) > 1 or outside:
+        each = "; ".join(f"{run.shown}/ on {run.manifest.host}, started {when(run.manifest.started_at)}, "
+                         f"{run.manifest.state}" for run in runs[:5]) + (" …" if len(runs) > 5 else "")
+        also = (f"; {_count(outside, 'other result')}, matched to the config's plan" if outside and planned is not None
+                else f"; {_count(outside, 'other result')}" if outside else "")
+        notes.append(f"results of {_count(len(runs), 'rodeo local run')}, each matched to its own plan, "
+                     f"not merged: {each}{also}")
+    return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _match(plan: _Plan, best: dict[str, _Read], problems: dict[str, list[_Read]], out: Collected) -> None:
+    """Place every planned cell and every result in ``out``: a result, n/a, missing or an error."""
     shown: set[str] = set()       # sources a cell names
-    for cid in sorted(plan if plan is not None else best):
-        p = plan[cid] if plan is not None else None
+    ids = set(plan.cells) if plan.cells is not None else set(best)
+    if not plan.strict:
+        ids |= set(best)
+    for cid in sorted(ids):
+        p = plan.cells.get(cid) if plan.cells is not None else None
         found = best.get(cid)
         if found is not None and found.result is not None:
             r = found.result
@@ -240,7 +355,8 @@ def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
                                           result=r, note=r.reason, source=found.source))
                 shown.add(found.source)
                 continue
-        assert p is not None
+        if p is None:
+            continue
         c = p.cell
         if cid in problems:
             first = problems[cid][0]
@@ -250,10 +366,11 @@ def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
         elif not p.runnable:
             out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "n/a", note=p.reason))
         else:
-            out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "missing", note=_MISSING))
-    if plan is not None:
+            out.cells.append(CellView(cid, c.manager, c.set, c.os, c.python, "missing",
+                                      note=plan.why_missing.get(cid, _MISSING)))
+    if plan.cells is not None and plan.strict:
         for cid, extra in sorted(best.items()):
-            if cid not in plan and extra.result is not None:
+            if cid not in plan.cells and extra.result is not None:
                 x = extra.result.cell
                 # shown, but its result is not trusted (nor scored, nor a culprit): the plan never asked for it
                 out.cells.append(CellView(cid, x.manager, x.set, x.os, x.python, "error",
@@ -271,4 +388,3 @@ def collect(results: Path, planned: list[PlannedCell] | None) -> Collected:
             else:
                 out.notes.append(f"{got.problem}; it matches no planned cell")
     out.cells.sort(key=lambda c: c.id)
-    return out

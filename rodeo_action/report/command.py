@@ -42,7 +42,7 @@ def make_report(request: ReportRequest, config: Config | None, now: str, run_url
     """The Report; ``base`` is a baseline read elsewhere (GitHub), else ``--baseline`` is loaded."""
     from rodeo_action.plan import expand
 
-    collected = collect(request.results, expand(config) if config is not None else None)
+    collected = collect(request.results, expand(config) if config is not None else None, config)
     notes = list(collected.notes)
     if base is None and request.baseline is not None:
         base, why = history.read(request.baseline, config.name if config else None)
