@@ -44,7 +44,7 @@ class Level:
     name: str
     all_rows: bool = True             # False: only rows with a failing or changed cell
     details: bool = True              # the <details> per failure (cause, repro, log tail)
-    tail_lines: int | None = None     # None: the whole stored log tail
+    tail_lines: int | None = None     # None: the excerpt's own size (excerpt.CONTEXT_LINES)
     max_items: int | None = None      # cap on list sections (changes, culprits, notes)
     counts_only: bool = False         # no table, no details: counts and a link
 
@@ -60,7 +60,7 @@ class Level:
         elif not self.details:
             parts.append("failure details are left out")
         elif self.tail_lines is not None:
-            parts.append(f"log tails are cut to their last {self.tail_lines} lines")
+            parts.append(f"log excerpts are cut to {self.tail_lines} lines")
         if self.max_items is not None:
             parts.append(f"lists stop after {self.max_items} entries")
         return "; ".join(parts) + " (GitHub's size limit)" if parts else None

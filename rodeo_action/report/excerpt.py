@@ -82,31 +82,31 @@ def cause_line(lines: list[str], cause: Cause | None, phase: str | None, manager
     from rodeo_action.causes import ALL_RULES, MANAGER_RULES, shared
     from rodeo_action.causes.base import Evidence, informative_line
 
+    if cause is None or cause.kind == "timeout":     # no line says it timed out: the log's end shows where
+        return None
     text = "\n".join(lines)
     ev = Evidence.of(text, phase, manager)
     if not ev.text.strip():
         return None
     found: str | None = None
     occurrence = 0
-    if cause is not None:
-        rules = sorted((*MANAGER_RULES.get(manager or "", ALL_RULES), *shared.RULES), key=lambda r: r.tier)
-        for rule in rules:
-            match = rule.match(ev)
-            if match is None:
-                continue
-            try:
-                finding = rule.explain(match, ev)
-            except Exception:       # a rule's bug costs the excerpt its focus, nothing more
-                continue
-            if finding is not None and (finding.kind or rule.kind) == cause.kind:
-                start = ev.text.rfind("\n", 0, match.start()) + 1
-                end = ev.text.find("\n", start)
-                found = ev.text[start: end if end >= 0 else len(ev.text)]
-                occurrence = ev.text[:start].split("\n").count(found)
-                break
+    rules = sorted((*MANAGER_RULES.get(manager or "", ALL_RULES), *shared.RULES), key=lambda r: r.tier)
+    for rule in rules:
+        match = rule.match(ev)
+        if match is None:
+            continue
+        try:
+            finding = rule.explain(match, ev)
+        except Exception:       # a rule's bug costs the excerpt its focus, nothing more
+            continue
+        if finding is not None and (finding.kind or rule.kind) == cause.kind:
+            start = ev.text.rfind("\n", 0, match.start()) + 1
+            end = ev.text.find("\n", start)
+            found = ev.text[start: end if end >= 0 else len(ev.text)]
+            occurrence = ev.text[:start].split("\n").count(found)
+            break
     if found is None:
         found = informative_line(ev.text)
-        occurrence = 0
         stripped = [_clean(line).strip() for line in lines]
         hits = [i for i, line in enumerate(stripped) if line == found]
         return hits[-1] if hits else None
