@@ -49,6 +49,7 @@ from rodeo_action.managers.pypi import DEFAULT_INDEX, requires_python
 from rodeo_action.names import builtin
 from rodeo_action.plan import Cell
 from rodeo_action.resources import data_dir
+from rodeo_action.run.repro import ROOT as REPRO_ROOT
 from rodeo_action.run.repro import TEST_SCRIPT, repro_text
 from rodeo_action.run.spec import index_urls, requirements_for
 
@@ -95,8 +96,9 @@ REVIEWED: dict[str, str] = {
     "rodeo_action/run/cell.py: 'bash' -c test":
         "the user's `test:`: the one place a user writes shell, run with bash -c on purpose (DESIGN.md §2, "
         "config.schema.json: 'a shell command run inside the environment (bash -c)')",
-    "rodeo_action/run/repro.py: text f'PATH={shlex.quote(path)}:\"$PATH\" bash -c {shlex.quote(test)}'":
-        "the repro's line for that same `test:`: both interpolations are shlex.quote()d (checked by running it)",
+    "rodeo_action/run/repro.py: text f'PATH={path}:\"$PATH\" bash -c {shell_word(test)}'":
+        "the repro's line for that same `test:`: the test is shell_word()ed (shlex.quote), the PATH is the "
+        "environment's folders, each shell_word()ed, its folder as \"$R\" (checked by running it)",
     "rodeo_action/run/repro.py: recipe.python -c code":
         "the repro's import line, `import m; ...` of module names that config's pattern or names.yml allow; "
         "the whole line is shlex.join()ed (checked by running it)",
@@ -894,47 +896,63 @@ def calls(record: Path) -> list[Call]:
 
 def recorded(recipe: Recipe, recorder: Path, bin_dir: Path) -> Recipe:
     """``recipe`` with every program (and the environment's python) replaced by the recorder."""
-    def swap(step: Step) -> Step:
+    def swap(step: Step) -> Step:   # as the user running the test: no $SUDO (sudo would reset RODEO_RECORD)
         if step.write is not None:
             return step
         return replace(step, argv=(str(recorder), *step.argv[1:]),
-                       shown=(str(recorder), *step.shown[1:]) if step.shown else None)
+                       shown=(str(recorder), *step.shown[1:]) if step.shown else None, as_root=False)
     return replace(recipe, steps=tuple(map(swap, recipe.steps)), python=str(recorder), bin_dirs=(str(bin_dir),),
                    launcher=(str(recorder), *recipe.launcher[1:]) if recipe.launcher else ())
 
 
-def expect_repro(bash: Bash, recipe: Recipe, modules: list[str], test: str | None) -> None:
-    """Queue the repro of ``recipe`` and the check that it wrote and ran exactly what the recipe says."""
+def expect_repro(bash: Bash, recipe: Recipe, modules: list[str], test: str | None, root: str | None = None) -> None:
+    """Queue the repro of ``recipe`` and the check that it wrote and ran exactly what the recipe says.
+
+    ``root``: the folder the recipe was made for, which the repro makes with ``mktemp -d`` and names
+    ``$R``; each of its occurrences must reach the tools and files as that folder.
+    """
     runnable = recorded(recipe, bash.recorder, bash.bin)
     # run in the record folder: a launcher's repro writes the test to ./rodeo-test.sh (checked below)
-    record = bash.add('cd "$RODEO_RECORD"\n' + repro_text(runnable, modules, test))
-    exported = {k: v for k, v in recipe.env if not k.endswith("CACHE_DIR") and k != "CONDA_PKGS_DIRS"}
+    record = bash.add('cd "$RODEO_RECORD"\nexport TMPDIR="$RODEO_RECORD"\n'
+                      + repro_text(runnable, modules, test, root=root) + '\nprintf %s "${R-}" > "$RODEO_RECORD/R"')
 
     def check() -> None:
+        folder = (record / "R").read_text(encoding="utf-8")
+        assert not root or folder.startswith(str(record) + "/tmp.") or not folder, folder
+
+        def here(text: str) -> str:
+            return text.replace(root, folder) if root else text
         got = calls(record)
         shown = [s for s in runnable.steps if s.in_repro]
         runs = [s for s in shown if s.write is None]
-        want = [list((s.shown or s.argv)[1:]) for s in runs]
+        want = [[here(a) for a in (s.shown or s.argv)[1:]] for s in runs]
         if modules:   # through the launcher (`conda run -p ...`, the recorder here) when there is one
             code = "; ".join(f"import {m}" for m in modules)
-            want.append(list(runnable.launched(str(bash.recorder), "-c", code)[1:]))
+            want.append([here(a) for a in runnable.launched(str(bash.recorder), "-c", code)[1:]])
         if test:
-            want.append([*runnable.launcher[1:], "bash", TEST_SCRIPT] if runnable.launcher else ["-c", test])
+            want.append([*map(here, runnable.launcher[1:]), "bash", TEST_SCRIPT] if runnable.launcher
+                        else ["-c", test])
             if runnable.launcher:
-                assert (record / TEST_SCRIPT).read_bytes() == (test if test.endswith("\n") else test + "\n").encode()
+                script = Path(folder or record) / TEST_SCRIPT
+                assert script.read_bytes() == (test if test.endswith("\n") else test + "\n").encode()
         assert [c.argv for c in got] == want
         for call, step in zip(got, runs, strict=False):     # then the import probe and the test
-            assert call.cwd == (step.cwd or str(record))
-            assert {k: call.env.get(k) for k, _ in step.env} == dict(step.env)
+            assert call.cwd == (here(step.cwd) if step.cwd else folder or str(record))
+            assert {k: call.env.get(k) for k, _ in step.env} == {k: here(v) for k, v in step.env}
+        exported = {k: here(v) for k, v in recipe.env if not k.endswith("CACHE_DIR") and k != "CONDA_PKGS_DIRS"}
         for call in got:
             assert {k: call.env.get(k) for k in exported} == exported
         final: dict[str, str] = {}
-        for step in shown:
+        for step in shown:   # a file written twice is written once, as it ended, without rodeo's heading
             if step.write is not None:
-                final[step.write] = step.content if step.content.endswith("\n") or not step.content \
-                    else step.content + "\n"
+                content = here(step.content)
+                final[here(step.write)] = content if content.endswith("\n") or not content else content + "\n"
         for path, content in final.items():
-            assert Path(path).read_bytes() == content.encode("utf-8"), path
+            written = Path(path).read_bytes().decode("utf-8")
+            heading = content[:len(content) - len(written)]
+            assert content.endswith(written) and all(not line.strip() or line.startswith("#")
+                                                      for line in heading.splitlines()), path
+            assert not written.startswith("# Written by rodeo-action"), path
     bash.checks.append(check)
 
 
@@ -953,14 +971,14 @@ def expect_writes(bash: Bash, recipe: Recipe) -> None:
 
 
 def queue_cell(bash: Bash, cell: Hostile, test: str, targets: tuple[Target, ...] = TARGETS) -> None:
-    posix_root = str(bash.root / "cells")
+    """Every manager's recipe for ``cell`` on ``targets``: a POSIX one made for the repro's folder (as a
+    cell makes it, the hostile folder name inside it), run; a Windows one's files written."""
     for target in targets:
-        root = posix_root if not target.windows else None
-        for _, _, recipe in recipes(cell, (target,), root):
+        for _, _, recipe in recipes(cell, (target,), None if target.windows else REPRO_ROOT):
             if target.windows:
                 expect_writes(bash, recipe)
             else:
-                expect_repro(bash, recipe, ["six", "ruamel.yaml"], test)
+                expect_repro(bash, recipe, ["six", "ruamel.yaml"], test, REPRO_ROOT)
 
 
 @needs_bash

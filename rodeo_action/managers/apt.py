@@ -9,7 +9,9 @@ manager an absolute path, so whether to use ``sudo`` is decided where the steps 
 goes through a fixed ``sh -c`` that ``exec``s it directly as root (containers, this kind of CI)
 and through ``sudo -n`` otherwise (GitHub's runners, where sudo needs no password). ``-n`` makes
 a sudo that wants a password fail at once instead of prompting. sudo resets the environment, so
-``DEBIAN_FRONTEND`` is passed on the command line through ``env``.
+``DEBIAN_FRONTEND`` is passed on the command line through ``env``. The repro says the same in bash a
+person reads: ``$SUDO env DEBIAN_FRONTEND=noninteractive apt-get ...``, ``SUDO`` being ``sudo`` only when
+not root and sudo exists (a container's root has no sudo).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ CHECK_PYTHON = ("import sys; want = sys.argv[1]; have = '%d.%d' % sys.version_in
 def privileged(phase: Phase, tool: str, *args: str) -> Step:
     """``tool args`` as root: directly when already root, else through ``sudo -n``."""
     step = run(phase, "sh", "-c", AS_ROOT, "rodeo-as-root", "env", "DEBIAN_FRONTEND=noninteractive", tool, *args)
-    return replace(step, shown=("sudo", "DEBIAN_FRONTEND=noninteractive", "apt-get", *args))
+    return replace(step, shown=("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", *args), as_root=True)
 
 
 def recipe(spec: CellSpec) -> Recipe:

@@ -103,39 +103,69 @@ class Step:
     env: tuple[tuple[str, str], ...] = ()
     write: str | None = None
     content: str = ""
-    shown: tuple[str, ...] | None = None   # what a person would type instead (e.g. ``sudo apt-get ...``)
+    shown: tuple[str, ...] | None = None   # what a person would type instead (e.g. ``apt-get ...``)
     in_repro: bool = True                  # False: a check of rodeo's own that a person need not repeat
+    as_root: bool = False                  # the repro runs it through ``$SUDO`` (empty when already root)
 
-    def shell(self, repro: bool = False) -> str:
+    def shell(self, repro: bool = False, root: str | None = None) -> str:
         """This step as bash a person can paste (``repro``: as a person would type it).
 
         A file is a quoted heredoc (nothing in it is expanded) whose delimiter is no line of the
         content; an empty file is ``: > FILE``. Every word is quoted as bash needs, the command word
         also when bash would take it for a keyword or an assignment.
+
+        ``root`` is a folder the script names ``"$R"`` and works in (the repro's ``mktemp -d``): every
+        occurrence of it is written ``"$R"``, a step run there needs no ``cd``, and a file that names
+        it is an unquoted heredoc with ``\\``, ``$`` and backquote escaped, so only ``${R}`` expands.
         """
+        if root is not None and (not root or set(root) & set("\\$`'\"")):
+            raise ValueError(f"{root!r} cannot stand for \"$R\"")
         if self.write is not None:
-            if not self.content:
-                return f": > {shlex.quote(self.write)}"
-            body = self.content if self.content.endswith("\n") else self.content + "\n"
-            eof = "EOF"
-            lines = set(body.splitlines())   # splitlines breaks at more than bash does: never fewer lines
-            while eof in lines:
-                eof += "_"
-            return f"cat > {shlex.quote(self.write)} <<'{eof}'\n{body}{eof}"
+            return self._heredoc(root)
         for key, _ in self.env:
             if not _NAME.fullmatch(key):
                 raise UnsafeValue(f"{key!r} is not an environment variable name")
         argv = self.shown if repro and self.shown else self.argv
-        words = [_command_word(argv[0]), *map(shlex.quote, argv[1:])] if argv else []
-        cmd = " ".join([*(f"{k}={shlex.quote(v)}" for k, v in self.env), *words])
-        if not self.cwd:
+        words = [_command_word(argv[0], root), *(shell_word(a, root) for a in argv[1:])] if argv else []
+        sudo = ["$SUDO"] if repro and self.as_root else []
+        cmd = " ".join([*(f"{k}={shell_word(v, root)}" for k, v in self.env), *sudo, *words])
+        if not self.cwd or self.cwd == root:
             return cmd
         cd = "cd -- " if self.cwd.startswith("-") else "cd "
-        return f"({cd}{shlex.quote(self.cwd)} && {cmd})"
+        return f"({cd}{shell_word(self.cwd, root)} && {cmd})"
+
+    def _heredoc(self, root: str | None) -> str:
+        assert self.write is not None
+        target = shell_word(self.write, root)
+        if not self.content:
+            return f": > {target}"
+        body = self.content if self.content.endswith("\n") else self.content + "\n"
+        quote = "'"
+        if root is not None and root in body:
+            body, quote = re.sub(r"([\\$`])", r"\\\1", body).replace(root, "${R}"), ""
+        eof = "EOF"
+        lines = set(body.splitlines())   # splitlines breaks at more than bash does: never fewer lines
+        while eof in lines:
+            eof += "_"
+        return f"cat > {target} <<{quote}{eof}{quote}\n{body}{eof}"
 
 
-def _command_word(word: str) -> str:
+def shell_word(word: str, root: str | None = None) -> str:
+    """``word`` quoted for bash, each occurrence of ``root`` in it written ``$R``: ``"$R/.venv/bin/python"``
+    when the rest needs no quoting, else ``"$R"`` between single-quoted parts."""
+    if root is None or root not in word:
+        return shlex.quote(word)
+    parts = word.split(root)
+    if all(shlex.quote(part) == part for part in parts if part):   # [A-Za-z0-9_@%+=:,./-]: plain in "..."
+        rest = [("${R}" if part[:1].isalnum() or part[:1] == "_" else "$R") + part for part in parts[1:]]
+        return '"' + parts[0] + "".join(rest) + '"'
+    return '"$R"'.join(shlex.quote(part) if part else "" for part in parts)
+
+
+def _command_word(word: str, root: str | None = None) -> str:
     """``word`` quoted for the command position: ``if`` or ``A=b`` there would not run a program of that name."""
+    if root is not None and root in word:
+        return shell_word(word, root)
     quoted = shlex.quote(word)
     if quoted == word and (word in _BASH_KEYWORDS or _ASSIGNMENT.match(word)):
         return f"'{word}'"

@@ -31,7 +31,8 @@ from rodeo_action.results import Attempt, Cause, CellInfo, Result, redactor, tai
 from rodeo_action.run.celllog import CellLog, finish_log
 from rodeo_action.run.options import RunOptions
 from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe
-from rodeo_action.run.repro import repro_text
+from rodeo_action.run.repro import ROOT as REPRO_ROOT
+from rodeo_action.run.repro import About, repro_text, shown_spec
 from rodeo_action.run.spec import import_names, index_urls, requirements_for, unavailable_here
 from rodeo_action.run.supervise import (
     CELL_TOKEN,
@@ -269,23 +270,24 @@ class _Attempt:
 
     def _prepare(self, info: ManagerInfo, spec: CellSpec, notes: list[str], manager_version: str,
                  python_version: str | None) -> _Ready:
-        """The recipe, the repro a person can paste (for a folder under /tmp, with the tool by its
-        name), and the cell's environment: the recipe's variables, its temporary files in its folder."""
+        """The recipe, the repro a person can paste (for a folder of its own, with the tool by its name,
+        the indexes rodeo.yml names), and the cell's environment: the recipe's variables, its
+        temporary files in its folder."""
         cell, workdir = self.cell, self.workdir
         assert workdir is not None
         manager = get(cell.manager)
         recipe = manager.recipe(spec)
         self.log.say(f"# environment python: {recipe.python}" + (f" (from {spec.interpreter})" if spec.interpreter
                                                                   else f" (provisioned by {info.name})"))
-        shown = manager.recipe(replace(spec, workdir=f"/tmp/rodeo-{cell.id}", cache_dir=None,
-                                       tool=info.executable or f"python{cell.python}",
-                                       interpreter=f"python{cell.python}" if spec.interpreter else None))
+        shown = manager.recipe(shown_spec(spec, info.executable, self.config.index_url, self.config.extra_index_url))
+        about = About(cell.id, cell.manager, cell.python, self.result.started_at, manager_version,
+                      info.executable, info.pypi, spec.target.windows)
         if recipe.pinned:   # e.g. the nixpkgs revision: a result must say what it was built from
             self.log.say(f"# {cell.manager}: pinned {recipe.pinned}")
             manager_version = f"{manager_version}; {recipe.pinned}"[:200]
         modules = import_names(cell, self.config, self.names) or [p.replace("-", "_") for p in cell.packages]
         self.result = replace(self.result, manager_version=manager_version, python_version=python_version,
-                              repro=repro_text(shown, modules, self.config.test))
+                              repro=repro_text(shown, modules, self.config.test, about, REPRO_ROOT))
         for note in notes:
             self.log.say(f"# note: {note}")
         self.env.update(dict(recipe.env))

@@ -181,6 +181,23 @@ def _still_there(key: str) -> bool:
     return os.path.exists(key.split("\t", 1)[0])
 
 
+def tool_version(version_line: str) -> str | None:
+    """The release a ``--version`` line names, as the line spells it: "2.29.4" of "PDM, version 2.29.4",
+    "0.13.9" of "uv 0.13.9 (x86_64-unknown-linux-gnu)"; None when no word is a dotted PEP 440 version.
+    The repro installs exactly this release, as the cell ran it."""
+    from packaging.version import InvalidVersion, Version
+
+    for word in re.split(r"[\s,;()]+", version_line):
+        word = word.rstrip(".")
+        if re.match(r"\d+\.\d", word):
+            try:
+                Version(word)
+            except InvalidVersion:
+                continue
+            return word
+    return None
+
+
 def has_version(version_line: str, version: str) -> bool:
     """Whether a tool's ``--version`` line names exactly ``version`` ("uv 0.9.5" has 0.9.5, not 0.9.50)."""
     return re.search(rf"(?<![\w.]){re.escape(version)}(?![\w.]|\.\d)", version_line) is not None

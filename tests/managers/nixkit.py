@@ -330,12 +330,12 @@ def check_rodeo_run_passes_against_succeeding_shims(manager: str, tmp_path: Path
     assert result["manager_version"] == (SPACK_VERSION if manager == "spack" else f"{NIX_VERSION}; {pinned}")
     assert manager == "spack" or f"# {manager}: pinned {pinned}\n" in log
     repro = str(result["repro"])     # what a person pastes: the real tool names and files, no rodeo paths
-    if manager == "spack":
-        assert "spack env create -d /tmp/rodeo-spack-all-ubuntu-latest-py3.12/env" in repro
-        assert '  - "py-cartopy"' in repro and "spack -e /tmp/rodeo-spack-all-ubuntu-latest-py3.12/env install" in repro
+    if manager == "spack":   # in a folder of its own, "$R"
+        assert 'spack env create -d "$R/env" "$R/spack.yaml"' in repro
+        assert '  - "py-cartopy"' in repro and 'spack -e "$R/env" install' in repro
     else:
-        assert "nix-build /tmp/rodeo-" in repro and "/default.nix -o /tmp/rodeo-" in repro
-        assert str(tmp_path) not in repro
+        assert 'nix-build "$R/default.nix" -o "$R/result"' in repro
+    assert str(tmp_path) not in repro
     argvs = [call.argv for call in calls(tmp_path / "shim.log")]
     assert argvs[0] == ["--version"]
 

@@ -243,9 +243,9 @@ def test_rodeo_run_probes_and_tests_in_the_activated_environment(manager: str, t
     assert [Path(a).name for a in probe[-3:]] == ["probe.py", ".rodeo-probe.json", ".rodeo-probe-spec.json"]
     assert run_test == [*launcher, "bash", str(work / ".rodeo-test.sh")]
     assert f"\n{prefix / 'share' / 'proj'}\n" in log      # the test's own output
-    repro = str(result["repro"]).splitlines()
-    cell = f"/tmp/rodeo-{manager}-all-ubuntu-latest-py3.12"
-    shown = [manager, *launcher_of(manager, Path(cell))]
-    python = f"{cell}/.pixi/envs/default/bin/python" if manager == "pixi" else f"{cell}/env/bin/python"
-    assert shlex.join([*shown, python, "-c", "import pyproj"]) in repro
-    assert repro[-1] == shlex.join([*shown, "bash", TEST_SCRIPT]) and test in repro
+    repro = str(result["repro"]).splitlines()   # in a folder of its own, "$R"
+    run = {"pixi": 'pixi run --manifest-path "$R/pixi.toml" --frozen',
+           "conda": 'conda run -p "$R/env" --no-capture-output'}.get(manager, f'{manager} run -p "$R/env"')
+    python = '"$R/.pixi/envs/default/bin/python"' if manager == "pixi" else '"$R/env/bin/python"'
+    assert f"{run} {python} -c 'import pyproj'" in repro
+    assert repro[-1] == f"{run} bash {TEST_SCRIPT}" and test in repro
