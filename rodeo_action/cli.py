@@ -270,24 +270,28 @@ def cmd_post(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Classify a log a person already has; a corpus file's ``#@`` header is skipped, not read."""
+    """Explain a log a person already has: a rodeo cell log that did not fail says so (the gate of
+    :mod:`rodeo_action.causes.logread`); a failed one is classified. A corpus file's ``#@`` header is
+    skipped, not read."""
     import re
 
-    from rodeo_action.causes import classify, guess_manager
+    from rodeo_action.causes import classify, guess_manager, logread
 
-    path = Path(args.log)
-    try:
-        text = path.read_bytes()[-2_000_000:].decode("utf-8", "replace")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); expected a log file") from None
-    log = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#@"))
-    header = re.search(r"^#@ phase: *(\w+)", text, re.M)
-    phase = args.phase or (header.group(1) if header else "install")
-    cause = classify(log, phase, args.manager or guess_manager(text))
-    if args.json:
-        print(json.dumps({"kind": cause.kind, "package": cause.package, "summary": cause.summary}))
+    text = logread.read(args.log)
+    found = logread.gate(text, logread.sibling_result(args.log, text))
+    if isinstance(found, logread.Reading) and args.phase is None:
+        kind, package, summary = found.kind, found.package, found.summary
     else:
-        print(f"{cause.kind}" + (f" ({cause.package})" if cause.package else "") + f": {cause.summary}")
+        failure = found if isinstance(found, logread.Failure) else logread.Failure(None, None)
+        log = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#@"))
+        header = re.search(r"^#@ phase: *(\w+)", text, re.M)
+        phase = args.phase or (header.group(1) if header else None) or failure.phase or "install"
+        cause = classify(log, phase, args.manager or failure.manager or guess_manager(text))
+        kind, package, summary = cause.kind, cause.package, cause.summary
+    if args.json:
+        print(json.dumps({"kind": kind, "package": package, "summary": summary}))
+    else:
+        print(f"{kind}" + (f" ({package})" if package else "") + f": {summary}")
     return 0
 
 
@@ -354,11 +358,13 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--dry-run", action="store_true", help="check the payload and print the comment; send nothing")
     sp.set_defaults(func=cmd_post)
 
-    sp = sub.add_parser("explain", help="classify a failed install/import log")
-    sp.add_argument("log", metavar="LOG")
+    sp = sub.add_parser("explain", help="why a cell's log failed (or that it did not: pass, unavailable, n/a)")
+    sp.add_argument("log", metavar="LOG", help="a log file (a rodeo cell's <cell>.log, or any install output); "
+                    "- reads standard input")
     sp.add_argument("--manager", metavar="M", help="the manager that wrote the log (default: guessed from it)")
     sp.add_argument("--phase", default=None, choices=["setup", "create", "install", "import", "test"],
-                    help="the phase that failed (default: install, or the corpus header's phase)")
+                    help="the phase that failed: classify the log as a failure of it (default: what the "
+                    "rodeo log or its result shows, or the corpus header's phase, else install)")
     sp.add_argument("--json", action="store_true", help="print {kind, package, summary} as JSON")
     sp.set_defaults(func=cmd_explain)
     return p

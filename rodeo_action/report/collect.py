@@ -223,6 +223,12 @@ class _Plan:
     why_missing: dict[str, str] = field(default_factory=dict)
 
 
+def read_result(path: Path) -> Result | str:
+    """One result file, read and checked as a report reads it (size cap, schema, id); or what is wrong."""
+    got = _read(path, str(path))
+    return got.result if got.result is not None else str(got.problem)
+
+
 def collect(results: Path, planned: list[PlannedCell] | None, config: Config | None = None) -> Collected:
     """Every planned cell with its result (or why it has none), plus results the plan does not know.
 

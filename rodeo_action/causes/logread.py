@@ -1,0 +1,230 @@
+"""What `rodeo explain` reads: a log, read within bounds, and whether it shows a failure at all.
+
+The classifier explains *failures*; fed a log that did not fail, it finds the most informative
+line of a passing install (TensorFlow's "Could not find cuda drivers") and calls it the cause.
+So a gate stands in front of it. A rodeo cell log says what happened in rodeo's own lines: the
+``# rodeo cell <id>: …`` header, ``# unavailable: …`` or ``# n/a: …`` for a cell that did not run,
+the import probe's step and its verdicts (``cartopy: ok``), the test step after it, and rodeo's
+notes on a timeout, an interrupt or a memory kill; its result file beside it (``<id>.json``), when
+there, says the verdict outright. A cell that passed, did not run or was interrupted is named
+as such (:class:`Reading`), never classified; a timeout or a memory kill is rodeo's verdict, not
+the tools' output. Whatever else failed goes to the classifier, with the phase the log shows.
+
+Reading is bounded: at most the first ``HEAD`` and the last ``TAIL`` bytes of a file (a 1 GB log
+costs a seek, not a gigabyte), a stream (``-``, a pipe) up to ``STREAM_CAP``; a folder, a block
+device, a missing file or binary content is one line (:class:`~rodeo_action.errors.InputError`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat as st
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from rodeo_action.errors import InputError
+from rodeo_action.results import Result
+
+HEAD = 256 << 10            # bytes read from a log's start: rodeo's header, the first steps
+TAIL = 2 << 20              # and from its end, where failures are
+STREAM_CAP = 64 << 20       # a pipe is read up to this much (its head and tail kept), then no further
+CHUNK = 1 << 20
+
+_HEADER = re.compile(r"^# rodeo cell (?P<id>\S+): (?P<manager>[\w-]+) installing ", re.M)
+_PROBE = re.compile(r"^\$ .*probe\.py .*\.rodeo-probe", re.M)
+_STEP = re.compile(r"^\$ ", re.M)
+# a verdict line of the import probe: a module, then "ok", "crashed the interpreter (…)" or an exception
+_VERDICT = re.compile(r"(?P<module>[A-Za-z_][\w.]*): (?P<verdict>ok|crashed the interpreter \(.*\)|"
+                      r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)(?:: .*)?)")
+_UNAVAILABLE = re.compile(r"^# unavailable: (?P<why>.+)$", re.M)
+_NA = re.compile(r"^# n/a: (?P<why>.+)$", re.M)
+_INTERRUPTED = re.compile(r"^# rodeo: interrupted before this cell finished", re.M)
+_TIMEOUT = re.compile(r"^# rodeo: the cell exceeded its timeout of (?P<t>\S+?)s during (?P<phase>\w+)", re.M)
+_MEMORY = re.compile(r"^# rodeo: the cell's processes held .* of memory during \w+, more than the limit of "
+                     r"(?P<limit>.+?) \((?P<source>.+)\); they were killed", re.M)
+_INTERNAL = re.compile(r"^# rodeo: internal error", re.M)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a log says without the classifier: ``kind`` is ``pass``, ``unavailable``, ``n/a``,
+    ``interrupted``, ``empty``, or rodeo's own verdict on a failure (``timeout``, ``killed``)."""
+
+    kind: str
+    summary: str
+    package: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed log for the classifier: the phase it failed in and the manager, as far as the log shows."""
+
+    phase: str | None
+    manager: str | None
+
+
+# -- reading, bounded --------------------------------------------------------------------------------
+
+
+def read(name: str) -> str:
+    """The log's text (``-``: standard input): head and tail of a big one; InputError for what is no log."""
+    if name == "-":
+        return _decode(_stream(sys.stdin.buffer), "standard input")
+    path = Path(name)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file; expected a log file (or - for standard input)") from None
+    except IsADirectoryError:
+        raise InputError(_folder(name)) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror}); expected a log file") from None
+    try:
+        info = os.fstat(fd)
+        if st.S_ISDIR(info.st_mode):
+            raise InputError(_folder(name))
+        if not (st.S_ISREG(info.st_mode) or st.S_ISFIFO(info.st_mode) or st.S_ISSOCK(info.st_mode)
+                or st.S_ISCHR(info.st_mode)):
+            raise InputError(f"{name}: not a regular file (a block device?); expected a log file")
+        if not st.S_ISREG(info.st_mode):        # a pipe, <(…), a terminal: read as it comes
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = _ends(fh, info.st_size) if st.S_ISREG(info.st_mode) else _stream(fh)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror}); expected a log file") from None
+    finally:
+        os.close(fd)
+    return _decode(data, name)
+
+
+def _folder(name: str) -> str:
+    return f"{name}: a folder, not a log; expected one log file, e.g. rodeo-results/<cell>.log"
+
+
+def _ends(fh: BinaryIO, size: int) -> bytes:
+    if size <= HEAD + TAIL:
+        return fh.read(HEAD + TAIL)
+    head = fh.read(HEAD)
+    fh.seek(size - TAIL)
+    tail = fh.read(TAIL)
+    return head + f"\n[… rodeo explain: {size - HEAD - TAIL:,} bytes skipped …]\n".encode() + tail
+
+
+def _stream(fh: BinaryIO) -> bytes:
+    head = b""
+    tail = b""
+    total = 0
+    while total < STREAM_CAP:
+        chunk = fh.read(CHUNK)
+        if not chunk:
+            break
+        total += len(chunk)
+        if len(head) < HEAD:
+            take = HEAD - len(head)
+            head, chunk = head + chunk[:take], chunk[take:]
+        tail = (tail + chunk)[-TAIL:]
+    skipped = total - len(head) - len(tail)
+    return head + (f"\n[… rodeo explain: {skipped:,} bytes skipped …]\n".encode() if skipped > 0 else b"") + tail
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):    # PowerShell's `>` writes UTF-16
+        return data.decode("utf-16", "replace")
+    if data.count(b"\0") > len(data) // 100:
+        raise InputError(f"{name}: binary content (NUL bytes), not a text log; expected a log file")
+    return data.replace(b"\0", b"").decode("utf-8", "replace")
+
+
+# -- the gate ------------------------------------------------------------------------------------
+
+
+def sibling_result(name: str, text: str) -> Result | None:
+    """The result file beside a rodeo cell log (``<id>.json`` for ``<id>.log``), read as `rodeo report`
+    reads one (size cap, schema); None when there is none, it does not match, or it is not readable."""
+    header = _HEADER.search(text)
+    if header is None or name == "-":
+        return None
+    path = Path(name).with_name(f"{header.group('id')}.json")
+    if not path.is_file():
+        return None
+    from rodeo_action.report.collect import read_result
+
+    got = read_result(path)
+    return got if isinstance(got, Result) and got.cell.id == header.group("id") else None
+
+
+def gate(text: str, result: Result | None = None) -> Reading | Failure:
+    """What the log says happened: a :class:`Reading` when no classifier is needed, else the failure."""
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#@"))
+    if not body.strip():
+        return Reading("empty", "the log is empty: nothing to explain")
+    header = _HEADER.search(body)
+    if header is None:
+        return Failure(None, None)
+    cell, manager = header.group("id"), header.group("manager")
+    if result is not None:
+        return _from_result(result, cell)
+    return _from_markers(body, header, cell, manager)
+
+
+def _from_result(result: Result, cell: str) -> Reading | Failure:
+    status = result.status
+    if status == "pass":
+        return Reading("pass", f"no failure in this log: {cell} passed (so says {cell}.json)")
+    if status in ("unavailable", "n/a"):
+        return Reading(status, result.reason or f"{cell} did not run here")
+    cause = result.cause
+    if status in ("timeout", "error") or (cause is not None and cause.kind in ("timeout", "killed", "disk-full")):
+        if cause is not None:      # rodeo's own verdict (a clock, a signal, its own bug), not the tools' output
+            return Reading(cause.kind, cause.summary, cause.package)
+    return Failure(result.phase, result.cell.manager)
+
+
+def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> Reading | Failure:
+    for pattern, kind in ((_UNAVAILABLE, "unavailable"), (_NA, "n/a")):
+        found = pattern.search(body)
+        if found:
+            return Reading(kind, found.group("why").strip())
+    if _INTERRUPTED.search(body):
+        return Reading("interrupted", f"rodeo was interrupted before {cell} finished: the log has no verdict")
+    timeout = _TIMEOUT.search(body)
+    if timeout:
+        return Reading("timeout", f"no result after {timeout.group('t')}s (during {timeout.group('phase')})")
+    memory = _MEMORY.search(body)
+    if memory:
+        return Reading("killed", f"used more than {memory.group('limit')} of memory (limit: "
+                                 f"{memory.group('source')}); killed")
+    if _INTERNAL.search(body):
+        return Reading("error", "rodeo-action itself failed; the traceback is in the log (please report it)")
+    probes = list(_PROBE.finditer(body))
+    if not probes:
+        steps = _STEP.search(body, header.end())
+        if steps is None:
+            return Reading("empty", f"{cell}'s log holds rodeo's header only: no step ran")
+        return Failure(None, manager)
+    after = body[probes[-1].end():]
+    later = _STEP.search(after)
+    verdicts = _verdicts(after[:later.start()] if later else after)
+    if not verdicts or any(v != "ok" for v in verdicts.values()):
+        return Failure("import", manager)
+    if later is None:
+        return Reading("pass", f"no failure in this log: every import of {cell} is ok ({', '.join(verdicts)})")
+    test_output = [ln for ln in after[later.start():].splitlines()[1:] if ln.strip() and not ln.startswith("# ")]
+    if not test_output:
+        return Reading("pass", f"no failure in this log: every import of {cell} is ok and its test printed "
+                               f"nothing (the test's exit status is in {cell}.json)")
+    return Failure("test", manager)
+
+
+def _verdicts(block: str) -> dict[str, str]:
+    """The probe's verdict lines: the run of ``module: verdict`` lines that ends its output."""
+    found: dict[str, str] = {}
+    for line in reversed(block.rstrip("\n").splitlines()):
+        m = _VERDICT.fullmatch(line.strip())
+        if m is None:
+            break
+        found[m.group("module")] = m.group("verdict")
+    return dict(reversed(found.items()))

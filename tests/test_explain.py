@@ -1,0 +1,160 @@
+"""`rodeo explain` as a user runs it: a log that did not fail says so, a failed one gets its cause,
+and what is no log (a folder, a binary, a 1 GB file, a pipe with no writer) is one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rodeo_action.cli import main
+from rodeo_action.config import host_os_label, host_python
+from tests.conftest import ROOT, build_wheel, host_cell, write_config
+
+EXAMPLE = ROOT / "examples" / "default-rodeo" / "results"
+CELL = "pip-all-debian-12-py3.11"
+
+
+def explain(*args: str, cwd: Path | None = None, stdin: str | None = None,
+            limit_memory: bool = False) -> subprocess.CompletedProcess[str]:
+    def preexec() -> None:
+        if limit_memory:     # a 1 GB file read whole would not fit: a bounded read does
+            resource.setrlimit(resource.RLIMIT_AS, (800 << 20, 800 << 20))
+
+    return subprocess.run([sys.executable, "-m", "rodeo_action", "explain", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, timeout=60, preexec_fn=preexec,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def alone(tmp_path: Path, name: str) -> Path:
+    """A log of the example run, copied without its result file beside it: the log's own lines decide."""
+    copy = tmp_path / name
+    shutil.copyfile(EXAMPLE / name, copy)
+    return copy
+
+
+# -- a log that did not fail ----------------------------------------------------------------------
+
+
+def test_a_passing_log_says_it_passed_not_a_tensorflow_warning(tmp_path: Path) -> None:
+    """Bug: "unknown: … Could not find cuda drivers on your machine" for the example's passing pip cell."""
+    log = EXAMPLE / f"{CELL}.log"
+    assert "Could not find cuda drivers" in log.read_text()
+    got = explain(str(log), "--json")
+    assert got.returncode == 0, got.stderr
+    assert json.loads(got.stdout) == {"kind": "pass", "package": None,
+                                      "summary": f"no failure in this log: {CELL} passed (so says {CELL}.json)"}
+    # the log alone: its import verdicts are all ok and its test step printed nothing
+    got = explain(str(alone(tmp_path, f"{CELL}.log")))
+    assert got.stdout == (f"pass: no failure in this log: every import of {CELL} is ok and its test printed "
+                          f"nothing (the test's exit status is in {CELL}.json)\n")
+
+
+def test_an_unavailable_cells_log_says_why() -> None:
+    """Bug: "unknown: the log is empty" for the example's conda cell (conda is not on that machine)."""
+    got = explain(str(EXAMPLE / "conda-all-debian-12-py3.11.log"))
+    assert got.stdout == ("unavailable: conda not found on PATH; install Miniforge, or run on GitHub where "
+                          "setup-miniconda provides it\n")
+
+
+@pytest.mark.parametrize(("marker", "said"), [
+    ("# n/a: apt does not run on macos-14 (runs on debian/ubuntu)\n",
+     "n/a: apt does not run on macos-14 (runs on debian/ubuntu)"),
+    ("$ /x/.venv/bin/python -m pip install six\n# rodeo: interrupted before this cell finished; no result is written\n",
+     f"interrupted: rodeo was interrupted before {CELL} finished: the log has no verdict"),
+    ("$ /x/.venv/bin/python -m pip install six\nCollecting six\n# rodeo: the cell exceeded its timeout of 1800s "
+     "during install; its processes were killed\n", "timeout: no result after 1800s (during install)"),
+    ("", f"empty: {CELL}'s log holds rodeo's header only: no step ran"),
+], ids=["n/a", "interrupted", "timeout", "header-only"])
+def test_rodeos_own_lines_decide(tmp_path: Path, marker: str, said: str) -> None:
+    log = tmp_path / f"{CELL}.log"
+    log.write_text(f"# rodeo cell {CELL}: pip installing six on debian-12 with Python 3.11\n{marker}")
+    assert explain(str(log)).stdout == said + "\n"
+
+
+def test_a_real_cell_log_from_rodeo_run(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Logs rodeo writes now, not only the example's: a pass whose import prints TensorFlow's warning, a
+    failed import, and an unavailable manager."""
+    wheels = tmp_path / "wheels"
+    noisy = build_wheel(wheels, "rodeo-noisy", "1.0", {"rodeo_noisy/__init__.py": (
+        "import sys\nprint('I0000 cudart_stub.cc:31] Could not find cuda drivers on your machine, GPU will not "
+        "be used.', file=sys.stderr)\n")})
+    broken = build_wheel(wheels, "rodeo-broken", "1.0", {"rodeo_broken/__init__.py": "import rodeo_absent_dep\n"})
+    write_config(tmp_path, f'packages: ["rodeo-noisy @ {noisy.as_uri()}", "rodeo-broken @ {broken.as_uri()}"]\n'
+                 "sets: {noisy: [rodeo-noisy], broken: [rodeo-broken]}\nmanagers: [pip, micromamba]\n"
+                 f'os: [{host_os_label()}]\npython: ["{host_python()}"]\n')
+    env = {**cli_env, "PIP_NO_INDEX": "1", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    for cell in (host_cell("pip", "noisy"), host_cell("pip", "broken"), host_cell("micromamba", "noisy")):
+        run = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--output", "out"],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+    out = tmp_path / "out"
+    assert explain(f"{host_cell('pip', 'noisy')}.log", cwd=out).stdout.startswith("pass: no failure in this log")
+    os.unlink(out / f"{host_cell('pip', 'noisy')}.json")
+    assert explain(f"{host_cell('pip', 'noisy')}.log", cwd=out).stdout.startswith("pass: no failure in this log")
+    failed = json.loads(explain(f"{host_cell('pip', 'broken')}.log", "--json", cwd=out).stdout)
+    assert failed["kind"] == json.loads((out / f"{host_cell('pip', 'broken')}.json").read_text())["cause"]["kind"]
+    assert failed["kind"] not in ("pass", "unknown") and "rodeo_absent_dep" in failed["summary"]
+    got = explain(f"{host_cell('micromamba', 'noisy')}.log", cwd=out)
+    assert got.stdout.startswith("unavailable: micromamba not found on PATH")
+
+
+def test_every_corpus_log_is_still_explained_as_its_header_says(capsys: pytest.CaptureFixture[str]) -> None:
+    """The gate lets every failure through: each corpus log keeps the kind the classifier gives it."""
+    logs = sorted((ROOT / "tests" / "corpus" / "logs").rglob("*.log"))
+    assert len(logs) > 100
+    for log in logs:
+        kind = next(line.split(":", 1)[1].strip() for line in log.read_text().splitlines()
+                    if line.startswith("#@ kind:"))
+        assert main(["explain", str(log), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["kind"] == kind, log
+
+
+# -- what is no log -------------------------------------------------------------------------------
+
+
+def one_line_exit_2(got: subprocess.CompletedProcess[str], says: str) -> None:
+    assert got.returncode == 2, (got.stdout, got.stderr)
+    assert got.stdout == "" and got.stderr.count("\n") == 1 and "Traceback" not in got.stderr
+    assert says in got.stderr, got.stderr
+
+
+def test_no_such_file_a_folder_or_a_binary_is_one_line(tmp_path: Path) -> None:
+    one_line_exit_2(explain(str(tmp_path / "nope.log")), "nope.log: no such file; expected a log file")
+    one_line_exit_2(explain(str(tmp_path)), ": a folder, not a log; expected one log file")
+    binary = tmp_path / "python.bin"
+    binary.write_bytes(Path(sys.executable).resolve().read_bytes()[:100_000])
+    one_line_exit_2(explain(str(binary)), "python.bin: binary content (NUL bytes), not a text log")
+
+
+def test_a_1gb_file_is_read_within_bounds(tmp_path: Path) -> None:
+    sparse = tmp_path / "sparse.log"
+    subprocess.run(["truncate", "-s", "1G", str(sparse)], check=True)
+    start = time.monotonic()
+    one_line_exit_2(explain(str(sparse), limit_memory=True), "sparse.log: binary content (NUL bytes)")
+    assert time.monotonic() - start < 30
+    # a big text log: rodeo's header at its start, the failure at its end, 3 MB of output between
+    big = tmp_path / f"{CELL}.log"
+    with big.open("w") as fh:
+        fh.write(f"# rodeo cell {CELL}: pip installing six on debian-12 with Python 3.11\n"
+                 "$ /x/.venv/bin/python -m pip install six==99\n")
+        fh.write("Looking in indexes: https://pypi.org/simple\n" * 80_000)
+        fh.write("ERROR: No matching distribution found for six==99\n")
+    got = explain(str(big), limit_memory=True)
+    assert got.stdout.startswith("no-matching-distribution (six): "), got.stderr
+
+
+def test_a_pipe_is_read_and_a_fifo_without_a_writer_does_not_hang(tmp_path: Path) -> None:
+    got = explain("-", stdin="ERROR: No matching distribution found for six==99\n")
+    assert got.stdout.startswith("no-matching-distribution (six): ")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert explain(str(fifo)).stdout == "empty: the log is empty: nothing to explain\n"
+    assert explain(os.devnull).stdout == "empty: the log is empty: nothing to explain\n"
