@@ -19,6 +19,8 @@ from typing import Any
 
 from rodeo_action import pep508, schemacheck, yamlsrc
 from rodeo_action.errors import InputError, Problem
+from rodeo_action.refusals import DIRECT_SCHEMES, INDEX_SCHEMES, requirement_problem, url_problem
+from rodeo_action.refusals import shown as _shown
 from rodeo_action.resources import data_dir, schema_path
 
 DEFAULT_PYTHON = ("3.12",)
@@ -27,15 +29,6 @@ MAX_TIMEOUT = 7 * 24 * 3600      # a week: longer than any CI runner allows a jo
 MAX_CELLS = 200_000              # `rodeo plan` packs 100,000 cells in half a second; a typo must not ask for millions
 MAX_PROBLEMS = 100               # lines of problems printed; the rest are counted on the last line
 MAX_SHOWN = 500                  # characters of one problem's message (a field name: 120)
-
-# Characters no PEP 508 requirement needs that a shell (`$(...)`, backticks, `|`), a Nix string
-# (`${...}`) or a template (`{{ }}`) would act on. PEP 508 allows them inside marker strings; we do not.
-_NEVER_IN_REQUIREMENT = "`$\\{}|^"
-# A URL in rodeo.yml: RFC 3986's characters, less `'` and `$` (percent-encode those)
-_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!&()*+,;=%]+\Z")
-_DIRECT_SCHEMES = ("https", "http", "git+https", "git+http", "file")
-_INDEX_SCHEMES = ("https", "http", "file")
-_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 
 
 @cache
@@ -235,12 +228,6 @@ def _printable(name: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
-def _shown(text: str, limit: int = 80) -> str:
-    """A user's string in a message: quoted, escaped, and shortened."""
-    shown = repr(text)
-    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
-
-
 def _float_problems(located: yamlsrc.Located, filename: str, schema: dict[str, Any]) -> list[Problem]:
     """``python: [3.10]`` is the number 3.1 to YAML: where a string is expected, say to quote it."""
     out = []
@@ -360,7 +347,7 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
     where = yamlsrc.dotted(path)
     line = located.line(path)
     stripped = text.strip()
-    problem = _requirement_problem(text, stripped)
+    problem = requirement_problem(text, stripped)
     if problem is not None:
         problems.append(Problem(filename, line, where, problem))
         return None
@@ -377,71 +364,11 @@ def _parse_requirement(text: str, path: tuple[str | int, ...], located: yamlsrc.
                                 f"({detail}); expected e.g. 'tensorflow>=2'"))
         return None
     if req.url is not None:
-        problem = _url_problem(req.url, _DIRECT_SCHEMES, direct=True)
+        problem = url_problem(req.url, DIRECT_SCHEMES, direct=True)
         if problem is not None:
             problems.append(Problem(filename, line, where, f"{_shown(text)}: {problem}"))
             return None
     return pep508.Simple(pep508.canonical_name(req.name), str(req.specifier))
-
-
-def _requirement_problem(text: str, stripped: str) -> str | None:
-    """What makes a string unfit to be handed to a manager, before PEP 508 is asked: an option, a
-    second line, a character a shell or a generated file would act on."""
-    if stripped.startswith("-"):
-        return f"{_shown(text)} looks like a command-line option; expected a PEP 508 requirement such as 'numpy>=2'"
-    if any(c in text for c in "\n\r\x00"):
-        return "contains a line break or NUL; expected one PEP 508 requirement on one line"
-    for c in text:
-        if c == "\t":
-            continue
-        if not c.isascii() or not c.isprintable():
-            kind = "an invisible or control character" if not c.isprintable() else "not ASCII (a look-alike letter?)"
-            return (f"{_shown(text)} contains {c!r} (U+{ord(c):04X}), {kind}; expected a PEP 508 requirement "
-                    "in plain ASCII such as 'numpy>=2' (percent-encode a URL)")
-        if c in _NEVER_IN_REQUIREMENT:
-            return (f"{_shown(text)} contains {c!r}, which no requirement needs and a shell or a generated file "
-                    "could act on; expected a PEP 508 requirement such as 'numpy>=2; os_name == \"nt\"'")
-    return None
-
-
-def _url_problem(url: str, schemes: tuple[str, ...], direct: bool = False) -> str | None:
-    """Why ``url`` cannot go in rodeo.yml (None when it can): it goes on command lines and into
-    generated files, and is published in every cell's repro."""
-    from urllib.parse import unquote, urlsplit
-
-    listed = [f"{s}://" for s in schemes]
-    expected = "expected an " + (", ".join(listed[:-1]) + " or " if len(listed) > 1 else "") + f"{listed[-1]} URL"
-    bad = _URL.match(url) is None
-    if bad:
-        odd = next((c for c in url if not _URL.match(c)), " ")
-        return f"the URL contains {odd!r}; {expected.replace(' URL', ' URL with it percent-encoded')}"
-    try:
-        parts = urlsplit(url)
-        user, password, host = parts.username, parts.password, parts.hostname
-    except ValueError as exc:
-        return f"{_shown(url)} is not a URL ({yamlsrc.one_line(str(exc), 80)}); {expected}"
-    scheme = parts.scheme.lower()
-    if scheme not in schemes or not url.lower().startswith(scheme + "://"):
-        what = f"scheme {scheme}:" if scheme else "no scheme"
-        why = " (ssh needs a key the runner does not have)" if "ssh" in scheme else ""
-        return f"the URL has {what}{why}; {expected}"
-    if user is not None or password is not None:
-        return (f"the URL carries credentials ({'user:password' if password is not None else 'user'}@), which "
-                "every cell's repro would publish; expected a URL without them (give credentials through the "
-                "manager's own configuration)")
-    if scheme == "file":
-        if parts.netloc not in ("", "localhost"):
-            return (f"file://{parts.netloc}/ names another machine (a network share); expected a path on this "
-                    "machine, file:///path")
-        path = unquote(parts.path)
-        if ".." in path.split("/"):
-            return "the file: URL climbs with '..'; expected an absolute path, file:///path"
-        if direct and not path.endswith("/") and not path.lower().endswith(_ARCHIVES):
-            return ("a file: URL must name a wheel, an sdist or a project folder; expected a path ending in "
-                    f"{', '.join(_ARCHIVES)} or, for a folder, '/'")
-    elif not host or host.startswith("-"):
-        return f"the URL has no usable host; {expected} such as https://host/path"
-    return None
 
 
 def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, problems: list[Problem]) -> Config:
@@ -602,7 +529,7 @@ def _check_destinations(data: dict[str, Any], config: Config, located: yamlsrc.L
     extra = data.get("extra-index-url")
     urls += [(("extra-index-url", i), url) for i, url in enumerate(extra if isinstance(extra, list) else [])]
     for path, url in urls:
-        problem = _url_problem(url, _INDEX_SCHEMES) if isinstance(url, str) else None
+        problem = url_problem(url, INDEX_SCHEMES) if isinstance(url, str) else None
         if problem is not None:
             say(path, problem)
     for i, entry in enumerate(data["packages"][:_max_items("packages")]):
@@ -626,7 +553,7 @@ def _check_destinations(data: dict[str, Any], config: Config, located: yamlsrc.L
 
 def _tracker_problem(tracker: str) -> str | None:
     if tracker.startswith("https://"):
-        problem = _url_problem(tracker, ("https",))
+        problem = url_problem(tracker, ("https",))
         return None if problem is None else f"{_shown(tracker)}: {problem}"
     repo = tracker.partition("/")[2]
     if repo in (".", "..") or repo.endswith(".git"):
