@@ -54,6 +54,8 @@ def top_level(dist_name: str) -> Optional[List[str]]:
             if not parts or parts[0].endswith(_NOT_MODULES) or parts[0] in ("..", "__pycache__"):
                 continue
             head = parts[0]
+            if len(parts) > 1 and not head.isidentifier():
+                continue   # a folder no import can name: auditwheel's numpy.libs/ (the wheel's vendored .so files)
             if len(parts) == 1:
                 if head.endswith(".py"):
                     head = head[:-3]
