@@ -83,7 +83,8 @@ const tables = [...document.querySelectorAll("table")].map((t, i) => {{
 }});
 const out = document.createElement("pre");
 out.id = "rodeo-measure";
-out.textContent = JSON.stringify({{tables: tables, height: document.documentElement.scrollHeight}});
+const height = Math.ceil(document.body.getBoundingClientRect().height);   // the content, not the window
+out.textContent = JSON.stringify({{tables: tables, height: height}});
 document.body.appendChild(out);
 </script>
 </body></html>
@@ -253,7 +254,7 @@ def main(argv: list[str]) -> int:
                                       ("wide", wide_report(Path(tmp)), "comment")):
             html_file, tables, height = laid_out(outputs(report)[output], Path(tmp), f"{rodeo}-{output}")
             widths = ", ".join(f"{t.scrollWidth}/{t.clientWidth} px" for t in tables)
-            size = screenshot(html_file, folder / f"report-{rodeo}.png", min(height, 1600))
+            size = screenshot(html_file, folder / f"report-{rodeo}.png", min(height + 24, 1400))
             print(f"{rodeo} {output}: tables {widths}; screenshot {size[0]}x{size[1]} -> report-{rodeo}.png")
     return 0
 

@@ -188,12 +188,9 @@ class _Layout:
         header_h = 24.0 if level else longest * 0.71 + 16
         overhang = 0.0 if level else max(0.0, longest * 0.71 - CELL_W / 2 + 4)
         tally = W.Tally.of(c.status for c in report.cells)
-        counts = tally.rate().replace(" pass", " cells pass") if tally.ran else "no cell ran"
-        rest = tally.not_run_parts()
         y_title = PAD + 16
         return cls(title=f"rodeo: {report.name}" if report.name else "rodeo",
-                   subtitle=" · ".join([x for x in (W.when(report.generated_at), counts) if x]
-                                       + (["not run: " + ", ".join(rest)] if rest else [])),
+                   subtitle=" · ".join(x for x in (W.when(report.generated_at), tally.summary(icons=False)) if x),
                    managers=managers, heads=heads, labels=labels, label_w=label_w, vary_os=vary_os, vary_py=vary_py,
                    level=level, overhang=overhang, x0=PAD + sum(label_w), y_title=y_title,
                    y0=y_title + 22 + header_h)

@@ -254,16 +254,7 @@ class View:
     @cached_property
     def count_line(self) -> str:
         """``5 of 11 cells pass (6 ❌ fail) · not run: 5 unavailable``: the same count as badge and SVG."""
-        t = self.tally
-        text = f"{t.passed} of {plural(t.ran, 'cell')} {'passes' if t.passed == 1 else 'pass'}" if t.ran \
-            else "No cell ran"
-        failing = t.failing()
-        if failing:
-            text += f" ({', '.join(failing)})"
-        rest = t.not_run_parts()
-        if rest:
-            text += " · not run: " + ", ".join(rest)
-        return text
+        return self.tally.summary()
 
     @cached_property
     def generated(self) -> str:

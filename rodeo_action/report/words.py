@@ -146,8 +146,14 @@ class Tally:
         return known + sorted(s for s in self.counts if s not in STATUS_ORDER and self.counts[s])
 
     def rate(self) -> str:
-        """``5 of 11 pass``, or ``nothing ran``."""
+        """``5 of 11 pass``, or ``nothing ran`` (a badge's words)."""
         return f"{self.passed} of {self.ran} pass" if self.ran else "nothing ran"
+
+    def cells(self) -> str:
+        """``5 of 11 cells pass``, ``1 of 3 cells passes``, ``No cell ran`` (a sentence's words)."""
+        if not self.ran:
+            return "No cell ran"
+        return f"{self.passed} of {plural(self.ran, 'cell')} {'passes' if self.passed == 1 else 'pass'}"
 
     def percent(self) -> str:
         """``45%`` of the cells that ran, empty when nothing ran."""
@@ -161,11 +167,12 @@ class Tally:
         """``5 unavailable``, ``1 missing``, ``2 n/a``: the cells that did not run, each named."""
         return [f"{self[s]}{sep}{WORDS.get(s, s)}" for s in self.present() if s not in RAN]
 
-    def summary(self, sep: str = " ") -> str:
-        """``5 of 11 pass (6 ❌ fail) · not run: 5 unavailable``: the one-line count every output shares."""
-        text = self.rate()
+    def summary(self, sep: str = " ", icons: bool = True) -> str:
+        """``5 of 11 cells pass (6 ❌ fail) · not run: 5 unavailable``: the one-line count every output
+        shares (``icons`` False: without the failing ones' breakdown, for the picture)."""
+        text = self.cells()
         failing = self.failing(sep)
-        if failing:
+        if failing and icons:
             text += f" ({', '.join(failing)})"
         rest = self.not_run_parts(sep)
         if rest:

@@ -128,6 +128,8 @@ def test_svg_title_names_the_rodeo_and_the_date() -> None:
     assert "rodeo: demo" in shown
     # the markdown's count and words: errors ran, what did not run is named apart
     assert "2025-06-01 12:34 UTC · 2 of 5 cells pass · not run: 1 missing, 1 unavailable, 1 n/a" in shown
+    one = parse(svg.render(report([cell("uv"), cell("pip", status="fail", cause=Cause("unknown", "x"))])))
+    assert "2025-06-01 12:34 UTC · 1 of 2 cells passes" in texts(one)
 
 
 def test_svg_wide_matrix_scales_down_to_readme_width() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from rodeo_action.report.words import (
@@ -62,13 +65,14 @@ def test_the_one_denominator_is_the_cells_that_ran() -> None:
     t = Tally.of(statuses)
     assert (t.passed, t.ran, t.not_run, t.total) == (5, 11, 5, 16)
     assert t.rate() == "5 of 11 pass"
-    assert t.summary() == "5 of 11 pass (6 ❌ fail) · not run: 5 unavailable"
+    assert t.summary() == "5 of 11 cells pass (6 ❌ fail) · not run: 5 unavailable"
+    assert t.summary(icons=False) == "5 of 11 cells pass · not run: 5 unavailable"
 
 
 def test_error_counts_as_ran_and_is_called_error() -> None:
     t = Tally.of(["pass", "error", "missing", "n/a", "timeout"])
     assert t.ran == 3
-    assert t.summary() == "1 of 3 pass (1 ⏱ timeout, 1 💥 error) · not run: 1 missing, 1 n/a"
+    assert t.summary() == "1 of 3 cells passes (1 ⏱ timeout, 1 💥 error) · not run: 1 missing, 1 n/a"
     assert "unreadable" not in t.summary()
 
 
@@ -76,7 +80,7 @@ def test_nothing_ran() -> None:
     t = Tally.of(["unavailable", "unavailable"])
     assert t.rate() == "nothing ran"
     assert t.percent() == ""
-    assert t.summary() == "nothing ran · not run: 2 unavailable"
+    assert t.summary() == "No cell ran · not run: 2 unavailable"
 
 
 def test_ran_statuses() -> None:
@@ -96,3 +100,23 @@ def test_causes() -> None:
     assert cause_text(None) == ""
     assert cause_change("network", "conflict (numpy)") == "network → conflict (numpy)"
     assert cause_change("", "network") == "— → network"
+
+
+def test_every_output_counts_and_words_the_same() -> None:
+    """The default rodeo's markdown, terminal, badge and SVG: one denominator, one set of words, one time."""
+    import xml.etree.ElementTree as ET
+
+    from rodeo_action.report import badge, render, svg
+    from tests.test_browser import default_report
+
+    report = default_report()
+    markdown, terminal = render.markdown(report), render.terminal(report)
+    picture = " ".join(t.text or "" for t in ET.fromstring(svg.render(report)).iter("{http://www.w3.org/2000/svg}text"))
+    assert "5 of 11 cells pass (6 ❌ fail) · not run: 5 unavailable — 2026-11-25 13:09 UTC" in markdown
+    assert terminal.rstrip().endswith("5 of 11 cells pass (6 ❌ fail) · not run: 5 unavailable")
+    assert "2026-11-25 13:09 UTC · 5 of 11 cells pass · not run: 5 unavailable" in picture
+    assert badge.overall(report)["message"] == "5 of 11 pass"
+    for text in (markdown, terminal, picture, json.dumps(badge.per_manager(report))):
+        assert "unreadable" not in text and "5/11" not in text and "of 16" not in text
+        assert not re.search(r"\b1 runs\b|\b1 cells\b|\b2 run\b", text)
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text)          # one timestamp format
