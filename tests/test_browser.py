@@ -84,7 +84,9 @@ const tables = [...document.querySelectorAll("table")].map((t, i) => {{
 const out = document.createElement("pre");
 out.id = "rodeo-measure";
 const height = Math.ceil(document.body.getBoundingClientRect().height);   // the content, not the window
-out.textContent = JSON.stringify({{tables: tables, height: height}});
+const links = [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute("href").slice(1));
+const dangling = links.filter(n => !document.getElementById(n) && !document.getElementsByName(n).length);
+out.textContent = JSON.stringify({{tables: tables, height: height, links: links.length, dangling: dangling}});
 document.body.appendChild(out);
 </script>
 </body></html>
@@ -168,13 +170,24 @@ def chromium(*args: str, height: int = 2000, timeout: int = 120) -> subprocess.C
             capture_output=True, text=True, timeout=timeout)
 
 
-def measure(html_file: Path) -> tuple[list[Measured], int]:
-    """Each table's widths as laid out at 880 px, and the page's height."""
+@dataclass(frozen=True)
+class Page:
+    """A rendered page: its tables, its height, its in-page links and those that lead nowhere."""
+
+    tables: list[Measured]
+    height: int
+    links: int
+    dangling: list[str]
+
+
+def measure(html_file: Path) -> Page:
+    """Each table's widths as laid out at 880 px, the page's height, its in-page links."""
     done = chromium("--dump-dom", html_file.as_uri())
     found = re.search(r'<pre id="rodeo-measure">(.*?)</pre>', done.stdout, re.S)
     assert found, f"chromium wrote no measurement (exit {done.returncode}): {done.stderr[-2000:]}"
     data = json.loads(htmllib.unescape(found.group(1)))
-    return [Measured(**t) for t in data["tables"]], int(data["height"])
+    return Page([Measured(**t) for t in data["tables"]], int(data["height"]), int(data["links"]),
+                list(data["dangling"]))
 
 
 def screenshot(html_file: Path, png: Path, height: int) -> tuple[int, int]:
@@ -190,17 +203,16 @@ def screenshot(html_file: Path, png: Path, height: int) -> tuple[int, int]:
     return width, high
 
 
-def laid_out(markdown: str, folder: Path, name: str) -> tuple[Path, list[Measured], int]:
+def laid_out(markdown: str, folder: Path, name: str) -> tuple[Path, Page]:
     html_file = folder / f"{name}.html"
     html_file.write_text(page(markdown, name), encoding="utf-8")
-    tables, height = measure(html_file)
-    return html_file, tables, height
+    return html_file, measure(html_file)
 
 
 # -- the tests --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[Measured], int]]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Page]]:
     tmp = tmp_path_factory.mktemp("browser")
     out = {}
     for rodeo, report in (("default", default_report()), ("wide", wide_report(tmp))):
@@ -212,9 +224,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
 @needs_browser
 @pytest.mark.parametrize("rodeo", ["default", "wide"])
 @pytest.mark.parametrize("output", ["report", "readme", "comment", "summary"])
-def test_no_table_scrolls_sideways_at_880_px(rendered: dict[str, tuple[Path, list[Measured], int]], rodeo: str,
+def test_no_table_scrolls_sideways_at_880_px(rendered: dict[str, tuple[Path, Page]], rodeo: str,
                                              output: str) -> None:
-    _, tables, _ = rendered[f"{rodeo}-{output}"]
+    tables = rendered[f"{rodeo}-{output}"][1].tables
     assert tables, "no table was rendered"
     wide = [t for t in tables if t.scrolls]
     assert not wide, f"{rodeo} {output}: tables wider than {WIDTH} px: {wide}"
@@ -229,14 +241,28 @@ def test_the_measure_catches_a_table_that_scrolls(tmp_path: Path) -> None:
     cells = " | ".join(f"❌ install: manager-broken (tool{i})" for i in range(16))
     head = "| set | " + " | ".join(f"m{i}" for i in range(16)) + " |\n|" + "---|" * 17
     markdown = f"{head}\n| all | {cells} |\n"
-    _, tables, _ = laid_out(markdown, tmp_path, "old")
+    shown = laid_out(markdown + '\n[gone](#rodeo-nope) [here](#rodeo-x)\n\n<a name="rodeo-x"></a>x\n', tmp_path,
+                     "old")[1]
+    tables = shown.tables
     assert len(tables) == 1 and tables[0].scrolls and tables[0].scrollWidth > WIDTH and tables[0].lines >= 4
+    assert shown.links == 2 and shown.dangling == ["rodeo-nope"]
 
 
 @needs_browser
-def test_screenshots_are_drawn(rendered: dict[str, tuple[Path, list[Measured], int]], tmp_path: Path) -> None:
+@needs_browser
+@pytest.mark.parametrize("rodeo", ["default", "wide"])
+@pytest.mark.parametrize("output", ["report", "comment", "summary"])
+def test_each_failure_links_to_its_details_in_the_page(rendered: dict[str, tuple[Path, Page]], rodeo: str,
+                                                        output: str) -> None:
+    shown = rendered[f"{rodeo}-{output}"][1]
+    assert shown.links >= (6 if rodeo == "default" else 20) and shown.dangling == []
+
+
+@needs_browser
+def test_screenshots_are_drawn(rendered: dict[str, tuple[Path, Page]], tmp_path: Path) -> None:
     for name in ("default-readme", "wide-comment"):
-        html_file, _, height = rendered[name]
+        html_file, shown = rendered[name]
+        height = shown.height
         size = screenshot(html_file, tmp_path / f"{name}.png", min(height, 1600))
         assert size == (WIDTH, min(height, 1600))
         assert (tmp_path / f"{name}.png").stat().st_size > 20_000        # drawn, not a blank page
@@ -252,8 +278,9 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for rodeo, report, output in (("default", default_report(), "readme"),
                                       ("wide", wide_report(Path(tmp)), "comment")):
-            html_file, tables, height = laid_out(outputs(report)[output], Path(tmp), f"{rodeo}-{output}")
-            widths = ", ".join(f"{t.scrollWidth}/{t.clientWidth} px" for t in tables)
+            html_file, shown = laid_out(outputs(report)[output], Path(tmp), f"{rodeo}-{output}")
+            height = shown.height
+            widths = ", ".join(f"{t.scrollWidth}/{t.clientWidth} px" for t in shown.tables)
             size = screenshot(html_file, folder / f"report-{rodeo}.png", min(height + 24, 1400))
             print(f"{rodeo} {output}: tables {widths}; screenshot {size[0]}x{size[1]} -> report-{rodeo}.png")
     return 0

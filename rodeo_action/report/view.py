@@ -349,8 +349,10 @@ class View:
         return self._details[key]
 
     def _details_of(self, cell: CellView, tail_lines: int | None) -> str:
+        """One failure's ``<details>``; its summary holds the anchor the table links to (``<a name>``:
+        GitHub keeps it, prefixed ``user-content-``, and its page script follows ``#rodeo-…`` there)."""
         result = cell.result
-        head = f'<a id="{T.anchor(cell.id)}"></a>{ICONS.get(cell.status, "")} {html(cell.id)} — {_what(cell)}'
+        head = f'<a name="{T.anchor(cell.id)}"></a>{ICONS.get(cell.status, "")} {html(cell.id)} — {_what(cell)}'
         items = []
         if cell.cause is not None:
             items.append(f"- **cause:** {md(cell.cause.kind)} — {md(cell.cause.summary, 300)}")

@@ -473,7 +473,7 @@ ISSUE_REF = re.compile(r"(?<![\w&])#(?!" + ZW + r")\d")
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")      # zero-width space, joiners, soft hyphen
 # a tag rodeo does not write itself (its own: details, summary, sub, and its hidden markers)
 RAW_TAG = re.compile(r"<(?!/?(?:details|summary|sub)\b|br>|!-- rodeo:)[A-Za-z!/?]", re.I)
-ANCHOR = re.compile(r'<a id="rodeo-[A-Za-z0-9_-]+"></a>')     # a failure's details, as the table links them
+ANCHOR = re.compile(r'<a name="rodeo-[A-Za-z0-9_-]+"></a>')     # a failure's details, as the table links them
 
 
 def outside_fences(text: str) -> str:

@@ -122,7 +122,7 @@ def test_comment_shows_the_story(outputs: dict[str, str]) -> None:
     assert "not JSON (truncated?)" in comment                              # the unreadable file, named
     # every failure links to its details in the comment, whatever its run_url (uv's was javascript:)
     assert f"| [🔻{nb}❌{nb}import-error](#rodeo-uv-all-ubuntu-latest-py3-12) |" in comment
-    assert '<a id="rodeo-uv-all-ubuntu-latest-py3-12"></a>' in comment
+    assert '<a name="rodeo-uv-all-ubuntu-latest-py3-12"></a>' in comment
     # the headline answers first, then the counts in the badge's words
     assert "**1 of 5 managers installs every set it ran on** (all: 0 of 4 · geo: 3 of 5). " \
            "**🔻 2 regressions** · 🎉 1 fix · 🔁 1 changed since the last run." in comment
