@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import stat as st
+import sys
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -256,6 +257,8 @@ def _still_running(manifest: Manifest) -> bool:
         return False
     if manifest.pid_start is not None:
         return host.start_time(manifest.pid) == manifest.pid_start
+    if sys.platform == "win32":     # os.kill(pid, 0) would end the process there, not look at it
+        return False
     try:
         os.kill(manifest.pid, 0)
     except ProcessLookupError:

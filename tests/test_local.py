@@ -269,8 +269,8 @@ def test_github_artifacts_and_a_local_run_in_one_folder_each_keep_their_plan(tmp
     assert {c.id: c.status for c in got.cells} == {
         "pip-a-ubuntu-latest-py3.12": "pass", "uv-a-ubuntu-latest-py3.12": "missing",
         "pip-a-debian-12-py3.12": "pass", "uv-a-debian-12-py3.12": "pass"}
-    assert got.notes == [f"results of 1 rodeo local run, each matched to its own plan, not merged: {tmp_path}/local/ "
-                         "on debian-12, started 2026-01-01 10:00 UTC, finished; 1 other result, matched to the "
+    assert got.notes == [f"results of 1 rodeo local run, each matched to its own plan: {tmp_path}/local/ on "
+                         "debian-12, started 2026-01-01 10:00 UTC, finished; 1 other result, matched to the "
                          "config's plan"]
     # only the local run: the config's CI cells are not "missing", and nothing needs saying
     only = collect(tmp_path / "local", expand(config), config)
@@ -286,9 +286,14 @@ def test_two_runs_are_said_in_one_note_and_an_interrupted_ones_cells_say_so(tmp_
     assert len(cells) == 4 and cells["uv-a-macos-14-py3.12"].status == "missing"
     assert cells["uv-a-macos-14-py3.12"].note == ("interrupted: rodeo local was stopped at an unknown time before "
                                                   "this cell finished")
-    assert got.notes == [f"results of 2 rodeo local runs, each matched to its own plan, not merged: {tmp_path}/laptop/ "
-                         f"on macos-14, started 2026-01-01 10:00 UTC, interrupted; {tmp_path}/server/ on debian-12, "
+    assert got.notes == [f"results of 2 rodeo local runs, each matched to its own plan: {tmp_path}/laptop/ on "
+                         f"macos-14, started 2026-01-01 10:00 UTC, interrupted; {tmp_path}/server/ on debian-12, "
                          "started 2026-01-02 10:00 UTC, finished"]
+    # the same host twice (two copies of its folder): one line for the runs, one verdict per cell
+    fake_run(tmp_path / "server-again", config, "debian-12", started="2026-01-03T10:00:00Z")
+    again = collect(tmp_path, expand(config), config)
+    assert len(again.cells) == 4 and again.notes[-1].endswith(
+        "; 2 cells in more than one run: the newer result shown")
 
 
 def test_a_result_the_run_did_not_write_is_named_never_merged(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import math
 import os
 import re
 import stat as st
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from sys import intern as _intern
@@ -329,8 +330,10 @@ def _plan(runs: list[_Run], planned: list[PlannedCell] | None, config: Config | 
                          f"{run.manifest.state}" for run in runs[:5]) + (" …" if len(runs) > 5 else "")
         also = (f"; {_count(outside, 'other result')}, matched to the config's plan" if outside and planned is not None
                 else f"; {_count(outside, 'other result')}" if outside else "")
-        notes.append(f"results of {_count(len(runs), 'rodeo local run')}, each matched to its own plan, "
-                     f"not merged: {each}{also}")
+        shared = sum(n > 1 for n in Counter(cid for cells in ids.values() for cid in cells).values())
+        both = f"; {_count(shared, 'cell')} in more than one run: the newer result shown" if shared else ""
+        notes.append(f"results of {_count(len(runs), 'rodeo local run')}, each matched to its own plan: "
+                     f"{each}{also}{both}")
     return out
 
 
