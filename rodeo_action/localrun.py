@@ -300,9 +300,13 @@ def make_room(folder: Path, keep: Path | None = None) -> str | None:
                              "folder or the output of an earlier `rodeo local`: choose another --output")
     stamp = manifest.started_at if isinstance(manifest, Manifest) else _newest(folder, entries)
     target = _free(folder / PREVIOUS / stamp.replace(":", ""))
-    target.mkdir(parents=True)
-    for entry in entries:
-        os.replace(folder / entry, target / entry)      # one folder, one file system: a rename
+    try:
+        target.mkdir(parents=True)
+        for entry in entries:
+            os.replace(folder / entry, target / entry)      # one folder, one file system: a rename
+    except OSError as exc:
+        raise InputError(f"--output {folder}: the previous run cannot be moved into {target}/ "
+                         f"({exc.strerror or exc}); move or remove it, or choose another --output") from None
     what = "run" if isinstance(manifest, Manifest) else "results"
     return f"moved the previous {what} ({len(entries)} files) to {target}/"
 
