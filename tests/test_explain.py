@@ -79,6 +79,31 @@ def test_rodeos_own_lines_decide(tmp_path: Path, marker: str, said: str) -> None
     assert explain(str(log)).stdout == said + "\n"
 
 
+def test_steps_after_the_imports_are_the_test_or_rodeos_own(tmp_path: Path) -> None:
+    """After the probe's verdicts come the `test:` step (its output decides) and steps rodeo runs after a
+    pass (a lock: their failure is no cell's)."""
+    probe = (f"# rodeo cell {CELL}: pip installing six on debian-12 with Python 3.11\n"
+             "$ /w/.venv/bin/python -m pip install six\nSuccessfully installed six-1.17.0\n"
+             "$ (cd /w && /w/.venv/bin/python -I -B /r/rodeo_action/probe.py /w/.rodeo-probe.json "
+             "/w/.rodeo-probe-spec.json)\nWARNING: All log messages before absl::InitializeLog() go to STDERR\n"
+             "six: ok\n")
+    lock = ("$ /w/.venv/bin/python -m pip freeze --all > /w/.rodeo-lock/freeze.txt\n"
+            "ERROR: No matching distribution found for pip==23.2.1\n# rodeo: no lock: pip failed (the cell's verdict "
+            "stands)\n")
+    test = "$ (cd /w && bash -c 'python -c \"import six\"')\n"
+    log = tmp_path / "x.log"
+    for text, said in [
+        (probe + lock, f"pass: no failure in this log: every import of {CELL} is ok (six)"),
+        (probe + test + lock, f"pass: no failure in this log: every import of {CELL} is ok and its test printed "
+                              f"nothing (the test's exit status is in {CELL}.json)"),
+        (probe + test + "AssertionError: six is too old\n", "test-failed: AssertionError: six is too old"),
+        (probe.replace("six: ok", "six: ImportError: cannot import name 'moves'"),
+         "import-error: import six: ImportError: cannot import name 'moves'"),
+    ]:
+        log.write_text(text)
+        assert explain(str(log)).stdout == said + "\n", text
+
+
 def test_a_real_cell_log_from_rodeo_run(cli_env: dict[str, str], tmp_path: Path) -> None:
     """Logs rodeo writes now, not only the example's: a pass whose import prints TensorFlow's warning, a
     failed import, and an unavailable manager."""
@@ -100,8 +125,10 @@ def test_a_real_cell_log_from_rodeo_run(cli_env: dict[str, str], tmp_path: Path)
     os.unlink(out / f"{host_cell('pip', 'noisy')}.json")
     assert explain(f"{host_cell('pip', 'noisy')}.log", cwd=out).stdout.startswith("pass: no failure in this log")
     failed = json.loads(explain(f"{host_cell('pip', 'broken')}.log", "--json", cwd=out).stdout)
-    assert failed["kind"] == json.loads((out / f"{host_cell('pip', 'broken')}.json").read_text())["cause"]["kind"]
-    assert failed["kind"] not in ("pass", "unknown") and "rodeo_absent_dep" in failed["summary"]
+    recorded = json.loads((out / f"{host_cell('pip', 'broken')}.json").read_text())["cause"]
+    assert (failed["kind"], failed["package"]) == (recorded["kind"], recorded["package"]) == ("import-error",
+                                                                                              "rodeo-broken")
+    assert "rodeo_absent_dep" in failed["summary"]
     got = explain(f"{host_cell('micromamba', 'noisy')}.log", cwd=out)
     assert got.stdout.startswith("unavailable: micromamba not found on PATH")
 

@@ -8,7 +8,8 @@ the import probe's step and its verdicts (``cartopy: ok``), the test step after 
 notes on a timeout, an interrupt or a memory kill; its result file beside it (``<id>.json``), when
 there, says the verdict outright. A cell that passed, did not run or was interrupted is named
 as such (:class:`Reading`), never classified; a timeout or a memory kill is rodeo's verdict, not
-the tools' output. Whatever else failed goes to the classifier, with the phase the log shows.
+the tools' output. Whatever else failed goes to the classifier, with the phase the log (or its
+result) shows; ``--phase`` or ``--manager`` send any failure there.
 
 Reading is bounded: at most the first ``HEAD`` and the last ``TAIL`` bytes of a file (a 1 GB log
 costs a seek, not a gigabyte), a stream (``-``, a pipe) up to ``STREAM_CAP``; a folder, a block
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rodeo_action.errors import InputError
-from rodeo_action.results import Result
+from rodeo_action.results import Cause, Result
 
 HEAD = 256 << 10            # bytes read from a log's start: rodeo's header, the first steps
 TAIL = 2 << 20              # and from its end, where failures are
@@ -36,6 +37,8 @@ CHUNK = 1 << 20
 _HEADER = re.compile(r"^# rodeo cell (?P<id>\S+): (?P<manager>[\w-]+) installing ", re.M)
 _PROBE = re.compile(r"^\$ .*probe\.py .*\.rodeo-probe", re.M)
 _STEP = re.compile(r"^\$ ", re.M)
+# the step that runs the config's `test:` (bash -c, or its script through a manager's launcher), not a file written
+_TEST = re.compile(r"^\$ (?!cat > |: > ).*(?:\bbash -c |\bbash \S*rodeo-test\.sh)", re.M)
 # a verdict line of the import probe: a module, then "ok", "crashed the interpreter (…)" or an exception
 _VERDICT = re.compile(r"(?P<module>[A-Za-z_][\w.]*): (?P<verdict>ok|crashed the interpreter \(.*\)|"
                       r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)(?:: .*)?)")
@@ -51,19 +54,23 @@ _INTERNAL = re.compile(r"^# rodeo: internal error", re.M)
 @dataclass(frozen=True)
 class Reading:
     """What a log says without the classifier: ``kind`` is ``pass``, ``unavailable``, ``n/a``,
-    ``interrupted``, ``empty``, or rodeo's own verdict on a failure (``timeout``, ``killed``)."""
+    ``interrupted``, ``empty``, or a failure's cause that rodeo itself decided (``failure``): a
+    timeout, a memory kill, a full disk, its own error."""
 
     kind: str
     summary: str
     package: str | None = None
+    failure: bool = False
 
 
 @dataclass(frozen=True)
 class Failure:
-    """A failed log for the classifier: the phase it failed in and the manager, as far as the log shows."""
+    """A failed log for the classifier: the phase it failed in and the manager, as far as the log shows,
+    and the cause its result recorded (it knows the package a failed import belongs to; the log does not)."""
 
     phase: str | None
     manager: str | None
+    recorded: Cause | None = None
 
 
 # -- reading, bounded --------------------------------------------------------------------------------
@@ -177,10 +184,10 @@ def _from_result(result: Result, cell: str) -> Reading | Failure:
     if status in ("unavailable", "n/a"):
         return Reading(status, result.reason or f"{cell} did not run here")
     cause = result.cause
-    if status in ("timeout", "error") or (cause is not None and cause.kind in ("timeout", "killed", "disk-full")):
-        if cause is not None:      # rodeo's own verdict (a clock, a signal, its own bug), not the tools' output
-            return Reading(cause.kind, cause.summary, cause.package)
-    return Failure(result.phase, result.cell.manager)
+    if cause is not None and (status != "fail" or cause.kind in ("timeout", "killed", "disk-full")):
+        # rodeo's own verdict (a clock, a signal, its own bug), not the tools' output
+        return Reading(cause.kind, cause.summary, cause.package, failure=True)
+    return Failure(result.phase, result.cell.manager, cause)
 
 
 def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> Reading | Failure:
@@ -192,13 +199,15 @@ def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> 
         return Reading("interrupted", f"rodeo was interrupted before {cell} finished: the log has no verdict")
     timeout = _TIMEOUT.search(body)
     if timeout:
-        return Reading("timeout", f"no result after {timeout.group('t')}s (during {timeout.group('phase')})")
+        return Reading("timeout", f"no result after {timeout.group('t')}s (during {timeout.group('phase')})",
+                       failure=True)
     memory = _MEMORY.search(body)
     if memory:
         return Reading("killed", f"used more than {memory.group('limit')} of memory (limit: "
-                                 f"{memory.group('source')}); killed")
+                                 f"{memory.group('source')}); killed", failure=True)
     if _INTERNAL.search(body):
-        return Reading("error", "rodeo-action itself failed; the traceback is in the log (please report it)")
+        return Reading("error", "rodeo-action itself failed; the traceback is in the log (please report it)",
+                       failure=True)
     probes = list(_PROBE.finditer(body))
     if not probes:
         steps = _STEP.search(body, header.end())
@@ -210,10 +219,15 @@ def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> 
     verdicts = _verdicts(after[:later.start()] if later else after)
     if not verdicts or any(v != "ok" for v in verdicts.values()):
         return Failure("import", manager)
-    if later is None:
+    test = _TEST.search(after)
+    if test is None:     # no test step; steps of rodeo's own after a pass (a lock) are no verdict
         return Reading("pass", f"no failure in this log: every import of {cell} is ok ({', '.join(verdicts)})")
-    test_output = [ln for ln in after[later.start():].splitlines()[1:] if ln.strip() and not ln.startswith("# ")]
-    if not test_output:
+    output = []
+    for line in after[test.end():].splitlines()[1:]:
+        if line.startswith(("$ ", "# ")):
+            break
+        output.append(line)
+    if not any(line.strip() for line in output):
         return Reading("pass", f"no failure in this log: every import of {cell} is ok and its test printed "
                                f"nothing (the test's exit status is in {cell}.json)")
     return Failure("test", manager)
