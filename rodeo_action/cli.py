@@ -279,7 +279,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     text = logread.read(args.log)
     found = logread.gate(text, logread.sibling_result(args.log, text))
-    if isinstance(found, logread.Reading) and args.phase is None:
+    if isinstance(found, logread.Reading) and args.phase is None and not (found.failure and args.manager):
         kind, package, summary = found.kind, found.package, found.summary
     else:
         failure = found if isinstance(found, logread.Failure) else logread.Failure(None, None)
@@ -288,6 +288,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         phase = args.phase or (header.group(1) if header else None) or failure.phase or "install"
         cause = classify(log, phase, args.manager or failure.manager or guess_manager(text))
         kind, package, summary = cause.kind, cause.package, cause.summary
+        if package is None and failure.recorded is not None and failure.recorded.kind == kind:
+            package = failure.recorded.package      # an import's package: the runner knew it, the log does not
     if args.json:
         print(json.dumps({"kind": kind, "package": package, "summary": summary}))
     else:
