@@ -40,9 +40,9 @@ PREVIOUS = "previous"            # where a new run moves the previous run's file
 FORMAT = 1
 MAX_BYTES = 64 << 20             # MAX_CELLS cells of ~150 bytes each, with room to spare
 STATES = ("running", "finished", "interrupted")
-# what `rodeo local` (or `rodeo run`) writes into an output folder: cell results and logs, report.md, the
-# manifest, and the temporary files of atomic writes (`.name.xxxx.tmp`)
-_CELL_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*-py\d[\d.]*t?\.(?:json|log)")
+# what `rodeo local` (or `rodeo run`) writes into an output folder: cell results, logs and lock folders,
+# report.md, the manifest, and the temporary files of atomic writes (`.name.xxxx.tmp`)
+_CELL_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*-py\d[\d.]*t?\.(?:json|log|lock)")
 _TEMP_FILE = re.compile(r"\.[^/]+\.tmp")
 _OS_LABEL = re.compile(r"[a-z0-9][a-z0-9.-]{0,40}")
 _PYTHON = re.compile(r"\d{1,2}\.\d{1,3}t?")

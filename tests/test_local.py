@@ -178,8 +178,9 @@ def test_a_folder_of_other_files_is_refused_and_old_results_are_moved(cli_env: d
     (old / f"{host_cell('pip')}.json").write_text("{}")
     (old / f"{host_cell('pip')}.log").write_text("# rodeo cell\n")
     (old / "report.md").write_text("# rodeo\n")
+    (old / f"{host_cell('pip')}.lock").mkdir()
     got = local(tmp_path, env, "--output", "old")
-    assert got.returncode == 0 and "moved the previous results (3 files) to old/previous/" in got.stderr
+    assert got.returncode == 0 and "moved the previous results (4 files) to old/previous/" in got.stderr
     assert sorted(p.name for p in old.iterdir()) == [
         f"{host_cell('micromamba')}.json", f"{host_cell('micromamba')}.log", "previous", "report.md",
         "rodeo-local.json"]
