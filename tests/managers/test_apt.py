@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from rodeo_action.managers import get
-from tests.managers.pypikit import Run, apt_only, commands, make_spec, run_cell
+from tests.managers.pypikit import Run, apt_only, commands, install_tools, make_spec, real_environment, run_cell
 
 
 def test_apt_argv() -> None:
@@ -57,6 +57,16 @@ def test_apt_escalation_runs_directly_as_root_and_via_sudo_otherwise(tmp_path: A
 
 
 # ------------------------------------------------------------------------------ real installs
+
+
+@pytest.fixture(scope="session")
+def tools_bin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_tools(request, tmp_path_factory)
+
+
+@pytest.fixture
+def real_env(cli_env: dict[str, str], tools_bin: Path) -> dict[str, str]:
+    return real_environment(cli_env, tools_bin)
 
 
 @pytest.mark.network

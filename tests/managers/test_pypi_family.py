@@ -27,7 +27,9 @@ from tests.managers.pypikit import (
     PYPI_FAMILY,
     Run,
     commands,
+    install_tools,
     make_spec,
+    real_environment,
     run_cell,
     toml_of,
     venv_python,
@@ -103,6 +105,16 @@ def test_hostile_requirement_stays_inside_its_string(manager: str, name: str) ->
 
 
 # ------------------------------------------------------------------------------ real installs
+
+
+@pytest.fixture(scope="session")
+def tools_bin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_tools(request, tmp_path_factory)
+
+
+@pytest.fixture
+def real_env(cli_env: dict[str, str], tools_bin: Path) -> dict[str, str]:
+    return real_environment(cli_env, tools_bin)
 
 
 @pytest.mark.network

@@ -7,9 +7,11 @@ the modules, the causes rules and tool table, ``config.manager_names``, one test
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -21,8 +23,6 @@ from rodeo_action.managers import MODULES, get, manager_info
 from rodeo_action.managers.registry import RuleSet
 from tests.conftest import ROOT
 
-# The modules of rodeo_action/managers that are no manager: what several managers share, and the registry
-HELPERS = {"__init__", "base", "formats", "registry", "pypi", "condafamily", "nixfamily"}
 SCHEMA = json.loads((ROOT / "rodeo_action" / "schema" / "config.schema.json").read_text(encoding="utf-8"))
 ECOSYSTEMS = {manager_info(name).ecosystem for name in MODULES}   # pypi, conda, apt, nix, spack
 
@@ -42,6 +42,12 @@ def names_keys(node: object) -> list[list[str]]:
     return found
 
 
+def defines_recipe(path: Path) -> bool:
+    """A manager's module defines ``recipe()``; the modules several managers share (base, pypi, ...) do not."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef) and node.name == "recipe" for node in tree.body)
+
+
 def places() -> dict[str, list[str]]:
     """Each place that lists the managers, and the names it lists (as manager names: ``mach-nix``)."""
     (keys,) = names_keys(SCHEMA)
@@ -53,9 +59,9 @@ def places() -> dict[str, list[str]]:
             n for n in keys if n not in ECOSYSTEMS or n in MODULES],
         "matrix/managers/NAME.yml": [path.stem for path in yml],
         "matrix/managers/NAME.yml name:": [yaml.safe_load(path.read_text(encoding="utf-8"))["name"] for path in yml],
-        "rodeo_action/managers/NAME.py": [path.stem.replace("_", "-") for path in
-                                          sorted((ROOT / "rodeo_action" / "managers").glob("*.py"))
-                                          if path.stem not in HELPERS],
+        "rodeo_action/managers/NAME.py with recipe()": [path.stem.replace("_", "-") for path in
+                                                        sorted((ROOT / "rodeo_action" / "managers").glob("*.py"))
+                                                        if defines_recipe(path)],
         "rodeo_action.causes.MANAGER_RULES": list(MANAGER_RULES),
         "tests/managers/test_NAME.py": [path.stem.removeprefix("test_").replace("_", "-") for path in
                                         sorted((ROOT / "tests" / "managers").glob("test_*.py"))
