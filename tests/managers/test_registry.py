@@ -48,6 +48,12 @@ def defines_recipe(path: Path) -> bool:
     return any(isinstance(node, ast.FunctionDef) and node.name == "recipe" for node in tree.body)
 
 
+def mirrors_a_shared_module(test: Path) -> bool:
+    """tests/managers/test_X.py of a module X the managers share (registry, formats, ...): no manager's tests."""
+    module = ROOT / "rodeo_action" / "managers" / f"{test.stem.removeprefix('test_')}.py"
+    return module.is_file() and not defines_recipe(module)
+
+
 def places() -> dict[str, list[str]]:
     """Each place that lists the managers, and the names it lists (as manager names: ``mach-nix``)."""
     (keys,) = names_keys(SCHEMA)
@@ -65,7 +71,7 @@ def places() -> dict[str, list[str]]:
         "rodeo_action.causes.MANAGER_RULES": list(MANAGER_RULES),
         "tests/managers/test_NAME.py": [path.stem.removeprefix("test_").replace("_", "-") for path in
                                         sorted((ROOT / "tests" / "managers").glob("test_*.py"))
-                                        if not path.stem.endswith(("_family", "_registry"))],
+                                        if not path.stem.endswith("_family") and not mirrors_a_shared_module(path)],
     }
 
 
