@@ -46,7 +46,30 @@ def _options(args: argparse.Namespace, output: Path) -> RunOptions:
 
     return RunOptions(output=output, environ=dict(os.environ), cache_root=host.cache_root(os.environ),
                       keep_envs=getattr(args, "keep_envs", False), allow_system=getattr(args, "allow_system", True),
-                      run_url=_run_url(os.environ))
+                      run_url=_run_url(os.environ), locks=_locks(args, output))
+
+
+def _locks(args: argparse.Namespace, output: Path) -> dict[str, Path]:
+    """``--lock FILE`` (for ``--cell``) or ``--lock-dir DIR`` (its ``CELL.lock`` folders): cell id -> lock."""
+    lock, lock_dir = getattr(args, "lock", None), getattr(args, "lock_dir", None)
+    if lock is not None:
+        if getattr(args, "cell", None) is None:
+            raise InputError("--lock: needs --cell ID (one lock is one cell's)")
+        if not Path(lock).exists():
+            raise InputError(f"--lock {lock}: no such file; expected a lock a passing cell wrote (DIR/CELL.lock/...)")
+        return {args.cell: Path(lock)}
+    if lock_dir is None:
+        return {}
+    folder = Path(lock_dir)
+    if not folder.is_dir():
+        raise InputError(f"--lock-dir {lock_dir}: not a folder; expected a results folder with CELL.lock folders")
+    if folder.resolve() == output.resolve():
+        raise InputError(f"--lock-dir {lock_dir}: is the --output folder, whose earlier files move to previous/; "
+                         "pass another --output")
+    found = {p.name[:-len(".lock")]: p for p in sorted(folder.iterdir()) if p.is_dir() and p.name.endswith(".lock")}
+    if not found:
+        raise InputError(f"--lock-dir {lock_dir}: no CELL.lock folder in it; expected the --output of a run")
+    return found
 
 
 def _count(n: int, word: str) -> str:
@@ -144,6 +167,7 @@ def cmd_local(args: argparse.Namespace) -> int:
         from dataclasses import replace
         config = replace(config, managers=tuple(chosen))
     output = Path(args.output)
+    _locks(args, output)   # a bad --lock-dir is refused before anything is moved or written
     moved = localrun.make_room(output, Path(args.config or "rodeo.yml"))
     if moved:
         print(f"rodeo: {moved}", file=sys.stderr)
@@ -323,6 +347,7 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--cell", metavar="ID", help="one cell id, e.g. uv-all-ubuntu-latest-py3.12")
     sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where results and logs go")
     sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
+    sp.add_argument("--lock", metavar="FILE", help="re-install the --cell exactly from this lock (DIR/CELL.lock/...)")
     sp.set_defaults(func=cmd_run, allow_system=True)
 
     sp = sub.add_parser("local", help="plan + run everything runnable here + a report")
@@ -332,6 +357,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where results, logs, report.md go")
     sp.add_argument("--allow-system", action="store_true", help="let apt change this machine")
     sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
+    sp.add_argument("--lock-dir", metavar="DIR", help="re-install each cell exactly from its lock in DIR/CELL.lock/")
     sp.set_defaults(func=cmd_local)
 
     sp = sub.add_parser("report", help="merge results, compare with the baseline, render the outputs")

@@ -23,7 +23,7 @@ from rodeo_action import schemacheck
 from rodeo_action.errors import InputError, Problem
 from rodeo_action.resources import schema_path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: a passing cell's "lock" and "tool_lock"; a version-1 result still reads
 STATUSES = ("pass", "fail", "timeout", "n/a", "unavailable", "error")
 PHASES = ("setup", "create", "install", "import", "test")
 LOG_TAIL_LINES = 80
@@ -45,6 +45,14 @@ class CellInfo:
     os: str
     python: str
     packages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LockRef:
+    """A lock file beside the results: ``file`` relative to the output folder (``CELL.lock/poetry.lock``)."""
+
+    file: str
+    format: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,8 @@ class Result:
     run_url: str | None = None
     reason: str | None = None
     attempts: tuple[Attempt, ...] = ()
+    lock: LockRef | None = None        # the environment that passed, in the manager's own lock format
+    tool_lock: LockRef | None = None   # the manager's own tool venv (rodeo installed pdm, poetry, ...)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (written by hand: ``dataclasses.asdict`` deep-copies, 10x slower at 10,000 cells)."""
@@ -91,6 +101,9 @@ class Result:
         if self.attempts:
             data["attempts"] = [{"status": a.status, "phase": a.phase, "cause": _cause_dict(a.cause),
                                  "seconds": round(a.seconds, 3)} for a in self.attempts]
+        for key, ref in (("lock", self.lock), ("tool_lock", self.tool_lock)):
+            if ref is not None:
+                data[key] = {"file": ref.file, "format": ref.format}
         return data
 
     @classmethod
@@ -110,7 +123,12 @@ class Result:
             run_url=data.get("run_url"), reason=data.get("reason"),
             attempts=tuple(Attempt(status=a["status"], phase=a["phase"], cause=cause(a["cause"]),
                                    seconds=a.get("seconds", 0.0)) for a in data.get("attempts", [])),
+            lock=_lock_ref(data.get("lock")), tool_lock=_lock_ref(data.get("tool_lock")),
         )
+
+
+def _lock_ref(raw: dict[str, Any] | None) -> LockRef | None:
+    return LockRef(file=raw["file"], format=raw["format"]) if raw else None
 
 
 def _cause_dict(cause: Cause | None) -> dict[str, Any] | None:

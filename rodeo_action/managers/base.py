@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 from rodeo_action.config import Package
 
 Family = Literal["linux", "macos", "windows"]
-Phase = Literal["setup", "create", "install", "import", "test"]
+Phase = Literal["setup", "create", "install", "import", "test", "lock"]
 
 # What ends a line for some reader of a requirement: pip reads requirements files (pipenv writes one
 # per install; mach-nix and conda's --file read them too) with str.splitlines, which also breaks at
@@ -106,6 +106,7 @@ class Step:
     shown: tuple[str, ...] | None = None   # what a person would type instead (e.g. ``apt-get ...``)
     in_repro: bool = True                  # False: a check of rodeo's own that a person need not repeat
     as_root: bool = False                  # the repro runs it through ``$SUDO`` (empty when already root)
+    stdout: str | None = None              # a file its standard output goes to (a lock it prints), not the log
 
     def shell(self, repro: bool = False, root: str | None = None) -> str:
         """This step as bash a person can paste (``repro``: as a person would type it).
@@ -129,6 +130,8 @@ class Step:
         words = [_command_word(argv[0], root), *(shell_word(a, root) for a in argv[1:])] if argv else []
         sudo = ["$SUDO"] if repro and self.as_root else []
         cmd = " ".join([*(f"{k}={shell_word(v, root)}" for k, v in self.env), *sudo, *words])
+        if self.stdout is not None:
+            cmd += f" > {shell_word(self.stdout, root)}"
         if not self.cwd or self.cwd == root:
             return cmd
         cd = "cd -- " if self.cwd.startswith("-") else "cd "

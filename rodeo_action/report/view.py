@@ -8,6 +8,7 @@ reword and reorder without being able to forget an escape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -164,6 +165,8 @@ class View:
         """A table cell in markdown; a failure links to its details (``linked``: the ids whose details
         this document holds), else to its job."""
         text = md(self.short(cell))
+        if cell is not None and cell.result is not None and cell.result.lock is not None and cell.status == "pass":
+            return _lock_link(text, cell)
         if cell is None or cell.status not in FAILING:
             return text
         target = f"#{T.anchor(cell.id)}" if cell.id in linked else (cell.result.run_url if cell.result else None)
@@ -437,6 +440,17 @@ def of(report: Report) -> View:
     if not isinstance(got, View):
         got = report.memo["view"] = View(report)
     return got
+
+
+def _lock_link(text: str, cell: CellView) -> str:
+    """A passing cell linked to its known-good environment: the lock beside its result (a local report
+    sits in the results folder), or the job whose results artifact holds it."""
+    assert cell.result is not None and cell.result.lock is not None
+    if url(cell.result.run_url):
+        return T.link(text, cell.result.run_url)
+    folder = cell.source.rpartition("/")[0] if cell.source else ""
+    target = f"{folder}/{cell.result.lock.file}" if folder else cell.result.lock.file
+    return f"[{text}]({target})" if re.fullmatch(r"[A-Za-z0-9._/-]+", target) and ".." not in target else text
 
 
 def cut_note(cut: str | None, run_url: str | None) -> str:

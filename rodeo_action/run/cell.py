@@ -25,10 +25,12 @@ from rodeo_action import host
 from rodeo_action.config import Config
 from rodeo_action.managers import CellSpec, ManagerInfo, Recipe, Target, get, manager_info
 from rodeo_action.managers.base import Step
+from rodeo_action.managers.locks import LockError, lock_mismatch
 from rodeo_action.names import NameMap, builtin
 from rodeo_action.plan import Cell, PlannedCell
 from rodeo_action.results import Attempt, Cause, CellInfo, Result, redactor, tail, write_result
 from rodeo_action.run.celllog import CellLog, finish_log
+from rodeo_action.run.lock import read_lock, url_swaps, write_lock, write_tool_lock
 from rodeo_action.run.options import RunOptions
 from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe
 from rodeo_action.run.repro import ROOT as REPRO_ROOT
@@ -160,10 +162,13 @@ class PhaseClock:
 
 @dataclass(frozen=True)
 class _Ready:
-    """What setup made: the manager's recipe, and the cell's own folder it works in."""
+    """What setup made: the manager's recipe, and the cell's own folder it works in (and, for its lock,
+    what the manager was told and the index URLs a lock names instead of this machine's)."""
 
     recipe: Recipe
     workdir: Path
+    spec: CellSpec | None = None
+    swaps: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -204,6 +209,10 @@ class _Attempt:
         except Cancelled:
             self.log.say("# rodeo: interrupted before this cell finished; no result is written")
             raise
+        except LockError as exc:   # --lock names a lock this cell cannot install: one clear line
+            self.log.say(f"# rodeo: {exc}")
+            return replace(self.result, status="fail", phase="setup", durations=self.clock.times(),
+                           cause=Cause("unknown", _clip(str(exc), 300)))
         except Unavailable as exc:
             self.log.say(f"# unavailable: {exc}")
             return replace(self.base, status="unavailable", phase=None, reason=_clip(str(exc), 300))
@@ -222,7 +231,21 @@ class _Attempt:
         failed = self._install(ready.recipe) or self._import(ready)
         if failed is None and self.config.test:
             failed = self._test(ready, self.config.test)
+        if failed is None:
+            self._lock(ready)
         return failed or replace(self.result, status="pass", phase=None, cause=None, durations=self.clock.times())
+
+    def _lock(self, ready: _Ready) -> None:
+        """The passing environment's lock, and the manager's tool venv's, beside the result."""
+        if ready.spec is None:
+            return
+        with self.clock.phase("lock"):
+            lock = write_lock(self.cell.manager, ready.spec, ready.recipe, ready.swaps, self.options.output,
+                              self.steps, self.env)
+            tool_lock = None
+            if manager_info(self.cell.manager).executable is not None:
+                tool_lock = write_tool_lock(ready.spec.tool, self.options.output, self.cell.id, self.steps, self.env)
+        self.result = replace(self.result, lock=lock, tool_lock=tool_lock)
 
     def _setup(self) -> _Ready | str:
         """Find the interpreter and the manager (installing it if need be), then make the cell's
@@ -279,7 +302,15 @@ class _Attempt:
         recipe = manager.recipe(spec)
         self.log.say(f"# environment python: {recipe.python}" + (f" (from {spec.interpreter})" if spec.interpreter
                                                                   else f" (provisioned by {info.name})"))
-        shown = manager.recipe(shown_spec(spec, info.executable, self.config.index_url, self.config.extra_index_url))
+        shown_as = shown_spec(spec, info.executable, self.config.index_url, self.config.extra_index_url)
+        shown = manager.recipe(shown_as)
+        swaps = url_swaps(spec, shown_as)
+        lock_path = self.options.locks.get(cell.id)
+        if lock_path is not None:   # exactly the lock, with the manager's own frozen install
+            from rodeo_action.managers.locks import frozen_recipe
+
+            self.log.say(f"# rodeo: installing exactly from the lock {lock_path}")
+            recipe = frozen_recipe(cell.manager, spec, recipe, read_lock(lock_path, swaps))
         about = About(cell.id, cell.manager, cell.python, self.result.started_at, manager_version,
                       info.executable, info.pypi, spec.target.windows)
         if recipe.pinned:   # e.g. the nixpkgs revision: a result must say what it was built from
@@ -295,7 +326,7 @@ class _Attempt:
         cell_tmp = workdir / ".tmp"
         cell_tmp.mkdir()
         self.env.update(TMPDIR=str(cell_tmp), TEMP=str(cell_tmp), TMP=str(cell_tmp))
-        return _Ready(recipe, workdir)
+        return _Ready(recipe, workdir, spec, swaps)
 
     def _install(self, recipe: Recipe) -> Result | None:
         """The recipe's steps (create, install, ...) in order; the failed result of the first that fails."""
@@ -304,8 +335,11 @@ class _Attempt:
                 start = self.log.offset()
                 code = self.steps.run(step, self.env)
             if code != 0:
+                said = self.log.since(start)
+                mismatch = lock_mismatch(said) if self.cell.id in self.options.locks else None
                 cause = (signal_cause(code, step.phase, self.steps.guard)
-                         or _classify(self.log.since(start), step.phase, self.cell.manager, code))
+                         or (Cause("unknown", _clip(mismatch, 300)) if mismatch else None)
+                         or _classify(said, step.phase, self.cell.manager, code))
                 return replace(self.result, status="fail", phase=step.phase, cause=cause, durations=self.clock.times())
         return None
 

@@ -28,6 +28,7 @@ class RunOptions:
     work_root: Path | None = None
     run_url: str | None = None
     on_phase: Callable[[str, str], None] | None = None   # (cell id, phase) for progress displays
+    locks: Mapping[str, Path] = field(default_factory=dict)   # cell id -> the lock it installs exactly
     processes: Processes = field(default_factory=Processes)
     tools: ToolBox = field(default_factory=ToolBox)
     trash: Trash = field(default_factory=Trash)

@@ -189,14 +189,18 @@ def execute(step: Step, env: Mapping[str, str], log: CellLog, deadline: float,
         raise Timeout
     token = full_env.get(CELL_TOKEN, "")
     spawning = processes.spawning if processes is not None else threading.Lock()
+    sink = Path(step.stdout).open("wb") if step.stdout is not None else None
     try:
         with spawning:
-            proc = _start(step, full_env, log.fd)
+            proc = _start(step, full_env, log.fd, sink.fileno() if sink else None)
             if processes is not None:
                 processes.add(proc, token)
     except FileNotFoundError as exc:
         log.say(f"rodeo: cannot start {step.argv[0]}: {exc.strerror}")
         return 127
+    finally:
+        if sink is not None:   # the child holds its own copy
+            sink.close()
     # A blocking wait plus a watcher thread, not wait(timeout=): CPython polls a timed wait with sleeps
     # of up to 50 ms, which every step of every cell would pay after its process has already exited.
     # The watcher sleeps until the deadline, waking every POLL seconds only to read memory.
@@ -218,14 +222,15 @@ def execute(step: Step, env: Mapping[str, str], log: CellLog, deadline: float,
     return code
 
 
-def _start(step: Step, env: dict[str, str], out: int) -> subprocess.Popen[bytes]:
+def _start(step: Step, env: dict[str, str], out: int, stdout: int | None = None) -> subprocess.Popen[bytes]:
     """The step's process, in a session of its own (Windows: a process group) so that a timeout can
-    kill the whole group, with the cell's log as its stdout and stderr."""
+    kill the whole group, with the cell's log as its stderr and stdout (``stdout``: a file instead)."""
     if sys.platform == "win32":  # pragma: no cover - Windows
-        return subprocess.Popen(list(step.argv), cwd=step.cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
-    return subprocess.Popen(list(step.argv), cwd=step.cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(list(step.argv), cwd=step.cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=out if stdout is None else stdout, stderr=out,
+                                creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
+    return subprocess.Popen(list(step.argv), cwd=step.cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=out if stdout is None else stdout, stderr=out, start_new_session=True)
 
 
 def _after_step(proc: subprocess.Popen[bytes], step: Step, token: str, log: CellLog, processes: Processes | None,

@@ -221,8 +221,12 @@ def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) 
     assert result["resolved"] == {"cartopy": "1.0", "xgcm": "1.0"}
     assert result["manager_version"] == f"{manager} 2.3.2"
     argvs = [call.argv for call in calls(tmp_path / "shim.log")]
+    # after the pass, the conda family's lock: `list -p PREFIX --explicit --md5` (pixi's is the pixi.lock it writes)
     assert argvs[0] == ["--version"] and [argv[0] for argv in argvs[1:]] == (
-        ["install", "install", "run"] if manager == "pixi" else ["create", "install", "run"])
+        ["install", "install", "run"] if manager == "pixi" else ["create", "install", "run", "list"])
+    if manager != "pixi":
+        assert argvs[-1][-2:] == ["--explicit", "--md5"]
+        assert "lock" not in result and "no lock: " in log   # the shim cannot list: a pass without a lock
 
 
 @posix_only
