@@ -306,11 +306,12 @@ class _Attempt:
         shown = manager.recipe(shown_as)
         swaps = url_swaps(spec, shown_as)
         lock_path = self.options.locks.get(cell.id)
-        if lock_path is not None:   # exactly the lock, with the manager's own frozen install
+        if lock_path is not None:   # exactly the lock, with the manager's own frozen install; the repro too
             from rodeo_action.managers.locks import frozen_recipe
 
             self.log.say(f"# rodeo: installing exactly from the lock {lock_path}")
             recipe = frozen_recipe(cell.manager, spec, recipe, read_lock(lock_path, swaps))
+            shown = frozen_recipe(cell.manager, shown_as, shown, read_lock(lock_path, {}))
         about = About(cell.id, cell.manager, cell.python, self.result.started_at, manager_version,
                       info.executable, info.pypi, spec.target.windows)
         if recipe.pinned:   # e.g. the nixpkgs revision: a result must say what it was built from

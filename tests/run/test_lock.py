@@ -113,3 +113,23 @@ def test_the_report_links_a_passing_cell_to_its_lock(rodeo: Run, tmp_path: Path,
     text = (tmp_path / "report.md").read_text()
     want = f"]({run_url})" if run_url else f"](sub/{lock['file']})"
     assert text.count(want) == 1, text      # the pip cell only: the uv cell has no lock
+
+
+def test_a_step_s_stdout_goes_to_its_file_and_its_stderr_to_the_log(tmp_path: Path) -> None:
+    """How a lock a tool prints (``conda list --explicit``, ``dpkg-query``) is kept apart from the log."""
+    import sys
+    import time
+
+    from rodeo_action.managers.base import Step
+    from rodeo_action.run.celllog import CellLog
+    from rodeo_action.run.supervise import execute
+
+    out = tmp_path / "lock.txt"
+    code = "import sys; print('six==1.17.0'); print('a warning', file=sys.stderr)"
+    step = Step("lock", (sys.executable, "-c", code), stdout=str(out))
+    with (tmp_path / "cell.log").open("wb") as fh:
+        assert execute(step, {}, CellLog(fh, tmp_path / "cell.log"), time.monotonic() + 60) == 0
+    assert out.read_text() == "six==1.17.0\n"
+    log = (tmp_path / "cell.log").read_text()
+    assert "a warning" in log and "six==1.17.0\n" not in log.split("\n", 1)[1]
+    assert f"> {out}" in log   # the command as logged says where its output went
