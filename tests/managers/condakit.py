@@ -64,7 +64,18 @@ from shimkit import fake_env, run_in_env
 args = sys.argv[1:]
 if args[0] == "run":
     run_in_env(args)
-if "--manifest-path" in args:
+if args[0] == "list":   # `list -p PREFIX --explicit --md5`: the lock, one URL#md5 per distribution
+    site = next(Path(args[args.index("-p") + 1], "lib").glob("python3*/site-packages"))
+    print("@EXPLICIT")
+    for info in sorted(site.glob("*.dist-info")):
+        name, version = info.name[:-len(".dist-info")].rsplit("-", 1)
+        print(f"https://conda.anaconda.org/conda-forge/noarch/{{name}}-{{version}}-0.conda#0123456789abcdef")
+    sys.exit(0)
+if "--file" in args and args[0] == "create":   # `create -p PREFIX --file explicit.txt`: exactly the lock
+    prefix = Path(args[args.index("-p") + 1])
+    urls = [u for u in Path(args[args.index("--file") + 1]).read_text().splitlines() if u.startswith("https://")]
+    specs = [u.rsplit("/", 1)[1].rsplit("-", 2)[0] for u in urls]
+elif "--manifest-path" in args:
     manifest = Path(args[args.index("--manifest-path") + 1])
     prefix = manifest.parent / ".pixi" / "envs" / "default"
     specs = list(tomllib.loads(manifest.read_text(encoding="utf-8"))["dependencies"])

@@ -226,7 +226,10 @@ def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) 
         ["install", "install", "run"] if manager == "pixi" else ["create", "install", "run", "list"])
     if manager != "pixi":
         assert argvs[-1][-2:] == ["--explicit", "--md5"]
-        assert "lock" not in result and "no lock: " in log   # the shim cannot list: a pass without a lock
+        lock = tmp_path / "out" / result["lock"]["file"]  # type: ignore[index]
+        assert result["lock"] == {"file": f"{result['cell']['id']}.lock/explicit.txt",  # type: ignore[index]
+                                  "format": "conda-explicit"}
+        assert lock.read_text().splitlines()[0] == "@EXPLICIT" and "/cartopy-1.0-0.conda#" in lock.read_text()
 
 
 @posix_only
@@ -253,3 +256,26 @@ def test_rodeo_run_probes_and_tests_in_the_activated_environment(manager: str, t
     python = '"$R/.pixi/envs/default/bin/python"' if manager == "pixi" else '"$R/env/bin/python"'
     assert f"{run} {python} -c 'import pyproj'" in repro
     assert repro[-1] == f"{run} bash {TEST_SCRIPT}" and test in repro
+
+
+@posix_only
+@pytest.mark.parametrize("manager", ["conda", "mamba", "micromamba"])
+def test_rodeo_run_lock_recreates_the_prefix_from_the_explicit_list(manager: str, tmp_path: Path) -> None:
+    """``rodeo run --lock CELL.lock/explicit.txt``: ``create -p PREFIX --file explicit.txt``, nothing solved."""
+    import sys
+
+    first, _ = rodeo_run(manager, SUCCEED, ["cartopy", "xgcm"], tmp_path)
+    cell = str(first["cell"]["id"])  # type: ignore[index]
+    lock = tmp_path / "out" / str(first["lock"]["file"])  # type: ignore[index]
+    (tmp_path / "shim.log").unlink()
+    env = shim_env(tmp_path / "shims", tmp_path / "shim.log")
+    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
+    proc = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config",
+                           str(tmp_path / "rodeo.yml"), "--output", str(tmp_path / "again"), "--lock", str(lock)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    again = yaml.safe_load((tmp_path / "again" / f"{cell}.json").read_text())
+    assert again["status"] == "pass" and again["resolved"] == first["resolved"]
+    argvs = [c.argv for c in calls(tmp_path / "shim.log") if c.argv != ["--version"]]   # the version is cached
+    assert [a[0] for a in argvs] == ["create", "run", "list"]   # no install: the lock is the environment
+    assert argvs[0][-2] == "--file" and argvs[0][-1].endswith("/explicit.txt")
