@@ -79,6 +79,7 @@ elif "--manifest-path" in args:
     manifest = Path(args[args.index("--manifest-path") + 1])
     prefix = manifest.parent / ".pixi" / "envs" / "default"
     specs = list(tomllib.loads(manifest.read_text(encoding="utf-8"))["dependencies"])
+    (manifest.parent / "pixi.lock").write_text("version: 6\\n" + "".join(f"# {{s}}\\n" for s in specs))
 else:
     prefix = Path(args[args.index("-p") + 1])
     skip = {{args.index("-p") + 1, args.index("-c") + 1}}

@@ -224,7 +224,9 @@ def test_rodeo_run_passes_against_succeeding_shim(manager: str, tmp_path: Path) 
     # after the pass, the conda family's lock: `list -p PREFIX --explicit --md5` (pixi's is the pixi.lock it writes)
     assert argvs[0] == ["--version"] and [argv[0] for argv in argvs[1:]] == (
         ["install", "install", "run"] if manager == "pixi" else ["create", "install", "run", "list"])
-    if manager != "pixi":
+    if manager == "pixi":
+        assert result["lock"] == {"file": f"{result['cell']['id']}.lock/pixi.lock", "format": "pixi.lock"}
+    else:
         assert argvs[-1][-2:] == ["--explicit", "--md5"]
         lock = tmp_path / "out" / result["lock"]["file"]  # type: ignore[index]
         assert result["lock"] == {"file": f"{result['cell']['id']}.lock/explicit.txt",  # type: ignore[index]
@@ -279,3 +281,25 @@ def test_rodeo_run_lock_recreates_the_prefix_from_the_explicit_list(manager: str
     argvs = [c.argv for c in calls(tmp_path / "shim.log") if c.argv != ["--version"]]   # the version is cached
     assert [a[0] for a in argvs] == ["create", "run", "list"]   # no install: the lock is the environment
     assert argvs[0][-2] == "--file" and argvs[0][-1].endswith("/explicit.txt")
+
+
+@posix_only
+def test_rodeo_run_lock_installs_pixi_frozen_from_the_locked_manifest(tmp_path: Path) -> None:
+    """``rodeo run --lock CELL.lock/pixi.lock``: pixi.toml and pixi.lock as they passed, ``pixi install --frozen``."""
+    import sys
+
+    first, _ = rodeo_run("pixi", SUCCEED, ["cartopy"], tmp_path)
+    cell = str(first["cell"]["id"])  # type: ignore[index]
+    lock = tmp_path / "out" / str(first["lock"]["file"])  # type: ignore[index]
+    assert sorted(p.name for p in lock.parent.iterdir()) == ["pixi.lock", "pixi.toml"]
+    (tmp_path / "shim.log").unlink()
+    env = shim_env(tmp_path / "shims", tmp_path / "shim.log")
+    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
+    proc = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config",
+                           str(tmp_path / "rodeo.yml"), "--output", str(tmp_path / "again"), "--lock", str(lock)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    again = yaml.safe_load((tmp_path / "again" / f"{cell}.json").read_text())
+    assert again["status"] == "pass" and again["resolved"] == first["resolved"]
+    argvs = [c.argv for c in calls(tmp_path / "shim.log") if c.argv != ["--version"]]
+    assert argvs[0][:2] == ["install", "--frozen"] and len([a for a in argvs if a[0] == "install"]) == 1
