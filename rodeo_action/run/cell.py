@@ -239,12 +239,17 @@ class _Attempt:
         """The passing environment's lock, and the manager's tool venv's, beside the result."""
         if ready.spec is None:
             return
-        with self.clock.phase("lock"):
-            lock = write_lock(self.cell.manager, ready.spec, ready.recipe, ready.swaps, self.options.output,
-                              self.steps, self.env)
-            tool_lock = None
-            if manager_info(self.cell.manager).executable is not None:
-                tool_lock = write_tool_lock(ready.spec.tool, self.options.output, self.cell.id, self.steps, self.env)
+        try:
+            with self.clock.phase("lock"):
+                lock = write_lock(self.cell.manager, ready.spec, ready.recipe, ready.swaps, self.options.output,
+                                  self.steps, self.env)
+                tool_lock = None
+                if manager_info(self.cell.manager).executable is not None:
+                    tool_lock = write_tool_lock(ready.spec.tool, self.options.output, self.cell.id, self.steps,
+                                                self.env)
+        except (Timeout, MemoryExceeded, OSError, ValueError, KeyError) as exc:   # never the cell's verdict
+            self.log.say(f"# rodeo: no lock ({exc.__class__.__name__}: {_clip(str(exc), 200)}); the cell passed")
+            return
         self.result = replace(self.result, lock=lock, tool_lock=tool_lock)
 
     def _setup(self) -> _Ready | str:

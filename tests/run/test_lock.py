@@ -133,3 +133,22 @@ def test_a_step_s_stdout_goes_to_its_file_and_its_stderr_to_the_log(tmp_path: Pa
     log = (tmp_path / "cell.log").read_text()
     assert "a warning" in log and "six==1.17.0\n" not in log.split("\n", 1)[1]
     assert f"> {out}" in log   # the command as logged says where its output went
+
+
+@pytest.mark.parametrize("fault", [OSError(28, "No space left on device"), ValueError("bad report")])
+def test_a_lock_that_cannot_be_made_never_changes_the_verdict(
+        tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch, fault: Exception) -> None:
+    import os
+
+    from rodeo_action.run import cell as cell_module
+    from tests.run.cellkit import config_text, offline_wheel, run_one
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise fault
+
+    monkeypatch.setattr(cell_module, "write_lock", broken)
+    result = run_one(tmp_path, config_text(offline_wheel(tmp_path)), "pip", shared_cache,
+                     environ={**os.environ, "PIP_NO_INDEX": "1"})
+    assert result.status == "pass" and result.lock is None
+    log = (tmp_path / "out" / f"{result.cell.id}.log").read_text()
+    assert f"# rodeo: no lock ({type(fault).__name__}" in log and "Traceback" not in log
