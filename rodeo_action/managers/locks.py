@@ -39,6 +39,7 @@ class LockPlan:
     steps: tuple[Step, ...] = ()
     copies: tuple[str, ...] = ()               # the cell's own files, copied beside it (the first must exist)
     convert: str | None = None
+    source: str = "report.json"                # the staged file ``convert`` reads
 
 
 class LockError(ValueError):
@@ -89,16 +90,22 @@ def lock_plan(manager: str, spec: CellSpec, recipe: Recipe) -> LockPlan | None:
         return LockPlan("default.nix", "nix-expression",
                         copies=("default.nix", "pyproject.toml", "poetry.lock", "uv.lock", "requirements.txt"))
     if manager == "apt":
-        return LockPlan("apt.txt", "apt-pins", steps=(
-            Step("lock", ("dpkg-query", "-W", "-f", "${Package}=${Version}\\n", "python3", "python3-*"),
-                 stdout=stage(spec, "apt.txt")),
-        ))
+        return LockPlan("apt.txt", "apt-pins", steps=(dpkg_step(stage(spec, "dpkg.txt")),), convert="dpkg",
+                        source="dpkg.txt")
     return None
 
 
-def tool_lock_steps(python: str, out: str) -> tuple[Step, ...]:
-    """The manager's own tool venv, frozen (``pip freeze``, or ``uv pip freeze`` when it has no pip)."""
-    return (Step("lock", (python, "-m", "pip", "freeze", "--all"), stdout=out),)
+def dpkg_step(out: str) -> Step:
+    """The python3 packages dpkg knows, with their state: ``-W`` also lists removed ones (see :func:`dpkg_pins`)."""
+    return Step("lock", ("dpkg-query", "-W", "-f", "${db:Status-Status}\\t${Package}=${Version}\\n", "python3",
+                         "python3-*"), stdout=out)
+
+
+def dpkg_pins(text: str) -> str:
+    """``package=version`` lines of the installed packages only, sorted: what ``apt-get install`` pins."""
+    pins = sorted(line.split("\t", 1)[1] for line in text.splitlines()
+                  if line.startswith("installed\t") and "=" in line)
+    return "".join(f"{pin}\n" for pin in pins)
 
 
 def requirements_from_report(report: Mapping[str, Any]) -> str:
@@ -124,6 +131,8 @@ def requirements_from_report(report: Mapping[str, Any]) -> str:
 def convert(kind: str, text: str) -> str:
     if kind == "pip-report":
         return requirements_from_report(json.loads(text))
+    if kind == "dpkg":
+        return dpkg_pins(text)
     raise ValueError(f"unknown lock conversion {kind!r}")
 
 

@@ -75,7 +75,7 @@ def write_lock(manager: str, spec: CellSpec, recipe: Recipe, swaps: Mapping[str,
             steps.log.say(f"# rodeo: no lock: {manager} wrote no {name}")
             return None
     if plan.convert:
-        files[plan.name] = convert(plan.convert, (staged / "report.json").read_text(encoding="utf-8"))
+        files[plan.name] = convert(plan.convert, (staged / plan.source).read_text(encoding="utf-8"))
     elif not plan.copies:
         files[plan.name] = (staged / plan.name).read_text(encoding="utf-8")
     folder = folder_for(Path(output), spec.cell_id)

@@ -6,12 +6,19 @@ unreachable): their lock steps and frozen installs are checked as the argv and f
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from rodeo_action.managers import get
 from rodeo_action.managers.base import CellSpec, Target
 from rodeo_action.managers.locks import (
     LockError,
+    convert,
+    dpkg_step,
     frozen_recipe,
     lock_mismatch,
     lock_plan,
@@ -87,10 +94,13 @@ def test_spack_creates_its_environment_from_spack_lock() -> None:
         ("/bin/tool", "-e", f"{WORK}/env", "install")]
 
 
-def test_apt_lock_is_dpkg_pins_and_installs_them() -> None:
+def test_apt_lock_is_dpkg_pins_of_installed_packages_and_installs_them() -> None:
     spec = make("apt", ("python3-six",))
     plan = lock_plan("apt", spec, get("apt").recipe(spec))
-    assert plan is not None and plan.steps[0].argv[0] == "dpkg-query"
+    assert plan is not None and plan.steps[0].argv[0] == "dpkg-query" and plan.convert == "dpkg"
+    listed = "installed\tpython3-six=1.16.0-4\nnot-installed\tpython3-gone=\nconfig-files\tpython3-old=1\n" \
+             "installed\tpython3=3.11.2-1\n"
+    assert convert("dpkg", listed) == "python3-six=1.16.0-4\npython3=3.11.2-1\n"
     got = argvs("apt", {"apt.txt": "python3-six=1.16.0-4\npython3=3.11.2-1\n"}, ("python3-six",))
     assert got[-1][-2:] == ("python3-six=1.16.0-4", "python3=3.11.2-1")
     assert "python3-six" not in got[-1][:-2]   # the set's unpinned names are replaced by the pins
@@ -155,3 +165,13 @@ def test_a_hash_that_no_longer_matches_is_named(line: str) -> None:
     said = lock_mismatch(f"Collecting six\n{line}\n")
     assert said is not None and said.startswith("the lock's hash no longer matches")
     assert lock_mismatch("ERROR: No matching distribution found for six") is None
+
+
+@pytest.mark.skipif(shutil.which("dpkg-query") is None, reason="dpkg-query: Debian/Ubuntu only")
+def test_the_dpkg_step_for_real_lists_this_machine_s_installed_python3(tmp_path: Path) -> None:
+    step = dpkg_step(str(tmp_path / "dpkg.txt"))
+    proc = subprocess.run(step.argv, capture_output=True, text=True, check=False)
+    pins = convert("dpkg", proc.stdout)
+    if "installed\tpython3=" not in proc.stdout:
+        pytest.skip("no python3 package from apt on this machine")
+    assert re.search(r"^python3=\S+$", pins, re.M) and all("=" in line for line in pins.splitlines())
