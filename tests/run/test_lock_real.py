@@ -105,3 +105,30 @@ def test_a_lock_whose_hash_no_longer_matches_fails_with_a_clear_cause(
     assert isinstance(cause, dict) and cause["summary"].startswith("the lock's hash no longer matches"), cause
     assert "Traceback" not in (tmp_path / "out2" / f"{host_cell('pip')}.log").read_text()
     assert importlib.metadata.version("packaging")   # the suite's own environment is untouched
+
+
+def test_apt_pins_what_dpkg_installed_and_reinstalls_it(rodeo: Run, cli_env: dict[str, str], tmp_path: Path) -> None:
+    """apt's lock: ``package=version`` of every installed python3 package; ``--lock`` installs those pins."""
+    from tests.managers.pypikit import apt_usable
+
+    why = apt_usable()
+    if why:
+        pytest.skip(why)
+    python = subprocess.run(["/usr/bin/python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    write_config(tmp_path, f'packages: [six]\nmanagers: [apt]\npython: ["{python}"]\nos: [{host_os_label()}]\n')
+    env = {**cli_env, "RODEO_TEST_DIR": str(tmp_path)}
+    cell = f"apt-all-{host_os_label()}-py{python}"
+    proc = rodeo("run", "--cell", cell, "--config", "rodeo.yml", "--output", "out", env=env, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    first = load_result(tmp_path / "out", cell)
+    assert first["status"] == "pass", first["log_tail"]
+    lock = tmp_path / "out" / first["lock"]["file"]
+    pins = lock.read_text().splitlines()
+    assert any(p.startswith("python3-six=") for p in pins) and all("=" in p for p in pins)
+    proc = rodeo("run", "--cell", cell, "--config", "rodeo.yml", "--output", "out2", "--lock", str(lock), env=env,
+                 timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    again = load_result(tmp_path / "out2", cell)
+    assert again["status"] == "pass" and again["resolved"] == first["resolved"]
+    assert "python3-six=" in (tmp_path / "out2" / f"{cell}.log").read_text()
