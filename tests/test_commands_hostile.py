@@ -50,7 +50,7 @@ from rodeo_action.names import builtin
 from rodeo_action.plan import Cell
 from rodeo_action.resources import data_dir
 from rodeo_action.run.repro import ROOT as REPRO_ROOT
-from rodeo_action.run.repro import TEST_SCRIPT, repro_text
+from rodeo_action.run.repro import TEST_SCRIPT, repro_text, shown_steps
 from rodeo_action.run.spec import index_urls, requirements_for
 
 if sys.version_info >= (3, 11):
@@ -102,6 +102,9 @@ REVIEWED: dict[str, str] = {
     "rodeo_action/run/repro.py: recipe.python -c code":
         "the repro's import line, `import m; ...` of module names that config's pattern or names.yml allow; "
         "the whole line is shlex.join()ed (checked by running it)",
+    "rodeo_action/run/lock.py: str(python) -c FREEZE":
+        "a constant Python program (FREEZE) run by the tool venv's own interpreter to list its distributions; "
+        "no user data",
     "rodeo_action/host.py: '-I' -c _FACTS":
         "a constant Python program (_FACTS) run by a host interpreter; no user data",
     "rodeo_action/managers/apt.py: 'sh' -c AS_ROOT":
@@ -924,7 +927,7 @@ def expect_repro(bash: Bash, recipe: Recipe, modules: list[str], test: str | Non
             return text.replace(root, folder) if root else text
         got = calls(record)
         shown = [s for s in runnable.steps if s.in_repro]
-        runs = [s for s in shown if s.write is None]
+        runs = [s for s in shown_steps(runnable.steps) if s.write is None]   # pixi's second `install` runs once
         want = [[here(a) for a in (s.shown or s.argv)[1:]] for s in runs]
         if modules:   # through the launcher (`conda run -p ...`, the recorder here) when there is one
             code = "; ".join(f"import {m}" for m in modules)

@@ -72,8 +72,9 @@ def repro_text(recipe: Recipe, probe_modules: list[str], test: str | None, about
                root: str | None = None) -> str:
     """Bash a person pastes to reproduce the cell without rodeo.
 
-    ``root``: the folder the recipe was made for, which the repro makes with ``mktemp -d`` (then
-    ``about`` says what it reproduces and which manager it needs); None: the recipe's own paths.
+    ``root``: the folder the recipe was made for, which the repro makes with ``mktemp -d`` and where it
+    installs a PyPI-hosted manager; None: the recipe's own paths and tools. ``about`` says what it
+    reproduces and which manager it needs.
     """
     steps = shown_steps(recipe.steps)
     lines = [f"# {_one_line(_comment(about, steps))}"] if about else []
@@ -81,12 +82,12 @@ def repro_text(recipe: Recipe, probe_modules: list[str], test: str | None, about
     if any(s.as_root for s in steps):
         lines.append(SUDO)
     body = _body(recipe, steps, probe_modules, test, root)
+    install = _install(about) if root is not None and about and about.pypi and about.executable else []
     # a folder of its own, unless it would stay empty (apt installs into the system)
-    if root is not None and (recipe.launcher and test or any("$R" in line or "${R}" in line for line in body)):
+    if root is not None and (install or recipe.launcher and test or any(root_ref in line for line in body
+                                                                        for root_ref in ("$R", "${R}"))):
         lines += ['R=$(mktemp -d)', 'cd "$R"']
-    if about and about.pypi and about.executable:
-        lines += _install(about)
-    return "\n".join(lines + body)
+    return "\n".join(lines + install + body)
 
 
 def _body(recipe: Recipe, steps: list[Step], probe_modules: list[str], test: str | None,
