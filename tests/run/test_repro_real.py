@@ -51,23 +51,23 @@ class Pasted:
     runs: tuple[tuple[int, str], ...]    # exit code, output (stdout and stderr)
 
 
-def run_cells(folder: Path, packages: str, managers: tuple[str, ...], cache: Path) -> dict[str, dict[str, Any]]:
-    """``rodeo run --cell`` of each manager's cell, three at a time; their results."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_config(folder: Path, packages: str, managers: tuple[str, ...]) -> Path:
+    folder.mkdir(parents=True)
     (folder / "rodeo.yml").write_text(f'packages: {packages}\nmanagers: [{", ".join(managers)}]\n'
                                       f'python: ["{PY}"]\nos: [{OS}]\n', encoding="utf-8")
+    return folder
+
+
+def run_cell(folder: Path, manager: str, cache: Path) -> dict[str, Any]:
+    """``rodeo run --cell`` of the manager's cell of ``folder/rodeo.yml``, as a user runs it; its result."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RODEO_"))}
     env.update(RODEO_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-
-    def one(manager: str) -> dict[str, Any]:
-        cell = f"{manager}-all-{OS}-py{PY}"
-        proc = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--output", "out"],
-                              cwd=folder, env=env, capture_output=True, text=True, timeout=900)
-        assert proc.returncode == 0, proc.stderr
-        data: dict[str, Any] = json.loads((folder / "out" / f"{cell}.json").read_text(encoding="utf-8"))
-        return data
-    with ThreadPoolExecutor(3) as pool:
-        return dict(zip(managers, pool.map(one, managers), strict=True))
+    cell = f"{manager}-all-{OS}-py{PY}"
+    proc = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--output", "out"],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    data: dict[str, Any] = json.loads((folder / "out" / f"{cell}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def clean_env(folder: Path, cache: Path) -> dict[str, str]:
@@ -99,23 +99,27 @@ def paste_twice(manager: str, result: dict[str, Any], env: dict[str, str]) -> Pa
 
 @pytest.fixture(scope="module")
 def pasted(shared_cache: Path) -> dict[tuple[str, str], Pasted]:
-    """Every cell run by rodeo, then its repro pasted twice (three managers at a time)."""
+    """Each cell run by rodeo, then its repro pasted twice; four cells at a time, the slow tools first."""
     with tempfile.TemporaryDirectory(prefix="rodeo-repro-real-") as name:
         folder = Path(name)
-        results = {("pass", m): r for m, r in run_cells(folder / "pass", "[six]", MANAGERS, shared_cache).items()}
-        results |= {("fail", m): r for m, r in run_cells(folder / "fail", '["six==0.0.0"]', FAILING,
-                                                          shared_cache).items()}
-        own = [str(shared_cache), *(os.environ.get(k) for k in ("PIP_INDEX_URL", "UV_INDEX_URL", "UV_DEFAULT_INDEX"))]
-        for result in results.values():   # nothing of the machine rodeo ran on: its cache, its index
-            assert not [o for o in own if o and o in result["repro"]], result["repro"]
+        configs = {"pass": write_config(folder / "pass", "[six]", MANAGERS),
+                   "fail": write_config(folder / "fail", '["six==0.0.0"]', FAILING)}
         env = clean_env(folder, shared_cache)
         for manager in MANAGERS:   # off PATH: the repro has to install its own
             assert shutil.which(manager, path=env["PATH"]) is None or manager == "pip", manager
-        with ThreadPoolExecutor(3) as pool:
-            done = pool.map(lambda item: paste_twice(item[0][1], item[1], env), results.items())
-            out = dict(zip(results, done, strict=True))
+        own = [str(shared_cache), *(os.environ.get(k) for k in ("PIP_INDEX_URL", "UV_INDEX_URL", "UV_DEFAULT_INDEX"))]
+
+        def cell_then_paste(key: tuple[str, str]) -> Pasted:
+            result = run_cell(configs[key[0]], key[1], shared_cache)
+            # nothing of the machine rodeo ran on: its cache, its index
+            assert not [o for o in own if o and o in result["repro"]], result["repro"]
+            return paste_twice(key[1], result, env)
+        keys = [("pass", m) for m in MANAGERS] + [("fail", m) for m in FAILING]
+        keys.sort(key=lambda k: k[1] in ("pip", "uv"))
+        with ThreadPoolExecutor(4) as pool:
+            out = dict(zip(keys, pool.map(cell_then_paste, keys), strict=True))
         installed = sorted(p.parent.parent.name for p in (folder / "tmp").glob("tmp.*/tools/bin"))
-        assert len(installed) == 2 * sum(1 for _, m in results if m != "pip"), installed   # each run its own
+        assert len(installed) == 2 * sum(1 for _, m in keys if m != "pip"), installed   # each run its own
         return out
 
 
