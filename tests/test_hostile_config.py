@@ -22,10 +22,7 @@ import io
 import json
 import os
 import re
-import resource
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +31,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from peakrss import run_measured
 
 from rodeo_action.cli import main
 from rodeo_action.config import MAX_PROBLEMS, Config, manager_names, parse_config
@@ -156,30 +154,19 @@ def in_process(*args: str) -> Outcome:
     return Outcome(code, out.getvalue(), err.getvalue(), time.perf_counter() - start)
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CPU, (30, 30))      # a hang ends, whatever it is
-
-
 def subprocess_cli(*args: str, cwd: Path) -> Outcome:
-    """``python -m rodeo_action ARGS`` under RLIMIT_AS; its own peak RSS from wait4."""
+    """``python -m rodeo_action ARGS`` under RLIMIT_AS and a CPU limit (a hang ends, whatever it is); its own
+    peak RSS (tests/peakrss.py: measured from a small launcher, not from this grown pytest)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RODEO_"))}
     env["PYTHONPATH"] = str(ROOT)
     out, err = cwd / "stdout.txt", cwd / "stderr.txt"
     start = time.perf_counter()
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "rodeo_action", *args], cwd=cwd, env=env,
-                                stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, preexec_fn=_limits)
-        watchdog = threading.Timer(60, proc.kill)
-        watchdog.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            watchdog.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        run = run_measured([sys.executable, "-m", "rodeo_action", *args], cwd, env, stdout, stderr,
+                           address_space=ADDRESS_SPACE, cpu_seconds=30, timeout=60)
     seconds = time.perf_counter() - start
-    return Outcome(proc.returncode, out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"), seconds,
-                   usage.ru_maxrss / 1024)     # Linux: KiB
+    return Outcome(run.code, out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"), seconds,
+                   run.maxrss / (1 << 20))
 
 
 def check_refusal(outcome: Outcome, path: str, expect: str) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from peakrss import run_measured
 
 from rodeo_action.config import parse_config
 from rodeo_action.plan import expand
@@ -378,25 +379,10 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ru
     """``python -m rodeo_action ARGS`` with its own peak resident memory (wait4's rusage of that child)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RODEO_"))}
     environ.update(PYTHONPATH=str(ROOT), **(env or {}))
-    # Linux keeps a process's peak RSS across fork and exec, so a child forked straight from a pytest
-    # that has grown to hundreds of MB reports pytest's size. A small launcher forks the CLI instead
-    # and hands back the CLI's own wait4 figures.
-    measured = cwd / "rusage.json"
+    # tests/peakrss.py: measured from a small launcher, not from this grown pytest
     with (cwd / "stdout.txt").open("wb") as out, (cwd / "stderr.txt").open("wb") as err:
-        subprocess.run([sys.executable, "-I", "-c", LAUNCHER, str(measured), sys.executable, "-m", "rodeo_action",
-                        *args], cwd=cwd, env=environ, stdout=out, stderr=err, stdin=subprocess.DEVNULL, check=True)
-    returncode, maxrss = json.loads(measured.read_text())
-    scale = 1 if sys.platform == "darwin" else 1024          # ru_maxrss: bytes on macOS, KiB on Linux
-    return Run(returncode, (cwd / "stdout.txt").read_text(), (cwd / "stderr.txt").read_text(), maxrss * scale)
-
-
-LAUNCHER = """\
-import json, os, subprocess, sys
-proc = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(proc.pid, 0)
-with open(sys.argv[1], "w") as fh:
-    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss], fh)
-"""
+        run = run_measured([sys.executable, "-m", "rodeo_action", *args], cwd, environ, out, err, timeout=600)
+    return Run(run.code, (cwd / "stdout.txt").read_text(), (cwd / "stderr.txt").read_text(), run.maxrss)
 
 
 RENDER_ALL = """\
