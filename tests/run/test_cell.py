@@ -36,7 +36,9 @@ def test_pip_installs_and_imports_for_real(rodeo: Callable[..., Any], tmp_path: 
     assert set(data["resolved"]) <= {"six", "docrep", "pip", "setuptools", "wheel"}, data["resolved"]
     assert data["manager_version"].startswith("pip ")
     assert data["python_version"].startswith(PY)
-    assert set(data["durations"]) == {"setup", "create", "install", "import", "test"}
+    assert set(data["durations"]) == {"setup", "create", "install", "import", "test", "lock"}   # a pass is locked
+    assert data["lock"]["format"] == "requirements-hashes"
+    assert (tmp_path / "out" / data["lock"]["file"]).is_file()
     assert "-m venv" in data["repro"] and "pip install six docrep" in data["repro"]
     log = (tmp_path / "out" / f"{host_cell('pip')}.log").read_text()
     assert "pip install" in log
