@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import re
-import stat as st
 import sys
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -33,7 +32,7 @@ from rodeo_action import __version__, host
 from rodeo_action.config import MAX_CELLS, Config, manager_names
 from rodeo_action.errors import InputError
 from rodeo_action.plan import Cell, PlannedCell, expand
-from rodeo_action.results import write_atomic
+from rodeo_action.results import read_capped, write_atomic
 
 MANIFEST = "rodeo-local.json"
 PREVIOUS = "previous"            # where a new run moves the previous run's files
@@ -149,23 +148,10 @@ def write(folder: Path, manifest: Manifest) -> Path:
 
 def read(path: Path, shown: str) -> Manifest | str:
     """The manifest at ``path``, or what is wrong with it (``shown`` names it in that one line)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        return f"{shown} cannot be read ({exc.strerror})"
-    try:
-        info = os.fstat(fd)
-        if not st.S_ISREG(info.st_mode):
-            return f"{shown} is not a regular file"
-        if info.st_size > MAX_BYTES:
-            return f"{shown} is {info.st_size:,} bytes (limit {MAX_BYTES:,})"
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read(min(info.st_size, MAX_BYTES) + 1)
-    except OSError as exc:
-        return f"{shown} cannot be read ({exc.strerror})"
-    finally:
-        os.close(fd)
+    read = read_capped(path, shown, MAX_BYTES)
+    if isinstance(read, str):
+        return read
+    raw = read[0]
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except (ValueError, RecursionError):

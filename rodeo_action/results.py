@@ -239,6 +239,31 @@ def _stream(path: Path, chunks: Iterable[str]) -> None:
         raise OutputError(path, f"cannot be written ({exc.strerror or exc})", exc.errno) from None
 
 
+def read_capped(path: Path, shown: str, limit: int) -> tuple[bytes, float] | str:
+    """An untrusted file's bytes and mtime, or one line saying why not (``shown`` names it). A FIFO,
+    device or folder is never read (opened non-blocking, checked by fstat); nothing past ``limit``."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return f"{shown} cannot be read ({exc.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return f"{shown} is not a regular file"
+        if info.st_size > limit:
+            return f"{shown} is {info.st_size:,} bytes (limit {limit:,})"
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(min(info.st_size, limit) + 1)   # a size, not the cap: read(n) allocates n bytes up front
+    except OSError as exc:
+        return f"{shown} cannot be read ({exc.strerror})"
+    finally:
+        os.close(fd)
+    if len(raw) > limit:          # it grew after the check
+        return f"{shown} is over {limit:,} bytes"
+    return raw, info.st_mtime
+
+
 REDACTED = "[REDACTED]"
 
 # GitHub token shapes (classic ghp/gho/ghu/ghs/ghr and fine-grained github_pat): here, where `run`

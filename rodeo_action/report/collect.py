@@ -18,7 +18,6 @@ import json
 import math
 import os
 import re
-import stat as st
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from rodeo_action.config import Config
 from rodeo_action.plan import PlannedCell
 from rodeo_action.report.model import CellView
 from rodeo_action.report.words import when
-from rodeo_action.results import SCHEMA_VERSION, Result, validate
+from rodeo_action.results import SCHEMA_VERSION, Result, read_capped, validate
 
 MAX_RESULT_BYTES = 4_000_000
 # JSON files `report` itself writes next to results; never mistaken for a cell's result
@@ -139,33 +138,17 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _load(path: Path, rel: str) -> tuple[Any, float] | str:
     """The file's JSON and mtime, or what is wrong with it. Never reads more than the cap."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        return f"{rel} cannot be read ({exc.strerror})"
-    try:
-        info = os.fstat(fd)
-        if not st.S_ISREG(info.st_mode):
-            return f"{rel} is not a regular file"
-        if info.st_size > MAX_RESULT_BYTES:
-            return f"{rel} is {info.st_size:,} bytes (limit {MAX_RESULT_BYTES:,})"
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            # a size, not the cap: read(n) allocates n bytes up front
-            raw = fh.read(min(info.st_size, MAX_RESULT_BYTES) + 1)
-    except OSError as exc:
-        return f"{rel} cannot be read ({exc.strerror})"
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_RESULT_BYTES:          # it grew after the check
-        return f"{rel} is over {MAX_RESULT_BYTES:,} bytes"
+    read = read_capped(path, rel, MAX_RESULT_BYTES)
+    if isinstance(read, str):
+        return read
+    raw, mtime = read
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return f"{rel} is not UTF-8"
     try:
         return json.loads(text, parse_float=_finite, parse_constant=_no_constant,
-                          object_pairs_hook=_unique), info.st_mtime
+                          object_pairs_hook=_unique), mtime
     except _DuplicateKey as exc:
         return f"{rel} has a duplicate key ({str(exc)[:80]})"
     except (ValueError, RecursionError):
