@@ -23,6 +23,10 @@ from rodeo_action.managers.base import CellSpec, Phase, Recipe, Step, run
 SYSTEM_PYTHON = "/usr/bin/python3"
 AS_ROOT = 'if [ "$(id -u)" -eq 0 ]; then exec "$@"; fi; exec sudo -n -- "$@"'
 
+# Wait for dpkg's lock rather than fail at once: another apt-get (a GitHub runner's unattended-upgrades at
+# boot, a neighbouring job on a self-hosted machine) often holds it for a few seconds (apt >= 1.9.11).
+WAIT_FOR_LOCK = ("-o", "DPkg::Lock::Timeout=300")
+
 CHECK_PYTHON = ("import sys; want = sys.argv[1]; have = '%d.%d' % sys.version_info[:2]; "
                 "sys.exit(0 if have == want else f'apt provides Python {have} here, not {want}')")
 
@@ -36,9 +40,9 @@ def privileged(phase: Phase, tool: str, *args: str) -> Step:
 def recipe(spec: CellSpec) -> Recipe:
     return Recipe(
         steps=(
-            privileged("setup", spec.tool, "update", "-q"),
+            privileged("setup", spec.tool, *WAIT_FOR_LOCK, "update", "-q"),
             replace(run("create", SYSTEM_PYTHON, "-c", CHECK_PYTHON, spec.python.rstrip("t")), in_repro=False),
-            privileged("install", spec.tool, "install", "-y", "-q", "--no-install-recommends",
+            privileged("install", spec.tool, *WAIT_FOR_LOCK, "install", "-y", "-q", "--no-install-recommends",
                        *spec.requirements),
         ),
         python=SYSTEM_PYTHON,

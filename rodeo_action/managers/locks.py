@@ -189,11 +189,12 @@ def frozen_recipe(manager: str, spec: CellSpec, recipe: Recipe, files: Mapping[s
         keep, install = (), (run("install", spec.tool, "install", "--frozen", "--manifest-path",
                                  t.join(work, "pixi.toml")),)
     elif manager == "apt":
-        from rodeo_action.managers.apt import privileged
+        from rodeo_action.managers.apt import WAIT_FOR_LOCK, privileged
 
         wanted = tuple(line.strip() for line in files.get("apt.txt", "").splitlines() if line.strip())
         keep = tuple(s for s in recipe.steps if s.phase != "install")
-        install = (privileged("install", spec.tool, "install", "-y", "-q", "--no-install-recommends", *wanted),)
+        install = (privileged("install", spec.tool, *WAIT_FOR_LOCK, "install", "-y", "-q", "--no-install-recommends",
+                              *wanted),)
     elif manager == "spack":
         env_dir = t.join(work, "env")
         keep, install = (), (run("install", spec.tool, "env", "create", "-d", env_dir, lock),

@@ -21,9 +21,10 @@ def test_apt_argv() -> None:
                "env", "DEBIAN_FRONTEND=noninteractive", "apt"]
     got = commands(recipe)
     assert [(phase, cmd) for phase, cmd, _ in got] == [
-        ("setup", [*as_root, "update", "-q"]),
+        ("setup", [*as_root, "-o", "DPkg::Lock::Timeout=300", "update", "-q"]),
         ("create", ["/usr/bin/python3", "-c", got[1][1][2], "3.11"]),
-        ("install", [*as_root, "install", "-y", "-q", "--no-install-recommends", "python3-six", "python3-yaml"]),
+        ("install", [*as_root, "-o", "DPkg::Lock::Timeout=300", "install", "-y", "-q", "--no-install-recommends",
+                     "python3-six", "python3-yaml"]),
     ]
     assert recipe.python == "/usr/bin/python3"
     assert recipe.bin_dirs == ("/usr/bin",)
@@ -75,7 +76,7 @@ def test_apt_installs_six(rodeo: Run, tmp_path: Path, real_env: dict[str, str]) 
     result = run_cell(rodeo, tmp_path, real_env, "apt", "packages: [six]\n")
     assert result["status"] == "pass", result["log"]
     assert result["imports"] == {"six": "ok"}
-    assert "apt-get install -y -q --no-install-recommends python3-six" in result["log"]
+    assert "apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends python3-six" in result["log"]
 
 
 @pytest.mark.network

@@ -195,7 +195,8 @@ def test_apt_uses_sudo_only_when_not_root_and_sudo_exists(tmp_path: Path, uid: s
                     requirements=("python3-six",), workdir=ROOT, tool="apt-get")
     about = About(spec.cell_id, "apt", "3.11", "2026-11-25T13:09:41Z", "apt 2.6.1 (amd64)", "apt-get")
     text = repro_text(get("apt").recipe(spec), [], None, about, ROOT)
-    assert "$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-six" in text
+    assert ("$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "
+            "--no-install-recommends python3-six") in text
     bin_dir, log = tmp_path / "bin", tmp_path / "log"
     bin_dir.mkdir()
     os.symlink(shutil.which("env") or "/usr/bin/env", bin_dir / "env")   # PATH is this folder alone
