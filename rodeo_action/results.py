@@ -23,7 +23,9 @@ from rodeo_action import schemacheck
 from rodeo_action.errors import InputError, Problem
 from rodeo_action.resources import schema_path
 
-SCHEMA_VERSION = 2   # 2: a passing cell's "lock" and "tool_lock"; a version-1 result still reads
+SCHEMA_VERSION = 3   # 2: a passing cell's "lock" and "tool_lock"; 3: "isolation" and "introduced_by"; older still read
+ISOLATION_OUTCOMES = ("isolated", "not-in-versions", "not-isolated")
+TRY_OUTCOMES = ("fail", "pass", "other")
 STATUSES = ("pass", "fail", "timeout", "n/a", "unavailable", "error")
 PHASES = ("setup", "create", "install", "import", "test")
 LOG_TAIL_LINES = 80
@@ -56,6 +58,49 @@ class LockRef:
 
 
 @dataclass(frozen=True)
+class PinChange:
+    """One distribution whose pin differs between the last pass and now; None: not installed then/now."""
+
+    package: str                       # canonical distribution name (or a conda/apt package name)
+    good: str | None
+    bad: str | None
+
+
+@dataclass(frozen=True)
+class Try:
+    """One install of the isolation: the last pass's pins with ``applied`` changes at their new
+    versions (none applied: the last pass's own lock), and how it ended against the cell's failure."""
+
+    applied: tuple[str, ...]
+    outcome: str                       # fail (as the cell failed) | pass | other (failed otherwise: unresolvable)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What isolating a regressed cell against its last pass found (``rodeo run --baseline``).
+
+    ``isolated``: ``culprits`` are the changes whose new versions make it fail (one, or a few that
+    only fail together); ``not-in-versions``: the last pass's own pins fail too (the manager, the image
+    or the network changed); ``not-isolated``: ``reason`` says why (budget spent, unresolvable, no lock),
+    and ``culprits`` holds the changes still suspected."""
+
+    outcome: str                       # see ISOLATION_OUTCOMES
+    scope: str                         # environment (the cell's packages) | tool (the manager's own venv)
+    reason: str
+    culprits: tuple[PinChange, ...] = ()
+    changed: int = 0                   # how many distributions changed since the last pass
+    installs: int = 0                  # extra installs made (the tries)
+    tries: tuple[Try, ...] = ()
+    baseline: str | None = None        # when the last pass ran (its started_at), as the baseline says
+
+    @property
+    def introduced_by(self) -> PinChange | None:
+        """The one change that broke it, when isolation found exactly one... or the first of a group."""
+        return self.culprits[0] if self.outcome == "isolated" and self.culprits else None
+
+
+@dataclass(frozen=True)
 class Attempt:
     status: str
     phase: str | None
@@ -83,6 +128,7 @@ class Result:
     attempts: tuple[Attempt, ...] = ()
     lock: LockRef | None = None        # the environment that passed, in the manager's own lock format
     tool_lock: LockRef | None = None   # the manager's own tool venv (rodeo installed pdm, poetry, ...)
+    isolation: Isolation | None = None  # a regressed cell isolated against its last pass (--baseline)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (written by hand: ``dataclasses.asdict`` deep-copies, 10x slower at 10,000 cells)."""
@@ -104,6 +150,13 @@ class Result:
         for key, ref in (("lock", self.lock), ("tool_lock", self.tool_lock)):
             if ref is not None:
                 data[key] = {"file": ref.file, "format": ref.format}
+        if self.isolation is not None:
+            data["isolation"] = _isolation_dict(self.isolation)
+            culprit = self.isolation.introduced_by
+            if culprit is not None:
+                data["introduced_by"] = {"package": culprit.package, "good": culprit.good, "bad": culprit.bad,
+                                         "installs": self.isolation.installs,
+                                         "with": [_pin_dict(p) for p in self.isolation.culprits[1:]]}
         return data
 
     @classmethod
@@ -124,7 +177,31 @@ class Result:
             attempts=tuple(Attempt(status=a["status"], phase=a["phase"], cause=cause(a["cause"]),
                                    seconds=a.get("seconds", 0.0)) for a in data.get("attempts", [])),
             lock=_lock_ref(data.get("lock")), tool_lock=_lock_ref(data.get("tool_lock")),
+            isolation=_isolation(data.get("isolation")),
         )
+
+
+def _pin_dict(pin: PinChange) -> dict[str, Any]:
+    return {"package": pin.package, "good": pin.good, "bad": pin.bad}
+
+
+def _isolation_dict(iso: Isolation) -> dict[str, Any]:
+    return {"outcome": iso.outcome, "scope": iso.scope, "reason": iso.reason,
+            "culprits": [_pin_dict(p) for p in iso.culprits], "changed": iso.changed, "installs": iso.installs,
+            "tries": [{"applied": list(t.applied), "outcome": t.outcome, "seconds": round(t.seconds, 3)}
+                      for t in iso.tries],
+            "baseline": iso.baseline}
+
+
+def _isolation(raw: dict[str, Any] | None) -> Isolation | None:
+    if not raw:
+        return None
+    pins = tuple(PinChange(p["package"], p.get("good"), p.get("bad")) for p in raw.get("culprits", []))
+    return Isolation(outcome=raw["outcome"], scope=raw["scope"], reason=raw["reason"], culprits=pins,
+                     changed=raw.get("changed", 0), installs=raw.get("installs", 0),
+                     tries=tuple(Try(tuple(t["applied"]), t["outcome"], t.get("seconds", 0.0))
+                                 for t in raw.get("tries", [])),
+                     baseline=raw.get("baseline"))
 
 
 def _lock_ref(raw: dict[str, Any] | None) -> LockRef | None:

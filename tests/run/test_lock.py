@@ -28,7 +28,7 @@ def test_a_schema_1_result_still_reads_and_has_no_lock() -> None:
     assert validate(V1) == []
     result = Result.from_dict(V1)
     assert result.lock is None and result.tool_lock is None
-    assert result.to_dict()["schema"] == SCHEMA_VERSION == 2
+    assert result.to_dict()["schema"] == SCHEMA_VERSION == 3
     assert "lock" not in result.to_dict()
 
 
