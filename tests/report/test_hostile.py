@@ -242,7 +242,7 @@ def artifacts() -> list[Artifact]:
                  [f"j1/{A['pip-s04']}.json is not UTF-8"], A["pip-s04"], "error"),
         Artifact("a JSON list", _write(f"j1/{A['pip-s05']}.json", "[1, 2, 3]"),
                  [f"j1/{A['pip-s05']}.json is not a result object"], A["pip-s05"], "error"),
-        Artifact("future schema", _json(f"j1/{A['pip-s06']}.json", {**result(A["pip-s06"]), "schema": 3, "new": 1}),
+        Artifact("future schema", _json(f"j1/{A['pip-s06']}.json", {**result(A["pip-s06"]), "schema": 4, "new": 1}),
                  [f"j1/{A['pip-s06']}.json was written by a newer rodeo-action"], A["pip-s06"], "error"),
         Artifact("schema-invalid", _json(f"j1/{A['pip-s07']}.json", result(A["pip-s07"], "great")),
                  [f"j1/{A['pip-s07']}.json does not match the result schema"], A["pip-s07"], "error"),
