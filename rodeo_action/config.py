@@ -106,6 +106,7 @@ class Config:
     test: str | None = None
     timeout: float = 1800.0
     retries: int = 1
+    max_installs: int = 8                       # bisect: {max-installs}: extra installs isolating one regression
     exclude: tuple[Selector, ...] = ()
     include: tuple[Selector, ...] = ()
     report: ReportSettings = field(default_factory=ReportSettings)
@@ -393,6 +394,7 @@ def _build(data: dict[str, Any], located: yamlsrc.Located, filename: str, proble
         name=data.get("name"), index_url=data.get("index-url"),
         extra_index_url=tuple(data.get("extra-index-url") or ()), versions=dict(data.get("versions") or {}),
         test=data.get("test"), timeout=timeout, retries=_int(data.get("retries", 1)),
+        max_installs=_int((data.get("bisect") or {}).get("max-installs", 8)),
         exclude=tuple(Selector(**s) for s in data.get("exclude") or ()),
         include=tuple(Selector(**s) for s in data.get("include") or ()),
         report=_report_settings(data.get("report") or {}), source=filename, python_given="python" in data,
