@@ -74,7 +74,7 @@ ERRORS: list[tuple[str, str, str, list[str]]] = [
     ("missing packages", "name: x\n", "rodeo.yml:1: <root>: missing required field 'packages'",
      ["expected a non-empty list"]),
     ("unknown key with guess", "packages: [a]\npakages: [b]\n", "rodeo.yml:2: pakages: unknown key",
-     ["did you mean 'packages'?", "expected one of exclude,"]),
+     ["did you mean 'packages'?", "expected one of bisect, exclude,"]),
     ("unknown key no guess", "packages: [a]\nzzz: 1\n", "rodeo.yml:2: zzz: unknown key", ["expected one of"]),
     ("bool-looking key", "packages: [a]\non: 1\n", "rodeo.yml:2: on: unknown key", ["expected one of"]),
     # name
