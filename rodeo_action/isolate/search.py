@@ -77,6 +77,14 @@ class _State:
         self.tries: list[Try] = []
         self.suspects: Applied = tuple(self.changes)
         self.note = ""
+        self.known: tuple[str, Applied] | None = None   # a group seen to fail on top of others
+
+    def answer(self, known: tuple[str, Applied], detail: str = "") -> Verdict:
+        """The group known to fail on top of other changes (it does not install by itself), with
+        ``detail``, or what is known so far when the budget ends the search for a co-culprit."""
+        reason, group = known
+        alone = "by itself it does" if len(group) == 1 else "by themselves they do"
+        return self.verdict("isolated", f"{reason} ({alone} not install{detail})", group)
 
     def ordered(self, names: Collection[str]) -> Applied:
         return tuple(sorted(names, key=self.rank.__getitem__))
@@ -104,6 +112,8 @@ class _State:
         return Verdict(outcome, reason, self.pins(culprits), tuple(self.tries), len(self.changes))
 
     def spent(self) -> Verdict:
+        if self.known is not None:
+            return self.answer(self.known)
         plural = "" if self.budget == 1 else "s"
         reason = f"budget of {self.budget} install{plural} spent; still suspected: {self.named(self.suspects)}"
         return self.verdict("not-isolated", reason + self.note, self.suspects)
@@ -156,17 +166,24 @@ def _culprits(state: _State, failing: Changes) -> Generator[Applied, str, Verdic
     """From "nothing applied passes, ``failing`` fails" to the group of changes that fails by itself.
 
     Each round narrows to one change ``c`` with ``passing`` + c failing and ``passing`` passing, where
-    ``passing`` holds the group found so far (``fixed``). The group plus c is then tried alone, unless it
-    was already seen to fail: if it passes, c only fails with some of ``passing``, and the next round
-    searches those with the group held applied. Monotone failures (adding changes never cures one)
-    make the group 1-minimal: without any one of its members it is within a set that passed.
+    ``passing`` holds the group found so far (``fixed``). The group plus c is then tried by itself,
+    unless it was already seen to fail: if it passes, c only fails with some of ``passing``, and the
+    next round searches those with the group held applied. Monotone failures (adding changes never
+    cures one) make the group 1-minimal: without any one of its members it is within a set that passed.
+
+    A group that does not install by itself (``other``: lib 2.0 needs extra 1.1) is already an answer,
+    "lib makes it fail on top of the others"; a further round looks for a co-culprit among those. A
+    change found there only against the group's failed install (never against a pass) made it
+    installable, not failing: it is named as what the group needs, never as a culprit.
     """
     fixed: Changes = frozenset()
     passing: Changes = frozenset()
     while True:
         passing, failing = yield from _narrow(state, fixed, passing, failing)
         delta = state.ordered(failing - passing)
-        if len(delta) > 1:
+        if len(delta) > 1 or state.seen[passing] == "other":
+            if state.known is not None:
+                return state.answer(state.known, f": needs {state.named(delta)} too" if len(delta) == 1 else "")
             reason = f"unresolvable: the changes still suspected do not install apart: {state.named(delta)}"
             return state.verdict("not-isolated", reason, state.ordered(fixed) + delta)
         group = state.ordered(fixed | failing - passing)
@@ -179,9 +196,8 @@ def _culprits(state: _State, failing: Changes) -> Generator[Applied, str, Verdic
         if outcome == "fail":
             return state.verdict("isolated", _together(state, group), group)
         if outcome == "other":
-            reason = f"{state.named(group)} {'makes' if len(group) == 1 else 'make'} it fail on top of {others} " \
-                     f"(by {'itself it does' if len(group) == 1 else 'themselves they do'} not install)"
-            return state.verdict("isolated", reason, group)
+            state.known = (f"{state.named(group)} {'makes' if len(group) == 1 else 'make'} it fail on top of "
+                           f"{others}", group)
         state.note = f" ({state.named(group)} passes by itself: it fails only with some of the others)"
         fixed = passing = frozenset(group)
 
