@@ -65,16 +65,17 @@ def can_constrain(manager: str) -> bool:
 def constrained_recipe(manager: str, spec: CellSpec, pins: Mapping[str, str]) -> Recipe:
     """The cell's own recipe with ``pins`` ({name: exact version}) applied the way ``manager`` pins.
 
-    No pins: the recipe itself, unchanged, so a try without pins is the cell. :class:`Unconstrainable`
-    for a manager with no way to pin; :class:`UnsafeValue` for a pin that is not one plain token.
+    No pins: the recipe itself, unchanged (for every manager), so a try without pins is the cell.
+    :class:`Unconstrainable` for a manager with no way to pin; :class:`UnsafeValue` for a pin that is not
+    one plain token.
     """
+    if not pins:
+        return get(manager).recipe(spec)
     if manager not in SUPPORTED:
         raise Unconstrainable(f"{manager} has no way to pin single distributions here (rodeo pins with pip/uv "
                               "constraints, project files, conda match specs and apt versions only)")
-    if not pins:
-        return get(manager).recipe(spec)
     if manager in CONSTRAINT_FILE:
-        return _with_constraints(spec, get(manager).recipe(spec), pypi_pins(pins))
+        return _with_constraints(spec, get(manager).recipe(spec), constraints_text(pins))
     if manager in PROJECT:
         return get(manager).recipe(replace(spec, requirements=(*spec.requirements, *_project_pins(spec, pins))))
     if manager in CONDA:
@@ -102,6 +103,12 @@ def pypi_pins(pins: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def constraints_text(pins: Mapping[str, str]) -> str:
+    """A pip/uv constraints file of ``pins``: what a cell's install reads with ``-c``, and what the driver can
+    hand the install of a manager's own tool venv (scope ``tool``), which is no recipe."""
+    return lines_file(pypi_pins(pins))
+
+
 def _project_pins(spec: CellSpec, pins: Mapping[str, str]) -> tuple[str, ...]:
     """The pins as requirements, each name spelled as the set spells it: a Pipfile keys its packages by
     name, and ``Six`` beside ``six`` would be two entries for one distribution."""
@@ -116,7 +123,7 @@ def _project_pins(spec: CellSpec, pins: Mapping[str, str]) -> tuple[str, ...]:
     return pypi_pins({spelled.get(canonicalize_name(name), name): version for name, version in pins.items()})
 
 
-def _with_constraints(spec: CellSpec, recipe: Recipe, lines: tuple[str, ...]) -> Recipe:
+def _with_constraints(spec: CellSpec, recipe: Recipe, lines: str) -> Recipe:
     """``recipe`` writing ``constraints.txt`` before its install, which reads it with ``-c`` (after
     ``pip install``): only the install is constrained, the venv it creates is the cell's own."""
     path = spec.target.join(spec.workdir, CONSTRAINTS)
@@ -124,7 +131,7 @@ def _with_constraints(spec: CellSpec, recipe: Recipe, lines: tuple[str, ...]) ->
     for step in recipe.steps:
         if step.phase == "install" and step.write is None:
             if not any(s.write == path for s in steps):
-                steps.append(write("install", path, lines_file(lines)))
+                steps.append(write("install", path, lines))
             step = replace(step, argv=_after_install(step.argv, ("-c", path)))
         steps.append(step)
     return replace(recipe, steps=tuple(steps))

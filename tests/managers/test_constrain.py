@@ -25,6 +25,7 @@ from rodeo_action.managers.constrain import (
     Unconstrainable,
     can_constrain,
     constrained_recipe,
+    constraints_text,
 )
 from rodeo_action.managers.locks import LockError
 from rodeo_action.names import NameMap
@@ -74,6 +75,12 @@ def test_pip_and_uv_write_a_constraints_file_the_install_reads(manager: str, fam
     # only the install is constrained: the venv is created as the cell creates it
     assert [s for s in pinned.steps if s.phase != "install"] == [s for s in plain.steps if s.phase != "install"]
     assert (pinned.python, pinned.env, pinned.bin_dirs) == (plain.python, plain.env, plain.bin_dirs)
+
+
+def test_the_tool_venvs_constraints_are_the_same_lines() -> None:
+    assert constraints_text({"Hishel": "1.1.3", "pdm": "2.29.4"}) == "Hishel==1.1.3\npdm==2.29.4\n"
+    with pytest.raises(UnsafeValue):
+        constraints_text({"hishel": "1.1.3\n--index-url=https://evil.example/"})
 
 
 # ------------------------------------------------------------------------------ the project managers
@@ -176,6 +183,8 @@ def test_nix_and_spack_cannot_pin_single_distributions(manager: str) -> None:
     with pytest.raises(Unconstrainable, match=f"^{manager} has no way to pin single distributions") as caught:
         constrained_recipe(manager, _spec(manager, "linux"), {"six": "1.16.0"})
     assert isinstance(caught.value, LockError)   # the driver's one clear line, as for a lock it cannot install
+    spec = _spec(manager, "linux")
+    assert constrained_recipe(manager, spec, {}) == get(manager).recipe(spec)   # nothing to pin: the cell itself
 
 
 def test_every_supported_manager_can_constrain() -> None:
