@@ -138,6 +138,7 @@ class Release:
     size: int
     requires_python: str | None = None
     yanked: str | None = None     # the reason ("" is allowed) when yanked
+    metadata_sha256: str | None = None   # PEP 658: FILE.metadata is served, so resolvers need not download
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,10 @@ class Index:
                       requires_python)
         data = wheel.build()
         (self.files / wheel.filename).write_bytes(data)
-        release = Release(name, version, wheel.filename, _sha256(data), len(data), requires_python)
+        metadata = wheel.metadata().encode()
+        (self.files / f"{wheel.filename}.metadata").write_bytes(metadata)
+        release = Release(name, version, wheel.filename, _sha256(data), len(data), requires_python,
+                          metadata_sha256=_sha256(metadata))
         with self._lock:
             self._projects.setdefault(normalize(name), []).append(release)
         return release
@@ -222,9 +226,9 @@ class Index:
         raise KeyError(filename)
 
     def fetched(self) -> list[str]:
-        """The files downloaded (successfully) so far, in order."""
-        return [h.path.rsplit("/", 1)[1] for h in list(self.log)
-                if h.method == "GET" and h.path.startswith("/files/") and h.status == 200]
+        """The files downloaded (successfully) so far, in order (a wheel's ``.metadata`` not counted)."""
+        return [h.path.rsplit("/", 1)[1] for h in list(self.log) if h.method == "GET" and h.status == 200
+                and h.path.startswith("/files/") and not h.path.endswith(".metadata")]
 
     # ---------------------------------------------------------------- serving
 
@@ -246,7 +250,8 @@ class Index:
     def start(self) -> Index:
         if self._server is None:
             self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
-            self._thread = threading.Thread(target=self._server.serve_forever, name="pyindex", daemon=True)
+            self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="pyindex",
+                                            daemon=True)
             self._thread.start()
         return self
 
@@ -284,7 +289,8 @@ class Index:
         if as_json:
             files = [{"filename": r.filename, "url": f"{self.base}/files/{r.filename}",
                       "hashes": {"sha256": r.sha256}, "requires-python": r.requires_python,
-                      "yanked": r.yanked if r.yanked else r.yanked is not None, "size": r.size}
+                      "yanked": r.yanked if r.yanked else r.yanked is not None, "size": r.size,
+                      "core-metadata": {"sha256": r.metadata_sha256} if r.metadata_sha256 else False}
                      for r in releases]
             versions = sorted({r.version for r in releases}, key=Version)
             return _json({"meta": {"api-version": API_VERSION}, "name": name, "versions": versions, "files": files})
@@ -295,6 +301,9 @@ class Index:
                 attrs += f' data-requires-python="{html.escape(r.requires_python)}"'
             if r.yanked is not None:
                 attrs += f' data-yanked="{html.escape(r.yanked)}"'
+            if r.metadata_sha256:
+                attrs += f' data-dist-info-metadata="sha256={r.metadata_sha256}"'
+                attrs += f' data-core-metadata="sha256={r.metadata_sha256}"'
             links.append(f"<a{attrs}>{html.escape(r.filename)}</a><br/>\n")
         return _html(f"Links for {html.escape(name)}", "".join(links))
 
@@ -481,3 +490,16 @@ def many_scenario(index: Index, stage: int, k: int, guilty: int | None = None) -
                                                   "def feature() -> int:\n    return 2\n")) for n in names]
     return Scenario("app", (Change(bad, "1.0", "2.0"),),
                     tuple(Change(n, "1.0", "2.0") for n in names if n != bad), _publish_new(index, wheels))
+
+
+def unpack(index: Index, pins: Mapping[str, str], dest: Path) -> Path:
+    """Install ``pins`` (name -> version) by unzipping their wheels into ``dest`` (a PYTHONPATH folder).
+
+    Pure-Python wheels are their own install layout: this checks a scenario's logic in milliseconds,
+    where a real installer takes a second.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, version in pins.items():
+        with zipfile.ZipFile(index.files / index.release(name, version).filename) as zf:
+            zf.extractall(dest)
+    return dest
