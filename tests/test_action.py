@@ -14,6 +14,7 @@ shim in tests/act/shims, so action.yml keeps its real references.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -42,7 +43,7 @@ OWNER = "rodeo-action/rodeo-action"   # the placeholder OWNER of DESIGN §1, use
 
 WORKFLOWS = sorted([*(ROOT / ".github" / "workflows").glob("*.yml"), *(ROOT / "examples" / "workflows").glob("*.yml"),
                     *(ROOT / "tests" / "act" / "workflows").glob("*.yml")])
-ACTIONS = [ACTION, *sorted(SHIMS.glob("*/action.yml"))]
+ACTIONS = [ACTION, *sorted(SHIMS.glob("**/action.yml"))]
 # Inputs that are not a flag of `rodeo report`, `plan`, `run` or `post`: documented in docs/action.md.
 ACTION_ONLY_INPUTS = {"command", "token", "python-version", "cache", "job"}
 # Flags of `rodeo report` for a person at a terminal, not the action: --preview writes files to read before
@@ -124,7 +125,8 @@ def test_every_remote_action_is_pinned_with_its_version() -> None:
             if ref.startswith(f"{OWNER}/") or ref.startswith(f"{OWNER}@"):
                 assert ref.endswith("@v1"), f"{where}: our own action/workflow goes by the release tag v1"
                 continue
-            repo, _, sha = ref.partition("@")
+            action, _, sha = ref.partition("@")
+            repo = "/".join(action.split("/")[:2])   # actions/cache/save: a sub-action of actions/cache
             assert re.fullmatch(r"[0-9a-f]{40}", sha), f"{where}: {ref} is not pinned by a full commit SHA"
             assert repo in pins, f"{where}: {repo} is not in matrix/actions.yml"
             assert sha == pins[repo]["sha"], f"{where}: {repo}@{sha} is not the SHA of matrix/actions.yml"
@@ -185,6 +187,183 @@ def test_adoption_snippet_is_designs_and_the_readmes() -> None:
     block = re.search(r"```yaml\n(# \.github/workflows/rodeo\.yml in your repository.*?)```", readme, re.S)
     assert block, "README's adoption snippet is gone"
     assert block.group(1) == ADOPT.read_text(encoding="utf-8")
+
+
+# --- the baseline the run jobs isolate regressions against (issue 14, part B) ------------------------------
+# The reusable workflow's new steps are shell: each is taken from the file and run with bash, as a runner would.
+
+# upstream's save/action.yml and restore/action.yml inputs at the pinned actions/cache commit (0057852b, v4.3.0),
+# read from its snapshot with `git show <sha>:save/action.yml` (matrix/actions.yml records the root action's).
+CACHE_SUBACTIONS = {"save": {"path", "key", "upload-chunk-size", "enableCrossOsArchive"},
+                    "restore": {"path", "key", "restore-keys", "enableCrossOsArchive", "fail-on-cache-miss",
+                                "lookup-only"}}
+
+
+def _wf_step(job: str, name: str) -> dict[str, Any]:
+    return next(s for s in load(REUSABLE)["jobs"][job]["steps"] if s.get("name") == name)
+
+
+def _bash(script: str, cwd: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """Run a step's script as the runner does (bash, cwd the workspace); return it and what it wrote to
+    $GITHUB_OUTPUT."""
+    output = cwd.parent / "github-output"
+    output.write_text("", encoding="utf-8")
+    (cwd.parent / "temp").mkdir(exist_ok=True)
+    full = {"PATH": os.environ["PATH"], "HOME": str(cwd.parent), "RUNNER_TEMP": str(cwd.parent / "temp"),
+            "GITHUB_OUTPUT": str(output), **env}
+    proc = subprocess.run(["bash", "-c", script], cwd=cwd, env=full, capture_output=True, text=True, timeout=60)
+    lines = output.read_text(encoding="utf-8").splitlines()
+    return proc, dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "workspace"
+    ws.mkdir()
+    return ws
+
+
+def test_the_baseline_cache_key_is_a_hash_of_the_config_path(workspace: Path) -> None:
+    script = _wf_step("plan", "Name the baseline cache")["run"]
+    keys = {}
+    for config in ("rodeo.yml", "rodeo.yml-2", "ci/a, b $(touch PWNED) `touch PWNED`.yml"):
+        proc, out = _bash(script, workspace, CONFIG=config)
+        assert proc.returncode == 0, proc.stderr
+        keys[config] = out["key"]
+    assert keys["rodeo.yml"] == "rodeo_baseline-" + hashlib.sha256(b"rodeo.yml").hexdigest()[:16]
+    assert all(re.fullmatch(r"rodeo_baseline-[0-9a-f]{16}", k) for k in keys.values()), keys
+    assert len(set(keys.values())) == 3 and not list(workspace.parent.rglob("PWNED"))
+
+
+DIGEST = "# octo\n\n[rodeo-digest-act-rodeo]: data:application/gzip;base64,H4sIAAAAAAAA\n"
+
+
+@pytest.mark.parametrize("case", ["none", "readme", "cache", "cache-over-readme", "input-over-cache", "input-missing",
+                                  "off", "readme-symlink", "matched-without-file", "readme-without-digest"])
+def test_the_plan_chooses_one_baseline_for_every_run_job(workspace: Path, case: str) -> None:
+    temp = workspace.parent / "temp"
+    cached = temp / "rodeo-baseline" / "baseline.json"
+    env = {"ISOLATE": "true", "BASELINE": "", "MATCHED": ""}
+    if case in ("readme", "cache-over-readme", "matched-without-file"):
+        (workspace / "README.md").write_text(DIGEST, encoding="utf-8")
+    if case == "readme-without-digest":
+        (workspace / "README.md").write_text("# octo\nrodeo-digest is mentioned, not carried\n", encoding="utf-8")
+    if case == "readme-symlink":   # a checkout's symlink could point anywhere on the runner: never followed
+        (workspace.parent / "elsewhere.md").write_text(DIGEST, encoding="utf-8")
+        (workspace / "README.md").symlink_to(workspace.parent / "elsewhere.md")
+    if case in ("cache", "cache-over-readme", "input-over-cache", "off"):
+        cached.parent.mkdir(parents=True)
+        cached.write_text('{"kind": "rodeo-baseline", "from": "cache"}', encoding="utf-8")
+        env["MATCHED"] = "rodeo_baseline-0123456789abcdef-7-1"
+    if case == "matched-without-file":
+        env["MATCHED"] = "rodeo_baseline-0123456789abcdef-7-1"
+    if case == "input-over-cache":
+        (workspace / "ci").mkdir()
+        (workspace / "ci" / "prev.json").write_text('{"from": "input"}', encoding="utf-8")
+        env["BASELINE"] = "ci/prev.json"
+    if case == "input-missing":
+        env["BASELINE"] = "ci/nope.json"
+    if case == "off":
+        env["ISOLATE"] = "false"
+    proc, out = _bash(_wf_step("plan", "Choose the baseline")["run"], workspace, **env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    expect = {"none": ("none", ""), "readme": ("readme", DIGEST), "cache": ("cache", "cache"),
+              "cache-over-readme": ("cache", "cache"), "input-over-cache": ("input", "input"),
+              "input-missing": ("none", ""), "off": ("none", ""), "readme-symlink": ("none", ""),
+              "matched-without-file": ("readme", DIGEST), "readme-without-digest": ("none", "")}[case]
+    assert out["source"] == expect[0], proc.stdout
+    chosen = sorted((temp / "rodeo-baseline-chosen").iterdir())
+    if expect[0] == "none":
+        assert out["file"] == "" and chosen == [], chosen   # nothing to upload: the run jobs download nothing
+    else:
+        assert [p.name for p in chosen] == [out["file"]]
+        assert out["file"] == ("baseline.md" if expect[0] == "readme" else "baseline.json")
+        assert expect[1] in chosen[0].read_text(encoding="utf-8")
+    assert f"Baseline for the run jobs: {'none' if expect[0] == 'none' else ''}" in proc.stdout
+    assert ("isolate: false" in proc.stdout) == (case == "off")
+    if case == "input-missing":
+        assert "::warning" in proc.stdout and "ci/nope.json" in proc.stdout
+
+
+@pytest.mark.parametrize("case", ["relative", "absolute", "missing", "symlink"])
+def test_the_report_keeps_its_json_for_the_next_runs(workspace: Path, case: str) -> None:
+    report_dir = workspace.parent / "temp" / "rodeo-report"
+    report_dir.mkdir(parents=True)
+    keep = workspace.parent / "temp" / "rodeo-baseline"
+    keep.mkdir()
+    (keep / "stale.json").write_text("{}", encoding="utf-8")   # a previous attempt's: never saved again
+    json_name = {"relative": "out/rodeo-results.json", "absolute": str(workspace.parent / "abs.json"),
+                 "missing": "rodeo-results.json", "symlink": "link.json"}[case]
+    if case == "relative":
+        (report_dir / "out").mkdir()
+        (report_dir / json_name).write_text('{"kind": "rodeo-baseline"}', encoding="utf-8")
+    if case == "absolute":
+        Path(json_name).write_text('{"kind": "rodeo-baseline"}', encoding="utf-8")
+    if case == "symlink":
+        (workspace.parent / "target.json").write_text("{}", encoding="utf-8")
+        (report_dir / "link.json").symlink_to(workspace.parent / "target.json")
+    proc, out = _bash(_wf_step("report", "Keep the --json as the next runs' baseline")["run"], workspace,
+                      REPORT_DIR=str(report_dir), JSON=json_name)
+    assert proc.returncode == 0, proc.stderr
+    if case in ("relative", "absolute"):
+        assert out == {"saved": "true"}
+        assert [p.name for p in keep.iterdir()] == ["baseline.json"]
+        assert "rodeo-baseline" in (keep / "baseline.json").read_text(encoding="utf-8")
+    else:
+        assert out == {} and list(keep.iterdir()) == [] and "::notice" in proc.stdout
+
+
+@pytest.mark.parametrize("baseline", ["", "/tmp/a dir/$(touch PWNED)/baseline.json"])
+def test_the_run_step_hands_the_baseline_to_rodeo_run(workspace: Path, baseline: str) -> None:
+    step = next(s for s in load(ACTION)["runs"]["steps"] if s.get("name") == "rodeo run")
+    assert step["env"]["BASELINE"] == "${{ inputs.baseline }}"
+    argv = workspace.parent / "argv"
+    fake = workspace.parent / "rodeo"
+    fake.write_text(f'#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "{argv}"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    proc, _ = _bash(step["run"], workspace, RODEO=str(fake), CONFIG="rodeo.yml", JOB='{"job": "pip-1"}',
+                    RESULTS="/tmp/results", BASELINE=baseline)
+    assert proc.returncode == 0, proc.stderr
+    got = argv.read_text(encoding="utf-8").splitlines()
+    expected = ["run", "--job", '{"job": "pip-1"}', "--output", "/tmp/results", "--config", "rodeo.yml"]
+    assert got == expected + (["--baseline", baseline] if baseline else [])
+    assert not list(workspace.parent.rglob("PWNED"))
+
+
+def test_the_baseline_flows_plan_to_run_jobs() -> None:
+    wf = load(REUSABLE)
+    call = wf["on"]["workflow_call"]
+    assert call["inputs"]["isolate"] == {"description": call["inputs"]["isolate"]["description"], "type": "boolean",
+                                         "default": True}
+    assert call["outputs"]["baseline-source"]["value"] == "${{ jobs.plan.outputs.baseline-source }}"
+    plan, run = wf["jobs"]["plan"], wf["jobs"]["run"]
+    assert plan["outputs"]["baseline-file"] == "${{ steps.baseline.outputs.file }}"
+    upload = _wf_step("plan", "Hand the baseline to the run jobs")
+    assert upload["uses"].startswith("actions/upload-artifact@") and upload["with"]["name"] == "rodeo_baseline"
+    assert upload["if"] == "steps.baseline.outputs.file != ''"
+    down = _wf_step("run", "Download the baseline")
+    assert down["with"] == {"name": "rodeo_baseline", "path": "${{ runner.temp }}/rodeo-baseline"}
+    assert down["if"] == "needs.plan.outputs.baseline-file != ''"
+    action = next(s for s in run["steps"] if str(s.get("uses", "")).startswith(f"{OWNER}@"))
+    assert action["with"]["baseline"] == ("${{ needs.plan.outputs.baseline-file && format('{0}/rodeo-baseline/{1}', "
+                                          "runner.temp, needs.plan.outputs.baseline-file) || '' }}")
+    assert run["steps"].index(down) < run["steps"].index(action)   # before the action runs the cells
+    # The cache's path is the same string where it is saved and restored: actions/cache versions an entry by it.
+    restore = _wf_step("plan", "Restore the last default-branch report's --json")
+    save = _wf_step("report", "Save the baseline")
+    assert restore["with"]["path"] == save["with"]["path"] == "${{ runner.temp }}/rodeo-baseline"
+    assert restore["with"]["restore-keys"] == "${{ steps.baseline-key.outputs.key }}-"
+    run_key = "${{ github.run_id }}-${{ github.run_attempt }}"   # a re-run's report saves its own
+    assert save["with"]["key"] == "${{ needs.plan.outputs.baseline-key }}-" + run_key
+    for step in (restore, save):
+        kind = step["uses"].split("@")[0].rsplit("/", 1)[1]
+        assert set(step["with"]) <= CACHE_SUBACTIONS[kind], step
+
+
+def test_the_cache_subaction_shims_accept_only_upstream_inputs() -> None:
+    for kind, inputs in CACHE_SUBACTIONS.items():
+        shim = load(SHIMS / "cache" / kind / "action.yml")
+        assert set(shim["inputs"]) <= inputs, kind
 
 
 # --- end to end under act -------------------------------------------------------------------------------
