@@ -18,18 +18,28 @@ import json
 import math
 import os
 import re
+import stat
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from sys import intern as _intern
 from typing import Any
 
 from rodeo_action import localrun
 from rodeo_action.config import Config
+from rodeo_action.managers.locks import TOOL_LOCK
 from rodeo_action.plan import PlannedCell
-from rodeo_action.report.model import CellView
+from rodeo_action.report.history import (
+    LOCK_FILE_NAME,
+    MAX_LOCK_FILE_BYTES,
+    MAX_LOCK_FILES,
+    MAX_LOCK_TEXT_BYTES,
+    MAX_PINS,
+    lock_files,
+)
+from rodeo_action.report.model import CellView, LockFiles
 from rodeo_action.report.words import when
-from rodeo_action.results import SCHEMA_VERSION, Result, read_capped, validate
+from rodeo_action.results import SCHEMA_VERSION, LockRef, Result, read_capped, validate
 
 MAX_RESULT_BYTES = 4_000_000
 # JSON files `report` itself writes next to results; never mistaken for a cell's result
@@ -249,6 +259,7 @@ def collect(results: Path, planned: list[PlannedCell] | None, config: Config | N
             best[cid] = got
     runs = _runs(results, folders, out.notes)
     _match(_plan(runs, planned, config, best, problems, out.notes), best, problems, out)
+    _read_locks(out, {rel: path for path, rel in files})
     return out
 
 
@@ -380,3 +391,126 @@ def _match(plan: _Plan, best: dict[str, _Read], problems: dict[str, list[_Read]]
             else:
                 out.notes.append(f"{got.problem}; it matches no planned cell")
     out.cells.sort(key=lambda c: c.id)
+
+
+# -- a pass's locks, for the baseline ------------------------------------------------------------
+
+_KEPT = "; its pins are kept"
+_TOOL_PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]{0,99})==([^\s=;#]{1,200})")
+
+
+def _read_locks(out: Collected, paths: dict[str, Path]) -> None:
+    """Each passing cell's lock text and tool venv pins, read beside its result: the baseline keeps them so
+    that the next run can isolate a regression. Up to MAX_LOCK_TEXT_BYTES of lock text in all (a --json
+    must stay readable as the next baseline); what is refused is a note, never the cell's verdict."""
+    budget, over = MAX_LOCK_TEXT_BYTES, 0
+    for i, cell in enumerate(out.cells):
+        r = cell.result
+        if cell.status != "pass" or r is None or (r.lock is None and r.tool_lock is None) \
+                or cell.source not in paths:
+            continue
+        path = paths[cell.source]
+        lock: LockFiles | None = None
+        if r.lock is not None and budget <= 0:
+            over += 1
+        elif r.lock is not None:
+            got = _lock(path, cell.source, r.cell.id, r.lock)
+            if isinstance(got, str):
+                out.notes.append(got + _KEPT)
+            else:
+                lock = got
+                budget -= sum(len(t) for t in got.files.values())
+        tool: dict[str, str] = {}
+        if r.tool_lock is not None:
+            pins = _tool_pins(path, cell.source, r.cell.id, r.tool_lock)
+            if isinstance(pins, str):
+                out.notes.append(pins)
+            else:
+                tool = pins
+        if lock is not None or tool:
+            out.cells[i] = replace(cell, lock=lock, tool_pins=tool)
+    if over:
+        out.notes.append(f"the lock files of {over} more passing cells are not kept for the baseline (it keeps "
+                         f"{MAX_LOCK_TEXT_BYTES:,} bytes of them at most); their pins are")
+
+
+def _lock_path(result: Path, source: str, cid: str, ref: LockRef) -> Path | str:
+    """The file a result's lock ref names, or why it is refused. The ref is data from an artifact: it may
+    only name a plain file in the cell's own ``CELL.lock/`` beside the result, never a path out of it
+    (``..``, an absolute path, a symlinked folder or file)."""
+    parts = ref.file.split("/")
+    shown = ref.file[:120].encode("ascii", "backslashreplace").decode()
+    if len(parts) != 2 or parts[0] != f"{cid}.lock" or not LOCK_FILE_NAME.fullmatch(parts[1]):
+        return f"{source}: its lock {shown!r} is not a file in {cid}.lock/ beside it; not read"
+    folder = result.parent / parts[0]
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return f"{source}: {parts[0]} is not a folder (a symlink?); its lock is not read"
+        mode = os.lstat(folder / parts[1]).st_mode
+    except OSError as exc:
+        return f"{source}: its lock {shown} cannot be read ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        return f"{source}: its lock {shown} is not a regular file (a symlink?); not read"
+    return folder / parts[1]
+
+
+def _lock(result: Path, source: str, cid: str, ref: LockRef) -> LockFiles | str:
+    """A passing cell's lock folder as text (the tool lock aside), or one line saying why it is not kept:
+    a file too big, not UTF-8, a symlink, or too many files. All or nothing: a part of a lock is none."""
+    target = _lock_path(result, source, cid, ref)
+    if isinstance(target, str):
+        return target
+    folder = target.parent
+    where = f"{Path(source).parent / folder.name}/"
+    try:
+        names = sorted(n for n in os.listdir(folder) if n != TOOL_LOCK)
+    except OSError as exc:
+        return f"{where} cannot be read ({exc.strerror})"
+    if len(names) > MAX_LOCK_FILES:
+        return f"{where} holds {len(names)} files, more than the {MAX_LOCK_FILES} a lock may have; not kept"
+    files: dict[str, str] = {}
+    for name in names:
+        path = folder / name
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError as exc:
+            return f"{where}{name!a}: cannot be read ({exc.strerror}); the lock is not kept"
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode) or not LOCK_FILE_NAME.fullmatch(name):
+            return f"{where}{name!a}: not a plain regular file (a symlink?); the lock is not kept"
+        got = read_capped(path, f"{where}{name}", MAX_LOCK_FILE_BYTES)
+        if isinstance(got, str):
+            return f"{got}; the lock is not kept"
+        try:
+            files[name] = got[0].decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{where}{name}: not UTF-8 text; the lock is not kept"
+    if Path(ref.file).name not in files:
+        return f"{where} holds no {Path(ref.file).name}, the lock its result names; not kept"
+    checked = lock_files({"format": ref.format, "files": files})
+    if checked is None:
+        return f"{source}: its lock's format {ref.format[:40]!a} is not a plain name; the lock is not kept"
+    return checked
+
+
+def _tool_pins(result: Path, source: str, cid: str, ref: LockRef) -> dict[str, str] | str:
+    """The manager's tool venv as name -> version, from the ``name==version`` lines of its tool lock; or
+    one line saying why not (all or nothing: a venv with a pin missing is not the one that passed)."""
+    target = _lock_path(result, source, cid, ref)
+    if isinstance(target, str):
+        return target
+    got = read_capped(target, f"{source}: its tool lock", MAX_LOCK_FILE_BYTES)
+    if isinstance(got, str):
+        return f"{got}; not kept"
+    pins: dict[str, str] = {}
+    for n, line in enumerate(got[0].decode("utf-8", "replace").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _TOOL_PIN.fullmatch(line)
+        if m is None or len(pins) >= MAX_PINS:
+            why = "more pins than a baseline keeps" if m else "not a name==version line"
+            return f"{source}: its tool lock, line {n}: {why}; not kept"
+        pins[m.group(1)] = m.group(2)
+    return pins

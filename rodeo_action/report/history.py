@@ -17,15 +17,15 @@ import os
 import re
 import stat as st
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from rodeo_action.report.model import FAILING, STATUSES, CellHistory, CellView, Report
+from rodeo_action.report.model import FAILING, STATUSES, CellHistory, CellView, LockFiles, Report
 
 HISTORY_LENGTH = 20
 BASELINE_SCHEMA = 1
@@ -36,6 +36,19 @@ MAX_DIGEST_CHARS = 200_000
 # what key_versions writes: a canonical distribution name, or "<manager>" for the manager itself
 _VERSION_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,99})|<[A-Za-z0-9][A-Za-z0-9._-]{0,39}>")
 _CELL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
+# a last pass's pins and lock (issue 14): read back by `rodeo run --baseline`, which installs them, so
+# every one is checked as untrusted, all or nothing (a pin set or lock with a part missing is not the one
+# that passed), and bounded: a --json must stay readable as the next baseline (MAX_BASELINE_BYTES)
+MAX_PINS = 5000
+MAX_VERSION_CHARS = 200
+MAX_LOCK_FILES = 20
+MAX_LOCK_FILE_BYTES = 2_000_000
+MAX_LOCK_TEXT_BYTES = 64_000_000      # all the lock text one --json keeps; later cells keep their pins only
+_PIN_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,99})")
+LOCK_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")     # a plain file name: no folder, no ..
+_LOCK_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+# PEP 440, conda and Debian versions (1!2.0.post1+cpu, 1:2.3-4~deb12u1): nothing a constraint file could misread
+_PIN_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+!_~:*-]{0,199}")
 _DIGEST = re.compile(r"^\[rodeo-digest(?:-(?P<id>[A-Za-z0-9._-]+))?\]: data:application/gzip;base64,"
                      r"(?P<data>[A-Za-z0-9+/=]+)", re.M)
 
@@ -103,9 +116,65 @@ def advance(previous: CellHistory | None, cell: CellView, versions: dict[str, st
         # not be read): neither a failure nor a recovery
         failures = prev.consecutive_failures
     if cell.status == "pass" and cell.result is not None:
-        return CellHistory(statuses, seconds, failures, cell.result.started_at, cell.result.run_url, dict(versions))
+        # a pass without a lock read leaves none: the previous pass's lock is not this environment's
+        return CellHistory(statuses, seconds, failures, cell.result.started_at, cell.result.run_url, dict(versions),
+                           canonical_pins(cell.result.resolved), canonical_pins(cell.tool_pins), cell.lock)
+    # what passed last is kept through failures: the environment to isolate a regression against
     return CellHistory(statuses, seconds, failures, prev.last_pass_at, prev.last_pass_run_url,
-                       dict(prev.last_pass_versions))
+                       dict(prev.last_pass_versions), prev.last_pass_pins, prev.last_pass_tool_pins,
+                       prev.last_pass_lock)
+
+
+def canonical_pins(resolved: Mapping[str, str]) -> dict[str, str]:
+    """A pass's pins as the baseline keeps them: canonical names, and only what :func:`pins` reads back
+    (a name or version it would refuse is left out; past MAX_PINS, none: a cut pin set is not the one
+    that passed)."""
+    out: dict[str, str] = {}
+    for name, version in resolved.items():
+        key = _canonical(name)
+        if _PIN_NAME.fullmatch(key) and isinstance(version, str) and _PIN_VERSION.fullmatch(version):
+            out[key] = version
+    return out if len(out) <= MAX_PINS else {}
+
+
+def pins(raw: Any) -> dict[str, str]:
+    """Pins read back from a baseline: every one when all are well formed, else none. `rodeo run
+    --baseline` writes them into constraint files and specs, so a name is a canonical distribution name
+    and a version a plain version string (no space, newline or option that a file could take for more)."""
+    if not isinstance(raw, dict) or len(raw) > MAX_PINS:
+        return {}
+    for name, version in raw.items():
+        if not (isinstance(name, str) and _PIN_NAME.fullmatch(name) and isinstance(version, str)
+                and _PIN_VERSION.fullmatch(version)):
+            return {}
+    return raw      # freshly parsed: kept as it is, not copied (10,000 cells of 60 pins)
+
+
+def fits_lock_text(text: str) -> bool:
+    """Whether a lock file's text is within MAX_LOCK_FILE_BYTES and can be written back as UTF-8 (a
+    --json can carry a lone surrogate, a file cannot)."""
+    if len(text) > MAX_LOCK_FILE_BYTES:
+        return False
+    try:
+        return len(text.encode("utf-8")) <= MAX_LOCK_FILE_BYTES
+    except UnicodeEncodeError:
+        return False
+
+
+def lock_files(raw: Any) -> LockFiles | None:
+    """A last pass's lock read back: its format and 1 to MAX_LOCK_FILES text files with plain names (they
+    are written into a folder to install from); None when any part is not so."""
+    if not isinstance(raw, dict):
+        return None
+    fmt, files = raw.get("format"), raw.get("files")
+    if not (isinstance(fmt, str) and _LOCK_FORMAT.fullmatch(fmt) and isinstance(files, dict)
+            and 0 < len(files) <= MAX_LOCK_FILES):
+        return None
+    for name, text in files.items():
+        if not (isinstance(name, str) and LOCK_FILE_NAME.fullmatch(name) and isinstance(text, str)
+                and fits_lock_text(text)):
+            return None
+    return LockFiles(fmt, files)
 
 
 def _history(raw: Any) -> CellHistory:
@@ -131,6 +200,9 @@ def _history(raw: Any) -> CellHistory:
         last_pass_run_url=_str(raw.get("last_pass_run_url")),
         last_pass_versions={k: v for k, v in versions.items() if isinstance(k, str) and _VERSION_NAME.fullmatch(k)
                             and isinstance(v, str) and len(v) <= 200} if isinstance(versions, dict) else {},
+        # absent from baselines made before rodeo recorded them, and from a digest that had to drop them
+        last_pass_pins=pins(raw.get("last_pass_pins")), last_pass_tool_pins=pins(raw.get("last_pass_tool_pins")),
+        last_pass_lock=lock_files(raw.get("last_pass_lock")),
     )
 
 
@@ -161,27 +233,41 @@ def _cells(raw: Any) -> dict[str, BaselineCell]:
     return cells
 
 
-def _history_dict(h: CellHistory) -> dict[str, Any]:
-    # what dataclasses.asdict gives, ten times faster (it deep-copies): 10,000 cells per report
-    return {"statuses": list(h.statuses), "seconds": list(h.seconds), "consecutive_failures": h.consecutive_failures,
-            "last_pass_at": h.last_pass_at, "last_pass_run_url": h.last_pass_run_url,
-            "last_pass_versions": dict(h.last_pass_versions)}
+def _history_dict(h: CellHistory, level: int = 0) -> dict[str, Any]:
+    """What dataclasses.asdict gives (ten times faster: it deep-copies; 10,000 cells per report) at
+    level 0; at 1 (a digest) without the lock text, and its pins only where there are some; at 2 without pins."""
+    out: dict[str, Any] = {
+        "statuses": list(h.statuses), "seconds": list(h.seconds), "consecutive_failures": h.consecutive_failures,
+        "last_pass_at": h.last_pass_at, "last_pass_run_url": h.last_pass_run_url,
+        "last_pass_versions": dict(h.last_pass_versions)}
+    if level == 0:
+        lock = h.last_pass_lock
+        out.update(last_pass_pins=h.last_pass_pins, last_pass_tool_pins=h.last_pass_tool_pins,
+                   last_pass_lock={"format": lock.format, "files": lock.files} if lock is not None else None)
+    elif level == 1:
+        if h.last_pass_pins:
+            out["last_pass_pins"] = h.last_pass_pins
+        if h.last_pass_tool_pins:
+            out["last_pass_tool_pins"] = h.last_pass_tool_pins
+    return out
 
 
 def _entry(cell: CellView, history: CellHistory | None, culprit: str | None, level: int = 0) -> dict[str, Any]:
-    """A cell's baseline entry; in a digest at ``level`` > 0 with less history: 1 the last 5 statuses,
-    no durations or run links; 2 no statuses; 3 only the status, consecutive failures and culprit."""
-    if level == 0:
+    """A cell's baseline entry: everything at ``level`` 0 (a --json); in a digest, less history as the
+    level rises (what is dropped first is what the fewest readers need): 1 no lock text (the digest never
+    has it); 2 no pins either (only `rodeo run --baseline` reads them); 3 the last 5 statuses, no
+    durations or run links; 4 no statuses; 5 only the status, consecutive failures and culprit."""
+    if level <= 2:
         cause = cell.cause
         entry: dict[str, Any] = {
             "status": cell.status, "phase": cell.result.phase if cell.result else None,
             "cause": {"kind": cause.kind, "package": cause.package} if cause else None,
-            "history": _history_dict(history) if history is not None else {}}
+            "history": _history_dict(history, level) if history is not None else {}}
     else:
-        slim: dict[str, Any] = {"statuses": list(history.statuses[-5:]) if history is not None and level == 1
+        slim: dict[str, Any] = {"statuses": list(history.statuses[-5:]) if history is not None and level == 3
                                 else [],
                                 "consecutive_failures": history.consecutive_failures if history is not None else 0}
-        if level < 3:
+        if level < 5:
             slim["last_pass_versions"] = dict(history.last_pass_versions) if history is not None else {}
             slim["last_pass_at"] = history.last_pass_at if history is not None else None
             cause = cell.cause
@@ -203,10 +289,31 @@ def _culprit_of(report: Report) -> dict[str, str]:
     return {cid: c.key for c in report.culprits for cid in c.cells}
 
 
-def compact(report: Report) -> dict[str, Any]:
-    """The part of the baseline a digest carries (no logs, no repros)."""
-    culprit_of = _culprit_of(report)
+def _json_histories(report: Report) -> tuple[dict[str, CellHistory], str | None]:
+    """The histories a --json writes: the last passes' lock text up to MAX_LOCK_TEXT_BYTES in all (cells
+    in order), so that the file stays readable as the next baseline; the cells past it keep their pins
+    (an isolation can still pin them) and a note says so."""
     hist = report.history
+    total, dropped = 0, 0
+    out: dict[str, CellHistory] = {}
+    for c in report.cells:
+        h = hist.get(c.id)
+        if h is None or h.last_pass_lock is None:
+            continue
+        total += sum(len(t) for t in h.last_pass_lock.files.values())
+        if total > MAX_LOCK_TEXT_BYTES:
+            out[c.id] = replace(h, last_pass_lock=None)
+            dropped += 1
+    if not dropped:
+        return hist, None
+    return {**hist, **out}, (f"the lock files of {dropped} last passes are left out of this --json (it keeps "
+                             f"{MAX_LOCK_TEXT_BYTES:,} bytes of them at most); their pins are kept")
+
+
+def compact(report: Report) -> dict[str, Any]:
+    """The baseline part of a --json (no logs, no repros)."""
+    culprit_of = _culprit_of(report)
+    hist, _ = _json_histories(report)
     cells = {c.id: _entry(c, hist.get(c.id), culprit_of.get(c.id)) for c in report.cells}
     return {**_head(report), "cells": cells}
 
@@ -217,7 +324,7 @@ def full(report: Report) -> dict[str, Any]:
     # log tails stay in the artifacts and the markdown report: with them a 100,000-cell --json
     # would be too big to read back as the next --baseline
     data["results"] = [{**c.result.to_dict(), "log_tail": ""} for c in report.cells if c.result is not None]
-    data["notes"] = list(report.notes)
+    data["notes"] = [*report.notes, *filter(None, [_json_histories(report)[1]])]
     return data
 
 
@@ -232,7 +339,7 @@ def full_json(report: Report) -> Iterator[str]:
     enc = _LINE.encode
     yield "{" + ", ".join(f"{enc(k)}: {enc(v)}" for k, v in _head(report).items()) + ',\n"cells": {'
     culprit_of = _culprit_of(report)
-    hist = report.history
+    hist, cut = _json_histories(report)
     sep = "\n"
     for c in report.cells:
         yield f"{sep}{enc(c.id)}: {enc(_entry(c, hist.get(c.id), culprit_of.get(c.id)))}"
@@ -245,7 +352,7 @@ def full_json(report: Report) -> Iterator[str]:
             # would be too big to read back as the next --baseline
             yield sep + enc({**c.result.to_dict(), "log_tail": ""})
             sep = ",\n"
-    yield f'\n],\n"notes": {enc(list(report.notes))}}}\n'
+    yield f'\n],\n"notes": {enc([*report.notes, *filter(None, [cut])])}}}\n'
 
 
 _JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
@@ -304,8 +411,10 @@ def _estimate(report: Report, cells: Sequence[CellView], level: int, culprit_of:
 def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
     """The compact baseline as one markdown line GitHub does not render.
 
-    It never exceeds ``limit`` characters (nor what :func:`from_markdown` reads back): a big rodeo's
-    digest drops durations and older statuses first, then versions, then the cause; at the very least
+    It never exceeds ``limit`` characters (nor what :func:`from_markdown` reads back). It never has the
+    lock text a --json keeps; a big rodeo's digest drops the last passes' pins first (what only `rodeo run
+    --baseline` reads, to isolate a regression), then durations and older statuses, then versions, then
+    the cause; at the very least
     every cell keeps its status and consecutive-failure count (what changes and ``after:`` need), and
     when even that does not fit the digest is empty (no baseline next time, rather than a broken one).
 
@@ -322,8 +431,8 @@ def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
         return ""
     cells = sorted(report.cells, key=lambda c: c.id)    # already sorted (build_report sorts): linear
     culprit_of = _culprit_of(report)
-    for level in range(4):
-        if level < 3 and len(cells) >= _SAMPLE_FROM and \
+    for level in range(1, 6):
+        if level < 5 and len(cells) >= _SAMPLE_FROM and \
                 _estimate(report, cells, level, culprit_of) > 1.1 * max_bytes:
             continue
         raw = _gzip_within(_chunks(report, cells, level, culprit_of), max_bytes)

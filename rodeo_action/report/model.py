@@ -19,6 +19,15 @@ FAILING = frozenset({"fail", "timeout", "error"})
 
 
 @dataclass(frozen=True)
+class LockFiles:
+    """A passing cell's lock, as text: the baseline keeps it (in a --json) so that the next run can
+    re-install the environment that passed and isolate the release that broke it."""
+
+    format: str                        # the lock's format (LockRef.format: requirements-hashes, poetry, ...)
+    files: dict[str, str]              # the lock folder's files, by plain name (the tool lock aside)
+
+
+@dataclass(frozen=True)
 class CellView:
     """One cell as the report shows it."""
 
@@ -31,6 +40,8 @@ class CellView:
     result: Result | None = None       # None when missing or unreadable
     note: str | None = None            # what went wrong with the result file, a duplicate, a reason
     source: str | None = None          # the file the result was read from (relative to --results)
+    lock: LockFiles | None = None      # a pass's lock files, read beside its result (collect)
+    tool_pins: dict[str, str] = field(default_factory=dict)   # a pass's tool venv, from its tool lock
 
     @property
     def cause(self) -> Cause | None:
@@ -60,6 +71,9 @@ class CellHistory:
     last_pass_at: str | None = None
     last_pass_run_url: str | None = None
     last_pass_versions: dict[str, str] = field(default_factory=dict)   # key versions + "<manager>" own
+    last_pass_pins: dict[str, str] = field(default_factory=dict)       # every distribution that passed
+    last_pass_tool_pins: dict[str, str] = field(default_factory=dict)  # the manager's tool venv then
+    last_pass_lock: LockFiles | None = None                            # its lock's text (--json only)
 
 
 @dataclass(frozen=True)
