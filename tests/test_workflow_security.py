@@ -117,3 +117,57 @@ def test_every_upload_replaces_the_artifact_of_a_previous_attempt() -> None:
                 uploads.append(step.get("name", path.name))
                 assert step.get("with", {}).get("overwrite") == "true", f"{path.name}: {step.get('name')}"
     assert len(uploads) >= 2, uploads   # the run job's results and the report
+
+
+def _cache_steps(kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(file, job, step) of every actions/cache/<kind> step in action.yml and the workflows."""
+    out = []
+    for path in [ROOT / "action.yml", *WORKFLOWS]:
+        doc = load(path)
+        jobs = {"(action)": {"steps": doc.get("runs", {}).get("steps", [])}, **doc.get("jobs", {})}
+        for job, body in jobs.items():
+            out += [(path.name, job, s) for s in body.get("steps", [])
+                    if str(s.get("uses", "")).startswith(f"actions/cache/{kind}@")]
+    return out
+
+
+def test_only_a_default_branch_report_writes_the_baseline_the_run_jobs_read() -> None:
+    """The run jobs isolate regressions against a baseline the plan restores from the cache (issue 14 B).
+    A pull request, another branch or a job that ran cells must never be what writes it: the one save is
+    the report job's (no package code runs there), on a push or dispatch of the default branch or a
+    schedule; the run jobs get the plan's choice as an artifact and touch no cache of it."""
+    saves, restores = _cache_steps("save"), _cache_steps("restore")
+    assert [(f, j) for f, j, _ in saves] == [("rodeo.yml", "report")]
+    assert [(f, j) for f, j, _ in restores] == [("rodeo.yml", "plan")]
+    wf = load(ROOT / ".github" / "workflows" / "rodeo.yml")
+    report = wf["jobs"]["report"]["steps"]
+    keep = next(s for s in report if s.get("id") == "keep")
+    cond = " ".join(keep["if"].split())
+    assert "github.event_name == 'schedule'" in cond
+    assert "contains(fromJSON('[\"push\",\"workflow_dispatch\"]'), github.event_name)" in cond
+    assert "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)" in cond
+    assert "pull_request" not in cond and "inputs.isolate" in cond
+    save = saves[0][2]
+    assert "steps.keep.outputs.saved == 'true'" in save["if"]
+    assert report.index(keep) < report.index(save)
+    # The report job (a write token) never restores the baseline, and no cell job saves or restores it.
+    assert "run" not in {j for _, j, _ in saves + restores}
+    # `rodeo_baseline-`: no cache key a run job saves (all `rodeo-…`) can match the plan's restore prefix.
+    assert saves[0][2]["with"]["key"].startswith("${{ needs.plan.outputs.baseline-key }}-")
+    key_step = next(s for s in wf["jobs"]["plan"]["steps"] if s.get("id") == "baseline-key")
+    assert "key=rodeo_baseline-" in key_step["run"]
+    action = yaml.load((ROOT / "action.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    for step in action["runs"]["steps"]:
+        if str(step.get("uses", "")).startswith("actions/cache@"):
+            assert step["with"]["key"].startswith("rodeo-"), step["with"]["key"]
+
+
+def test_the_run_jobs_baseline_carries_no_token() -> None:
+    """The baseline reaches the cells' job as a file path in `with: baseline`, from an artifact of this run."""
+    wf = load(ROOT / ".github" / "workflows" / "rodeo.yml")
+    run = wf["jobs"]["run"]
+    action = next(s for s in run["steps"] if s.get("with", {}).get("command") == "run")
+    assert "baseline" in action["with"] and "token" not in yaml.dump(run).lower()
+    plan = wf["jobs"]["plan"]
+    assert plan["permissions"] == {"contents": "read"}
+    assert "secrets." not in yaml.dump(plan) and "github.token" not in yaml.dump(plan)
