@@ -18,8 +18,10 @@ from rodeo_action.config import Config, for_local, load_config, manager_names
 from rodeo_action.errors import InputError, ServiceError
 
 if TYPE_CHECKING:
+    from rodeo_action.isolate.baseline import LastPass
     from rodeo_action.plan import PlannedCell
     from rodeo_action.report.model import Report
+    from rodeo_action.results import Result
     from rodeo_action.run import RunOptions
 
 
@@ -40,13 +42,29 @@ def _run_url(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def _options(args: argparse.Namespace, output: Path) -> RunOptions:
+def _options(args: argparse.Namespace, output: Path, config: Config | None = None) -> RunOptions:
     from rodeo_action import host
     from rodeo_action.run import RunOptions
 
     return RunOptions(output=output, environ=dict(os.environ), cache_root=host.cache_root(os.environ),
                       keep_envs=getattr(args, "keep_envs", False), allow_system=getattr(args, "allow_system", True),
-                      run_url=_run_url(os.environ), locks=_locks(args, output))
+                      run_url=_run_url(os.environ), locks=_locks(args, output), baseline=_baseline(args, config))
+
+
+def _baseline(args: argparse.Namespace, config: Config | None) -> dict[str, LastPass]:
+    """``--baseline FILE``: the last pass of each cell it knows; a baseline that cannot be used is a note
+    on stderr and no isolation (``rodeo bisect`` refuses it instead: isolating is all it does)."""
+    path = getattr(args, "baseline", None)
+    if path is None or config is None:
+        return {}
+    from rodeo_action.isolate.baseline import last_passes
+
+    found, why = last_passes(Path(path), config.name)
+    if why:
+        if args.command == "bisect":
+            raise InputError(f"--baseline {path}: {why}")
+        print(f"rodeo: --baseline {path}: {why}; no cell is isolated", file=sys.stderr)
+    return found
 
 
 def _locks(args: argparse.Namespace, output: Path) -> dict[str, Path]:
@@ -135,12 +153,48 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _config(args)
     cells = _select_cells(args, config)
-    options = _options(args, Path(args.output))
+    options = _options(args, Path(args.output), config)
     for planned in cells:
         result = run_cell(planned, config, options)
         print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})"
                                                       if result.cause else ""))
+        if result.isolation is not None:
+            print(f"  {_isolation_line(result)}")
     return 0
+
+
+def _isolation_line(result: Result) -> str:
+    from rodeo_action.isolate.changes import describe
+
+    iso = result.isolation
+    assert iso is not None
+    spent = f"{_count(iso.installs, 'extra install')}, {iso.changed} changed"
+    if iso.outcome == "isolated":
+        names = " together with ".join(describe(p) for p in iso.culprits)
+        where = " (in the manager's own venv)" if iso.scope == "tool" else ""
+        return f"broken by {names}{where} [{spent}]"
+    return f"{iso.outcome}: {iso.reason} [{spent}]"
+
+
+def cmd_bisect(args: argparse.Namespace) -> int:
+    """One cell, run now and isolated against its last pass in ``--baseline``: 0 when the answer is a
+    release (or "not in the versions"), 1 when the cell passes or isolation could not say."""
+    from rodeo_action.run import run_cell
+
+    config = _config(args)
+    args.job = None
+    cells = _select_cells(args, config)
+    options = _options(args, Path(args.output), config)
+    if args.cell not in options.baseline:
+        raise InputError(f"--baseline {args.baseline}: no last pass of {args.cell} in it (with its pins); "
+                         "expected the --json of a run where that cell passed")
+    result = run_cell(cells[0], config, options)
+    print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})" if result.cause else ""))
+    if result.isolation is None:
+        print("  nothing to isolate: " + ("it passes" if result.status == "pass" else f"it ended as {result.status}"))
+        return 1
+    print(f"  {_isolation_line(result)}")
+    return 0 if result.isolation.outcome in ("isolated", "not-in-versions") else 1
 
 
 def cmd_local(args: argparse.Namespace) -> int:
@@ -151,7 +205,7 @@ def cmd_local(args: argparse.Namespace) -> int:
     from rodeo_action.plan import expand
     from rodeo_action.report import local_md, render
     from rodeo_action.report.words import when
-    from rodeo_action.results import Result, write_atomic
+    from rodeo_action.results import write_atomic
 
     given = _config(args)
     config = for_local(given)
@@ -176,7 +230,8 @@ def cmd_local(args: argparse.Namespace) -> int:
     localrun.write(output, manifest)
     stopped: Stopped | None = None
     try:
-        results: list[Result] = run_local(config, _options(args, output), jobs=args.jobs or os.cpu_count() or 2)
+        results: list[Result] = run_local(config, _options(args, output, config),
+                                          jobs=args.jobs or os.cpu_count() or 2)
     except Stopped as exc:
         stopped, results = exc, exc.results
     manifest = localrun.end(manifest, interrupted=stopped is not None)
@@ -348,7 +403,18 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where results and logs go")
     sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
     sp.add_argument("--lock", metavar="FILE", help="re-install the --cell exactly from this lock (DIR/CELL.lock/...)")
+    sp.add_argument("--baseline", metavar="F", help="isolate each cell that regressed against its last pass in F "
+                    "(a report --json, or a README/comment with a digest)")
     sp.set_defaults(func=cmd_run, allow_system=True)
+
+    sp = sub.add_parser("bisect", help="run one cell and isolate the release that broke it since its last pass")
+    with_config(sp)
+    sp.add_argument("--cell", required=True, metavar="ID", help="the cell id, e.g. pdm-all-ubuntu-latest-py3.12")
+    sp.add_argument("--baseline", required=True, metavar="F", help="a run where the cell passed: a report --json, "
+                    "or a README/comment with a digest")
+    sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where the result and logs go")
+    sp.add_argument("--keep-envs", action="store_true", help="keep each install's environment for inspection")
+    sp.set_defaults(func=cmd_bisect, allow_system=True)
 
     sp = sub.add_parser("local", help="plan + run everything runnable here + a report")
     with_config(sp)
@@ -358,6 +424,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--allow-system", action="store_true", help="let apt change this machine")
     sp.add_argument("--keep-envs", action="store_true", help="keep each cell's environment for inspection")
     sp.add_argument("--lock-dir", metavar="DIR", help="re-install each cell exactly from its lock in DIR/CELL.lock/")
+    sp.add_argument("--baseline", metavar="F", help="isolate each cell that regressed against its last pass in F "
+                    "(a report --json, or a README/comment with a digest)")
     sp.set_defaults(func=cmd_local)
 
     sp = sub.add_parser("report", help="merge results, compare with the baseline, render the outputs")

@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -28,9 +28,9 @@ from rodeo_action.managers.base import Step
 from rodeo_action.managers.locks import LockError, lock_mismatch
 from rodeo_action.names import NameMap, builtin
 from rodeo_action.plan import Cell, PlannedCell
-from rodeo_action.results import Attempt, Cause, CellInfo, Result, redactor, tail, write_result
+from rodeo_action.results import Attempt, Cause, CellInfo, Redactor, Result, redactor, tail, write_result
 from rodeo_action.run.celllog import CellLog, finish_log
-from rodeo_action.run.lock import read_lock, url_swaps, write_lock, write_tool_lock
+from rodeo_action.run.lock import read_lock, swap, url_swaps, write_lock, write_tool_lock
 from rodeo_action.run.options import RunOptions
 from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe
 from rodeo_action.run.repro import ROOT as REPRO_ROOT
@@ -47,6 +47,7 @@ from rodeo_action.run.supervise import (
     signal_cause,
 )
 from rodeo_action.run.tools import Unavailable
+from rodeo_action.run.variant import Variant
 
 
 def run_cell(planned: PlannedCell, config: Config, options: RunOptions, names: NameMap | None = None) -> Result:
@@ -87,6 +88,30 @@ def run_cell(planned: PlannedCell, config: Config, options: RunOptions, names: N
                         cause=Cause("unknown", "rodeo could not write this result; see the log"),
                         log_tail=tail(finish_log(log_path, redact)))
         write_result(result, options.output, redact)
+    return _isolated(planned, config, options, names or builtin(), result, redact)
+
+
+def _isolated(planned: PlannedCell, config: Config, options: RunOptions, names: NameMap, result: Result,
+              redact: Redactor) -> Result:
+    """With ``--baseline``, a cell that regressed is isolated against its last pass (``run/isolate.py``),
+    after its result is written: the verdict is kept even if isolating is interrupted or fails."""
+    if not options.baseline:
+        return result
+    from rodeo_action.run.isolate import isolate_safely, why_not
+
+    last = options.baseline.get(planned.cell.id)
+    if why_not(result, last, config) is not None or last is None:
+        return result
+    if options.on_phase:
+        options.on_phase(planned.cell.id, "isolate")
+    isolation = isolate_safely(planned, config, options, names, result, last)
+    if isolation is None:
+        return result
+    result = replace(result, isolation=isolation)
+    try:
+        write_result(result, options.output, redact)
+    except OSError as exc:
+        print(f"rodeo: the isolation of {planned.cell.id} could not be written: {exc}", file=sys.stderr)
     return result
 
 
@@ -109,15 +134,17 @@ def _run_attempts(planned: PlannedCell, config: Config, options: RunOptions, nam
     return replace(result, attempts=tuple(attempts)) if len(attempts) > 1 else result
 
 
-def _attempt(cell: Cell, config: Config, options: RunOptions, names: NameMap, log: CellLog, base: Result) -> Result:
+def _attempt(cell: Cell, config: Config, options: RunOptions, names: NameMap, log: CellLog, base: Result,
+             variant: Variant | None = None, deadline: float | None = None) -> Result:
     """One attempt at a cell, watched by a :class:`Guard`; its folder goes (or stays) at the end."""
     guard = Guard.start(options.environ, options.processes)
     if guard.limit.problem:
         log.say(f"# rodeo: {guard.limit.problem}")
     env = host.scrubbed_env(options.environ)
     env[CELL_TOKEN] = guard.token    # every process of the cell carries it: how its leftovers are found
+    ends = deadline if deadline is not None else time.monotonic() + config.timeout
     attempt = _Attempt(cell, config, options, names, env, base=base, clock=PhaseClock(cell.id, options.on_phase),
-                       steps=Supervisor(log, time.monotonic() + config.timeout, options.processes, guard))
+                       steps=Supervisor(log, ends, options.processes, guard), variant=variant)
     result: Result | None = None
     try:
         result = attempt.run()
@@ -184,6 +211,7 @@ class _Attempt:
     base: Result
     clock: PhaseClock
     steps: Supervisor
+    variant: Variant | None = None
     result: Result = field(init=False)
     workdir: Path | None = None
 
@@ -231,7 +259,7 @@ class _Attempt:
         failed = self._install(ready.recipe) or self._import(ready)
         if failed is None and self.config.test:
             failed = self._test(ready, self.config.test)
-        if failed is None:
+        if failed is None and self.variant is None:
             self._lock(ready)
         return failed or replace(self.result, status="pass", phase=None, cause=None, durations=self.clock.times())
 
@@ -268,6 +296,9 @@ class _Attempt:
             assert facts is not None
             tool = facts.path
             manager_version = f"pip {facts.venv_pip}" if facts.venv_pip else "pip (unknown version)"
+        elif self.variant is not None and self.variant.tool is not None:
+            tool = self.variant.tool
+            manager_version = self.options.tools.version(self.options, tool, info, self.env, self.steps.deadline)
         else:
             tool = self.options.tools.locate(self.options, info, version, self.env, self.steps)
             manager_version = self.options.tools.version(self.options, tool, info, self.env, self.steps.deadline)
@@ -317,6 +348,7 @@ class _Attempt:
             self.log.say(f"# rodeo: installing exactly from the lock {lock_path}")
             recipe = frozen_recipe(cell.manager, spec, recipe, read_lock(lock_path, swaps))
             shown = frozen_recipe(cell.manager, shown_as, shown, read_lock(lock_path, {}))
+        recipe = self._varied(spec, recipe, swaps)
         about = About(cell.id, cell.manager, cell.python, self.result.started_at, manager_version,
                       info.executable, info.pypi, spec.target.windows)
         if recipe.pinned:   # e.g. the nixpkgs revision: a result must say what it was built from
@@ -333,6 +365,26 @@ class _Attempt:
         cell_tmp.mkdir()
         self.env.update(TMPDIR=str(cell_tmp), TEMP=str(cell_tmp), TMP=str(cell_tmp))
         return _Ready(recipe, workdir, spec, swaps)
+
+    def _varied(self, spec: CellSpec, recipe: Recipe, swaps: Mapping[str, str]) -> Recipe:
+        """The recipe of an isolation's install: the last pass's lock installed frozen (its URLs swapped
+        back to this machine's), or the cell's recipe with the pins applied the manager's own way."""
+        variant = self.variant
+        if variant is None or variant.tool is not None and not variant.pins and variant.lock_files is None:
+            return recipe
+        if variant.lock_files is not None:
+            from rodeo_action.managers.locks import frozen_recipe
+
+            back = {v: k for k, v in swaps.items()}
+            self.log.say("# rodeo: installing exactly from the last pass's lock")
+            files = {name: swap(text, back) for name, text in variant.lock_files.items()}
+            return frozen_recipe(self.cell.manager, spec, recipe, files)
+        if variant.tool is not None:   # the pins are the tool venv's: the cell's own recipe is unchanged
+            return recipe
+        from rodeo_action.managers.constrain import constrained_recipe
+
+        self.log.say("# rodeo: pinned: " + " ".join(f"{n}=={v}" for n, v in sorted(variant.pins.items())))
+        return constrained_recipe(self.cell.manager, spec, variant.pins)
 
     def _install(self, recipe: Recipe) -> Result | None:
         """The recipe's steps (create, install, ...) in order; the failed result of the first that fails."""

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rodeo_action.run.supervise import Processes
 from rodeo_action.run.tools import ToolBox
 from rodeo_action.run.trash import Trash
+
+if TYPE_CHECKING:
+    from rodeo_action.isolate.baseline import LastPass
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class RunOptions:
     run_url: str | None = None
     on_phase: Callable[[str, str], None] | None = None   # (cell id, phase) for progress displays
     locks: Mapping[str, Path] = field(default_factory=dict)   # cell id -> the lock it installs exactly
+    baseline: Mapping[str, LastPass] = field(default_factory=dict)   # --baseline: cell id -> its last pass
     processes: Processes = field(default_factory=Processes)
     tools: ToolBox = field(default_factory=ToolBox)
     trash: Trash = field(default_factory=Trash)
