@@ -4,6 +4,10 @@ Culprits follow one documented rule, so the same failures always file the same i
 
 1. Failing cells (fail, timeout, or error with a result) are the candidates; cells whose result
    could not be read are rodeo's or the artifact's problem and are left to the report notes.
+   First of all, a regressed cell that isolation traced to a release (``isolation.outcome ==
+   "isolated"``) goes under the distribution(s) that broke it (``package:hishel``, or
+   ``package:a+b`` for a group that only fails together), whatever its cause, a manager-broken one
+   included: one issue per introducing release, however many managers and sets it broke.
 2. A package named as the cause, with the same kind of failure, in the failing cells of two or
    more managers is a *package* culprit: it is the package, not each manager, that needs fixing
    (or reporting upstream). ``not-packaged`` and ``no-matching-distribution`` count as one kind
@@ -21,7 +25,9 @@ Culprits follow one documented rule, so the same failures always file the same i
 A cause's package is read back to its PyPI name through the manager's ecosystem names (apt's
 ``python3-tensorflow``, spack's ``py-numpy`` and a ``names:`` override all map to the config's
 package). A culprit's tracker is its package's ``tracker:`` (package and cell culprits), else its
-manager's default tracker (manager and cell culprits); None when neither is known.
+manager's default tracker (manager and cell culprits); None when neither is known. An isolated
+release's tracker is its package's ``tracker:`` in the config, else a ``tracker`` in the built-in
+name map (``matrix/names.yml``), else, when it broke the manager's own environment, the manager's.
 
 A culprit's key (``package:NAME``, ``manager:NAME``, ``cell:MANAGER/NAME``) is stable across runs;
 issues are found again by it.
@@ -50,7 +56,7 @@ from rodeo_action.report.model import (
     VersionChange,
 )
 from rodeo_action.report.words import RAN, cause_text
-from rodeo_action.results import Cause, Result
+from rodeo_action.results import Cause, Isolation, Result
 
 
 def _packages(config: Config | None, cell: CellView) -> tuple[str, ...]:
@@ -190,6 +196,32 @@ def _tracker(config: Config | None, package: str | None, manager: str | None) ->
     return None
 
 
+def isolated(cell: CellView) -> Isolation | None:
+    """The cell's isolation when it named the release(s) that broke it, else None."""
+    iso = cell.result.isolation if cell.result is not None else None
+    return iso if iso is not None and iso.outcome == "isolated" and iso.culprits else None
+
+
+def isolated_key(iso: Isolation) -> tuple[str, str]:
+    """(culprit key, name) of an isolated release: ``package:hishel``; a group, ``package:a+b`` / ``a + b``
+    (sorted, so the same group files the same issue whichever cell found it)."""
+    names = sorted(dict.fromkeys(c.package for c in iso.culprits))
+    return "package:" + "+".join(names), " + ".join(names)
+
+
+def _isolated_tracker(config: Config | None, iso: Isolation, manager: str) -> str | None:
+    """Where the release that broke a cell is reported: its package's tracker (the config's, then the
+    name map's), else, when it broke the manager's own environment, the manager's."""
+    from rodeo_action.names import builtin
+
+    package = iso.culprits[0].package
+    found = _tracker(config, package, None)
+    if found is None:
+        mapped = builtin().entries.get(package, {}).get("tracker")
+        found = mapped if isinstance(mapped, str) and mapped else None
+    return found or (_tracker(config, None, manager) if iso.scope == "tool" else None)
+
+
 def culprits(cells: list[CellView], config: Config | None, history: dict[str, CellHistory],
              changes: tuple[Change, ...]) -> tuple[Culprit, ...]:
     # error cells are rodeo's own bug (shown in the report), never a package's or a manager's issue
@@ -197,10 +229,6 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
     regressed = {c.cell_id for c in changes if c.kind == "regression"}
     diffs = {c.cell_id: c.versions for c in changes if c.kind == "regression"}
     pkg_of = {c.id: _culprit_package(c, config) for c in failing}
-    by_package: dict[str, list[CellView]] = {}
-    for c in failing:
-        if pkg_of[c.id]:
-            by_package.setdefault(pkg_of[c.id] or "", []).append(c)
     out: list[Culprit] = []
     taken: set[str] = set()
 
@@ -215,12 +243,32 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
         return Culprit(key=key, kind=kind, name=name, cells=ids, cause=first.cause, tracker=tracker,
                        versions=tuple(versions.values()),
                        consecutive_failures=min(history[c].consecutive_failures for c in ids) if ids else 1,
-                       regression=any(c in regressed for c in ids))
+                       regression=any(c in regressed for c in ids),
+                       isolation=next((iso for c in sorted(group, key=lambda c: c.id) if (iso := isolated(c))), None))
 
+    releases: dict[tuple[str, str], list[CellView]] = {}
+    for c in failing:
+        if (iso := isolated(c)) is not None:
+            releases.setdefault(isolated_key(iso), []).append(c)
+    by_key: dict[str, Culprit] = {}
+    for (key, name), group in sorted(releases.items()):
+        iso = isolated(group[0])
+        assert iso is not None
+        by_key[key] = make(key, "package", name, group, _isolated_tracker(config, iso, group[0].manager))
+    by_package: dict[str, list[CellView]] = {}
+    for c in failing:
+        if pkg_of[c.id] and c.id not in taken:
+            by_package.setdefault(pkg_of[c.id] or "", []).append(c)
     for package, group in sorted(by_package.items()):
         same = _one_kind(group, regressed)
+        key = f"package:{package}"
         if len({c.manager for c in same}) >= 2:
-            out.append(make(f"package:{package}", "package", package, same, _tracker(config, package, None)))
+            if key in by_key:           # the release isolated, and other cells of its package: one issue
+                have = [c for c in failing if c.id in by_key[key].cells]
+                by_key[key] = make(key, "package", package, have + same, by_key[key].tracker)
+            else:
+                by_key[key] = make(key, "package", package, same, _tracker(config, package, None))
+    out.extend(by_key.values())
     by_manager: dict[str, list[CellView]] = {}
     for c in failing:
         if c.id not in taken:
@@ -292,7 +340,8 @@ def build_report(cells: list[CellView], config: Config | None, baseline: Baselin
     return Report(name=config.name if config else None, generated_at=generated_at, run_url=run_url,
                   managers=managers, rows=rows(cells, managers, config), cells=tuple(cells), changes=changes,
                   culprits=culprits(cells, config, history, changes), scores=scores(cells, managers),
-                  history=history, notes=tuple(all_notes), has_baseline=baseline is not None)
+                  history=history, notes=tuple(all_notes), has_baseline=baseline is not None,
+                  max_installs=config.max_installs if config is not None else None)
 
 
 def local_report(results: Iterable[Result], managers: Sequence[str], when: str, host: str = "") -> Report:

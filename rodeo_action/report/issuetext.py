@@ -9,6 +9,7 @@ upstream report carries none (it is not rodeo's to find again).
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from urllib.parse import quote
 from rodeo_action.errors import InputError
 from rodeo_action.report import budget as B
 from rodeo_action.report import view as V
+from rodeo_action.report import words as W
 from rodeo_action.report.escape import URL_CHARS, fence, md, md_link, url
 from rodeo_action.report.escape import title as title_text
 from rodeo_action.report.markers import fixed_marker, issue_marker, update_marker
@@ -43,6 +45,15 @@ def _who(culprit: Culprit, view: View) -> tuple[str, str]:
     managers = sorted({c.manager for c in cells})
     sets = sorted({c.set for c in cells})
     name = _cut(culprit.name, 80)
+    if culprit.isolation is not None:
+        iso = culprit.isolation
+        verb = "breaks" if len(iso.culprits) == 1 else "break"
+        news = " + ".join(W.pin(c) if c.bad is not None else f"removing {c.package}" for c in iso.culprits)
+        return (f"{_cut(news, 120)} {verb} {_cut(', '.join(managers), 80)}",
+                f"**{view.culprit_broken_by(culprit)}**: {plural(len(cells), 'cell')} under "
+                f"{md(', '.join(managers), 300)}. Found by re-installing their last pass's pins with the changed "
+                f"distributions at their new versions ({plural(iso.installs, 'install')}, "
+                f"{iso.changed} changed {'distribution' if iso.changed == 1 else 'distributions'}).")
     if culprit.kind == "package":
         return (f"{name} fails under {_cut(', '.join(managers), 80)}",
                 f"The package **{md(culprit.name, 80)}** fails under {len(managers)} managers "
@@ -68,6 +79,57 @@ def _first_result(culprit: Culprit, view: View) -> Result | None:
     return None
 
 
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+!-]{0,99}")      # a name or version a shell line may carry
+_VERSION = re.compile(r"\d+(?:\.\d+)+[A-Za-z0-9.+-]*")
+_CONSTRAINT_ENV = {"pip": "PIP_CONSTRAINT", "uv": "UV_CONSTRAINT"}   # managers that read a constraint file by variable
+
+
+def pins(culprit: Culprit) -> str:
+    """The good/bad pin difference of an isolated culprit, as a fenced diff (empty when not isolated)."""
+    return fence(W.pin_lines(culprit.isolation.culprits), "diff") if culprit.isolation is not None else ""
+
+
+def minimal_repro(result: Result, culprit: Culprit) -> str:
+    """The shortest paste that shows the culprit's release breaking the cell, derived from the data:
+
+    - scope ``tool``: a fresh venv with the manager at the cell's version and the bad pins
+      (``pip install 'pdm==2.22.0' 'hishel==2.0.0'``), put first on PATH, then the cell's repro;
+    - scope ``environment``: the cell's repro, with the bad pins as a constraint file where the manager
+      reads one from a variable (pip, uv), named in a comment otherwise.
+
+    Empty (the caller shows the cell's own repro) when a name or version is no plain token: nothing
+    from a result reaches a shell line it could leave."""
+    iso = culprit.isolation
+    if iso is None or not result.repro:
+        return ""
+    changes = iso.culprits
+    tokens = [c.package for c in changes] + [v for c in changes for v in (c.good, c.bad) if v is not None]
+    if not all(_SAFE.fullmatch(t) for t in tokens):
+        return ""
+    bad = [f"{c.package}=={c.bad}" for c in changes if c.bad is not None]
+    gone = [c.package for c in changes if c.bad is None]
+    head = [f"# {W.broken_by(iso, result.cell.manager)}"]
+    if iso.scope == "tool":
+        from rodeo_action.managers import MODULES, manager_info
+
+        info = manager_info(result.cell.manager) if result.cell.manager in MODULES else None
+        if info is None or not info.pypi or not _SAFE.fullmatch(info.pypi):
+            return ""
+        version = _VERSION.search(result.manager_version or "")
+        tool = f"{info.pypi}=={version.group()}" if version and _SAFE.fullmatch(version.group()) else info.pypi
+        head += ['tool="$(mktemp -d)/venv"',
+                 f'python3 -m venv "$tool" && "$tool/bin/pip" install {" ".join(map(shlex.quote, [tool, *bad]))}']
+        head += [f'"$tool/bin/pip" uninstall -y {" ".join(map(shlex.quote, gone))}'] if gone else []
+        head += ['export PATH="$tool/bin:$PATH"']
+    elif result.cell.manager in _CONSTRAINT_ENV and bad and not gone:
+        head += ['pins="$(mktemp -d)/pins.txt"', f"printf '%s\\n' {' '.join(map(shlex.quote, bad))} > \"$pins\"",
+                 f'export {_CONSTRAINT_ENV[result.cell.manager]}="$pins"']
+    else:
+        head += [f"# now resolves {' '.join(bad) or '(none)'}; " + "its last pass had "
+                 + (" ".join(f"{c.package}=={c.good}" for c in changes if c.good is not None) or "(none)")]
+    return "\n".join([*head, result.repro])
+
+
 def issue_title(report: Report, culprit: Culprit) -> str:
     view = V.of(report)
     who, _ = _who(culprit, view)
@@ -85,14 +147,18 @@ def _upstream(report: Report, culprit: Culprit) -> tuple[str, dict[str, Any], st
                          + (f" — {cause.summary}" if cause else ""), 150)
     who = sorted({f"{c.manager} on {c.os}, Python {c.python}" for i in culprit.cells
                   if (c := view.cells.get(i)) is not None})
+    if culprit.isolation is not None:
+        heading = title_text(f"{_who(culprit, view)[0]}: {cause.kind if cause else 'install fails'}"
+                             + (f" — {cause.summary}" if cause else ""), 150)
     ctx: dict[str, Any] = {
         "report": report, "culprit": culprit, "run_url": url(report.run_url), "name": md(culprit.name, 80),
         "who": [md(w, 200) for w in who[:20]],
         "cause": f"**{md(cause.kind)}**: {md(cause.summary, 300)}" if cause is not None else "",
         "versions": ", ".join(version_text(v) for v in culprit.versions), "repro": "", "repro_with": "", "tail": "",
+        "broken_by": view.culprit_broken_by(culprit), "pins": pins(culprit),
     }
     if first is not None and first.repro:
-        ctx["repro"] = fence(first.repro, "sh")
+        ctx["repro"] = fence(minimal_repro(first, culprit) or first.repro, "sh")
         ctx["repro_with"] = (f"{md(first.manager_version or first.cell.manager, 80)}, Python "
                              f"{md(first.python_version or first.cell.python, 30)}, "
                              f"{md(first.platform or first.cell.os, 40)}")
@@ -201,13 +267,15 @@ def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: 
     details = view.details(level, culprit.cells, cap=B.ISSUE_CHARS) if not level.counts_only else ""
     if repro:                          # shown once: under Reproduce, not again in its cell's details
         details = details.replace(repro, "(the commands under **Reproduce** above)")
+        assert first is not None
+        repro = fence(minimal_repro(first, culprit) or first.repro, "sh")
     ctx.update({
         "culprit": culprit, "key": md(culprit.key, 250), "marker": issue_marker(report.name, culprit.key),
         "title": issue_title(report, culprit), "who": who,
         "cause": (f"{md(culprit.cause.kind)} — {md(culprit.cause.summary, 300)}" if culprit.cause else ""),
         "cells_table": md_table(["cell", "result", "job"], rows),
         "versions": "\n".join(f"- {version_text(v)}" for v in culprit.versions),
-        "repro": repro, "details": details,
+        "repro": repro, "details": details, "broken_by": view.culprit_broken_by(culprit), "pins": pins(culprit),
         "upstream": _upstream_line(report, culprit, settings, upstream_ref),
         "since": _since(culprit.consecutive_failures, last_pass),
     })
@@ -322,5 +390,5 @@ def _some(items: Sequence[str], limit: int = 8) -> str:
     return ", ".join(items[:limit]) + (f" … and {len(items) - limit} more" if len(items) > limit else "")
 
 
-__all__ = ["LOCAL_CAUSES", "TITLE_CHARS", "Changed", "Prefill", "fixed", "issue", "issue_title", "reportable", "update",
-           "upstream_issue", "upstream_prefill", "upstream_repo", "upstream_url"]
+__all__ = ["LOCAL_CAUSES", "TITLE_CHARS", "Changed", "Prefill", "fixed", "issue", "issue_title", "minimal_repro",
+           "pins", "reportable", "update", "upstream_issue", "upstream_prefill", "upstream_repo", "upstream_url"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from rodeo_action.results import Cause, Result
+from rodeo_action.results import Cause, Isolation, Result
 
 # Report statuses: a result's own, plus "missing" (planned, no result: a cancelled job).
 STATUSES = ("pass", "fail", "timeout", "error", "missing", "unavailable", "n/a")
@@ -101,6 +101,7 @@ class Culprit:
     versions: tuple[VersionChange, ...] = ()
     consecutive_failures: int = 1      # the smallest among its cells: `after:` compares with this
     regression: bool = False           # at least one of its cells passed in the baseline
+    isolation: Isolation | None = None  # the release that broke it, when its cells were isolated to one (build rule 0)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Report:
     history: dict[str, CellHistory] = field(default_factory=dict)
     notes: tuple[str, ...] = ()        # report-level remarks: duplicates, unreadable files, a missing baseline
     has_baseline: bool = False
+    max_installs: int | None = None    # the config's bisect budget: what an isolation's installs are "of"
 
     @property
     def regressions(self) -> tuple[Change, ...]:

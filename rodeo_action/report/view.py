@@ -22,6 +22,7 @@ from rodeo_action.report.escape import fence, html, md, md_link, plain, url
 from rodeo_action.report.history import digest
 from rodeo_action.report.model import FAILING, CellView, Change, Culprit, Report, VersionChange
 from rodeo_action.report.words import CHANGE_ICONS, duration, plural
+from rodeo_action.results import Isolation
 
 # a status as its icon (the statuses that ran) or its word (those that did not): words.py decides
 ICONS = {s: W.ICONS.get(s, W.WORDS[s]) for s in W.STATUS_ORDER}
@@ -307,7 +308,12 @@ class View:
             before = f"{W.ICONS.get(ch.before or '', '')} {md(ch.before_cause)}".strip()
         else:
             before = md(W.status_text(ch.before)) if ch.before else "—"
-        text = f"- {icon} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {now_text(self.cells.get(ch.cell_id))}"
+        cell = self.cells.get(ch.cell_id)
+        text = f"- {icon} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {now_text(cell)}"
+        iso = cell.result.isolation if cell is not None and cell.result is not None else None
+        if iso is not None and ch.kind in ("regression", "changed"):
+            said = self.broken_by(iso, cell.manager if cell is not None else None)
+            text += f" — **{said}**" if iso.outcome == "isolated" else f" — {said}"
         if ch.versions:
             text += " — " + ", ".join(version_text(v) for v in ch.versions)
         return text
@@ -337,12 +343,42 @@ class View:
         what = {"package": "📦 package", "manager": "🧰 manager", "cell": "🔹"}.get(c.kind, md(c.kind))
         cells = first(c.cells, md, LIST_CELLS, ", ")
         text = f"- {what} **{md(c.name, 120)}**{flag} ({plural(len(c.cells), 'cell')}: {cells}){cause}"
+        if c.isolation is not None:
+            text += f" — **{self.culprit_broken_by(c)}**"
         if c.versions:
             text += " — " + ", ".join(version_text(v) for v in c.versions)
         return text
 
     def culprits(self, limit: int | None) -> str:
         return first(self.report.culprits, self.culprit_line, limit)
+
+    @staticmethod
+    def broken_by(iso: Isolation, manager: str | None, escape: Callable[..., str] = md) -> str:
+        """What isolating a regression found, escaped: ``broken by hishel 2.0.0 (last good 1.1.3)``."""
+        return escape(W.broken_by(iso, manager), 400)
+
+    def culprit_broken_by(self, c: Culprit, escape: Callable[..., str] = md) -> str:
+        """A culprit's release, led (scope ``tool``) by the managers whose own environment it broke:
+        ``pdm broken by hishel 2.0.0 (last good 1.1.3)``; empty when its cells were not isolated."""
+        if c.isolation is None:
+            return ""
+        tools = sorted({cell.manager for i in c.cells if (cell := self.cells.get(i)) is not None
+                        and cell.result is not None and cell.result.isolation is not None
+                        and cell.result.isolation.scope == "tool"})
+        return self.broken_by(c.isolation, ", ".join(tools) or None, escape)
+
+    @cached_property
+    def known_good(self) -> str:
+        """``Known-good environments: pip · uv · …``: each manager's most recent passing cell that left a
+        lock, linked to it (the job whose results artifact holds it, or the file beside a local result)."""
+        latest: dict[str, tuple[tuple[str, str], CellView]] = {}
+        for c in self.report.cells:
+            if c.status == "pass" and c.result is not None and c.result.lock is not None:
+                when = (c.result.started_at, c.id)
+                if c.manager not in latest or when > latest[c.manager][0]:
+                    latest[c.manager] = (when, c)
+        names = [_lock_link(md(m, 40), latest[m][1]) for m in self.report.managers if m in latest]
+        return f"Known-good environments (locks): {' · '.join(names)}" if names else ""
 
     # failure details ------------------------------------------------------------------------
     def details_of(self, cell: CellView, tail_lines: int | None) -> str:
@@ -372,6 +408,8 @@ class View:
                 items.append(f"- **with:** {where}")
             if url(result.run_url):
                 items.append(f"- {md_link('job log', result.run_url)}")
+        if result is not None and result.isolation is not None:
+            items.append(self._isolation_item(result.isolation, cell.manager))
         hist = self.report.history.get(cell.id)
         if hist is not None and hist.last_pass_at:
             items.append(f"- **last passed:** {md_link(md(W.when(hist.last_pass_at), 40), hist.last_pass_run_url)}")
@@ -384,6 +422,12 @@ class View:
             parts += ["", f"{md(X.describe(ex))}; {self._whole_log(cell)}:", "", fence(ex.text)]
         parts += ["", "</details>"]
         return "\n".join(parts)
+
+    def _isolation_item(self, iso: Isolation, manager: str) -> str:
+        """``- **isolation:** isolated — broken by … · tried: last lock → pass · hishel → fail · 2 of 8 installs``."""
+        where = " (the manager's own environment)" if iso.scope == "tool" else ""
+        return (f"- **isolation{where}:** {md(iso.outcome, 40)} — {self.broken_by(iso, manager)} · tried: "
+                f"{md(W.tries_text(iso, self.report.max_installs), 1000)}")
 
     @staticmethod
     def _whole_log(cell: CellView) -> str:

@@ -24,6 +24,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rodeo_action.results import Isolation, PinChange, Try
 
 NBSP = "\u00a0"          # joins an icon to its word and a number to its unit: a cell never wraps between them
 
@@ -111,6 +115,68 @@ def cause_change(before: str, after: str) -> str:
     return f"{before or '—'} → {after or '—'}"
 
 
+SUSPECTS = 5            # changes still suspected, named before "and N more"
+TRIES = 8               # an isolation's tries listed before "and N more"
+
+
+def pin(change: PinChange, bad: bool = True) -> str:
+    """``hishel 2.0.0`` (its new version, or ``bad`` False: its last good one); ``hishel (none)`` when not
+    installed then."""
+    version = change.bad if bad else change.good
+    return f"{change.package} {version if version is not None else '(none)'}"
+
+
+def broken_by(iso: Isolation, tool: str | None = None) -> str:
+    """What isolating a regression found, in one sentence: ``broken by hishel 2.0.0 (last good 1.1.3)``;
+    a group that only fails together, ``broken by a 2.0 together with b 3.1 (last good a 1.0, b 3.0)``;
+    ``tool`` (the manager, for scope ``tool``) leads: ``pdm broken by hishel 2.0.0 (last good 1.1.3)``.
+    The other outcomes say why there is no culprit. Unescaped, like every word here."""
+    if iso.outcome == "not-in-versions":
+        return "the last pass's own lock fails too: not in the package versions"
+    if iso.outcome != "isolated" or not iso.culprits:
+        left = [c.package for c in iso.culprits]
+        shown = ", ".join(left[:SUSPECTS]) + (f" and {len(left) - SUSPECTS} more" if len(left) > SUSPECTS else "")
+        return f"not isolated: {iso.reason or 'no reason given'}" + (f" (still suspected: {shown})" if left else "")
+    lead = f"{tool} broken by" if tool and iso.scope == "tool" else "broken by"
+    if len(iso.culprits) == 1:
+        one = iso.culprits[0]
+        if one.bad is None:
+            return f"{lead} removing {one.package} (last good {one.good})"
+        if one.good is None:
+            return f"{lead} {pin(one)} (not installed when it last passed)"
+        return f"{lead} {pin(one)} (last good {one.good})"
+    news = [pin(c) if c.bad is not None else f"removing {c.package}" for c in iso.culprits]
+    together = ", ".join(news[:-1]) + f" together with {news[-1]}" if len(news) > 2 else " together with ".join(news)
+    return f"{lead} {together} (last good {', '.join(pin(c, bad=False) for c in iso.culprits)})"
+
+
+def try_text(attempt: Try) -> str:
+    """``hishel, idna → fail``; the last pass's own pins as ``last lock → pass``."""
+    names = ", ".join(attempt.applied[:3]) + (f" +{len(attempt.applied) - 3}" if len(attempt.applied) > 3 else "")
+    return f"{names or 'last lock'} → {attempt.outcome}"
+
+
+def tries_text(iso: Isolation, budget: int | None = None) -> str:
+    """The tries in order, then the installs spent: ``last lock → pass · hishel → fail · 2 of 8 installs``."""
+    shown = [try_text(t) for t in iso.tries[:TRIES]]
+    if len(iso.tries) > TRIES:
+        shown.append(f"… and {len(iso.tries) - TRIES} more")
+    spent = f"{iso.installs} of {plural(budget, 'install')}" if budget else plural(iso.installs, "install")
+    return " · ".join([*shown, spent])
+
+
+def pin_lines(changes: Iterable[PinChange]) -> str:
+    """The good/bad pin difference as a diff: ``- hishel==1.1.3`` then ``+ hishel==2.0.0`` (one side only
+    when the distribution was added or removed)."""
+    lines = []
+    for c in changes:
+        if c.good is not None:
+            lines.append(f"- {c.package}=={c.good}")
+        if c.bad is not None:
+            lines.append(f"+ {c.package}=={c.bad}")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class Tally:
     """How many cells of each status, and the one denominator: the cells that ran."""
@@ -180,5 +246,6 @@ class Tally:
         return text
 
 
-__all__ = ["CHANGE_ICONS", "CHANGE_MEANINGS", "ICONS", "MEANINGS", "NBSP", "NOT_RAN", "RAN", "STATUS_ORDER",
-           "Tally", "WORDS", "cause_change", "cause_text", "duration", "plural", "status_text", "when"]
+__all__ = ["CHANGE_ICONS", "CHANGE_MEANINGS", "ICONS", "MEANINGS", "NBSP", "NOT_RAN", "RAN", "STATUS_ORDER", "SUSPECTS",
+           "TRIES", "Tally", "WORDS", "broken_by", "cause_change", "cause_text", "duration", "pin", "pin_lines",
+           "plural", "status_text", "tries_text", "try_text", "when"]
