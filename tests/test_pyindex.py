@@ -270,44 +270,5 @@ def test_a_replaced_file_fails_a_hashed_install_with_pips_message(index: Index, 
     assert proc.returncode != 0
     assert "THESE PACKAGES DO NOT MATCH THE HASHES" in proc.stderr and new in proc.stderr, proc.stderr
 
-
-# ------------------------------------------------------------------------------ rodeo's managers, for real
-
-MANAGERS = ("pip", "uv", "poetry", "pdm", "pipenv", "hatch")
-
-
-@pytest.fixture(scope="session")
-def tools_bin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.managers.pypikit import install_tools
-
-    return install_tools(request, tmp_path_factory)
-
-
-@pytest.mark.network    # the tools' own venvs come from PyPI (once; pytest's cache keeps them)
-@pytest.mark.slow
-@pytest.mark.parametrize("manager", MANAGERS)
-def test_each_manager_takes_the_plain_http_index_and_sees_stage_2(
-        index: Index, rodeo: Callable[..., subprocess.CompletedProcess[str]], cli_env: dict[str, str],
-        tools_bin: Path, tmp_path: Path, manager: str) -> None:
-    from rodeo_action.config import host_os_label, host_python
-    from tests.conftest import host_cell, load_result, write_config
-    from tests.managers.pypikit import real_environment
-
-    write_config(tmp_path, f'packages: [app]\nmanagers: [{manager}]\npython: ["{host_python()}"]\n'
-                           f'os: [{host_os_label()}]\nindex-url: "{index.url}"\n')
-    env = {k: v for k, v in real_environment(cli_env, tools_bin).items() if not k.startswith(("PIP_", "UV_"))}
-    env["PIP_CONFIG_FILE"] = os.devnull
-    cell = host_cell(manager)
-    for stage in (1, 2):
-        app_lib_extra(index, stage)
-        proc = rodeo("run", "--cell", cell, "--config", "rodeo.yml", "--output", f"out{stage}", env=env, timeout=600)
-        assert proc.returncode == 0, proc.stderr
-        result = load_result(tmp_path / f"out{stage}", cell)
-        if stage == 1:
-            assert result["status"] == "pass", result["log_tail"]
-            assert {("lib", "1.0"), ("extra", "1.0")} <= {(k.lower(), v) for k, v in result["resolved"].items()}
-        else:
-            assert result["status"] == "fail", result["log_tail"]
-            assert "feature" in (tmp_path / f"out{stage}" / f"{cell}.log").read_text()
-            assert {("lib", "2.0"), ("extra", "1.1")} <= {(k.lower(), v) for k, v in result["resolved"].items()}
-    assert any(h.path == "/files/lib-2.0-py3-none-any.whl" for h in index.log)
+# rodeo's six PyPI-family managers take this index as `index-url:` and see its stage 2: that is
+# tests/run/test_isolate_real.py, which goes on to isolate the release that broke the import.

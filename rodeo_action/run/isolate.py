@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rodeo_action.config import Config
-from rodeo_action.isolate.changes import changed, pins_for
+from rodeo_action.isolate.changes import changed, describe, pins_for
 from rodeo_action.isolate.search import Verdict, isolate
 from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import Step
@@ -56,6 +56,11 @@ def why_not(result: Result, last: LastPass | None, config: Config) -> str | None
         return "the baseline has no pass of this cell"
     if config.max_installs < 1:
         return "bisect: {max-installs: 0} in the config"
+    from rodeo_action.managers.constrain import can_constrain
+
+    manager = result.cell.manager
+    if manager == "apt" or not can_constrain(manager):   # apt's pins are dpkg's, not the probe's distributions
+        return f"{manager} cannot pin single distributions to isolate one (rodeo isolates the PyPI and conda families)"
     return None
 
 
@@ -101,7 +106,10 @@ def isolate_cell(planned: PlannedCell, config: Config, options: RunOptions, name
                 log.say(f"# rodeo: not isolated: {scope.why_not}")
                 return Isolation("not-isolated", scope.name, scope.why_not, baseline=last.at)
             changes = changed(scope.good, scope.bad)
-            log.say(f"# rodeo: {len(changes)} distributions changed in the {scope.name} since the last pass")
+            count = f"{len(changes)} distribution{'' if len(changes) == 1 else 's'}"
+            where = "the manager's own venv" if scope.name == "tool" else "the environment"
+            log.say(f"# rodeo: {count} changed in {where} since the last pass: "
+                    + ", ".join(describe(c) for c in changes[:20]) + (" ..." if len(changes) > 20 else ""))
             search = isolate(changes, config.max_installs)
             seconds: list[float] = []
             try:

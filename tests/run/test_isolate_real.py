@@ -1,0 +1,161 @@
+"""Isolation for real, through the CLI a user runs, against a local PEP 503 index (tests/pyindex.py).
+
+Run 1 passes (app 1.0, lib 1.0, extra 1.0) and ``rodeo report --json`` keeps it as the baseline. Then
+lib 2.0 (which breaks ``import app``) and extra 1.1 (harmless) appear, and ``rodeo run --baseline``
+must name lib 1.0 -> 2.0 and never extra, with each of pip, uv, poetry, pdm, pipenv and hatch. The
+harder cases (two changes that only fail together, a last lock that fails too, a budget of one
+install, a baseline that cannot be used) run with uv, the quickest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyindex import Index, app_lib_extra, pair_scenario
+
+from rodeo_action.config import host_os_label, host_python
+from tests.conftest import host_cell, load_result, write_config
+from tests.managers.pypikit import install_tools, real_environment
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+MANAGERS = ("pip", "uv", "poetry", "pdm", "pipenv", "hatch")
+
+
+@pytest.fixture(scope="session")
+def tools_bin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_tools(request, tmp_path_factory)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[Index]:
+    with Index(tmp_path / "index") as served:
+        yield served
+
+
+def _config(folder: Path, index: Index, manager: str, extra: str = "") -> None:
+    write_config(folder, f'packages: [app]\nmanagers: [{manager}]\npython: ["{host_python()}"]\n'
+                         f"os: [{host_os_label()}]\nindex-url: {index.url}\nretries: 0\n{extra}")
+
+
+def _run(rodeo: Run, env: dict[str, str], manager: str, output: str, *extra: str) -> dict[str, Any]:
+    proc = rodeo("run", "--cell", host_cell(manager), "--output", output, *extra, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    return load_result(Path(env["RODEO_TEST_DIR"]) / output, host_cell(manager))
+
+
+def _baseline(rodeo: Run, env: dict[str, str], manager: str) -> dict[str, Any]:
+    """Run 1 (it must pass) and its report --json: the baseline of run 2."""
+    first = _run(rodeo, env, manager, "run1")
+    assert first["status"] == "pass", first["log_tail"]
+    proc = rodeo("report", "--results", "run1", "--config", "rodeo.yml", "--json", "base.json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    return first
+
+
+def _env(cli_env: dict[str, str], tools_bin: Path, folder: Path) -> dict[str, str]:
+    """The real tools, and only the local index: this machine's pip settings (find-links) left out."""
+    env = {k: v for k, v in real_environment(cli_env, tools_bin).items() if not k.startswith(("PIP_", "UV_"))}
+    return {**env, "PIP_CONFIG_FILE": os.devnull, "RODEO_TEST_DIR": str(folder)}
+
+
+@pytest.mark.network   # the tools come from PyPI (once per session); the packages from 127.0.0.1
+@pytest.mark.parametrize("manager", MANAGERS)
+def test_each_manager_names_the_release_that_broke_the_import_and_never_the_harmless_one(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index, manager: str) -> None:
+    scenario = app_lib_extra(index, 1)
+    _config(tmp_path, index, manager)
+    env = _env(cli_env, tools_bin, tmp_path)
+    first = _baseline(rodeo, env, manager)
+    assert first["resolved"].get("lib") == "1.0"
+    app_lib_extra(index, 2)
+    proc = rodeo("run", "--cell", host_cell(manager), "--output", "run2", "--baseline", "base.json", env=env,
+                 timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    second = load_result(tmp_path / "run2", host_cell(manager))
+    assert (second["status"], second["phase"]) == ("fail", "import"), second["log_tail"]
+    log = (tmp_path / "run2" / f"{host_cell(manager)}.isolate.log").read_text()
+    iso = second["isolation"]
+    assert iso["outcome"] == "isolated", (iso, log[-4000:])
+    assert [c["package"] for c in iso["culprits"]] == ["lib"], iso
+    assert second["introduced_by"] == {"package": "lib", "good": "1.0", "bad": "2.0", "installs": iso["installs"],
+                                       "with": []}
+    assert iso["changed"] == 2 and iso["installs"] <= 3, iso       # ceil(log2 2) + 2
+    assert "extra" not in json.dumps(iso["culprits"])
+    assert [c.package for c in scenario.culprits] == ["lib"]
+    assert "broken by lib 1.0 → 2.0" in proc.stdout
+    assert any(h.path == "/files/lib-2.0-py3-none-any.whl" for h in index.log)
+    assert "# rodeo: try" not in second["log_tail"] and "# rodeo: try 1" in log   # tries: in the isolation log
+
+
+@pytest.mark.network
+def test_two_changes_that_only_fail_together_are_named_as_a_pair(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index) -> None:
+    pair_scenario(index, 1)
+    _config(tmp_path, index, "uv")
+    env = _env(cli_env, tools_bin, tmp_path)
+    _baseline(rodeo, env, "uv")
+    pair_scenario(index, 2)
+    second = _run(rodeo, env, "uv", "run2", "--baseline", "base.json")
+    iso = second["isolation"]
+    assert iso["outcome"] == "isolated", iso
+    assert sorted(c["package"] for c in iso["culprits"]) == ["alpha", "beta"]
+    assert second["introduced_by"]["with"], second["introduced_by"]
+
+
+@pytest.mark.network
+def test_a_last_lock_that_fails_too_says_the_versions_are_not_the_cause(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index) -> None:
+    app_lib_extra(index, 1)
+    _config(tmp_path, index, "uv")
+    env = _env(cli_env, tools_bin, tmp_path)
+    _baseline(rodeo, env, "uv")
+    index.publish("extra", "1.1", modules={"extra/__init__.py": 'SUFFIX = "+extra 1.1"\n'})   # a change...
+    # ...but what broke is outside the versions: the test the config runs now fails whatever is installed
+    _config(tmp_path, index, "uv", "test: exit 3\n")
+    second = _run(rodeo, env, "uv", "run2", "--baseline", "base.json")
+    assert second["phase"] == "test"
+    iso = second["isolation"]
+    assert iso["outcome"] == "not-in-versions" and iso["installs"] == 1, iso
+    assert iso["tries"][0]["applied"] == [] and iso["tries"][0]["outcome"] == "fail"
+
+
+@pytest.mark.network
+def test_a_budget_of_one_install_is_spent_and_says_what_remains(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index) -> None:
+    app_lib_extra(index, 1)
+    _config(tmp_path, index, "uv", "bisect: {max-installs: 1}\n")
+    env = _env(cli_env, tools_bin, tmp_path)
+    _baseline(rodeo, env, "uv")
+    app_lib_extra(index, 2)
+    second = _run(rodeo, env, "uv", "run2", "--baseline", "base.json")
+    iso = second["isolation"]
+    assert iso["outcome"] == "not-isolated" and iso["installs"] == 1, iso
+    assert "budget" in iso["reason"] and "lib" in iso["reason"] and "extra" in iso["reason"], iso
+    assert "introduced_by" not in second
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("baseline", ["corrupt", "foreign", "missing"])
+def test_a_baseline_that_cannot_be_used_is_a_note_and_the_verdict_stands(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index, baseline: str) -> None:
+    app_lib_extra(index, 2)
+    _config(tmp_path, index, "uv")
+    env = _env(cli_env, tools_bin, tmp_path)
+    path = tmp_path / "base.json"
+    if baseline == "corrupt":
+        path.write_bytes(b'{"schema": 1, "kind": "rodeo-baseline", "cells": {\x00\xff')
+    elif baseline == "foreign":
+        path.write_text(json.dumps({"schema": 1, "kind": "rodeo-baseline", "name": "another-rodeo", "cells": {}}))
+    proc = rodeo("run", "--cell", host_cell("uv"), "--output", "run2", "--baseline", str(path), env=env, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and f"--baseline {path}:" in proc.stderr, proc.stderr
+    second = load_result(tmp_path / "run2", host_cell("uv"))
+    assert second["status"] == "fail" and "isolation" not in second
+    bisect = rodeo("bisect", "--cell", host_cell("uv"), "--output", "run3", "--baseline", str(path), env=env)
+    assert bisect.returncode == 2 and "Traceback" not in bisect.stderr, bisect.stderr
