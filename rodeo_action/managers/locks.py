@@ -40,6 +40,7 @@ class LockPlan:
     copies: tuple[str, ...] = ()               # the cell's own files, copied beside it (the first must exist)
     convert: str | None = None
     source: str = "report.json"                # the staged file ``convert`` reads
+    fallback: tuple[Step, ...] = ()            # run instead of ``steps`` when they fail (see _pip_lock)
 
 
 class LockError(ValueError):
@@ -51,12 +52,17 @@ def stage(spec: CellSpec, name: str) -> str:
 
 
 def _pip_lock(spec: CellSpec, python: str, fmt: str) -> LockPlan:
+    """Every distribution of the venv, hashed from the index. The venv's seed (pip, setuptools), which
+    ``venv`` installed from its own bundled wheels, may be absent from a private index: then the lock
+    is of everything else (``pip freeze`` without ``--all``), as the venv seeds those again."""
     frozen, report = stage(spec, "freeze.txt"), stage(spec, "report.json")
-    return LockPlan(REQUIREMENTS, fmt, steps=(
-        Step("lock", (python, "-m", "pip", "freeze", "--all", "--exclude-editable"), stdout=frozen),
-        run("lock", python, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--no-deps",
-            *index_args(spec, "pip"), "--report", report, "-r", frozen),
-    ), convert="pip-report")
+
+    def steps(*freeze: str) -> tuple[Step, ...]:
+        return (Step("lock", (python, "-m", "pip", "freeze", *freeze, "--exclude-editable"), stdout=frozen),
+                run("lock", python, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed", "--no-deps",
+                    *index_args(spec, "pip"), "--report", report, "-r", frozen))
+
+    return LockPlan(REQUIREMENTS, fmt, steps=steps("--all"), convert="pip-report", fallback=steps())
 
 
 def lock_plan(manager: str, spec: CellSpec, recipe: Recipe) -> LockPlan | None:

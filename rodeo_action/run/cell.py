@@ -394,9 +394,11 @@ class _Attempt:
                 code = self.steps.run(step, self.env)
             if code != 0:
                 said = self.log.since(start)
-                mismatch = lock_mismatch(said) if self.cell.id in self.options.locks else None
+                frozen = self.cell.id in self.options.locks or (self.variant is not None
+                                                                 and self.variant.lock_files is not None)
+                mismatch = lock_mismatch(said) if frozen else None
                 cause = (signal_cause(code, step.phase, self.steps.guard)
-                         or (Cause("unknown", _clip(mismatch, 300)) if mismatch else None)
+                         or (Cause("hash-mismatch", _clip(mismatch, 300)) if mismatch else None)
                          or _classify(said, step.phase, self.cell.manager, code))
                 return replace(self.result, status="fail", phase=step.phase, cause=cause, durations=self.clock.times())
         return None

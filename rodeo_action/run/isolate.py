@@ -26,7 +26,7 @@ from rodeo_action.managers import manager_info
 from rodeo_action.managers.base import Step
 from rodeo_action.names import NameMap
 from rodeo_action.plan import PlannedCell
-from rodeo_action.results import Isolation, Result, redactor
+from rodeo_action.results import Isolation, Result, Try, redactor
 from rodeo_action.run.celllog import CellLog, finish_log
 from rodeo_action.run.options import RunOptions
 from rodeo_action.run.supervise import Cancelled, Supervisor
@@ -126,6 +126,10 @@ def isolate_cell(planned: PlannedCell, config: Config, options: RunOptions, name
                     log.say(f"# rodeo: try {len(seconds) + 1}: {tried.status}"
                             + (f" ({tried.phase}: {tried.cause.kind})" if tried.cause else "") + f" -> {outcome}")
                     seconds.append(time.monotonic() - t0)
+                    if tried.cause is not None and tried.cause.kind == "hash-mismatch":   # nothing to compare with
+                        log.say(f"# rodeo: not isolated: {tried.cause.summary}")
+                        return Isolation("not-isolated", scope.name, tried.cause.summary, (), len(changes), 1,
+                                         (Try((), "other", seconds[0]),), last.at)
                     applied = search.send(outcome)
             except StopIteration as stop:
                 verdict: Verdict = stop.value

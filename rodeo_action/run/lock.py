@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rodeo_action.managers import CellSpec, Recipe
+from rodeo_action.managers.base import Step
 from rodeo_action.managers.locks import STAGE, TOOL_LOCK, LockError, convert, lock_plan
 from rodeo_action.managers.pypi import primary_index
 from rodeo_action.results import LockRef
@@ -62,9 +63,10 @@ def write_lock(manager: str, spec: CellSpec, recipe: Recipe, swaps: Mapping[str,
     work = Path(spec.workdir)
     staged = work / STAGE
     staged.mkdir(exist_ok=True)
-    for step in plan.steps:
-        if steps.run(step, env) != 0:
-            steps.log.say(f"# rodeo: no lock: `{step.argv[0]}` failed (the cell's verdict stands)")
+    if not _ran(plan.steps, steps, env):
+        if not plan.fallback or not _ran(plan.fallback, steps, env, "# rodeo: again, without the venv's seed "
+                                                                     "(pip, setuptools), which the index may lack"):
+            steps.log.say("# rodeo: no lock: making it failed (the cell's verdict stands)")
             return None
     files: dict[str, str] = {}
     for i, name in enumerate(plan.copies):
@@ -87,10 +89,15 @@ def write_lock(manager: str, spec: CellSpec, recipe: Recipe, swaps: Mapping[str,
     return LockRef(f"{folder.name}/{plan.name}", plan.format)
 
 
+def _ran(plan: tuple[Step, ...], steps: Supervisor, env: Mapping[str, str], note: str | None = None) -> bool:
+    if note:
+        steps.log.say(note)
+    return all(steps.run(step, env) == 0 for step in plan)
+
+
 def write_tool_lock(tool: str, output: Path, cell_id: str, steps: Supervisor, env: Mapping[str, str]) -> LockRef | None:
     """The distributions of the venv the manager runs from (rodeo's tool venv, or any venv on PATH); None
     when the tool is no venv's (a system binary, uv's static one)."""
-    from rodeo_action.managers.base import Step
 
     bin_dir = Path(tool).resolve().parent   # a link on PATH to a venv's script: the venv's
     python = next((bin_dir / n for n in ("python", "python.exe", "python3") if (bin_dir / n).exists()), None)

@@ -159,3 +159,25 @@ def test_a_baseline_that_cannot_be_used_is_a_note_and_the_verdict_stands(
     assert second["status"] == "fail" and "isolation" not in second
     bisect = rodeo("bisect", "--cell", host_cell("uv"), "--output", "run3", "--baseline", str(path), env=env)
     assert bisect.returncode == 2 and "Traceback" not in bisect.stderr, bisect.stderr
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("manager", ["pip", "uv"])
+def test_a_last_lock_whose_hash_no_longer_matches_is_a_clear_answer(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index, manager: str) -> None:
+    app_lib_extra(index, 1)
+    _config(tmp_path, index, manager)
+    env = _env(cli_env, tools_bin, tmp_path)
+    _baseline(rodeo, env, manager)
+    app_lib_extra(index, 2)
+    # the index now serves lib 1.0 with other bytes than the lock hashed (the lock says 0000...)
+    base = json.loads((tmp_path / "base.json").read_text())
+    lock = base["cells"][host_cell(manager)]["history"]["last_pass_lock"]
+    real = index.release("lib", "1.0").sha256
+    assert real in lock["files"]["requirements.txt"]
+    lock["files"]["requirements.txt"] = lock["files"]["requirements.txt"].replace(real, "0" * 64)
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    second = _run(rodeo, env, manager, "run2", "--baseline", "base.json")
+    iso = second["isolation"]
+    assert iso["outcome"] == "not-isolated" and iso["installs"] == 1, iso
+    assert iso["reason"].startswith("the lock's hash no longer matches the file the index serves"), iso

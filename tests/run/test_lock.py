@@ -106,13 +106,17 @@ def test_the_report_links_a_passing_cell_to_its_lock(rodeo: Run, tmp_path: Path,
 
     lock = {"file": f"{V1['cell']['id']}.lock/requirements.txt", "format": "requirements-hashes"}  # type: ignore[index]
     write_result(Result.from_dict({**V1, "schema": 2, "lock": lock, "run_url": run_url}), tmp_path / "res" / "sub")
+    (tmp_path / "res" / "sub" / lock["file"]).parent.mkdir()
+    (tmp_path / "res" / "sub" / lock["file"]).write_text("six==1.17.0 --hash=sha256:" + "0" * 64 + "\n")
     other = {**V1, "cell": {**V1["cell"], "id": "uv-all-ubuntu-24.04-py3.12", "manager": "uv"}}  # type: ignore[dict-item]
     write_result(Result.from_dict(other), tmp_path / "res" / "sub")
     proc = rodeo("report", "--results", "res", "--markdown", "report.md")
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "report.md").read_text()
     want = f"]({run_url})" if run_url else f"](sub/{lock['file']})"
-    assert text.count(want) == 1, text      # the pip cell only: the uv cell has no lock
+    # the pip cell, and the known-good line under the table; the uv cell has no lock
+    assert text.count(want) == 2 and "Known-good environments (locks): [pip](" in text, text
+    assert "cannot be read" not in text
 
 
 def test_a_step_s_stdout_goes_to_its_file_and_its_stderr_to_the_log(tmp_path: Path) -> None:

@@ -102,7 +102,8 @@ def test_a_lock_whose_hash_no_longer_matches_fails_with_a_clear_cause(
     again = _run(rodeo, env, "pip", "out2", "--lock", str(path))
     assert again["status"] == "fail" and again["phase"] == "install"
     cause = again["cause"]
-    assert isinstance(cause, dict) and cause["summary"].startswith("the lock's hash no longer matches"), cause
+    assert isinstance(cause, dict) and cause["kind"] == "hash-mismatch", cause
+    assert cause["summary"].startswith("the lock's hash no longer matches"), cause
     assert "Traceback" not in (tmp_path / "out2" / f"{host_cell('pip')}.log").read_text()
     assert importlib.metadata.version("packaging")   # the suite's own environment is untouched
 
