@@ -30,9 +30,12 @@ class LastPass:
 
 
 def last_passes(path: Path, config_name: str | None) -> tuple[dict[str, LastPass], str | None]:
-    """The cells of the baseline at ``path`` that have a last pass with its pins or lock, and None; or
+    """The cells of the baseline at ``path`` (a results folder too: ``rodeo local``'s ``previous/`` runs)
+    that have a last pass with its pins or lock, and None; or
     no cells and one line saying why the baseline is of no use (unreadable, corrupt, another config's,
     or older than the pins). Never raises: a bad baseline costs the isolation, never the run."""
+    if path.is_dir():
+        return _folder(path)
     base, why = history.read(path, config_name)
     if base is None:
         return {}, why or "no baseline"
@@ -51,4 +54,25 @@ def last_passes(path: Path, config_name: str | None) -> tuple[dict[str, LastPass
                               lock_files=dict(lock.files) if lock is not None else {})
     if not found:
         return {}, NO_PINS
+    return found, None
+
+
+def _folder(path: Path) -> tuple[dict[str, LastPass], str | None]:
+    """A results folder (a ``rodeo local`` or ``rodeo run --output``) as a baseline: its passing cells,
+    read as ``rodeo report`` reads them (bounded, locks only from each cell's own ``CELL.lock/``)."""
+    from rodeo_action.report.collect import collect
+
+    found: dict[str, LastPass] = {}
+    for view in collect(path, None).cells:
+        result = view.result
+        if result is None or result.status != "pass":
+            continue
+        pins = history.canonical_pins(result.resolved)
+        if not (pins or view.tool_pins or view.lock is not None):
+            continue
+        found[view.id] = LastPass(cell_id=view.id, at=result.started_at, pins=pins, tool_pins=dict(view.tool_pins),
+                                  lock_format=view.lock.format if view.lock is not None else None,
+                                  lock_files=dict(view.lock.files) if view.lock is not None else {})
+    if not found:
+        return {}, "a folder with no passing cell that recorded its pins"
     return found, None
