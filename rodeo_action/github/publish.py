@@ -290,7 +290,7 @@ def _save_payload(run: _Run, why: str) -> None:
         run.log.skipped(f"comment on #{ev.pr_number}", "comment: changes, and nothing changed since the baseline")
         return
     body = render.comment(run.report, run.render_settings)
-    dig = history.digest(run.report)
+    dig = history.digest_in(body, run.report.name)     # the comment's own, maybe smaller than the README's
     repository = ev.repository or (run.session.settings.repository if run.session.settings else "")
     P.write(run.payload_path, P.make(repository, ev.pr_number, run.name, body, dig if dig in body else "", why))
     run.log.skipped(f"comment on #{ev.pr_number}", f"{why}; saved {run.payload_path} for `rodeo post --payload "

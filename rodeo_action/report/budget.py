@@ -4,7 +4,8 @@ GitHub refuses a comment or issue body over 65,536 characters and truncates a jo
 over 1 MiB. Rather than let a publisher fail (or a summary end mid-table), each output is
 rendered at the first :class:`Level` that fits: everything; then shorter log tails; then only
 the rows with a failing or changed cell; then counts and a link. Every level but the first
-carries a visible note saying what was cut. :func:`fit` is the only place that decides.
+carries a visible note saying what was cut. :func:`fit` is the only place that decides, and
+:func:`fit_yielding` its form for an output with a digest, which shrinks before any level is cut.
 """
 
 from __future__ import annotations
@@ -83,6 +84,29 @@ def fit(render: Callable[[Level], str], budget: Budget, levels: Sequence[Level] 
         text = render(level)
         if budget.fits(text):
             return text
+    return truncate(text, budget)
+
+
+def fit_yielding(render: Callable[[Level, str], str], budget: Budget, part: Callable[[int], str],
+                 levels: Sequence[Level] = LEVELS) -> str:
+    """:func:`fit` for an output that carries a part no one reads (the digest: the next run's baseline)
+    which can be made smaller. That part gives way first: at each level, before the next one cuts what
+    a person reads, the part is remade within the room the rest leaves. ``part(room)`` is the richest
+    part within ``room`` (the budget's unit), or "" when none fits; ``render(level, part)`` puts it in
+    once. The part is dropped altogether only at the last level: without it the next run has no
+    baseline, which is worth more than a shorter log tail."""
+    text = ""
+    whole = part(budget.limit)
+    for i, level in enumerate(levels):
+        text = render(level, whole)
+        if budget.fits(text):
+            return text
+        room = budget.limit - (budget.size(text) - budget.size(whole))
+        smaller = part(room) if room > 0 else ""
+        if smaller != whole and (smaller or i == len(levels) - 1):
+            text = render(level, smaller)
+            if budget.fits(text):
+                return text
     return truncate(text, budget)
 
 

@@ -421,7 +421,9 @@ def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
     Linear in the cells, and at most one level is compressed whole: a level is encoded and compressed
     in pieces and given up as soon as its output passes the limit, and in a big rodeo a level whose
     size, estimated from a sample, is over the limit (by a 10% margin: the estimate runs ~5% high) is
-    not tried. The smallest level is always tried, so a guess never costs the digest itself.
+    not tried. The smallest level is always tried, so a guess never costs the digest itself. What was
+    compressed, given up or estimated is kept with the report: a second call (a smaller ``limit``)
+    compresses only levels it has not seen within that limit.
     """
     label = f"rodeo-digest-{report.name}" if report.name else "rodeo-digest"
     prefix = f"[{label}]: data:application/gzip;base64,"
@@ -429,15 +431,49 @@ def digest(report: Report, limit: int = MAX_DIGEST_CHARS) -> str:
     max_bytes = (limit - len(prefix)) // 4 * 3          # base64: 4 characters per 3 bytes
     if max_bytes <= 0:
         return ""
-    cells = sorted(report.cells, key=lambda c: c.id)    # already sorted (build_report sorts): linear
-    culprit_of = _culprit_of(report)
+    memo = _digest_memo(report)
+    cells: Sequence[CellView] = ()
+    culprit_of: dict[str, str] = {}
     for level in range(1, 6):
-        if level < 5 and len(cells) >= _SAMPLE_FROM and \
-                _estimate(report, cells, level, culprit_of) > 1.1 * max_bytes:
+        known = memo.get(level)
+        if isinstance(known, bytes):
+            if len(known) <= max_bytes:
+                return prefix + base64.b64encode(known).decode()
             continue
+        if isinstance(known, int) and known >= max_bytes:
+            continue
+        if not cells:
+            cells = sorted(report.cells, key=lambda c: c.id)    # already sorted (build_report sorts): linear
+            culprit_of = _culprit_of(report)
+        if level < 5 and len(cells) >= _SAMPLE_FROM:
+            guess = memo.get(-level)
+            if not isinstance(guess, float):
+                guess = memo[-level] = _estimate(report, cells, level, culprit_of)
+            if guess > 1.1 * max_bytes:
+                continue
         raw = _gzip_within(_chunks(report, cells, level, culprit_of), max_bytes)
+        memo[level] = raw if raw is not None else max_bytes
         if raw is not None:
             return prefix + base64.b64encode(raw).decode()
+    return ""
+
+
+def _digest_memo(report: Report) -> dict[int, bytes | int | float]:
+    """What :func:`digest` learnt of this report, so that asking again within a smaller limit (a comment
+    making room for what people read) costs little: per level its gzip, or a size it is known to pass;
+    per -level the estimate of its size."""
+    memo = report.memo.get("history.digest")
+    if not isinstance(memo, dict):
+        memo = report.memo["history.digest"] = {}
+    return memo
+
+
+def digest_in(text: str, name: str | None) -> str:
+    """The digest line of the rodeo ``name`` in ``text`` (a comment as rendered, whose digest may be
+    smaller than :func:`digest`'s), or "" when it has none."""
+    for m in _DIGEST.finditer(text):
+        if (m.group("id") or None) == name:
+            return m.group(0)
     return ""
 
 

@@ -20,6 +20,7 @@ from rodeo_action.errors import InputError
 from rodeo_action.report import budget as B
 from rodeo_action.report import view as V
 from rodeo_action.report.escape import md, plain, url
+from rodeo_action.report.history import digest
 from rodeo_action.report.issuetext import fixed, issue
 from rodeo_action.report.markers import comment_marker, readme_markers
 from rodeo_action.report.model import CellView, Report, Score
@@ -103,21 +104,20 @@ def summary(report: Report, settings: Settings | None = None) -> str:
 
 
 def comment(report: Report, settings: Settings | None = None) -> str:
-    """The sticky PR comment, within 65,536 characters, with its marker and (if it fits) the digest."""
+    """The sticky PR comment, within 65,536 characters, with its marker and (if it fits) the digest, at
+    most half of it. The digest shrinks (pins, then history) before anything a person reads is cut."""
     settings = settings or Settings()
     marker = comment_marker(report.name)
-    dig = V.of(report).digest
-    room_for_digest = len(dig) < B.COMMENT_CHARS // 2
 
-    def one(level: B.Level) -> str:
+    def one(level: B.Level, dig: str) -> str:
         ctx = _context(report, settings, level, cap=B.COMMENT_CHARS)
-        ctx["digest"] = dig if room_for_digest else ""
-        if not room_for_digest:
+        ctx["digest"] = dig
+        if not dig:
             ctx["notes"] = [*ctx["notes"], "the results digest is too large for a comment; the next run's "
                                             "baseline comes from --json or the README"]
-        return render_template(settings, "comment.md.j2", ctx, [marker, *([dig] if room_for_digest else [])])
+        return render_template(settings, "comment.md.j2", ctx, [marker, *([dig] if dig else [])])
 
-    return B.fit(one, B.COMMENT)
+    return B.fit_yielding(one, B.COMMENT, lambda room: digest(report, min(room, B.COMMENT_CHARS // 2 - 1)))
 
 
 README_LEVELS = tuple(replace(level, details=False) for level in B.LEVELS)
