@@ -44,6 +44,7 @@ MAX_VERSION_CHARS = 200
 MAX_LOCK_FILES = 20
 MAX_LOCK_FILE_BYTES = 2_000_000
 MAX_LOCK_TEXT_BYTES = 64_000_000      # all the lock text one --json keeps; later cells keep their pins only
+MAX_PIN_BYTES = 64_000_000            # all the pins one --json keeps (~2 KB a pass of 60 + 30 tool pins); then none
 _PIN_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,99})")
 LOCK_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")     # a plain file name: no folder, no ..
 _LOCK_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
@@ -290,24 +291,40 @@ def _culprit_of(report: Report) -> dict[str, str]:
 
 
 def _json_histories(report: Report) -> tuple[dict[str, CellHistory], str | None]:
-    """The histories a --json writes: the last passes' lock text up to MAX_LOCK_TEXT_BYTES in all (cells
-    in order), so that the file stays readable as the next baseline; the cells past it keep their pins
-    (an isolation can still pin them) and a note says so."""
+    """The histories a --json writes: the last passes' pins up to MAX_PIN_BYTES and their lock text up
+    to MAX_LOCK_TEXT_BYTES in all (cells in order), so that the baseline part stays readable as the next
+    baseline (MAX_BASELINE_BYTES) at 100,000 cells; past the lock bound a cell keeps its pins (an isolation
+    can still pin them), past the pin bound nothing of its last pass but versions. A note says so."""
     hist = report.history
-    total, dropped = 0, 0
+    total = pin_total = dropped = unpinned = 0
     out: dict[str, CellHistory] = {}
     for c in report.cells:
         h = hist.get(c.id)
-        if h is None or h.last_pass_lock is None:
+        if h is None:
+            continue
+        pin_total += _pins_size(h.last_pass_pins) + _pins_size(h.last_pass_tool_pins)
+        if pin_total > MAX_PIN_BYTES and (h.last_pass_pins or h.last_pass_tool_pins or h.last_pass_lock):
+            # a lock without its pins cannot be isolated against: both go
+            out[c.id] = replace(h, last_pass_pins={}, last_pass_tool_pins={}, last_pass_lock=None)
+            unpinned += 1
+            continue
+        if h.last_pass_lock is None:
             continue
         total += sum(len(t) for t in h.last_pass_lock.files.values())
         if total > MAX_LOCK_TEXT_BYTES:
             out[c.id] = replace(h, last_pass_lock=None)
             dropped += 1
-    if not dropped:
-        return hist, None
-    return {**hist, **out}, (f"the lock files of {dropped} last passes are left out of this --json (it keeps "
-                             f"{MAX_LOCK_TEXT_BYTES:,} bytes of them at most); their pins are kept")
+    notes = [f"the lock files of {dropped} last passes are left out of this --json (it keeps "
+             f"{MAX_LOCK_TEXT_BYTES:,} bytes of them at most); their pins are kept"] if dropped else []
+    if unpinned:
+        notes.append(f"the pins and lock files of {unpinned} last passes are left out of this --json (it keeps "
+                     f"{MAX_PIN_BYTES:,} bytes of pins at most); a regression of those cells is not isolated")
+    return ({**hist, **out}, "; ".join(notes)) if out else (hist, None)
+
+
+def _pins_size(pins_: Mapping[str, str]) -> int:
+    """About what a pin set takes in a --json: ``"name": "version", `` per pin."""
+    return sum(len(k) + len(v) + 6 for k, v in pins_.items())
 
 
 def compact(report: Report) -> dict[str, Any]:
@@ -634,9 +651,9 @@ def read(path: Path, name: str | None) -> tuple[Baseline | None, str | None]:
     """``--baseline F``: a previous ``--json``, or a markdown file (a README, a comment) carrying a digest.
 
     Never raises: (the baseline, None), or (None, why there is none: missing, not a regular file,
-    too big, not JSON, not a rodeo baseline, no digest of this rodeo). A ``--json`` is streamed and
-    only its baseline part kept, so memory stays near what the baseline holds; a markdown file is read
-    whole, up to ``MAX_MARKDOWN_BYTES``. FIFOs and devices are refused before a read can block.
+    a baseline part over MAX_BASELINE_BYTES, not JSON, not a rodeo baseline, no digest of this rodeo). A
+    ``--json`` is streamed and only its baseline part kept, so memory stays near what the baseline holds;
+    a markdown file is read whole, up to ``MAX_MARKDOWN_BYTES``. FIFOs and devices are refused before a read can block.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -649,8 +666,8 @@ def read(path: Path, name: str | None) -> tuple[Baseline | None, str | None]:
         info = os.fstat(fd)
         if not st.S_ISREG(info.st_mode):
             return None, "not a regular file"
-        if info.st_size > MAX_BASELINE_BYTES:
-            return None, f"{info.st_size:,} bytes, more than the {MAX_BASELINE_BYTES:,} a baseline may have; not read"
+        # a --json is read only up to its baseline part (first in it): its results, as big again at
+        # 100,000 cells, do not count against MAX_BASELINE_BYTES
         text = _Text(fd, MAX_BASELINE_BYTES)
         if text.peek() == "{":
             try:
@@ -666,8 +683,9 @@ def read(path: Path, name: str | None) -> tuple[Baseline | None, str | None]:
             pass
         found = from_markdown(text.buf, name, str(path))
         return (found, None) if found is not None else (None, "holds no digest of this rodeo")
-    except _TooBig as exc:
-        return None, f"grew to {exc.size:,} bytes while being read; not read"
+    except _TooBig:
+        return None, (f"more than {MAX_BASELINE_BYTES:,} bytes before its baseline part ends (or it grew while "
+                      "being read); not read")
     except OSError as exc:
         return None, f"cannot be read ({exc.strerror})"
     finally:

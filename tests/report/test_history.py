@@ -212,7 +212,12 @@ def test_load_json_markdown_missing_garbage_and_too_big(tmp_path: Path, monkeypa
     monkeypatch.setattr(history, "MAX_BASELINE_BYTES", 1000)
     (tmp_path / "big.json").write_text(" " * 1001)
     assert read(tmp_path / "big.json", "alpha") == (
-        None, "1,001 bytes, more than the 1,000 a baseline may have; not read")
+        None, "more than 1,000 bytes before its baseline part ends (or it grew while being read); not read")
+    # only the baseline part counts: a --json whose results pass the limit is still a baseline
+    monkeypatch.setattr(history, "MAX_BASELINE_BYTES", 2 << 20)         # read in 1 MiB pieces: the first has it
+    (tmp_path / "long.json").write_text("".join(full_json(r)) + " " * (3 << 20))
+    got = load(tmp_path / "long.json", "alpha")
+    assert got is not None and got.cells[CID].status == "fail"
     assert read(tmp_path, "alpha") == (None, "not a regular file")            # a folder
     assert read(tmp_path / "nope.json", "alpha") == (None, "not found")
 

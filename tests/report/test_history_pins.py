@@ -318,3 +318,21 @@ def test_collect_reads_a_bounded_amount_of_lock_text(tmp_path: Path, monkeypatch
     assert [bool(c.tool_pins) for c in got.cells] == [True, True]
     assert got.notes == ["the lock files of 1 more passing cells are not kept for the baseline (it keeps 1 bytes "
                          "of them at most); their pins are"]
+
+
+def test_the_json_keeps_a_bounded_amount_of_pins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rep = _report_with(5)
+    one = history._pins_size(rep.history[rep.cells[0].id].last_pass_pins) + history._pins_size({"pip": "24.3.1"})
+    monkeypatch.setattr(history, "MAX_PIN_BYTES", 2 * one)
+    (tmp_path / "b.json").write_text("".join(full_json(rep)))
+    base, _ = read(tmp_path / "b.json", None)
+    assert base is not None and len(base.cells) == 5
+    kept = [c for c in base.cells.values() if c.history.last_pass_pins]
+    assert len(kept) == 2 and all(c.history.last_pass_lock is not None for c in kept)
+    for c in base.cells.values():
+        if not c.history.last_pass_pins:      # neither pins nor a lock to isolate against; the rest stays
+            assert not c.history.last_pass_tool_pins and c.history.last_pass_lock is None
+            assert c.history.last_pass_versions is not None and c.history.statuses == ("pass",)
+    notes = json.loads((tmp_path / "b.json").read_text())["notes"]
+    assert notes[-1] == (f"the pins and lock files of 3 last passes are left out of this --json (it keeps "
+                         f"{2 * one:,} bytes of pins at most); a regression of those cells is not isolated")
