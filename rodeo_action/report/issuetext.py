@@ -156,6 +156,7 @@ def _upstream(report: Report, culprit: Culprit) -> tuple[str, dict[str, Any], st
         "cause": f"**{md(cause.kind)}**: {md(cause.summary, 300)}" if cause is not None else "",
         "versions": ", ".join(version_text(v) for v in culprit.versions), "repro": "", "repro_with": "", "tail": "",
         "broken_by": view.culprit_broken_by(culprit), "pins": pins(culprit),
+        "tool_scope": culprit.isolation is not None and culprit.isolation.scope == "tool",
     }
     if first is not None and first.repro:
         ctx["repro"] = fence(minimal_repro(first, culprit) or first.repro, "sh")
