@@ -240,6 +240,8 @@ def cmd_local(args: argparse.Namespace) -> int:
     cells = local_cells(results, planned, manifest.why_missing())
     report = local_report(cells, config.managers, started, local_md.host_line(results, config.managers, started))
     print(render.terminal(report))
+    for result in sorted((r for r in results if r.isolation is not None), key=lambda r: r.cell.id):
+        print(f"{result.cell.id}: {_isolation_line(result)}")
     title = f"rodeo {config.name}" if config.name else "rodeo"
     path = output / "report.md"
     write_atomic(path, local_md.render(report, title))

@@ -181,3 +181,23 @@ def test_a_last_lock_whose_hash_no_longer_matches_is_a_clear_answer(
     iso = second["isolation"]
     assert iso["outcome"] == "not-isolated" and iso["installs"] == 1, iso
     assert iso["reason"].startswith("the lock's hash no longer matches the file the index serves"), iso
+
+
+@pytest.mark.network
+def test_rodeo_local_isolates_against_a_previous_local_run(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index) -> None:
+    """The local loop: run, something changes upstream, run again with the earlier run as the baseline."""
+    app_lib_extra(index, 1)
+    _config(tmp_path, index, "uv")
+    env = _env(cli_env, tools_bin, tmp_path)
+    first = rodeo("local", "--output", "out", env=env, timeout=900)
+    assert first.returncode == 0 and "1 of 1 cell passes" in first.stdout, first.stdout + first.stderr
+    app_lib_extra(index, 2)
+    second = rodeo("local", "--output", "out", env=env, timeout=900)
+    assert second.returncode == 0 and "(1 ❌ fail)" in second.stdout, second.stdout
+    (previous,) = (tmp_path / "out" / "previous").iterdir()     # the first run, kept by the second
+    third = rodeo("local", "--output", "out", "--baseline", str(previous), env=env, timeout=900)
+    assert third.returncode == 0, third.stderr
+    assert f"{host_cell('uv')}: broken by lib 1.0 → 2.0" in third.stdout, third.stdout
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "broken by lib 2.0 (last good 1.0)" in report
