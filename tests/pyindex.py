@@ -187,6 +187,21 @@ class Index:
             self._projects.setdefault(normalize(name), []).append(release)
         return release
 
+    def publish_sdist(self, name: str, version: str, requires: Iterable[str] = (), build_error: str | None = None,
+                      modules: Mapping[str, str] | None = None) -> Release:
+        """An sdist with an in-tree PEP 517 backend (no build requirements to fetch): its metadata is
+        prepared fine, and ``build_error`` (when given) is what its wheel build prints before failing,
+        as a C extension whose library is absent does - a release that resolves but does not install."""
+        wheel = Wheel(name, version, tuple(requires),
+                      modules if modules is not None else {f"{Wheel(name, version).dist}/__init__.py": ""})
+        data = sdist(wheel, build_error)
+        filename = f"{wheel.dist}-{wheel.norm_version}.tar.gz"
+        (self.files / filename).write_bytes(data)
+        release = Release(name, version, filename, _sha256(data), len(data))
+        with self._lock:
+            self._projects.setdefault(normalize(name), []).append(release)
+        return release
+
     def has(self, name: str, version: str) -> bool:
         return any(Version(r.version) == Version(version) for r in self.releases(name))
 
@@ -306,6 +321,65 @@ class Index:
                 attrs += f' data-core-metadata="sha256={r.metadata_sha256}"'
             links.append(f"<a{attrs}>{html.escape(r.filename)}</a><br/>\n")
         return _html(f"Links for {html.escape(name)}", "".join(links))
+
+
+_BACKEND = r"""import base64, hashlib, os, sys, zipfile
+
+METADATA = {metadata!r}
+MODULES = {modules!r}
+DIST_INFO = {dist_info!r}
+ERROR = {error!r}
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def prepare_metadata_for_build_wheel(directory, config_settings=None):
+    os.makedirs(os.path.join(directory, DIST_INFO))
+    with open(os.path.join(directory, DIST_INFO, "METADATA"), "w") as fh:
+        fh.write(METADATA)
+    return DIST_INFO
+
+
+def build_wheel(directory, config_settings=None, metadata_directory=None):
+    if ERROR is not None:
+        print(ERROR, file=sys.stderr)
+        raise SystemExit(1)
+    name = DIST_INFO[:-len(".dist-info")] + "-py3-none-any.whl"
+    files = dict(MODULES)
+    files[DIST_INFO + "/METADATA"] = METADATA
+    files[DIST_INFO + "/WHEEL"] = "Wheel-Version: 1.0\nGenerator: in-tree\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = []
+    with zipfile.ZipFile(os.path.join(directory, name), "w") as zf:
+        for path, text in files.items():
+            data = text.encode()
+            zf.writestr(path, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            record.append(f"{{path}},sha256={{digest}},{{len(data)}}")
+        zf.writestr(DIST_INFO + "/RECORD", "\\n".join(record + [DIST_INFO + "/RECORD,,"]) + "\\n")
+    return name
+"""
+
+
+def sdist(wheel: Wheel, build_error: str | None = None) -> bytes:
+    """A real sdist (PEP 625 name, PKG-INFO, pyproject.toml) whose build backend lives in it."""
+    import io
+    import tarfile
+
+    root = f"{wheel.dist}-{wheel.norm_version}"
+    files = {"PKG-INFO": wheel.metadata(),
+             "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n',
+             "backend.py": _BACKEND.format(metadata=wheel.metadata(), modules=dict(wheel.modules),
+                                           dist_info=wheel.dist_info, error=build_error)}
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz", format=tarfile.PAX_FORMAT) as tf:
+        for path, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{root}/{path}")
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            tf.addfile(info, io.BytesIO(data))
+    return out.getvalue()
 
 
 def _json(data: object) -> bytes:

@@ -272,3 +272,15 @@ def test_a_replaced_file_fails_a_hashed_install_with_pips_message(index: Index, 
 
 # rodeo's six PyPI-family managers take this index as `index-url:` and see its stage 2: that is
 # tests/run/test_isolate_real.py, which goes on to isolate the release that broke the import.
+
+
+def test_an_sdist_builds_with_its_in_tree_backend_or_fails_as_told(index: Index, tmp_path: Path) -> None:
+    index.publish_sdist("good", "1.0", modules={"good/__init__.py": "OK = 1\n"})
+    index.publish_sdist("broken", "1.0", build_error="src/x.c:1:10: fatal error: zstd.h: No such file or directory")
+    proc = pip_install(tmp_path / "env", tmp_path, "--index-url", index.url, "good")
+    assert proc.returncode == 0, proc.stderr
+    run = subprocess.run([str(tmp_path / "env" / "bin" / "python"), "-c", "import good; print(good.OK)"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.stdout == "1\n", run.stderr
+    proc = pip_install(tmp_path / "env", tmp_path, "--index-url", index.url, "broken")
+    assert proc.returncode != 0 and "zstd.h: No such file or directory" in proc.stdout + proc.stderr

@@ -101,6 +101,8 @@ def isolate_cell(planned: PlannedCell, config: Config, options: RunOptions, name
             log = CellLog(fh, path)
             log.say(f"# rodeo: isolating {planned.cell.id} against its last pass ({last.at or 'date unknown'})")
             tool_pins = _tool_pins(planned, config, options, log, deadline) if _broken(result) else None
+            if not _broken(result) and not result.resolved and last.pins:   # it failed before the probe ran
+                result = replace(result, resolved=_resolve_now(planned, config, options, names, log, deadline, last))
             scope = scope_of(result, last, tool_pins)
             if scope.why_not:
                 log.say(f"# rodeo: not isolated: {scope.why_not}")
@@ -225,6 +227,62 @@ def _tool_pins(planned: PlannedCell, config: Config, options: RunOptions, log: C
         log.say(f"# rodeo: could not list the tool venv's distributions ({exc.__class__.__name__})")
         return None
     return pinned_names(out)
+
+
+SEED = ("pip", "setuptools", "wheel")     # what a venv brings itself: no resolution lists them
+
+
+def _resolve_now(planned: PlannedCell, config: Config, options: RunOptions, names: NameMap, log: CellLog,
+                 deadline: float, last: LastPass) -> dict[str, str]:
+    """What the cell's packages resolve to today, for a PyPI-family cell that failed before its probe
+    could list them (a new release that does not build): pip's ``install --dry-run --report`` with the
+    cell's Python, requirements and indexes, which prepares metadata but builds and installs nothing.
+    Empty when that cannot be known (another ecosystem, no pip, no answer): the isolation says so."""
+    import json
+    import subprocess
+    import tempfile
+
+    from rodeo_action import host
+    from rodeo_action.managers.pypi import index_args
+    from rodeo_action.run.spec import index_urls, requirements_for
+
+    info = manager_info(planned.cell.manager)
+    if info.ecosystem != "pypi":
+        return {}
+    env = host.scrubbed_env(options.environ)
+    facts = options.tools.python(planned.cell.python, env.get("PATH"))
+    if facts is None:
+        return {}
+    reqs, _ = requirements_for(planned.cell, config, info, names)
+    index, extra = index_urls(config, options.environ)
+    spec_args = index_args(_Indexes(index, extra), "pip")   # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory(prefix="rodeo-resolve-") as tmp:
+        report = Path(tmp) / "report.json"
+        argv = [facts.path, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report",
+                str(report), *spec_args, *reqs]
+        log.say(f"# rodeo: what resolves today (the cell failed before listing it): {' '.join(argv)}")
+        try:
+            proc = subprocess.run(argv, env={**env, "TMPDIR": tmp}, capture_output=True, text=True,
+                                  timeout=max(1.0, min(600.0, deadline - time.monotonic())))
+            data = json.loads(report.read_text(encoding="utf-8")) if proc.returncode == 0 else None
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            log.say(f"# rodeo: could not resolve ({exc.__class__.__name__})")
+            return {}
+    if not isinstance(data, dict):
+        log.say(f"# rodeo: pip could not resolve it either:\n{proc.stderr[-2000:]}")
+        return {}
+    found = {str(i["metadata"]["name"]): str(i["metadata"]["version"]) for i in data.get("install", [])
+             if isinstance(i, dict) and isinstance(i.get("metadata"), dict) and i["metadata"].get("name")}
+    # the venv's own seed is no change of the resolution
+    return {**{k: v for k, v in last.pins.items() if k in SEED}, **found}
+
+
+@dataclass(frozen=True)
+class _Indexes:
+    """The two fields of a CellSpec that :func:`index_args` reads."""
+
+    index_url: str | None
+    extra_index_urls: tuple[str, ...]
 
 
 def _path(options: RunOptions) -> str:

@@ -201,3 +201,23 @@ def test_rodeo_local_isolates_against_a_previous_local_run(
     assert f"{host_cell('uv')}: broken by lib 1.0 → 2.0" in third.stdout, third.stdout
     report = (tmp_path / "out" / "report.md").read_text()
     assert "broken by lib 2.0 (last good 1.0)" in report
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("manager", ["pip", "uv"])
+def test_a_cell_that_fails_before_its_probe_is_isolated_against_what_resolves_today(
+        rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, index: Index, manager: str) -> None:
+    """lib 2.0 resolves (an sdist whose metadata is prepared fine) but does not build: the failing run
+    lists nothing, so what resolves today comes from pip's --dry-run, and lib is still named."""
+    app_lib_extra(index, 1)
+    _config(tmp_path, index, manager)
+    env = _env(cli_env, tools_bin, tmp_path)
+    _baseline(rodeo, env, manager)
+    index.publish_sdist("lib", "2.0", modules={"lib/__init__.py": "def feature() -> str:\n    return '2.0'\n"},
+                        build_error="lib/_speedups.c:1:10: fatal error: zstd.h: No such file or directory")
+    index.publish("extra", "1.1", modules={"extra/__init__.py": 'SUFFIX = "+extra 1.1"\n'})
+    second = _run(rodeo, env, manager, "run2", "--baseline", "base.json")
+    assert second["status"] == "fail" and second["phase"] == "install" and not second["resolved"], second
+    iso = second["isolation"]
+    assert iso["outcome"] == "isolated" and [c["package"] for c in iso["culprits"]] == ["lib"], iso
+    assert second["introduced_by"]["bad"] == "2.0"
