@@ -669,6 +669,8 @@ def read(path: Path, name: str | None) -> tuple[Baseline | None, str | None]:
         # a --json is read only up to its baseline part (first in it): its results, as big again at
         # 100,000 cells, do not count against MAX_BASELINE_BYTES
         text = _Text(fd, MAX_BASELINE_BYTES)
+        if text.peek() != "{" and info.st_size > MAX_BASELINE_BYTES:
+            return None, f"{info.st_size:,} bytes, more than the {MAX_BASELINE_BYTES:,} a baseline may have; not read"
         if text.peek() == "{":
             try:
                 got = _read_json(text, str(path))
