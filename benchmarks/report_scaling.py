@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import functools
 import gc
 import importlib
@@ -283,7 +284,8 @@ def stages_for(inputs: Inputs) -> tuple[list[Stage], list[str]]:
         Stage("history.load (baseline)", lambda: history.load(path, syn.config.name), output=False),
         Stage("build_report", lambda: build_report(got.cells, syn.config, baseline, AT, RUN_URL, got.notes)),
         Stage("history.full_json (--json)", lambda: _consume(history.full_json(report))),
-        Stage("history.digest", lambda: history.digest(report)),
+        # a new report object each run: digest() remembers its levels per report (the comment asks again)
+        Stage("history.digest", lambda: history.digest(dataclasses.replace(report))),
         Stage("svg.render", lambda: svg.render(report)),
         Stage("badge.overall+per_manager", lambda: (badge.overall(report), badge.per_manager(report))),
     ]
