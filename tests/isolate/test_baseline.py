@@ -67,7 +67,7 @@ def test_a_corrupt_foreign_or_old_baseline_gives_one_line(tmp_path: Path) -> Non
         tmp_path / "anon.json": "from another config: it has no name, this one is 'alpha'",
         tmp_path / "nothing.json": NO_PINS,
         tmp_path / "missing.json": "not found",
-        tmp_path: "not a regular file",
+        tmp_path: "a folder with no passing cell that recorded its pins",   # a results folder is a baseline too
         # a real baseline made before rodeo recorded pins
         ROOT / "examples" / "default-rodeo" / "baseline.json": NO_PINS,
     }

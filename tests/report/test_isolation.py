@@ -100,7 +100,8 @@ def test_isolated_release_in_every_output(tmp_path: Path) -> None:
         "hishel → fail · 2 of 8 installs" in text
     assert "broken by hishel 2.0.0" in render.comment(report) and "broken by hishel 2.0.0" in render.summary(report)
     hishel = culprit(report, "package:hishel")
-    assert hishel.cells == (PIP,) and hishel.isolation is not None and hishel.tracker is None
+    # hishel's tracker comes from the built-in name map (matrix/names.yml), as its PyPI metadata names it
+    assert hishel.cells == (PIP,) and hishel.isolation is not None and hishel.tracker == "karpetrosyan/hishel"
     assert culprit(report, "cell:uv/tensorflow").cells == (UV,)         # tensorflow alone: one manager left
     assert "📦 package **hishel** 🔻 regression (1 cell: " + PIP in text
     title, body = issuetext.issue(report, hishel)
@@ -133,10 +134,14 @@ def test_one_issue_per_release_across_managers(tmp_path: Path) -> None:
 
 def test_tool_scope_names_the_manager_and_reports_to_its_tracker(tmp_path: Path) -> None:
     """A manager's own venv broken by a release: grouped under the release, the repro installs the
-    manager at the cell's version beside the bad pin, the upstream link is the manager's tracker."""
+    manager at the cell's version beside the bad pin, the upstream link is the release's tracker (the
+    name map's), else the manager's."""
+    unmapped = report_with(tmp_path / "unmapped", {PDM: {"isolation": iso(scope="tool", culprits=(
+        ("rodeo-unmapped-dep", "1.0", "2.0"),), tries=(((), "pass"), (("rodeo-unmapped-dep",), "fail")))}})
+    assert culprit(unmapped, "package:rodeo-unmapped-dep").tracker == "pdm-project/pdm"
     report = report_with(tmp_path, {PDM: {"isolation": iso(scope="tool")}})
     hishel = culprit(report, "package:hishel")
-    assert hishel.cells == (PDM,) and hishel.tracker == "pdm-project/pdm"
+    assert hishel.cells == (PDM,) and hishel.tracker == "karpetrosyan/hishel"
     rest = [c for c in report.culprits if "pdm-all-ubuntu-latest-py3.13" in c.cells]
     assert [c.kind for c in rest] == ["cell"]        # pdm's other failure alone: no longer "the tool" failing
     text = render.markdown(report)
@@ -145,7 +150,7 @@ def test_tool_scope_names_the_manager_and_reports_to_its_tracker(tmp_path: Path)
     _, body = issuetext.issue(report, hishel)
     assert ('tool="$(mktemp -d)/venv"\npython3 -m venv "$tool" && "$tool/bin/pip" install pdm==2.22.0 '
             'hishel==2.0.0\nexport PATH="$tool/bin:$PATH"\npdm install') in body
-    assert (issuetext.upstream_url(report, hishel) or "").startswith("https://github.com/pdm-project/pdm/issues/new?")
+    assert (issuetext.upstream_url(report, hishel) or "").startswith("https://github.com/karpetrosyan/hishel/issues/new?")
 
 
 def test_not_in_versions_and_not_isolated(tmp_path: Path) -> None:
