@@ -12,6 +12,7 @@ failure's; nothing here can change the cell's verdict, only add what isolation f
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Mapping
@@ -153,10 +154,34 @@ def _variant(scope: Scope, pins: dict[str, str], applied: tuple[str, ...], last:
     a tool venv of its own made with the pins (a failed one is a try that ended ``other``)."""
     if scope.name == "environment":
         if not applied and last.lock_files:
-            return Variant(lock_files=dict(last.lock_files))
+            odd = _odd_line(last)
+            if odd is None:
+                return Variant(lock_files=dict(last.lock_files))
+            log.say(f"# rodeo: the baseline's lock holds {odd!r}, which no lock rodeo writes does: its pins are "
+                    "installed instead")
         return Variant(pins=pins)
     tool = _tool_venv(planned, pins, options, log, deadline, made)
     return tool if isinstance(tool, Result) else Variant(tool=tool)
+
+
+_PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?==[A-Za-z0-9.+!_-]+"
+                     r"( +--hash=sha256:[0-9a-f]{64})*( *;[^\\]*)?")
+
+
+def _odd_line(last: LastPass) -> str | None:
+    """A line of a requirements lock that is no ``name==version --hash=...`` (an index option, a URL, an
+    include), which a lock rodeo wrote never holds: the baseline is data, and one edited to send an
+    install elsewhere is not installed from; other formats are their tools' own files, read as data."""
+    if last.lock_format != "requirements-hashes":
+        return None
+    for name, text in last.lock_files.items():
+        if name != "requirements.txt":
+            continue
+        for line in re.sub(r"\\\n\s*", " ", text).splitlines():
+            line = line.split("#", 1)[0].strip() if line.lstrip().startswith("#") or " #" in line else line.strip()
+            if line and not _PINNED.fullmatch(line):
+                return line[:80]
+    return None
 
 
 def _tool_venv(planned: PlannedCell, pins: Mapping[str, str], options: RunOptions, log: CellLog,

@@ -83,3 +83,21 @@ def test_a_results_folder_is_a_baseline_of_its_passing_cells(tmp_path: Path) -> 
     empty = tmp_path / "empty"
     empty.mkdir()
     assert last_passes(empty, None) == ({}, "a folder with no passing cell that recorded its pins")
+
+
+@pytest.mark.parametrize(("text", "odd"), [
+    ("app==1.0 --hash=sha256:" + "a" * 64 + "\nlib==1.0 --hash=sha256:" + "b" * 64 + "\n", None),
+    # uv pip compile's form: markers, continuation lines, several hashes
+    ("six==1.17.0 ; python_version >= '3' \\\n    --hash=sha256:" + "c" * 64 + " \\\n    --hash=sha256:" + "d" * 64
+     + "\n# via app\n", None),
+    ("local==1.0  # no hash known\n", None),
+    ("--index-url http://evil.example/simple\napp==1.0\n", "--index-url http://evil.example/simple"),
+    ("app @ https://evil.example/app-1.0.whl\n", "app @ https://evil.example/app-1.0.whl"),
+    ("-r other.txt\n", "-r other.txt"),
+    ("-e git+https://evil.example/app#egg=app\n", "-e git+https://evil.example/app#egg=app"),
+])
+def test_a_baseline_lock_that_could_send_an_install_elsewhere_is_not_installed_from(text: str, odd: str | None) -> None:
+    from rodeo_action.run.isolate import _odd_line
+
+    last = replace(LAST, lock_format="requirements-hashes", lock_files={"requirements.txt": text})
+    assert _odd_line(last) == odd
