@@ -50,7 +50,8 @@ def test_a_passing_log_says_it_passed_not_a_tensorflow_warning(tmp_path: Path) -
     got = explain(str(log), "--json")
     assert got.returncode == 0, got.stderr
     assert json.loads(got.stdout) == {"kind": "pass", "package": None,
-                                      "summary": f"no failure in this log: {CELL} passed (so says {CELL}.json)"}
+                                      "summary": f"no failure in this log: {CELL} passed (so says {CELL}.json)",
+                                      "phase": None, "phase_from": None, "manager": None}
     # the log alone: its import verdicts are all ok and its test step printed nothing
     got = explain(str(alone(tmp_path, f"{CELL}.log")))
     assert got.stdout == (f"pass: no failure in this log: every import of {CELL} is ok and its test printed "
@@ -96,9 +97,11 @@ def test_steps_after_the_imports_are_the_test_or_rodeos_own(tmp_path: Path) -> N
         (probe + lock, f"pass: no failure in this log: every import of {CELL} is ok (six)"),
         (probe + test + lock, f"pass: no failure in this log: every import of {CELL} is ok and its test printed "
                               f"nothing (the test's exit status is in {CELL}.json)"),
-        (probe + test + "AssertionError: six is too old\n", "test-failed: AssertionError: six is too old"),
+        (probe + test + "AssertionError: six is too old\n", "test-failed: AssertionError: six is too old\n"
+         "phase: test (read from the log: the test step's output, after every import was ok); manager: pip"),
         (probe.replace("six: ok", "six: ImportError: cannot import name 'moves'"),
-         "import-error: import six: ImportError: cannot import name 'moves'"),
+         "import-error: import six: ImportError: cannot import name 'moves'\n"
+         "phase: import (read from the log: the import probe's verdicts); manager: pip"),
     ]:
         log.write_text(text)
         assert explain(str(log)).stdout == said + "\n", text

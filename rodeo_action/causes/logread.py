@@ -9,11 +9,14 @@ notes on a timeout, an interrupt or a memory kill; its result file beside it (``
 there, says the verdict outright. A cell that passed, did not run or was interrupted is named
 as such (:class:`Reading`), never classified; a timeout or a memory kill is rodeo's verdict, not
 the tools' output. Whatever else failed goes to the classifier, with the phase the log (or its
-result) shows; ``--phase`` or ``--manager`` send any failure there.
+result) shows: rodeo's ``# rodeo: phase <name>`` notes (written as each phase starts), else the
+probe's and test's steps, else what the tools printed (:mod:`~rodeo_action.causes.logphase`); a log
+rodeo did not write is read that way too, and one whose install finished with nothing failing after
+it is a pass. ``--phase`` or ``--manager`` send any failure there.
 
 Reading is bounded: at most the first ``HEAD`` and the last ``TAIL`` bytes of a file (a 1 GB log
 costs a seek, not a gigabyte), a stream (``-``, a pipe) up to ``STREAM_CAP``; a folder, a block
-device, a missing file or binary content is one line (:class:`~rodeo_action.errors.InputError`).
+device, a missing file, an archive or binary content is one line (:class:`~rodeo_action.errors.InputError`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from rodeo_action.causes import logphase
 from rodeo_action.errors import InputError
 from rodeo_action.results import Cause, Result
 
@@ -37,6 +41,7 @@ CHUNK = 1 << 20
 _HEADER = re.compile(r"^# rodeo cell (?P<id>\S+): (?P<manager>[\w-]+) installing ", re.M)
 _PROBE = re.compile(r"^\$ .*probe\.py .*\.rodeo-probe", re.M)
 _STEP = re.compile(r"^\$ ", re.M)
+_NEXT = re.compile(r"^(?:\$ |# rodeo: phase )", re.M)     # what ends a step's output
 # the step that runs the config's `test:` (bash -c, or its script through a manager's launcher), not a file written
 _TEST = re.compile(r"^\$ (?!cat > |: > ).*(?:\bbash -c |\bbash \S*rodeo-test\.sh)", re.M)
 # a verdict line of the import probe: a module, then "ok", "crashed the interpreter (…)" or an exception
@@ -49,6 +54,11 @@ _TIMEOUT = re.compile(r"^# rodeo: the cell exceeded its timeout of (?P<t>\S+?)s 
 _MEMORY = re.compile(r"^# rodeo: the cell's processes held .* of memory during \w+, more than the limit of "
                      r"(?P<limit>.+?) \((?P<source>.+)\); they were killed", re.M)
 _INTERNAL = re.compile(r"^# rodeo: internal error", re.M)
+_PHASE = re.compile(r"^# rodeo: phase (?P<phase>\w+)$", re.M)
+_CELL_ID = re.compile(r"[\w.+-]+")
+# bytes a text log holds only by accident: C0 controls other than tab, newlines, form feed, backspace, ESC
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\b\x1b")
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,7 @@ class Failure:
     phase: str | None
     manager: str | None
     recorded: Cause | None = None
+    why: str | None = None      # how the phase is known, for a person: "inferred: …", "from <cell>.json"
 
 
 # -- reading, bounded --------------------------------------------------------------------------------
@@ -80,6 +91,8 @@ def read(name: str) -> str:
     """The log's text (``-``: standard input): head and tail of a big one; InputError for what is no log."""
     if name == "-":
         return _decode(_stream(sys.stdin.buffer), "standard input")
+    if "\0" in name:
+        raise InputError("the log's path holds a NUL byte; expected a log file")
     path = Path(name)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -99,7 +112,7 @@ def read(name: str) -> str:
         if not st.S_ISREG(info.st_mode):        # a pipe, <(…), a terminal: read as it comes
             os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = _ends(fh, info.st_size) if st.S_ISREG(info.st_mode) else _stream(fh)
+            data = _ends(fh, info.st_size) if st.S_ISREG(info.st_mode) else _stream(fh, name)
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror}); expected a log file") from None
     finally:
@@ -120,7 +133,7 @@ def _ends(fh: BinaryIO, size: int) -> bytes:
     return head + f"\n[… rodeo explain: {size - HEAD - TAIL:,} bytes skipped …]\n".encode() + tail
 
 
-def _stream(fh: BinaryIO) -> bytes:
+def _stream(fh: BinaryIO, name: str = "standard input") -> bytes:
     head = b""
     tail = b""
     total = 0
@@ -132,6 +145,8 @@ def _stream(fh: BinaryIO) -> bytes:
         if len(head) < HEAD:
             take = HEAD - len(head)
             head, chunk = head + chunk[:take], chunk[take:]
+            if len(head) >= HEAD:        # /dev/urandom: said at once, not after 64 MB
+                _refuse_binary(head, name)
         tail = (tail + chunk)[-TAIL:]
     skipped = total - len(head) - len(tail)
     return head + (f"\n[… rodeo explain: {skipped:,} bytes skipped …]\n".encode() if skipped > 0 else b"") + tail
@@ -140,9 +155,44 @@ def _stream(fh: BinaryIO) -> bytes:
 def _decode(data: bytes, name: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):    # PowerShell's `>` writes UTF-16
         return data.decode("utf-16", "replace")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, "replace")
+    _refuse_binary(data, name)
+    return data.replace(b"\0", b"").decode("utf-8", "replace")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for ASCII-range text in UTF-16 without a byte-order mark (every other byte 0)."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half * 0.9 and even == 0:
+        return "utf-16-le"
+    if even >= half * 0.9 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(data: bytes, name: str) -> None:
+    """InputError for what is no text log: an archive (a downloaded Actions log is a zip), NUL bytes,
+    or bytes that are mostly control characters or not UTF-8 (a Latin-1 log still passes)."""
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(f"{name}: a zip archive (a downloaded GitHub Actions log?), not a log; unzip it and "
+                         "explain one log file")
+    if data.startswith(b"\x1f\x8b"):
+        raise InputError(f"{name}: gzip-compressed, not a text log; e.g. zcat {name} | rodeo explain -")
+    if data.startswith((b"\xfd7zXZ\0", b"BZh", b"\x28\xb5\x2f\xfd")):
+        raise InputError(f"{name}: compressed (xz, bzip2 or zstd), not a text log; decompress it first")
     if data.count(b"\0") > len(data) // 100:
         raise InputError(f"{name}: binary content (NUL bytes), not a text log; expected a log file")
-    return data.replace(b"\0", b"").decode("utf-8", "replace")
+    sample = data[:HEAD] + data[-HEAD:] if len(data) > 2 * HEAD else data
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    unreadable = sample.decode("utf-8", "replace").count("\ufffd")
+    if sample and (controls + unreadable) * 10 > len(sample):
+        raise InputError(f"{name}: binary content (control bytes, not UTF-8), not a text log; expected a log file")
 
 
 # -- the gate ------------------------------------------------------------------------------------
@@ -152,7 +202,7 @@ def sibling_result(name: str, text: str) -> Result | None:
     """The result file beside a rodeo cell log (``<id>.json`` for ``<id>.log``), read as `rodeo report`
     reads one (size cap, schema); None when there is none, it does not match, or it is not readable."""
     header = _HEADER.search(text)
-    if header is None or name == "-":
+    if header is None or name == "-" or not _CELL_ID.fullmatch(header.group("id")):
         return None
     path = Path(name).with_name(f"{header.group('id')}.json")
     if not path.is_file():
@@ -170,7 +220,7 @@ def gate(text: str, result: Result | None = None) -> Reading | Failure:
         return Reading("empty", "the log is empty: nothing to explain")
     header = _HEADER.search(body)
     if header is None:
-        return Failure(None, None)
+        return _raw(body)
     cell, manager = header.group("id"), header.group("manager")
     if result is not None:
         return _from_result(result, cell)
@@ -187,7 +237,18 @@ def _from_result(result: Result, cell: str) -> Reading | Failure:
     if cause is not None and (status != "fail" or cause.kind in ("timeout", "killed", "disk-full")):
         # rodeo's own verdict (a clock, a signal, its own bug), not the tools' output
         return Reading(cause.kind, cause.summary, cause.package, failure=True)
-    return Failure(result.phase, result.cell.manager, cause)
+    return Failure(result.phase, result.cell.manager, cause, f"from {cell}.json")
+
+
+def _raw(body: str) -> Reading | Failure:
+    """A log rodeo did not write: a pass when its install finished and nothing failed after it, else the
+    failure, with the phase its lines show (None: they show none)."""
+    found = logphase.infer(body)
+    if found is None:
+        return Failure(None, None)
+    if found.passed:
+        return Reading("pass", f"no failure in this log: {found.why}")
+    return Failure(found.phase, None, why=f"inferred: {found.why}")
 
 
 def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> Reading | Failure:
@@ -209,16 +270,22 @@ def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> 
         return Reading("error", "rodeo-action itself failed; the traceback is in the log (please report it)",
                        failure=True)
     probes = list(_PROBE.finditer(body))
+    marked = [m.group("phase") for m in _PHASE.finditer(body) if m.group("phase") != "lock"]
     if not probes:
         steps = _STEP.search(body, header.end())
         if steps is None:
             return Reading("empty", f"{cell}'s log holds rodeo's header only: no step ran")
-        return Failure(None, manager)
+        if marked:
+            return Failure(marked[-1], manager, why=f'read from the log\'s "# rodeo: phase {marked[-1]}" note')
+        inferred = logphase.infer(body[header.end():])     # a log from before rodeo marked its phases
+        if inferred is None or inferred.phase is None:
+            return Failure(None, manager)
+        return Failure(inferred.phase, manager, why=f"inferred: {inferred.why}")
     after = body[probes[-1].end():]
-    later = _STEP.search(after)
+    later = _NEXT.search(after)
     verdicts = _verdicts(after[:later.start()] if later else after)
     if not verdicts or any(v != "ok" for v in verdicts.values()):
-        return Failure("import", manager)
+        return Failure("import", manager, why="read from the log: the import probe's verdicts")
     test = _TEST.search(after)
     if test is None:     # no test step; steps of rodeo's own after a pass (a lock) are no verdict
         return Reading("pass", f"no failure in this log: every import of {cell} is ok ({', '.join(verdicts)})")
@@ -230,7 +297,7 @@ def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> 
     if not any(line.strip() for line in output):
         return Reading("pass", f"no failure in this log: every import of {cell} is ok and its test printed "
                                f"nothing (the test's exit status is in {cell}.json)")
-    return Failure("test", manager)
+    return Failure("test", manager, why="read from the log: the test step's output, after every import was ok")
 
 
 def _verdicts(block: str) -> dict[str, str]:

@@ -143,7 +143,8 @@ def _attempt(cell: Cell, config: Config, options: RunOptions, names: NameMap, lo
     env = host.scrubbed_env(options.environ)
     env[CELL_TOKEN] = guard.token    # every process of the cell carries it: how its leftovers are found
     ends = deadline if deadline is not None else time.monotonic() + config.timeout
-    attempt = _Attempt(cell, config, options, names, env, base=base, clock=PhaseClock(cell.id, options.on_phase),
+    clock = PhaseClock(cell.id, options.on_phase, say=log.say)
+    attempt = _Attempt(cell, config, options, names, env, base=base, clock=clock,
                        steps=Supervisor(log, ends, options.processes, guard), variant=variant)
     result: Result | None = None
     try:
@@ -170,11 +171,14 @@ class PhaseClock:
     on_phase: Callable[[str, str], None] | None = None
     durations: dict[str, float] = field(default_factory=dict)
     current: str = ""
+    say: Callable[[str], None] | None = None    # the log: each phase is marked in it (`rodeo explain` reads it)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         if name != self.current:
             self.current = name
+            if self.say:
+                self.say(f"# rodeo: phase {name}")
             if self.on_phase:
                 self.on_phase(self.cell_id, name)
         t0 = time.monotonic()
