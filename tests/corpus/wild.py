@@ -1,0 +1,1032 @@
+#!/usr/bin/env python3
+"""The wild corpus: real failures of real packages, captured here with pip, uv, poetry, pdm, pipenv, hatch and apt.
+
+    python tests/corpus/wild.py [--only NAME] [-j N] [--list] [--workdir DIR]
+
+``tests/corpus/logs`` is mostly made from our own fixtures; this corpus is made from real PyPI (and
+Debian) packages as users meet them: old releases whose sdists no longer build, packages that need a
+system library this machine lacks (when built, and when imported), real conflicts, missing, yanked
+and Python-incompatible versions, broken indexes (local servers on 127.0.0.1 that refuse, answer 404
+or 503, or offer a self-signed certificate; names that do not resolve), numpy-ABI breaks,
+undeclared dependencies, a manager that crashes, hash mismatches and failing tests.
+
+Each scenario is a :class:`Case` (one failure, the labels a person wrote for it by reading the
+logs) run by several managers, each in one of two forms:
+
+- ``cell``: ``python -m rodeo_action run --cell ...`` as ``capture.py`` does (the probe's verdicts
+  appended the same way);
+- ``raw``: the tool's own output as a user would paste it (``pip install ...``, ``uv pip install``,
+  ``uv add``, ``poetry add``, ``pdm add``, ``pipenv install``, ``hatch env create``/``hatch run``,
+  ``apt-get ...``, and ``python -c "import x"`` after a successful install). Lines starting ``$ `` are
+  the commands, as in rodeo's own logs; hidden set-up steps (a venv, a pip upgrade, a pyproject) are
+  not shown.
+
+Logs go to ``tests/corpus/wild/<manager>/<slug>.log`` with the corpus header plus ``subject:`` (the
+package the scenario is about: the train/test split is by subject) and ``form:``. A log is written
+only when the run failed the way the scenario expects (the last shown step fails; for the import
+phase the installs succeed and the import fails); anything else is reported as a MISS and no log is
+written. Logs are tail-trimmed to 300 lines / 60 KB (the first lines and the end are kept), ``$HOME``
+is shown as ``/home/user``, and the host's pip configuration (local mirrors) is switched off, so the
+logs show the real index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import http.server
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+WILD = HERE / "wild"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from capture import PDM_WORKING, apt_usable, base_env, os_name, venv_with  # noqa: E402
+
+from rodeo_action import host  # noqa: E402
+from rodeo_action.config import host_os_label, host_python  # noqa: E402
+
+MAX_LINES, MAX_BYTES, HEAD_LINES = 300, 60_000, 8
+STEP_TIMEOUT = 600
+NUMPY2 = "numpy==2.1.3"
+
+
+# ------------------------------------------------------------------------------ the catalogue
+
+
+@dataclass(frozen=True)
+class Case:
+    """One failure, run by several managers; the labels are a person's reading of the logs."""
+
+    slug: str
+    subject: str
+    kind: str
+    package: str                  # the culprit distribution; "" when none
+    summary: str                  # summary-contains
+    reqs: tuple[str, ...]
+    runs: str                     # "pip:r uv:c ..." (r = raw, c = cell)
+    phase: str = "install"
+    then: tuple[str, ...] = ()    # a second install (raw pip/uv), e.g. numpy 2 over an old pandas
+    imports: tuple[str, ...] = ()  # raw import phase: modules imported after the installs
+    no_binary: tuple[str, ...] = ()
+    index: str = ""               # a bad index: refused, dns, tls, 404, 503, proxy
+    test: str = ""                # cell: a `test:` command
+    extra: str = ""               # cell: more rodeo.yml
+    special: str = ""             # a raw flow of its own (hash-*, apt-*, old-manager)
+    timeout: int = STEP_TIMEOUT
+    per: tuple[tuple[str, str, str, str], ...] = ()   # (manager, kind, package, summary) where a log says otherwise
+    what: str = ""
+
+    def label(self, manager: str) -> tuple[str, str, str]:
+        for m, kind, package, summary in self.per:
+            if m == manager:
+                return kind, package, summary
+        return self.kind, self.package, self.summary
+
+
+def C(slug: str, subject: str, kind: str, package: str, summary: str, reqs: str | tuple[str, ...], runs: str,
+      **kw: object) -> Case:
+    return Case(slug, subject, kind, package, summary, (reqs,) if isinstance(reqs, str) else reqs, runs,
+                **kw)  # type: ignore[arg-type]
+
+
+BF, MSL, NMD, CON, IMP = "build-failed", "missing-system-library", "no-matching-distribution", "conflict", "import-error"
+
+BUILDS: tuple[Case, ...] = (
+    C("pyyaml-5.4.1-cython3", "pyyaml", BF, "pyyaml", "pyyaml", "pyyaml==5.4.1",
+      "pip:r uv:r poetry:c pdm:r pipenv:c hatch:r", what="no cp311 wheel; sdist's setup.py breaks with Cython 3"),
+    C("sklearn-deprecated", "sklearn", BF, "sklearn", "sklearn", "sklearn",
+      "pip:r uv:c poetry:r pdm:c pipenv:r hatch:c", what="the deprecated sklearn sdist refuses to build"),
+    C("tensorflow-gpu-removed", "tensorflow-gpu", BF, "tensorflow-gpu", "tensorflow-gpu", "tensorflow-gpu==2.12.0",
+      "pip:r uv:r poetry:c pdm:r pipenv:c hatch:r", what="tensorflow-gpu 2.12.0: an sdist that refuses to build"),
+    C("numpy-1.19.5", "numpy", BF, "numpy", "numpy", "numpy==1.19.5",
+      "pip:r uv:c poetry:r hatch:r", timeout=420, what="no cp311 wheel; old sdist on 3.11"),
+    C("lxml-4.2.0", "lxml", BF, "lxml", "lxml", "lxml==4.2.0", "pip:r uv:c hatch:r pdm:c", timeout=420,
+      what="2018 sdist, Cython-generated C for old CPython"),
+    C("aiohttp-3.8.1", "aiohttp", BF, "aiohttp", "aiohttp", "aiohttp==3.8.1", "pip:r uv:r poetry:c pipenv:r",
+      timeout=420, what="no cp311 wheel; C made by an old Cython (longintrepr.h)"),
+    C("uvloop-0.16.0", "uvloop", BF, "uvloop", "uvloop", "uvloop==0.16.0", "pip:c uv:r pdm:r hatch:c", timeout=420,
+      what="no cp311 wheel; old Cython C"),
+    C("greenlet-1.1.3", "greenlet", BF, "greenlet", "greenlet", "greenlet==1.1.3",
+      "pip:r uv:c poetry:r pdm:r pipenv:c", timeout=420, what="no cp311 wheel; greenlet 1.x C on 3.11"),
+    C("gevent-21.12.0", "gevent", BF, "gevent", "gevent", "gevent==21.12.0", "pip:r uv:r hatch:c", timeout=480,
+      what="no cp311 wheel; old gevent on 3.11"),
+    C("typed-ast-1.4.3", "typed-ast", BF, "typed-ast", "typed", "typed-ast==1.4.3",
+      "pip:r uv:c poetry:r pdm:r hatch:c pipenv:r", timeout=420, what="CPython-internal C of 3.8 on 3.11"),
+    C("cchardet-2.1.7", "cchardet", BF, "cchardet", "cchardet", "cchardet==2.1.7", "pip:r uv:r hatch:c poetry:c",
+      timeout=420, what="no cp311 wheel; old Cython C"),
+    C("ujson-1.35", "ujson", BF, "ujson", "ujson", "ujson==1.35", "pip:r uv:r pdm:c", timeout=420,
+      what="2015 C extension on 3.11"),
+    C("cymem-2.0.5", "cymem", BF, "cymem", "cymem", "cymem==2.0.5", "pip:r uv:r", timeout=420,
+      what="no cp311 wheel; old Cython C"),
+    C("preshed-3.0.5", "preshed", BF, "preshed", "preshed", "preshed==3.0.5", "pip:r uv:c", timeout=420,
+      what="no cp311 wheel; old Cython C"),
+    C("murmurhash-1.0.5", "murmurhash", BF, "murmurhash", "murmurhash", "murmurhash==1.0.5", "pip:c uv:r pdm:r",
+      timeout=420, what="no cp311 wheel; old Cython C"),
+    C("pycrypto-2.6.1", "pycrypto", BF, "pycrypto", "pycrypto", "pycrypto==2.6.1", "pip:r uv:c hatch:r",
+      timeout=420, what="2013 sdist on 3.11"),
+    C("backports-zoneinfo", "backports-zoneinfo", BF, "backports-zoneinfo", "zoneinfo", "backports.zoneinfo==0.2.1",
+      "pip:r uv:r", timeout=420, what="a backport for <3.9 built on 3.11"),
+    C("cryptography-3.3.2-source", "cryptography", BF, "cryptography", "cryptography", "cryptography==3.3.2",
+      "pip:r uv:r", no_binary=("cryptography",), timeout=420, what="--no-binary: 2021 C against OpenSSL 3"),
+    C("pillow-6.2.2", "pillow", BF, "pillow", "pillow", "pillow==6.2.2", "pip:r uv:r", timeout=420,
+      what="no cp311 wheel; 2019 sdist"),
+    C("matplotlib-3.3.4", "matplotlib", BF, "matplotlib", "matplotlib", "matplotlib==3.3.4", "pip:r uv:r",
+      timeout=480, what="no cp311 wheel; 2021 sdist"),
+    C("scipy-1.7.3", "scipy", BF, "scipy", "scipy", "scipy==1.7.3", "pip:r uv:c", timeout=480,
+      what="no cp311 wheel; scipy sdist"),
+    C("pandas-1.3.5", "pandas", BF, "pandas", "pandas", "pandas==1.3.5", "pip:r", timeout=480,
+      what="no cp311 wheel; pandas sdist"),
+    C("psutil-5.6.7", "psutil", BF, "psutil", "psutil", "psutil==5.6.7", "pip:r uv:c", timeout=420,
+      what="2019 sdist on 3.11"),
+    C("pickle5", "pickle5", BF, "pickle5", "pickle5", "pickle5==0.0.11", "pip:r uv:r", timeout=420,
+      what="a pickle backport using CPython internals"),
+)
+
+SYSLIB_BUILDS: tuple[Case, ...] = (
+    C("pygraphviz", "pygraphviz", MSL, "pygraphviz", "graphviz", "pygraphviz",
+      "pip:r uv:c poetry:r pdm:r pipenv:c hatch:r", what="graphviz/cgraph.h absent"),
+    C("mysqlclient", "mysqlclient", MSL, "mysqlclient", "mysql", "mysqlclient",
+      "pip:c uv:r poetry:r pdm:c pipenv:r hatch:c", what="mysql_config / pkg-config mysqlclient absent"),
+    C("pycairo", "pycairo", MSL, "pycairo", "cairo", "pycairo", "pip:r uv:r poetry:c pdm:r pipenv:r hatch:c",
+      what="cairo (pkg-config) absent"),
+    C("pygobject", "pygobject", MSL, "pygobject", "gobject-introspection", "pygobject", "pip:r uv:c pdm:c hatch:r",
+      what="gobject-introspection absent"),
+    C("dbus-python", "dbus-python", MSL, "dbus-python", "dbus", "dbus-python", "pip:r uv:r poetry:c pipenv:c",
+      what="dbus-1 (pkg-config) absent"),
+    C("python-ldap", "python-ldap", MSL, "python-ldap", "ldap", "python-ldap", "pip:r uv:c pdm:r hatch:r",
+      what="lber.h / ldap.h absent"),
+    C("pycurl", "pycurl", MSL, "pycurl", "curl-config", "pycurl==7.45.2", "pip:r uv:r poetry:c pdm:c",
+      what="curl-config absent"),
+    C("gssapi", "gssapi", MSL, "gssapi", "krb5-config", "gssapi", "pip:r uv:c pipenv:r hatch:c",
+      what="krb5-config absent"),
+    C("h5py-source", "h5py", MSL, "h5py", "hdf5", "h5py", "pip:r uv:r", no_binary=("h5py",),
+      what="--no-binary h5py: HDF5 absent"),
+    C("h5py-3.7.0", "h5py", MSL, "h5py", "hdf5", "h5py==3.7.0", "pdm:c poetry:c hatch:c", timeout=480,
+      what="no cp311 wheel: HDF5 absent"),
+    C("pyodbc-source", "pyodbc", MSL, "pyodbc", "sql.h", "pyodbc", "pip:r uv:r", no_binary=("pyodbc",),
+      what="--no-binary pyodbc: sql.h absent"),
+    C("python-snappy-0.6.1", "python-snappy", MSL, "python-snappy", "snappy", "python-snappy==0.6.1",
+      "pip:r uv:c poetry:r pdm:c hatch:r", what="no cp311 wheel: snappy-c.h absent"),
+    C("systemd-python", "systemd-python", MSL, "systemd-python", "systemd", "systemd-python",
+      "pip:r uv:r pdm:c pipenv:c", what="libsystemd headers absent"),
+    C("m2crypto", "m2crypto", MSL, "m2crypto", "swig", "m2crypto", "pip:r uv:c poetry:r hatch:c",
+      what="swig absent"),
+    C("pyaudio", "pyaudio", MSL, "pyaudio", "portaudio", "pyaudio", "pip:r uv:r pdm:r pipenv:c hatch:c",
+      what="portaudio.h absent"),
+    C("plyvel-source", "plyvel", MSL, "plyvel", "leveldb", "plyvel", "pip:r uv:r", no_binary=("plyvel",),
+      what="--no-binary plyvel: leveldb headers absent"),
+    C("pylibmc", "pylibmc", MSL, "pylibmc", "memcached", "pylibmc", "pip:r uv:c pdm:r",
+      what="libmemcached headers absent"),
+    C("gmpy2-source", "gmpy2", MSL, "gmpy2", "mpfr", "gmpy2", "pip:r uv:r", no_binary=("gmpy2",),
+      what="--no-binary gmpy2: mpfr.h absent"),
+    C("pygit2-source", "pygit2", MSL, "pygit2", "git2", "pygit2", "pip:r uv:r", no_binary=("pygit2",),
+      what="--no-binary pygit2: libgit2 absent"),
+    C("pycups", "pycups", MSL, "pycups", "cups", "pycups", "pip:r uv:c hatch:r", what="cups/cups.h absent"),
+    C("kerberos", "kerberos", MSL, "kerberos", "krb5-config", "kerberos", "pip:r uv:r poetry:c",
+      what="krb5-config absent"),
+    C("xmlsec-source", "xmlsec", MSL, "xmlsec", "xmlsec1", "xmlsec", "pip:r uv:r", no_binary=("xmlsec",),
+      what="--no-binary xmlsec: xmlsec1 absent"),
+    C("rpy2", "rpy2", MSL, "rpy2", "R", "rpy2==3.5.16", "pip:r uv:c", what="R absent"),
+    C("mod-wsgi", "mod-wsgi", MSL, "mod-wsgi", "apxs", "mod_wsgi", "pip:r uv:r hatch:c pipenv:c",
+      what="Apache apxs absent"),
+    C("pyfuse3", "pyfuse3", MSL, "pyfuse3", "fuse3", "pyfuse3", "pip:r uv:r", what="fuse3 absent"),
+    C("pybluez", "pybluez", MSL, "pybluez", "bluetooth", "pybluez==0.23", "pip:r uv:r poetry:c",
+      what="bluetooth/bluetooth.h absent"),
+    C("pyproj-3.2.1", "pyproj", MSL, "pyproj", "proj", "pyproj==3.2.1", "pip:r uv:c pdm:c hatch:r",
+      what="no cp311 wheel: PROJ absent"),
+    C("shapely-1.7.1", "shapely", MSL, "shapely", "geos", "shapely==1.7.1", "pip:r uv:r poetry:c pipenv:r",
+      what="no cp311 wheel: GEOS absent"),
+    C("fiona-1.8.22", "fiona", MSL, "fiona", "gdal-config", "fiona==1.8.22",
+      "pip:r uv:c poetry:r pdm:c pipenv:c hatch:r", what="no cp311 wheel: gdal-config absent"),
+    C("gdal", "gdal", MSL, "gdal", "gdal-config", "gdal", "pip:r uv:r pdm:r hatch:c", what="gdal-config absent"),
+    C("rasterio-1.2.10", "rasterio", MSL, "rasterio", "gdal-config", "rasterio==1.2.10", "pip:r uv:c",
+      what="no cp311 wheel: gdal-config absent"),
+    C("netcdf4-1.5.8", "netcdf4", MSL, "netcdf4", "hdf5", "netcdf4==1.5.8", "pip:r uv:r pdm:c", timeout=480,
+      what="no cp311 wheel: netCDF/HDF5 absent"),
+    C("tables-3.7.0", "tables", MSL, "tables", "hdf5", "tables==3.7.0", "pip:r uv:c hatch:r", timeout=480,
+      what="no cp311 wheel: HDF5 absent"),
+    C("pyarrow-7.0.0", "pyarrow", MSL, "pyarrow", "arrow", "pyarrow==7.0.0", "pip:r uv:c", timeout=480,
+      what="no cp311 wheel: Arrow C++ absent"),
+    C("mpi4py-3.1.6", "mpi4py", MSL, "mpi4py", "mpi", "mpi4py==3.1.6", "pip:r uv:r poetry:c pdm:c hatch:r",
+      what="no MPI compiler"),
+    C("pyscard", "pyscard", MSL, "pyscard", "swig", "pyscard", "pip:r uv:c", what="swig / pcsclite absent"),
+)
+
+SYSLIB_IMPORTS: tuple[Case, ...] = (
+    C("pyodbc-libodbc", "pyodbc", MSL, "pyodbc", "libodbc", "pyodbc", "pip:r uv:c poetry:c pdm:r pipenv:c hatch:r",
+      phase="import", imports=("pyodbc",), what="wheel linked to libodbc.so.2 (absent)"),
+    C("pyzbar", "pyzbar", MSL, "pyzbar", "zbar", "pyzbar", "pip:r uv:c poetry:r pdm:c pipenv:r hatch:c",
+      phase="import", imports=("pyzbar.pyzbar",), what="ctypes: libzbar absent"),
+    C("fusepy", "fusepy", MSL, "fusepy", "fuse", "fusepy", "pip:r uv:c poetry:r pdm:r pipenv:c hatch:r",
+      phase="import", imports=("fuse",), what="ctypes: libfuse absent"),
+    C("pylibdmtx", "pylibdmtx", MSL, "pylibdmtx", "dmtx", "pylibdmtx", "pip:r uv:r pdm:c hatch:c",
+      phase="import", imports=("pylibdmtx.pylibdmtx",), what="ctypes: libdmtx absent"),
+    C("pyvips", "pyvips", MSL, "pyvips", "vips", "pyvips", "pip:r uv:c", phase="import", imports=("pyvips",),
+      what="cffi: libvips absent"),
+    C("sounddevice", "sounddevice", MSL, "sounddevice", "portaudio", "sounddevice",
+      "pip:r uv:c poetry:c pdm:r pipenv:r hatch:r", phase="import", imports=("sounddevice",),
+      what="cffi: PortAudio absent"),
+    C("rtree-0.9.4", "rtree", MSL, "rtree", "spatialindex", "rtree==0.9.4", "pip:r uv:r poetry:c hatch:c",
+      phase="import", imports=("rtree",), what="ctypes: libspatialindex_c absent"),
+    C("pysdl2", "pysdl2", MSL, "pysdl2", "sdl2", "pysdl2", "pip:r uv:c pdm:r pipenv:c", phase="import",
+      imports=("sdl2",), what="ctypes: SDL2 absent"),
+    C("python-vlc", "python-vlc", MSL, "python-vlc", "vlc", "python-vlc", "pip:r uv:r hatch:c", phase="import",
+      imports=("vlc",), what="ctypes: libvlc absent"),
+    C("libusb1", "libusb1", MSL, "libusb1", "libusb", "libusb1", "pip:r uv:c", phase="import", imports=("usb1",),
+      what="ctypes: libusb-1.0 absent"),
+    C("wand", "wand", MSL, "wand", "magickwand", "wand", "pip:r uv:r poetry:c pdm:c pipenv:r hatch:c",
+      phase="import", imports=("wand.image",), what="ctypes: ImageMagick's MagickWand absent"),
+)
+
+
+def abi(slug: str, subject: str, pin: str, module: str, runs: str, summary: str = "numpy", **kw: object) -> Case:
+    """An old compiled wheel with numpy 2 (installed after it, as users do): the import breaks."""
+    return C(slug, subject, IMP, subject, summary, (pin, NUMPY2), runs, phase="import", imports=(module,),
+             what=f"{pin} built against numpy 1, imported with {NUMPY2}", **kw)
+
+
+ABI: tuple[Case, ...] = (
+    abi("pandas-1.5.3-numpy2", "pandas", "pandas==1.5.3", "pandas", "pip:r uv:c poetry:r hatch:c"),
+    abi("matplotlib-3.7.1-numpy2", "matplotlib", "matplotlib==3.7.1", "matplotlib.pyplot",
+        "pip:r uv:r pdm:c poetry:c"),
+    abi("scikit-learn-1.2.2-numpy2", "scikit-learn", "scikit-learn==1.2.2", "sklearn", "pip:r uv:c pipenv:r hatch:c"),
+    abi("h5py-3.8.0-numpy2", "h5py", "h5py==3.8.0", "h5py", "pip:r uv:r pdm:c"),
+    abi("numexpr-2.8.4-numpy2", "numexpr", "numexpr==2.8.4", "numexpr", "pip:r poetry:r uv:c"),
+    abi("shapely-2.0.1-numpy2", "shapely", "shapely==2.0.1", "shapely", "pip:r uv:c pdm:r pipenv:c"),
+    abi("pyarrow-11.0.0-numpy2", "pyarrow", "pyarrow==11.0.0", "pyarrow", "pip:r uv:r hatch:c"),
+    abi("statsmodels-0.13.5-numpy2", "statsmodels", "statsmodels==0.13.5", "statsmodels.api", "pip:r uv:c"),
+    abi("pywavelets-1.4.1-numpy2", "pywavelets", "pywavelets==1.4.1", "pywt", "pip:r uv:r poetry:c"),
+    abi("astropy-5.2.2-numpy2", "astropy", "astropy==5.2.2", "astropy.table", "pip:r uv:c"),
+    abi("bottleneck-1.3.7-numpy2", "bottleneck", "bottleneck==1.3.7", "bottleneck", "pip:r pdm:r"),
+    C("scipy-1.10.1-then-numpy2", "scipy", IMP, "scipy", "numpy", "scipy==1.10.1", "pip:r uv:r", phase="import",
+      then=(NUMPY2,), imports=("scipy.linalg",), what="pip install scipy==1.10.1, then numpy 2 over it"),
+)
+
+IMPORTS: tuple[Case, ...] = (
+    C("jinja2-2.11.3-markupsafe", "jinja2", IMP, "jinja2", "soft_unicode", "jinja2==2.11.3",
+      "pip:r uv:r poetry:c pipenv:c hatch:r", phase="import", imports=("jinja2",),
+      what="jinja2 2.11 imports markupsafe.soft_unicode (gone in markupsafe 2.1)"),
+    C("flask-1.0.4-jinja3", "flask", IMP, "flask", "markup", "flask==1.0.4", "pip:r uv:c",
+      phase="import", imports=("flask",), what="flask 1.0 imports jinja2.Markup (gone in Jinja2 3.1)"),
+    C("flask-restful-0.3.9", "flask-restful", IMP, "flask-restful", "_endpoint_from_view_func", "flask-restful==0.3.9",
+      "pip:r uv:r poetry:c pipenv:r", phase="import", imports=("flask_restful",),
+      what="imports a private flask helper gone in Flask 2.2"),
+    C("flask-script", "flask-script", IMP, "flask-script", "_request_ctx_stack", "flask-script", "pip:r uv:c hatch:c",
+      phase="import", imports=("flask_script",), what="imports flask._request_ctx_stack (gone in Flask 3)"),
+    C("requests-2.5.0-collections", "requests", IMP, "requests", "mapping", "requests==2.5.0", "pip:r uv:r",
+      phase="import", imports=("requests",), what="2014 requests: from collections import Mapping"),
+    C("keras-2.15-no-tensorflow", "keras", IMP, "keras", "tensorflow", "keras==2.15.0",
+      "pip:r uv:c poetry:r pipenv:c hatch:c", phase="import", imports=("keras",),
+      what="keras 2 imports tensorflow without declaring it"),
+    C("tensorflow-probability-no-tf", "tensorflow-probability", IMP, "tensorflow-probability", "tensorflow",
+      "tensorflow-probability==0.24.0", "pip:r uv:r hatch:c pdm:c", phase="import",
+      imports=("tensorflow_probability",), what="imports tensorflow without declaring it"),
+    C("tensorflow-hub-no-tf", "tensorflow-hub", IMP, "tensorflow-hub", "tensorflow", "tensorflow-hub==0.16.1",
+      "pip:r uv:r poetry:c", phase="import", imports=("tensorflow_hub",),
+      what="imports tensorflow without declaring it"),
+    C("tensorflow-addons-no-tf", "tensorflow-addons", IMP, "tensorflow-addons", "tensorflow",
+      "tensorflow-addons==0.23.0", "pip:r uv:c", phase="import", imports=("tensorflow_addons",),
+      what="imports tensorflow without declaring it"),
+    C("nose-1.3.7", "nose", IMP, "nose", "nose", "nose==1.3.7", "pip:r uv:r", phase="import", imports=("nose",),
+      what="2015 nose on 3.11"),
+)
+
+
+def con(slug: str, subject: str, contested: str, reqs: tuple[str, ...], runs: str, what: str, **kw: object) -> Case:
+    return C(slug, subject, CON, contested, contested, reqs, runs, what=what, **kw)
+
+
+CONFLICTS: tuple[Case, ...] = (
+    con("requests-idna", "requests", "idna", ("requests==2.32.3", "idna==2.0"),
+        "pip:r pdm:c", "requests 2.32.3 needs idna>=2.5"),
+    con("tensorflow-protobuf", "tensorflow", "protobuf", ("tensorflow==2.15.0", "protobuf==5.28.0"),
+        "pip:r uv:r poetry:c pipenv:c", "tensorflow 2.15 needs protobuf<5"),
+    con("django-asgiref", "django", "asgiref", ("django==5.0", "asgiref<3.7"),
+        "pip:r uv:r poetry:c pdm:r", "django 5.0 needs asgiref>=3.7"),
+    con("flask-werkzeug", "flask", "werkzeug", ("flask==3.0.0", "werkzeug<3"),
+        "pip:c uv:r", "flask 3.0 needs werkzeug>=3"),
+    con("boto3-botocore", "boto3", "botocore", ("boto3==1.34.0", "botocore==1.29.0"),
+        "pip:r uv:c poetry:c pdm:r pipenv:r hatch:r", "boto3 1.34.0 needs botocore 1.34.x"),
+    con("sphinx-docutils", "sphinx", "docutils", ("sphinx==7.2.6", "docutils<0.18"), "pip:r uv:r pdm:c hatch:c",
+        "sphinx 7.2 needs docutils>=0.18.1"),
+    con("fastapi-starlette", "fastapi", "starlette", ("fastapi==0.110.0", "starlette==0.40.0"),
+        "pip:r uv:c poetry:r pipenv:c", "fastapi 0.110 needs starlette<0.37"),
+    con("celery-kombu", "celery", "kombu", ("celery==5.3.6", "kombu<5.3"), "pip:c uv:r pdm:r hatch:r",
+        "celery 5.3.6 needs kombu>=5.3.4"),
+    con("transformers-tokenizers", "transformers", "tokenizers", ("transformers==4.40.0", "tokenizers==0.13.3"),
+        "pip:r uv:r poetry:c pdm:c pipenv:r hatch:c", "transformers 4.40 needs tokenizers 0.19"),
+    con("black-click", "black", "click", ("black==24.1.0", "click<8"), "pip:r uv:c poetry:r hatch:r",
+        "black 24 needs click>=8"),
+    con("pytest-pluggy", "pytest", "pluggy", ("pytest==8.0.0", "pluggy<1.3"), "pip:r uv:r pdm:c pipenv:r",
+        "pytest 8.0 needs pluggy>=1.3"),
+    con("jinja2-markupsafe", "jinja2", "markupsafe", ("jinja2==3.1.4", "markupsafe<2"), "pip:c uv:r pdm:r",
+        "jinja2 3.1 needs markupsafe>=2"),
+    con("httpx-httpcore", "httpx", "httpcore", ("httpx==0.27.0", "httpcore<1"), "pip:r uv:c pdm:r hatch:c",
+        "httpx 0.27 needs httpcore 1.x"),
+    con("scipy-old-numpy", "scipy", "numpy", ("scipy==1.14.1", "numpy<1.23"), "pip:r pipenv:r",
+        "scipy 1.14 needs numpy>=1.23.5"),
+    con("numba-numpy2", "numba", "numpy", ("numba==0.58.1", "numpy==2.0.2"), "pip:r uv:c pdm:r hatch:r",
+        "numba 0.58 needs numpy<1.27"),
+    con("opencv-tensorflow-numpy", "opencv-python", "numpy", ("opencv-python==4.12.0.88", "tensorflow==2.16.1"),
+        "pip:r uv:r poetry:c pdm:c pipenv:r", "opencv-python 4.12 needs numpy>=2, tensorflow 2.16 numpy<2"),
+    con("tensorflow-keras3", "keras", "keras", ("tensorflow==2.15.0", "keras==3.3.3"), "pip:r uv:c poetry:r",
+        "tensorflow 2.15 needs keras<2.16"),
+    con("pandas-old-numpy", "pandas", "numpy", ("pandas==2.2.3", "numpy==1.21.0"), "pip:c uv:r pipenv:c",
+        "pandas 2.2.3 needs numpy>=1.23.2 on 3.11"),
+    con("scipy-1.10.1-numpy2", "scipy", "numpy", ("scipy==1.10.1", NUMPY2), "uv:r poetry:r",
+        "scipy 1.10.1 needs numpy<1.27"),
+    con("aiohttp-yarl", "aiohttp", "yarl", ("aiohttp==3.9.5", "yarl<1.0"), "pip:r uv:r hatch:c",
+        "aiohttp 3.9 needs yarl>=1.0"),
+    con("sqlalchemy-typing-extensions", "sqlalchemy", "typing-extensions",
+        ("sqlalchemy==2.0.30", "typing-extensions<4.2"), "pip:r uv:c pdm:r", "sqlalchemy 2.0 needs typing-extensions>=4.6"),
+    con("pydantic-core-pin", "pydantic", "pydantic-core", ("pydantic==2.7.0", "pydantic-core==2.20.0"),
+        "pip:r uv:r poetry:c pdm:r pipenv:r hatch:c", "pydantic 2.7.0 pins pydantic-core 2.18.1"),
+    con("google-cloud-storage-api-core", "google-cloud-storage", "google-api-core",
+        ("google-cloud-storage==2.16.0", "google-api-core<2"), "pip:r uv:c", "needs google-api-core>=2.15"),
+    con("matplotlib-pyparsing", "matplotlib", "pyparsing", ("matplotlib==3.9.0", "pyparsing<2.3"), "pip:r hatch:c",
+        "matplotlib 3.9 needs pyparsing>=2.3.1"),
+)
+
+NO_MATCH: tuple[Case, ...] = (
+    C("flask-missing-version", "flask", NMD, "flask", "flask", "flask==9.9.9",
+      "pip:r uv:r poetry:c pdm:r", what="a version that does not exist"),
+    C("numpy-missing-version", "numpy", NMD, "numpy", "numpy", "numpy==3.0.0",
+      "pip:c uv:r pdm:c pipenv:c", what="a version that does not exist"),
+    C("torch-no-cp311", "torch", NMD, "torch", "torch", "torch==1.12.1", "pip:r uv:c poetry:r pdm:r pipenv:c hatch:r",
+      what="wheels for CPython <=3.10 only, no sdist"),
+    C("tensorflow-no-cp311", "tensorflow", NMD, "tensorflow", "tensorflow", "tensorflow==2.10.0",
+      "pip:r uv:r pdm:c hatch:c", what="wheels for CPython <=3.10 only"),
+    C("django-requires-python", "django", NMD, "django", "django", "django==6.1.3",
+      "pip:r uv:c pipenv:r hatch:c", what="Requires-Python >=3.12"),
+    C("numba-requires-python", "numba", NMD, "numba", "numba", "numba==0.55.2", "pip:r uv:r poetry:c pdm:c",
+      what="Requires-Python <3.11"),
+    C("requests-only-yanked", "requests", NMD, "requests", "requests", "requests>=2.32.0,<2.32.2",
+      "pip:r uv:c poetry:r pipenv:c", what="the only matching releases (2.32.0, 2.32.1) are yanked"),
+    C("pkg-resources-0.0.0", "pkg-resources", NMD, "pkg-resources", "pkg-resources", "pkg-resources==0.0.0",
+      "pip:r uv:r pipenv:r poetry:c", what="the Ubuntu pip-freeze artefact"),
+    C("yaml-wrong-name", "yaml", NMD, "yaml", "yaml", "yaml", "pip:r uv:r hatch:c pdm:c",
+      what="the import name, not the distribution (PyYAML)"),
+    C("cv2-wrong-name", "cv2", NMD, "cv2", "cv2", "cv2", "pip:r uv:c",
+      what="the import name, not the distribution (opencv-python)"),
+    C("jaxlib-no-cp311", "jaxlib", NMD, "jaxlib", "jaxlib", "jaxlib==0.3.25", "pip:r uv:r pdm:c",
+      what="no cp311 wheels"),
+    C("onnxruntime-no-cp311", "onnxruntime", NMD, "onnxruntime", "onnxruntime", "onnxruntime==1.12.1",
+      "pip:r uv:c poetry:c", what="no cp311 wheels"),
+    C("open3d-no-cp311", "open3d", NMD, "open3d", "open3d", "open3d==0.16.0", "pip:c uv:r", what="no cp311 wheels"),
+    C("ray-no-cp311", "ray", NMD, "ray", "ray", "ray==2.0.0", "pip:r uv:r pipenv:c", what="no cp311 wheels"),
+    C("mediapipe-no-cp311", "mediapipe", NMD, "mediapipe", "mediapipe", "mediapipe==0.8.11", "pip:r uv:c hatch:r",
+      what="no cp311 wheels"),
+    C("windows-curses", "windows-curses", NMD, "windows-curses", "windows-curses", "windows-curses",
+      "pip:r uv:r poetry:c pdm:r", what="Windows wheels only"),
+    C("dataclasses-requires-python", "dataclasses", NMD, "dataclasses", "dataclasses", "dataclasses==0.8",
+      "pip:r", what="Requires-Python <3.7 (uv ignores upper bounds and installs it)"),
+)
+
+NET = "network"
+NETWORK: tuple[Case, ...] = (
+    C("index-refused", "attrs", NET, "", "refused", "attrs", "pip:r uv:c poetry:r pdm:c pipenv:r hatch:c",
+      index="refused", what="index on a closed local port"),
+    C("index-dns", "idna", NET, "", "nosuch", "idna", "pip:c uv:r poetry:c pdm:r pipenv:c hatch:r",
+      index="dns", what="index on a name that does not resolve"),
+    C("index-tls", "certifi", NET, "", "certificate", "certifi", "pip:r uv:r poetry:c pdm:r pipenv:c hatch:c",
+      index="tls", what="index behind a self-signed certificate"),
+    C("index-file-404", "packaging", NET, "", "404", "packaging", "pip:r uv:c poetry:r pdm:c pipenv:r hatch:r",
+      index="404", what="index lists a file the server answers 404 for"),
+    C("index-503", "click", NET, "", "503", "click", "pip:c uv:r poetry:r pdm:r pipenv:c hatch:c",
+      index="503", what="index answers 503 to everything"),
+    C("proxy-dns", "rich", NET, "", "proxy", "rich", "pip:r uv:r poetry:r pdm:r pipenv:r hatch:r",
+      index="proxy", what="HTTPS_PROXY names a host that does not resolve"),
+)
+
+OTHER: tuple[Case, ...] = (
+    C("pdm-hishel2", "pdm", "manager-broken", "pdm", "hishel", "requests", "pdm:r", special="pdm-latest",
+      what="pdm from PyPI today (hishel 2.x) crashes on lock"),
+    C("pdm-hishel2-tomli", "pdm", "manager-broken", "pdm", "hishel", "tomli", "pdm:r pdm:c", special="pdm-latest",
+      what="pdm from PyPI today (hishel 2.x) crashes on lock"),
+    C("hash-packaging", "packaging", "hash-mismatch", "packaging", "hash", "packaging==24.1", "pip:r uv:r",
+      special="hash-req", what="--require-hashes with a wrong sha256"),
+    C("hash-lock-six", "six", "hash-mismatch", "six", "hash", "six==1.16.0", "poetry:r pdm:r pipenv:r",
+      special="hash-lock", what="a lock file whose sha256 for six was altered"),
+    C("test-packaging", "packaging", "test-failed", "", "assert", "packaging", "pip:c",
+      test="python -c \"import packaging; assert packaging.__version__.startswith('99'), packaging.__version__\"",
+      phase="test", what="a `test:` that fails"),
+    C("test-tomli", "tomli", "test-failed", "", "tomli", "tomli", "uv:c",
+      test="python -c \"import tomli; tomli.loads('a = ')\"", phase="test", what="a `test:` that raises"),
+    C("test-click", "click", "test-failed", "", "click", "click", "poetry:c",
+      test="python -c \"import click, sys; sys.exit('click ' + click.__version__ + ': no click.nosuch')\"",
+      phase="test", what="a `test:` that fails"),
+    C("test-rich", "rich", "test-failed", "", "rich", "rich", "pdm:c",
+      test="python -c \"import rich; rich.print(rich.nosuch)\"", phase="test", what="a `test:` that raises"),
+    C("test-colorama", "colorama", "test-failed", "", "colorama", "colorama", "pipenv:c hatch:c",
+      test="python -c \"import colorama; assert colorama.__version__ == '0.0', 'colorama ' + colorama.__version__\"",
+      phase="test", what="a `test:` that fails"),
+    C("cell-timeout", "grpcio", "timeout", "", "timeout", "grpcio==1.43.0", "pip:c uv:c", extra="timeout: 45s\n",
+      what="a 2022 grpcio sdist compiling past a 45 s cell timeout"),
+)
+
+APT: tuple[Case, ...] = (
+    C("tensorflow", "python3-tensorflow", "not-packaged", "python3-tensorflow", "python3-tensorflow", "tensorflow",
+      "apt:r apt:c", what="Debian has no python3-tensorflow"),
+    C("polars", "python3-polars", "not-packaged", "python3-polars", "python3-polars", "polars", "apt:r apt:c",
+      what="Debian 12 has no python3-polars"),
+    C("duckdb", "python3-duckdb", "not-packaged", "python3-duckdb", "python3-duckdb", "duckdb", "apt:c",
+      what="Debian 12 has no python3-duckdb"),
+    C("streamlit", "python3-streamlit", "not-packaged", "python3-streamlit", "python3-streamlit", "streamlit",
+      "apt:r", what="Debian has no python3-streamlit"),
+    C("requests-version", "python3-requests", NMD, "python3-requests", "9.9.9", "python3-requests=9.9.9-1", "apt:r",
+      special="apt-install", what="a version Debian does not have"),
+    C("numpy-version", "python3-numpy", NMD, "python3-numpy", "2.1.3", "python3-numpy=1:2.1.3-1", "apt:r",
+      special="apt-install", what="a version Debian does not have"),
+    C("update-refused", "apt-refused", NET, "", "127.0.0.1", "", "apt:r", special="apt-update", index="refused",
+      what="apt-get update from a closed local port"),
+    C("update-dns", "apt-dns", NET, "", "nosuch", "", "apt:r", special="apt-update", index="dns",
+      what="apt-get update from a name that does not resolve"),
+    C("update-404", "apt-404", NET, "", "404", "", "apt:r", special="apt-update", index="404",
+      what="apt-get update from a server answering 404"),
+    C("update-503", "apt-503", NET, "", "503", "", "apt:r", special="apt-update", index="503",
+      what="apt-get update from a server answering 503"),
+    C("test-yaml", "python3-yaml", "test-failed", "", "yaml", "pyyaml", "apt:c",
+      test="python3 -c \"import yaml; yaml.safe_load('a: [')\"", phase="test", what="a `test:` that raises"),
+)
+
+CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
+                           *SYSLIB_BUILDS, *BUILDS)
+
+
+@dataclass(frozen=True)
+class Job:
+    case: Case
+    manager: str
+    form: str        # raw | cell
+
+    @property
+    def slug(self) -> str:
+        return f"{self.case.slug}-{self.form}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.manager}/{self.slug}"
+
+
+def jobs() -> list[Job]:
+    out = []
+    for case in CASES:
+        for run in case.runs.split():
+            manager, _, form = run.partition(":")
+            out.append(Job(case, manager, {"r": "raw", "c": "cell"}[form]))
+    return out
+
+
+# ------------------------------------------------------------------------------ local servers for bad indexes
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    mode = "404"
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        if self.mode == "503":
+            self.send_error(503, "Service Unavailable")
+            return
+        parts = [p for p in self.path.split("?")[0].split("/") if p]
+        if self.mode == "404" and len(parts) == 2 and parts[0] == "simple":
+            name = parts[1]
+            page = (f'<html><body><a href="/files/{name}-99.0-py3-none-any.whl">{name}-99.0-py3-none-any.whl</a>'
+                    f'<a href="/files/{name}-99.0.tar.gz">{name}-99.0.tar.gz</a></body></html>').encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+            return
+        self.send_error(404, "Not Found")
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@dataclass
+class Servers:
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def start(self, work: Path) -> None:
+        for mode in ("404", "503"):
+            handler = type(f"H{mode}", (_Handler,), {"mode": mode})
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.urls[mode] = f"http://127.0.0.1:{server.server_address[1]}"
+        cert, key = work / "selfsigned.pem", work / "selfsigned.key"
+        if not cert.exists():
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
+                            "/CN=pypi.internal.example", "-keyout", str(key), "-out", str(cert)],
+                           check=True, capture_output=True)
+        tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), type("Htls", (_Handler,), {"mode": "404"}))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(cert), str(key))
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        self.urls["tls"] = f"https://127.0.0.1:{tls.server_address[1]}"
+        with socket.socket() as s:   # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            self.urls["refused"] = f"http://127.0.0.1:{s.getsockname()[1]}"
+        self.urls["dns"] = "https://pypi.mirror.nosuch.invalid"
+
+    def index(self, mode: str) -> str:
+        return f"{self.urls[mode]}/simple/"
+
+
+PROXY = "http://proxy.corp.nosuch.invalid:3128"
+
+
+# ------------------------------------------------------------------------------ running a raw flow
+
+
+@dataclass(frozen=True)
+class Step:
+    argv: tuple[str, ...]
+    show: str | None                       # the command as the log shows it; None: a hidden set-up step
+    env: tuple[tuple[str, str], ...] = ()
+    write: tuple[str, str] | None = None   # instead of argv: (file, text)
+    edit: Callable[[Path], None] | None = None
+
+
+@dataclass
+class Ctx:
+    work: Path
+    python: str
+    tools: dict[str, str]
+    servers: Servers
+    env: dict[str, str]
+    versions: dict[str, str] = field(default_factory=dict)   # job name -> the pip a raw flow ran
+
+
+def q(args: tuple[str, ...] | list[str]) -> str:
+    return " ".join(shlex.quote(a) for a in args)
+
+
+def pyproject(deps: tuple[str, ...] = (), hatch: bool = False) -> str:
+    listed = ", ".join(json.dumps(d) for d in deps)
+    text = ('[project]\nname = "wild-probe"\nversion = "0.1.0"\nrequires-python = ">=3.11,<3.12"\n'
+            f"dependencies = [{'' if hatch else listed}]\n\n[tool.poetry]\npackage-mode = false\n")
+    if hatch:
+        text += (f'\n[tool.hatch.envs.default]\nskip-install = true\ndependencies = [{listed}]\n')
+    return text
+
+
+def uv_project(job: Job) -> bool:
+    """Half of uv's raw installs use the project interface (uv add), half uv pip install."""
+    c = job.case
+    return not c.no_binary and not c.then and hashlib.sha256(c.slug.encode()).digest()[0] % 2 == 0
+
+
+def index_env(job: Job, ctx: Ctx, var: str) -> tuple[tuple[str, str], ...]:
+    mode = job.case.index
+    if mode == "proxy":
+        return (("HTTPS_PROXY", PROXY), ("HTTP_PROXY", PROXY))
+    return ((var, ctx.servers.index(mode)),) if mode else ()
+
+
+def shown_env(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f"{k}={shlex.quote(v)} " for k, v in pairs if k != "HTTP_PROXY")
+
+
+def flow_pip(job: Job, ctx: Ctx) -> list[Step]:
+    c, py = job.case, ".venv/bin/python"
+    env = index_env(job, ctx, "PIP_INDEX_URL") if c.index == "proxy" else ()
+    idx = ("--index-url", ctx.servers.index(c.index)) if c.index and c.index != "proxy" else ()
+    nb = tuple(a for n in c.no_binary for a in ("--no-binary", n))
+    steps = [Step((ctx.python, "-m", "venv", ".venv"), None),
+             Step((py, "-m", "pip", "install", "-q", "-U", "pip"), None), Step((py, "-m", "pip", "--version"), None)]
+    steps.append(Step((py, "-m", "pip", "install", *idx, *nb, *c.reqs), f"{shown_env(env)}pip install "
+                      + q([*idx, *nb, *c.reqs]), env))
+    if c.then:
+        steps.append(Step((py, "-m", "pip", "install", *c.then), "pip install " + q(list(c.then))))
+    steps += [Step((py, "-c", f"import {m}"), f'python -c "import {m}"') for m in c.imports]
+    return steps
+
+
+def flow_uv(job: Job, ctx: Ctx) -> list[Step]:
+    c, uv = job.case, ctx.tools["uv"]
+    if uv_project(job):
+        env = index_env(job, ctx, "UV_DEFAULT_INDEX")
+        steps = [Step((), None, write=("pyproject.toml", pyproject())),
+                 Step((uv, "add", "--python", ctx.python, *c.reqs), f"{shown_env(env)}uv add " + q(list(c.reqs)), env)]
+        steps += [Step((uv, "run", "--python", ctx.python, "python", "-c", f"import {m}"),
+                       f'uv run python -c "import {m}"') for m in c.imports]
+        return steps
+    env = index_env(job, ctx, "UV_INDEX_URL") if c.index == "proxy" else ()
+    idx = ("--index-url", ctx.servers.index(c.index)) if c.index and c.index != "proxy" else ()
+    nb = tuple(a for n in c.no_binary for a in ("--no-binary", n))
+    steps = [Step((uv, "venv", "--python", ctx.python, ".venv"), "uv venv --python 3.11"),
+             Step((uv, "pip", "install", *idx, *nb, *c.reqs), f"{shown_env(env)}uv pip install " + q([*idx, *nb, *c.reqs]),
+                  env)]
+    if c.then:
+        steps.append(Step((uv, "pip", "install", *c.then), "uv pip install " + q(list(c.then))))
+    steps += [Step((".venv/bin/python", "-c", f"import {m}"), f'.venv/bin/python -c "import {m}"') for m in c.imports]
+    return steps
+
+
+def flow_poetry(job: Job, ctx: Ctx) -> list[Step]:
+    c, poetry = job.case, ctx.tools["poetry"]
+    env = index_env(job, ctx, "") if c.index == "proxy" else ()
+    steps = [Step((), None, write=("pyproject.toml", pyproject())), Step((poetry, "env", "use", ctx.python), None)]
+    if c.index and c.index != "proxy":
+        url = ctx.servers.index(c.index)
+        steps.append(Step((poetry, "source", "add", "--priority=primary", "mirror", url),
+                          f"poetry source add --priority=primary mirror {url}"))
+    for name in c.no_binary:
+        steps.append(Step((poetry, "config", "--local", "installer.no-binary", name),
+                          f"poetry config --local installer.no-binary {name}"))
+    steps.append(Step((poetry, "add", *c.reqs), f"{shown_env(env)}poetry add " + q(list(c.reqs)), env))
+    steps += [Step((poetry, "run", "python", "-c", f"import {m}"), f'poetry run python -c "import {m}"')
+              for m in c.imports]
+    return steps
+
+
+def flow_pdm(job: Job, ctx: Ctx) -> list[Step]:
+    c = job.case
+    pdm = ctx.tools["pdm-latest" if c.special == "pdm-latest" else "pdm"]
+    env = index_env(job, ctx, "PDM_PYPI_URL") + tuple(("PDM_NO_BINARY", n) for n in c.no_binary)
+    steps = [Step((), None, write=("pyproject.toml", pyproject())), Step((pdm, "use", "-f", ctx.python), None),
+             Step((pdm, "add", *c.reqs), f"{shown_env(env)}pdm add " + q(list(c.reqs)), env)]
+    steps += [Step((pdm, "run", "python", "-c", f"import {m}"), f'pdm run python -c "import {m}"') for m in c.imports]
+    return steps
+
+
+def flow_pipenv(job: Job, ctx: Ctx) -> list[Step]:
+    c, pipenv = job.case, ctx.tools["pipenv"]
+    env = index_env(job, ctx, "PIPENV_PYPI_MIRROR") + tuple(("PIP_NO_BINARY", n) for n in c.no_binary)
+    steps = [Step((pipenv, "install", "--python", ctx.python, *c.reqs),
+                  f"{shown_env(env)}pipenv install --python 3.11 " + q(list(c.reqs)), env)]
+    steps += [Step((pipenv, "run", "python", "-c", f"import {m}"), f'pipenv run python -c "import {m}"')
+              for m in c.imports]
+    return steps
+
+
+def flow_hatch(job: Job, ctx: Ctx) -> list[Step]:
+    c, hatch = job.case, ctx.tools["hatch"]
+    env = index_env(job, ctx, "PIP_INDEX_URL") + tuple(("PIP_NO_BINARY", n) for n in c.no_binary)
+    if c.index and c.index != "proxy":
+        env += (("UV_DEFAULT_INDEX", ctx.servers.index(c.index)),)
+    steps = [Step((), None, write=("pyproject.toml", pyproject(c.reqs, hatch=True)))]
+    if c.imports:
+        steps += [Step((hatch, "run", "python", "-c", f"import {m}"), f'hatch run python -c "import {m}"', env)
+                  for m in c.imports]
+    else:
+        steps.append(Step((hatch, "env", "create"), f"{shown_env(env)}hatch env create", env))
+    return steps
+
+
+def apt_sources(ctx: Ctx, mode: str) -> Callable[[Path], None]:
+    def write(folder: Path) -> None:
+        base = "http://deb.nosuch.invalid" if mode == "dns" else ctx.servers.urls[mode]
+        (folder / "sources.list").write_text(f"deb {base}/debian bookworm main\n", encoding="utf-8")
+        (folder / "lists" / "partial").mkdir(parents=True, exist_ok=True)
+    return write
+
+
+def flow_apt(job: Job, ctx: Ctx) -> list[Step]:
+    c = job.case
+    if c.special == "apt-update":
+        opts = ("-o", "Dir::Etc::SourceList=./sources.list", "-o", "Dir::Etc::SourceParts=/nonexistent",
+                "-o", "Dir::State::Lists=./lists", "-o", "APT::Get::List-Cleanup=0", "-o", "APT::Sandbox::User=root")
+        shown = "  # with sources.list naming only the mirror below"
+        return [Step((), None, edit=apt_sources(ctx, c.index)),
+                Step(("apt-get", "update", *opts), "apt-get update" + shown),
+                Step(("apt-get", "install", "-y", *opts, "python3-six"), "apt-get install -y python3-six",
+                     (("DEBIAN_FRONTEND", "noninteractive"),))]
+    names = c.reqs if c.special == "apt-install" else tuple(f"python3-{r}" for r in c.reqs)
+    return [Step(("apt-get", "install", "-y", *names), "apt-get install -y " + q(list(names)),
+                 (("DEBIAN_FRONTEND", "noninteractive"),))]
+
+
+def tamper_lock(folder: Path) -> None:
+    """Change the first sha256 of six in whichever lock file the manager wrote."""
+    for name in ("poetry.lock", "pdm.lock", "Pipfile.lock"):
+        lock = folder / name
+        if lock.exists():
+            text = lock.read_text(encoding="utf-8")
+            new = re.sub(r"(sha256:)[0-9a-f]{64}", lambda m: m.group(1) + "0" * 64, text)
+            lock.write_text(new, encoding="utf-8")
+            return
+
+
+def flow_hash(job: Job, ctx: Ctx) -> list[Step]:
+    c = job.case
+    if c.special == "hash-req":
+        bad = "sha256:" + "0123456789abcdef" * 4
+        req = f"{c.reqs[0]} --hash={bad}\n"
+        setup = [Step((), None, write=("requirements.txt", req))]
+        if job.manager == "pip":
+            return [*setup, Step((ctx.python, "-m", "venv", ".venv"), None),
+                    Step((".venv/bin/python", "-m", "pip", "install", "-q", "-U", "pip"), None),
+                    Step((".venv/bin/python", "-m", "pip", "--version"), None),
+                    Step((".venv/bin/python", "-m", "pip", "install", "--require-hashes", "-r", "requirements.txt"),
+                         "pip install --require-hashes -r requirements.txt  # " + req.strip())]
+        return [*setup, Step((ctx.tools["uv"], "venv", "--python", ctx.python, ".venv"), "uv venv --python 3.11"),
+                Step((ctx.tools["uv"], "pip", "install", "--require-hashes", "-r", "requirements.txt"),
+                     "uv pip install --require-hashes -r requirements.txt  # " + req.strip())]
+    m = job.manager
+    if m == "poetry":
+        p = ctx.tools["poetry"]
+        return [Step((), None, write=("pyproject.toml", pyproject(c.reqs))), Step((p, "env", "use", ctx.python), None),
+                Step((p, "lock"), "poetry lock"), Step((), None, edit=tamper_lock),
+                Step((p, "install"), "poetry install  # after poetry.lock's sha256 for six was altered")]
+    if m == "pdm":
+        p = ctx.tools["pdm"]
+        return [Step((), None, write=("pyproject.toml", pyproject(c.reqs))), Step((p, "use", "-f", ctx.python), None),
+                Step((p, "lock"), "pdm lock"), Step((), None, edit=tamper_lock),
+                Step((p, "sync"), "pdm sync  # after pdm.lock's sha256 for six was altered")]
+    p = ctx.tools["pipenv"]
+    return [Step((), None, write=("Pipfile", f'[packages]\nsix = "=={c.reqs[0].split("==")[1]}"\n\n'
+                                             '[requires]\npython_version = "3.11"\n')),
+            Step((p, "lock", "--python", ctx.python), "pipenv lock"), Step((), None, edit=tamper_lock),
+            Step((p, "sync"), "pipenv sync  # after Pipfile.lock's sha256 for six was altered")]
+
+
+FLOWS: dict[str, Callable[[Job, Ctx], list[Step]]] = {
+    "pip": flow_pip, "uv": flow_uv, "poetry": flow_poetry, "pdm": flow_pdm, "pipenv": flow_pipenv,
+    "hatch": flow_hatch, "apt": flow_apt}
+
+
+def raw_env(ctx: Ctx) -> dict[str, str]:
+    env = {k: v for k, v in ctx.env.items() if k != "PYTHONPATH"}
+    env.update(PIP_NO_INPUT="1", PIPENV_YES="1", PIPENV_NOSPIN="1", PIPENV_VENV_IN_PROJECT="1",
+               PIPENV_IGNORE_VIRTUALENVS="1", POETRY_VIRTUALENVS_IN_PROJECT="true", POETRY_NO_INTERACTION="1",
+               UV_PYTHON_DOWNLOADS="never", PDM_CHECK_UPDATE="false", HATCH_ENV_TYPE_VIRTUAL_UV_PATH="",
+               COLUMNS="120", VIRTUAL_ENV="")
+    env.pop("VIRTUAL_ENV")
+    env.pop("HATCH_ENV_TYPE_VIRTUAL_UV_PATH")
+    return env
+
+
+def run_raw(job: Job, ctx: Ctx, folder: Path) -> tuple[bool, str, str]:
+    """Run the flow; (as expected, log, detail)."""
+    flow = flow_hash if job.case.special.startswith("hash") else FLOWS[job.manager]
+    steps = flow(job, ctx)
+    env = raw_env(ctx)
+    log: list[str] = []
+    shown = [s for s in steps if s.show is not None]
+    last = shown[-1]
+    for step in steps:
+        if step.write:
+            (folder / step.write[0]).write_text(step.write[1], encoding="utf-8")
+            continue
+        if step.edit:
+            step.edit(folder)
+            continue
+        try:
+            proc = subprocess.run(list(step.argv), cwd=folder, env={**env, **dict(step.env)}, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, errors="replace", timeout=job.case.timeout,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return False, "".join(log), f"timed out after {job.case.timeout}s: {step.show or q(step.argv)}"
+        if step.argv[-2:] == ("pip", "--version"):
+            ctx.versions[job.name] = proc.stdout.split(" from ")[0].strip()
+        if step.show is not None:
+            log.append(f"$ {step.show}\n{proc.stdout}")
+            if proc.stdout and not proc.stdout.endswith("\n"):
+                log.append("\n")
+        if proc.returncode != 0:
+            if step is last:
+                return True, "".join(log), f"exit {proc.returncode}"
+            tail = proc.stdout.strip().splitlines()[-3:]
+            return False, "".join(log), f"step failed early ({step.show or q(step.argv)}): {' | '.join(tail)}"
+    return False, "".join(log), "every step succeeded"
+
+
+# ------------------------------------------------------------------------------ running a cell
+
+
+def cell_config(job: Job, ctx: Ctx) -> str:
+    c = job.case
+    lines = [f"managers: [{job.manager}]", f'python: ["{host_python()}"]', f"os: [{host_os_label()}]", "retries: 0"]
+    lines.append("packages:")
+    lines += [f"  - {json.dumps(r)}" for r in c.reqs]
+    if c.index and c.index != "proxy":
+        lines.append(f"index-url: {ctx.servers.index(c.index)}")
+    if c.test:
+        lines.append(f"test: {json.dumps(c.test)}")
+    return "\n".join(lines) + "\n" + c.extra
+
+
+def run_cell(job: Job, ctx: Ctx, folder: Path) -> tuple[bool, str, str]:
+    cell = f"{job.manager}-all-{host_os_label()}-py{host_python()}"
+    (folder / "rodeo.yml").write_text(cell_config(job, ctx), encoding="utf-8")
+    env = dict(ctx.env)
+    if job.manager == "pdm" and job.case.special != "pdm-latest":
+        env["PATH"] = os.pathsep.join([str(Path(ctx.tools["pdm"]).parent), env.get("PATH", os.defpath)])
+    try:
+        proc = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config", "rodeo.yml",
+                               "--output", "out"], cwd=folder, env=env, capture_output=True, text=True,
+                              timeout=max(job.case.timeout, 300) + 300)
+    except subprocess.TimeoutExpired:
+        return False, "", "rodeo timed out"
+    result_file, log_file = folder / "out" / f"{cell}.json", folder / "out" / f"{cell}.log"
+    if proc.returncode != 0 or not result_file.exists():
+        return False, "", f"rodeo exited {proc.returncode}: {proc.stderr.strip()[-300:]}"
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    log = log_file.read_text(encoding="utf-8", errors="replace")
+    status, phase = result.get("status"), result.get("phase")
+    wanted = ("timeout",) if job.case.kind == "timeout" else ("fail",)
+    cause = result.get("cause") or {}
+    detail = f"{status} in {phase} [rodeo said: {cause.get('kind')}, {cause.get('package')}]"
+    if status not in wanted or (status == "fail" and phase != job.case.phase):
+        return False, log, detail
+    failed = {m: v for m, v in (result.get("imports") or {}).items() if v != "ok"}
+    if phase == "import" and failed and not all(f"\n{m}: {v}\n" in log for m, v in failed.items()):
+        log += "" if log.endswith("\n") else "\n"
+        log += f"# rodeo import probe verdicts (from {cell}.json \"imports\"; appended by wild.py):\n"
+        log += "".join(f"{m}: {v}\n" for m, v in failed.items())
+    return True, log, detail
+
+
+# ------------------------------------------------------------------------------ scrub, trim, write
+
+
+IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+
+
+def scrub(text: str) -> str:
+    home = str(Path.home())
+    if home not in ("/", ""):
+        text = re.sub(re.escape(home) + r"(?=[/\s'\"\]):]|$)", "/home/user", text, flags=re.MULTILINE)
+    text = text.replace("\r\n", "\n")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)    # colours, cursor moves
+    text = "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))   # progress bars: the last frame
+
+    def ip(m: re.Match[str]) -> str:
+        value = m.group(0)
+        return value if value.startswith(("127.", "0.0.0.0")) or not all(
+            0 <= int(p) <= 255 for p in value.split(".")) else "192.0.2.1"
+    return IPV4.sub(ip, text)
+
+
+def trim(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    if len(lines) <= MAX_LINES and len(text.encode()) <= MAX_BYTES:
+        return text
+    head = lines[:HEAD_LINES]
+    tail: list[str] = []
+    size = sum(len(x.encode()) for x in head) + 80
+    for line in reversed(lines[HEAD_LINES:]):
+        if len(head) + len(tail) + 1 >= MAX_LINES or size + len(line.encode()) > MAX_BYTES:
+            break
+        tail.append(line)
+        size += len(line.encode())
+    tail.reverse()
+    cut = len(lines) - len(head) - len(tail)
+    return "".join(head) + f"# [wild.py: {cut} lines trimmed]\n" + "".join(tail)
+
+
+def tool_version(job: Job, ctx: Ctx, log: str) -> str:
+    m = job.manager
+    if m == "pip":
+        if job.form == "raw":
+            return ctx.versions.get(job.name, "pip (latest)")
+        found = re.findall(r"^# pip: pip (\S+)", log, re.MULTILINE)
+        return f"pip {found[0]}" if found else "pip"
+    key = "pdm-latest" if job.case.special == "pdm-latest" and m == "pdm" else m
+    if m == "apt":
+        return "apt 2.6.1"
+    proc = subprocess.run([ctx.tools[key], "--version"], capture_output=True, text=True, check=False)
+    out = re.search(r"\d+(?:\.\d+)+", proc.stdout)
+    extra = ""
+    if m == "pdm":
+        hishel = subprocess.run([str(Path(ctx.tools[key]).parent / "python"), "-c",
+                                 "import importlib.metadata as m; print(m.version('hishel'))"],
+                                capture_output=True, text=True, check=False).stdout.strip()
+        extra = f" with hishel {hishel}"
+    return f"{m} {out.group(0) if out else '?'}{extra}"
+
+
+def write_log(job: Job, ctx: Ctx, log: str) -> Path:
+    c = job.case
+    kind, package, summary = c.label(job.manager)
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    how = "rodeo run --cell" if job.form == "cell" else "the tool's own output"
+    source = (f"captured on this machine by tests/corpus/wild.py on {today} ({tool_version(job, ctx, log)}, "
+              f"Python {host.find_python(host_python()).version if host.find_python(host_python()) else host_python()}"
+              f", {os_name()}); {how}; $HOME shown as /home/user")
+    if c.index in ("refused", "tls", "404", "503"):
+        source += "; the index is a local server on 127.0.0.1 (see wild.py)"
+    head = [f"manager: {job.manager}", f"phase: {c.phase}", f"kind: {kind}", f"package: {package}",
+            f"summary-contains: {summary}", f"subject: {c.subject}", f"form: {job.form}", f"source: {source}", "---"]
+    body = trim(scrub(log))
+    target = WILD / job.manager / f"{job.slug}.log"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(f"#@ {h}\n" for h in head) + body + ("" if body.endswith("\n") else "\n"),
+                      encoding="utf-8")
+    return target
+
+
+def capture_one(job: Job, ctx: Ctx, keep: bool) -> tuple[bool, str]:
+    folder = Path(tempfile.mkdtemp(prefix=f"wild-{job.manager}-{job.case.slug[:40]}-", dir=ctx.work / "runs"))
+    try:
+        ok, log, detail = (run_cell if job.form == "cell" else run_raw)(job, ctx, folder)
+        if not ok:
+            tail = " | ".join(scrub(log).strip().splitlines()[-4:])[-400:]
+            return False, f"{detail} :: {tail}"
+        return True, f"{write_log(job, ctx, log).relative_to(ROOT)} ({detail})"
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def tools(work: Path, env: dict[str, str]) -> dict[str, str]:
+    cache = Path(os.environ.get("RODEO_CACHE_DIR", Path.home() / ".cache" / "rodeo")) / "tools"
+    found = {m: str(cache / f"{m}-latest" / "bin" / m) for m in ("uv", "poetry", "pipenv", "hatch")}
+    found["pdm-latest"] = str(cache / "pdm-latest" / "bin" / "pdm")
+    found["pdm"] = str(venv_with(work / "pdm-working", PDM_WORKING, env).parent / "pdm")
+    missing = [m for m, p in found.items() if not Path(p).exists()]
+    if missing:
+        raise SystemExit(f"wild: tools not found: {', '.join(missing)} (run capture.py once to bootstrap them)")
+    return found
+
+
+def selected(only: list[str]) -> list[Job]:
+    out = jobs()
+    if not only:
+        return out
+    return [j for j in out if {j.manager, j.case.slug, j.name, j.case.subject, j.case.kind, j.form} & set(only)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="a manager, case slug, manager/slug, subject, kind or form (repeatable)")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "rodeo-wild")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--missing", action="store_true", help="only jobs whose log is not written yet")
+    args = parser.parse_args(argv)
+    todo = selected(args.only)
+    if args.missing:
+        todo = [j for j in todo if not (WILD / j.manager / f"{j.slug}.log").exists()]
+    if args.list:
+        for j in todo:
+            print(f"{j.name:60} {j.form:4} {j.case.kind:25} {j.case.what}")
+        print(f"{len(todo)} jobs, {len({j.case.subject for j in todo})} subjects")
+        return 0
+    if any(j.manager == "apt" for j in todo) and not apt_usable():
+        print("wild: apt needs Debian/Ubuntu and root: skipping apt", file=sys.stderr)
+        todo = [j for j in todo if j.manager != "apt"]
+    (args.workdir / "runs").mkdir(parents=True, exist_ok=True)
+    env = base_env(ROOT)
+    servers = Servers()
+    servers.start(args.workdir)
+    facts = host.find_python(host_python())
+    ctx = Ctx(args.workdir, facts.path if facts else sys.executable, tools(args.workdir, env), servers, env)
+    lock = threading.Lock()
+    results: list[bool] = []
+
+    def one(job: Job) -> None:
+        try:
+            ok, detail = capture_one(job, ctx, args.keep)
+        except Exception as exc:  # noqa: BLE001 - one broken scenario must not stop the others
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        with lock:
+            results.append(ok)
+            print(f"{'ok  ' if ok else 'MISS'} {job.name}: {detail}", flush=True)
+
+    apt_jobs = [j for j in todo if j.manager == "apt"]
+    other = [j for j in todo if j.manager != "apt"]
+
+    def apt_in_turn() -> None:
+        for j in apt_jobs:
+            one(j)
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(apt_in_turn)] if apt_jobs else []
+        futures += [pool.submit(one, j) for j in other]
+        for future in futures:
+            future.result()
+    print(f"wild: {sum(results)}/{len(results)} logs written under {WILD.relative_to(ROOT)}")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
