@@ -863,7 +863,9 @@ def run_cell(job: Job, ctx: Ctx, folder: Path) -> tuple[bool, str, str]:
 # ------------------------------------------------------------------------------ scrub, trim, write
 
 
-IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+# an address, not a version such as 4.12.0.88: after "://", "IP: ", "@", "host " or "to ", or before ":port"
+IPV4 = re.compile(r"(?:(?<=://)|(?<=IP: )|(?<=@)|(?<=host )|(?<=to ))(?:\d{1,3}\.){3}\d{1,3}\b"
+                  r"|\b(?:\d{1,3}\.){3}\d{1,3}(?=:\d)")
 
 
 def scrub(text: str) -> str:
@@ -874,11 +876,11 @@ def scrub(text: str) -> str:
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)    # colours, cursor moves
     text = "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))   # progress bars: the last frame
 
-    def ip(m: re.Match[str]) -> str:
-        value = m.group(0)
-        return value if value.startswith(("127.", "0.0.0.0")) or not all(
-            0 <= int(p) <= 255 for p in value.split(".")) else "192.0.2.1"
-    return IPV4.sub(ip, text)
+    found = {m.group(0) for m in IPV4.finditer(text)}
+    for value in found:
+        if not value.startswith(("127.", "0.0.0.0")) and all(0 <= int(p) <= 255 for p in value.split(".")):
+            text = re.sub(r"(?<![\d.])" + re.escape(value) + r"(?![\d])", "192.0.2.1", text)
+    return text
 
 
 def trim(text: str) -> str:
