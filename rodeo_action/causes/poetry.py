@@ -71,7 +71,8 @@ RULES: tuple[Rule, ...] = (
     rule("no-matching-distribution", RESOLVER,
          r"Package (?P<p>" + NAME + r") \((?P<spec>[^)]*)\) not found", no_version),
     rule("no-matching-distribution", RESOLVER,
-         r"(?P<p>" + NAME + r") requires Python (?P<req>[^\n]+?), so it will not be (?:satisfied|installable) "
+         r"(?<![A-Za-z0-9._+-])(?P<p>" + NAME + r") requires Python (?P<req>[^\n]+?), "   # a word's start: linear
+         r"so it will not be (?:satisfied|installable) "
          r"for Python (?P<v>[^\n]+)", python),
     rule("no-matching-distribution", RESOLVER,
          r"Unable to find installation candidates for (?P<p>" + NAME + r") \((?P<v>[^)]+)\)", no_candidates),

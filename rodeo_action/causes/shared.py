@@ -186,7 +186,7 @@ RULES: tuple[Rule, ...] = (
     rule("missing-system-library", SYSTEM,
          r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),
     rule("missing-system-library", SYSTEM,
-         r"(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
+         r"(?<![\w+.-])(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
          r"Library not loaded: \S*?(?P<l2>lib[\w+.-]+\.dylib)|"
          r"Could not find lib (?P<l3>[\w+.-]+) or load any of its variants|"
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
