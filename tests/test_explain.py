@@ -1,4 +1,5 @@
-"""`rodeo explain` as a user runs it: a log that did not fail says so, a failed one gets its cause,
+"""`rodeo explain` as a user runs it: a log that did not fail says so, a failed one gets its cause and
+the phase it failed in (given, rodeo's own note, or inferred from the tools' lines, and said which),
 and what is no log (a folder, a binary, a 1 GB file, a pipe with no writer) is one line, exit 2."""
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from rodeo_action.causes import logphase, logread
 from rodeo_action.cli import main
 from rodeo_action.config import host_os_label, host_python
 from tests.conftest import ROOT, build_wheel, host_cell, write_config
@@ -124,6 +128,9 @@ def test_a_real_cell_log_from_rodeo_run(cli_env: dict[str, str], tmp_path: Path)
                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr
     out = tmp_path / "out"
+    text = (out / f"{host_cell('pip', 'broken')}.log").read_text()      # rodeo marks each phase it enters
+    assert [line for line in text.splitlines() if line.startswith("# rodeo: phase ")] == [
+        "# rodeo: phase setup", "# rodeo: phase create", "# rodeo: phase install", "# rodeo: phase import"], text
     assert explain(f"{host_cell('pip', 'noisy')}.log", cwd=out).stdout.startswith("pass: no failure in this log")
     os.unlink(out / f"{host_cell('pip', 'noisy')}.json")
     assert explain(f"{host_cell('pip', 'noisy')}.log", cwd=out).stdout.startswith("pass: no failure in this log")
@@ -131,6 +138,10 @@ def test_a_real_cell_log_from_rodeo_run(cli_env: dict[str, str], tmp_path: Path)
     recorded = json.loads((out / f"{host_cell('pip', 'broken')}.json").read_text())["cause"]
     assert (failed["kind"], failed["package"]) == (recorded["kind"], recorded["package"]) == ("import-error",
                                                                                               "rodeo-broken")
+    assert (failed["phase"], failed["phase_from"]) == ("import", f"from {host_cell('pip', 'broken')}.json")
+    os.unlink(out / f"{host_cell('pip', 'broken')}.json")
+    failed = json.loads(explain(f"{host_cell('pip', 'broken')}.log", "--json", cwd=out).stdout)
+    assert (failed["kind"], failed["phase"]) == ("import-error", "import"), failed
     assert "rodeo_absent_dep" in failed["summary"]
     got = explain(f"{host_cell('micromamba', 'noisy')}.log", cwd=out)
     assert got.stdout.startswith("unavailable: micromamba not found on PATH")
@@ -188,3 +199,164 @@ def test_a_pipe_is_read_and_a_fifo_without_a_writer_does_not_hang(tmp_path: Path
     os.mkfifo(fifo)
     assert explain(str(fifo)).stdout == "empty: the log is empty: nothing to explain\n"
     assert explain(os.devnull).stdout == "empty: the log is empty: nothing to explain\n"
+
+
+def test_what_else_is_no_log_is_one_line(tmp_path: Path) -> None:
+    one_line_exit_2(explain("/dev/zero"), "/dev/zero: binary content (NUL bytes)")
+    one_line_exit_2(explain("/dev/urandom"), "/dev/urandom: binary content (control bytes, not UTF-8)")
+    (tmp_path / "file").write_text("x")
+    one_line_exit_2(explain(str(tmp_path / "file" / "x.log")), "x.log: cannot be read (Not a directory)")
+    random = tmp_path / "random.bin"
+    random.write_bytes(bytes(range(1, 256)) * 400)
+    one_line_exit_2(explain(str(random)), "random.bin: binary content (control bytes, not UTF-8)")
+    (tmp_path / "logs.zip").write_bytes(b"PK\x03\x04" + b"x" * 100)
+    one_line_exit_2(explain(str(tmp_path / "logs.zip")), "logs.zip: a zip archive (a downloaded GitHub Actions log?)")
+    (tmp_path / "x.log.gz").write_bytes(b"\x1f\x8b\x08" + b"x" * 100)
+    one_line_exit_2(explain(str(tmp_path / "x.log.gz")), "x.log.gz: gzip-compressed, not a text log; e.g. zcat")
+    # a rodeo header naming a cell id that is no file name (its result beside it is not looked for)
+    forged = tmp_path / "forged.log"
+    forged.write_text("# rodeo cell a/../b: pip installing six on x with Python 3.11\n$ pip install six\n"
+                      "ERROR: No matching distribution found for six==99\n")
+    got = explain(str(forged))
+    assert got.returncode == 0 and got.stdout.startswith("no-matching-distribution (six): "), got.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file without read permission: the parent that is "
+                    "not a folder above stands in for a path that cannot be opened")
+def test_a_file_without_read_permission_is_one_line(tmp_path: Path) -> None:
+    log = tmp_path / "secret.log"
+    log.write_text("ERROR: x\n")
+    log.chmod(0)
+    one_line_exit_2(explain(str(log)), "secret.log: cannot be read (Permission denied)")
+
+
+def test_text_not_in_utf8_is_read(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.log"
+    latin1.write_bytes("Fehler: ungültige Anforderung für six\nERROR: No matching distribution found for "
+                       "six==99\n".encode("latin-1"))
+    utf16 = tmp_path / "utf16.log"      # no byte-order mark
+    utf16.write_bytes("ERROR: No matching distribution found for six==99\n".encode("utf-16-le"))
+    for log in (latin1, utf16):
+        got = explain(str(log))
+        assert got.stdout.startswith("no-matching-distribution (six): "), (log, got.stdout, got.stderr)
+
+
+def test_a_1gb_sparse_file_answers_fast(tmp_path: Path) -> None:
+    sparse = tmp_path / "sparse.log"
+    subprocess.run(["truncate", "-s", "1G", str(sparse)], check=True)
+    start = time.monotonic()
+    one_line_exit_2(explain(str(sparse)), "sparse.log: binary content (NUL bytes)")
+    assert time.monotonic() - start < 3     # ~0.2 s here; the margin is for a loaded machine
+
+
+# -- the phase, from the log ----------------------------------------------------------------------
+
+IMPORT_TRACEBACK = ("Traceback (most recent call last):\n  File \"<string>\", line 1, in <module>\n"
+                    "ModuleNotFoundError: No module named 'yaml'\n")
+FINISHED = {
+    "pip": "$ pip install forgets-dep\nProcessing ./forgets_dep-0.1.0-py3-none-any.whl\nInstalling collected "
+           "packages: forgets-dep\nSuccessfully installed forgets-dep-0.1.0\n",
+    "uv": "$ uv pip install forgets-dep\nResolved 1 package in 22ms\nPrepared 1 package in 4ms\nInstalled 1 package "
+          "in 0.89ms\n + forgets-dep==0.1.0\n",
+    "poetry": "$ poetry install\nUpdating dependencies\nResolving dependencies...\n\nPackage operations: 1 install, 0 "
+              "updates, 0 removals\n\n  - Installing forgets-dep (0.1.0)\n\nWriting lock file\n",
+    "pdm": "$ pdm install\nSynchronizing working set with resolved packages: 1 to add, 0 to update, 0 to remove\n\n"
+           "  ✔ Install forgets-dep 0.1.0 successful\n\n  0:00:00 🎉 All complete! 1/1\n",
+    "pipenv": "$ pipenv install forgets-dep\nInstalling forgets-dep...\nInstallation Succeeded\n",
+    "hatch": "$ hatch env create\nCreating environment: default\nChecking dependencies\nSyncing dependencies\n",
+}
+
+
+@pytest.mark.parametrize("manager", sorted(FINISHED))
+def test_an_import_error_after_a_finished_install_is_the_import_phase(tmp_path: Path, manager: str) -> None:
+    """Bug (issue 15): an ImportError traceback after "Successfully installed" was unknown without --phase."""
+    log = tmp_path / "raw.log"
+    log.write_text(FINISHED[manager] + "$ python -c 'import forgets_dep'\n" + IMPORT_TRACEBACK)
+    got = json.loads(explain(str(log), "--json").stdout)
+    assert (got["kind"], got["phase"], got["manager"]) == ("import-error", "import", manager), got
+    assert got["phase_from"].startswith("inferred: a ModuleNotFoundError after the install finished ("), got
+    text = explain(str(log)).stdout.splitlines()
+    assert text[0] == "import-error: ModuleNotFoundError: No module named 'yaml'"
+    assert text[1].startswith("phase: import (inferred: a ModuleNotFoundError after the install finished")
+    assert text[1].endswith(f"; manager: {manager}, guessed from the log")
+    # the same log with nothing after the install is no failure
+    log.write_text(FINISHED[manager] + "\n[notice] A new release of pip is available: 23.2.1 -> 25.0\n")
+    got = json.loads(explain(str(log), "--json").stdout)
+    assert got["kind"] == "pass" and got["summary"].startswith("no failure in this log: the install finished ("), got
+    assert got["summary"].endswith(") and nothing after it failed") and got["phase"] is None
+
+
+@pytest.mark.parametrize(("text", "phase", "kind", "why"), [
+    ("Collecting lxml==4.0\n  error: subprocess-exited-with-error\n  Building wheel for lxml (setup.py) ... error\n"
+     "  ModuleNotFoundError: No module named 'setuptools'\nERROR: Failed building wheel for lxml\n",
+     "install", "build-failed", "inferred: a build that failed"),
+    # the pip it upgraded first is no finished install of the package that then fails to build
+    ("Successfully installed pip-25.0\nCollecting lxml==4.0\n  Building wheel for lxml (setup.py) ... error\n"
+     "  error: subprocess-exited-with-error\n", "install", "build-failed", "inferred: an install after the one"),
+    ("Error: Command '['/w/.venv/bin/python', '-m', 'ensurepip', '--upgrade', '--default-pip']' returned non-zero "
+     "exit status 1.\n", "create", None, "inferred: an environment that was not created"),
+    ("Successfully installed six-1.17.0\n$ bash -c 'python t.py'\nTraceback (most recent call last):\n"
+     "  File \"t.py\", line 2, in <module>\nAssertionError: six is too old\n", "test", "test-failed",
+     "inferred: a traceback or failed test after the install finished"),
+    ("ImportError: libhdf5.so.103: cannot open shared object file: No such file or directory\n", "import",
+     "missing-system-library", "inferred: an ImportError, and no install or build in the log"),
+    ("some output nobody can place\n", "install", "unknown", "assumed: nothing in the log shows another phase"),
+], ids=["build", "pip-upgraded-then-build", "venv", "test", "bare-import", "nothing"])
+def test_a_raw_logs_phase(tmp_path: Path, text: str, phase: str, kind: str | None, why: str) -> None:
+    log = tmp_path / "raw.log"
+    log.write_text(text)
+    got = json.loads(explain(str(log), "--json").stdout)
+    assert got["phase"] == phase and got["phase_from"].startswith(why), got
+    assert kind is None or got["kind"] == kind, got
+    # --phase wins, and says so
+    got = json.loads(explain(str(log), "--json", "--phase", "test").stdout)
+    assert (got["phase"], got["phase_from"]) == ("test", "given")
+
+
+def test_rodeos_phase_notes_decide_and_old_logs_are_inferred(tmp_path: Path) -> None:
+    head = f"# rodeo cell {CELL}: pip installing six on debian-12 with Python 3.11\n"
+    step = "$ /w/.venv/bin/python -m pip install six\nERROR: Could not install packages due to an OSError\n"
+    log = tmp_path / f"{CELL}.log"
+    log.write_text(head + "# rodeo: phase setup\n# pip: pip 24.0\n# rodeo: phase create\n$ python -m venv /w/.venv\n"
+                   "# rodeo: phase install\n" + step)
+    got = json.loads(explain(str(log), "--json").stdout)
+    assert (got["phase"], got["phase_from"], got["manager"]) == (
+        "install", 'read from the log\'s "# rodeo: phase install" note', "pip"), got
+    log.write_text(head + "# rodeo: phase setup\n$ /usr/bin/python3 -m venv /t/pipenv\nError: boom\n")
+    assert json.loads(explain(str(log), "--json").stdout)["phase"] == "setup"
+    # a log written before the notes: what the tools printed decides
+    log.write_text(head + "$ /w/.venv/bin/python -m pip install lxml==4.0\nCollecting lxml==4.0\n"
+                   "  error: subprocess-exited-with-error\n")
+    got = json.loads(explain(str(log), "--json").stdout)
+    assert (got["phase"], got["phase_from"]) == ("install", "inferred: a build that failed"), got
+
+
+# -- properties: any text is read without a raise, in bounded time ----------------------------------
+
+FRAGMENTS = st.sampled_from([
+    "Successfully installed six-1.0", "Installed 1 package in 1ms", "  - Installing six (1.0)", "🎉 All complete!",
+    "Installation Succeeded", "Syncing dependencies", "Traceback (most recent call last):\n", "ImportError: x",
+    "ModuleNotFoundError: No module named 'x'", "error: subprocess-exited-with-error", "Because a depends on b",
+    "$ ", "# ", "#@ ", "# rodeo cell c/x: pip installing six ", "# rodeo: phase ", "install", "six: ok", "\n",
+    "\r\n", "\x1b[31m", "×", "Segmentation fault", "FAILED ", "=== 1 failed ===", "Error", "lib", ".so", " ", "a"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=20)), max_size=60))
+def test_reading_any_text_never_raises(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = logphase.infer(text)
+    assert found is None or found.phase in (None, "create", "install", "import", "test")
+    assert found is None or found.passed == (found.phase is None)
+    gated = logread.gate(text)
+    assert isinstance(gated, (logread.Reading, logread.Failure))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(FRAGMENTS, min_size=1, max_size=4))
+def test_a_long_repetitive_log_is_read_in_bounded_time(unit: list[str]) -> None:
+    text = "".join(unit) * (2_000_000 // len("".join(unit)) + 1)
+    start = time.monotonic()
+    logphase.infer(text)
+    logread.gate(text)
+    assert time.monotonic() - start < 2
