@@ -94,9 +94,10 @@ class Case:
     per: tuple[tuple[str, str, str, str], ...] = ()   # (manager, kind, package, summary) where a log says otherwise
     what: str = ""
 
-    def label(self, manager: str) -> tuple[str, str, str]:
+    def label(self, manager: str, form: str = "") -> tuple[str, str, str]:
+        """The labels of one log: ``per`` entries name a manager or ``manager:form``."""
         for m, kind, package, summary in self.per:
-            if m == manager:
+            if m in (manager, f"{manager}:{form}"):
                 return kind, package, summary
         return self.kind, self.package, self.summary
 
@@ -402,18 +403,24 @@ NO_MATCH: tuple[Case, ...] = (
 
 NET = "network"
 NETWORK: tuple[Case, ...] = (
+    # pipenv's own output (raw) hides pip's network errors; pip 23.2 and pdm say nothing of a 503 but
+    # "no versions"/"no candidates" from the local index: network by construction, no word to require
     C("index-refused", "attrs", NET, "", "refused", "attrs", "pip:r uv:c poetry:r pdm:c pipenv:r hatch:c",
-      index="refused", what="index on a closed local port"),
+      index="refused", what="index on a closed local port",
+      per=(("poetry", NET, "", "127.0.0.1"), ("pipenv:raw", NET, "", ""))),
     C("index-dns", "idna", NET, "", "nosuch", "idna", "pip:c uv:r poetry:c pdm:r pipenv:c hatch:r",
-      index="dns", what="index on a name that does not resolve"),
+      index="dns", what="index on a name that does not resolve", per=(("pdm", NET, "", "not known"),)),
     C("index-tls", "certifi", NET, "", "certificate", "certifi", "pip:r uv:r poetry:c pdm:r pipenv:c hatch:c",
-      index="tls", what="index behind a self-signed certificate"),
+      index="tls", what="index behind a self-signed certificate", per=(("poetry", NET, "", "127.0.0.1"),)),
     C("index-file-404", "packaging", NET, "", "404", "packaging", "pip:r uv:c poetry:r pdm:c pipenv:r hatch:r",
       index="404", what="index lists a file the server answers 404 for"),
     C("index-503", "click", NET, "", "503", "click", "pip:c uv:r poetry:r pdm:r pipenv:c hatch:c",
-      index="503", what="index answers 503 to everything"),
+      index="503", what="index answers 503 to everything",
+      per=(("pip:cell", NET, "", ""), ("hatch:cell", NET, "", ""), ("pipenv:cell", NET, "", ""),
+           ("pdm", NET, "", ""))),
     C("proxy-dns", "rich", NET, "", "proxy", "rich", "pip:r uv:r poetry:r pdm:r pipenv:r hatch:r",
-      index="proxy", what="HTTPS_PROXY names a host that does not resolve"),
+      index="proxy", what="HTTPS_PROXY names a host that does not resolve",
+      per=(("pdm", NET, "", "not known"), ("uv", NET, "", "tunnel"), ("poetry", NET, "", "pypi.org"))),
 )
 
 OTHER: tuple[Case, ...] = (
@@ -424,7 +431,8 @@ OTHER: tuple[Case, ...] = (
     C("hash-packaging", "packaging", "hash-mismatch", "packaging", "hash", "packaging==24.1", "pip:r uv:r",
       special="hash-req", what="--require-hashes with a wrong sha256"),
     C("hash-lock-six", "six", "hash-mismatch", "six", "hash", "six==1.16.0", "poetry:r pdm:r pipenv:r",
-      special="hash-lock", what="a lock file whose sha256 for six was altered"),
+      special="hash-lock", what="a lock file whose sha256 for six was altered",
+      per=(("poetry", "hash-mismatch", "six", "checksums"),)),
     C("test-packaging", "packaging", "test-failed", "", "assert", "packaging", "pip:c",
       test="python -c \"import packaging; assert packaging.__version__.startswith('99'), packaging.__version__\"",
       phase="test", what="a `test:` that fails"),
@@ -455,13 +463,13 @@ APT: tuple[Case, ...] = (
       special="apt-install", what="a version Debian does not have"),
     C("numpy-version", "python3-numpy", NMD, "python3-numpy", "2.1.3", "python3-numpy=1:2.1.3-1", "apt:r",
       special="apt-install", what="a version Debian does not have"),
-    C("update-refused", "apt-refused", NET, "", "127.0.0.1", "", "apt:r", special="apt-update", index="refused",
+    C("update-refused", "python3-toolz", NET, "", "127.0.0.1", "", "apt:r", special="apt-update", index="refused",
       what="apt-get update from a closed local port"),
-    C("update-dns", "apt-dns", NET, "", "nosuch", "", "apt:r", special="apt-update", index="dns",
+    C("update-dns", "python3-toolz", NET, "", "nosuch", "", "apt:r", special="apt-update", index="dns",
       what="apt-get update from a name that does not resolve"),
-    C("update-404", "apt-404", NET, "", "404", "", "apt:r", special="apt-update", index="404",
+    C("update-404", "python3-toolz", NET, "", "404", "", "apt:r", special="apt-update", index="404",
       what="apt-get update from a server answering 404"),
-    C("update-503", "apt-503", NET, "", "503", "", "apt:r", special="apt-update", index="503",
+    C("update-503", "python3-toolz", NET, "", "503", "", "apt:r", special="apt-update", index="503",
       what="apt-get update from a server answering 503"),
     C("test-yaml", "python3-yaml", "test-failed", "", "yaml", "pyyaml", "apt:c",
       test="python3 -c \"import yaml; yaml.safe_load('a: [')\"", phase="test", what="a `test:` that raises"),
@@ -712,7 +720,7 @@ def flow_apt(job: Job, ctx: Ctx) -> list[Step]:
         shown = "  # with sources.list naming only the mirror below"
         return [Step((), None, edit=apt_sources(ctx, c.index)),
                 Step(("apt-get", "update", *opts), "apt-get update" + shown),
-                Step(("apt-get", "install", "-y", *opts, "python3-six"), "apt-get install -y python3-six",
+                Step(("apt-get", "install", "-y", *opts, "python3-toolz"), "apt-get install -y python3-toolz",
                      (("DEBIAN_FRONTEND", "noninteractive"),))]
     names = c.reqs if c.special == "apt-install" else tuple(f"python3-{r}" for r in c.reqs)
     return [Step(("apt-get", "install", "-y", *names), "apt-get install -y " + q(list(names)),
@@ -923,7 +931,7 @@ def tool_version(job: Job, ctx: Ctx, log: str) -> str:
 
 def write_log(job: Job, ctx: Ctx, log: str) -> Path:
     c = job.case
-    kind, package, summary = c.label(job.manager)
+    kind, package, summary = c.label(job.manager, job.form)
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     how = "rodeo run --cell" if job.form == "cell" else "the tool's own output"
     source = (f"captured on this machine by tests/corpus/wild.py on {today} ({tool_version(job, ctx, log)}, "
@@ -957,6 +965,31 @@ def capture_one(job: Job, ctx: Ctx, keep: bool) -> tuple[bool, str]:
 # ------------------------------------------------------------------------------ main
 
 
+def relabel(todo: list[Job]) -> int:
+    """Rewrite kind/package/summary-contains/subject of written logs from the catalogue; body and source kept."""
+    changed = 0
+    for job in todo:
+        path = WILD / job.manager / f"{job.slug}.log"
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        kind, package, summary = job.case.label(job.manager, job.form)
+        new = {"phase": job.case.phase, "kind": kind, "package": package, "summary-contains": summary,
+               "subject": job.case.subject}
+        head, sep, body = text.partition("#@ ---\n")
+        lines = []
+        for line in head.splitlines():
+            key = line[3:].partition(":")[0].strip()
+            lines.append(f"#@ {key}: {new[key]}" if key in new else line)
+        updated = "\n".join(lines) + "\n" + sep + body
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            changed += 1
+            print(f"relabelled {job.name}")
+    print(f"wild: {changed} logs relabelled")
+    return 0
+
+
 def tools(work: Path, env: dict[str, str]) -> dict[str, str]:
     cache = Path(os.environ.get("RODEO_CACHE_DIR", Path.home() / ".cache" / "rodeo")) / "tools"
     found = {m: str(cache / f"{m}-latest" / "bin" / m) for m in ("uv", "poetry", "pipenv", "hatch")}
@@ -984,10 +1017,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--missing", action="store_true", help="only jobs whose log is not written yet")
+    parser.add_argument("--relabel", action="store_true",
+                        help="rewrite the labels of the logs already written from the catalogue (no capture)")
     args = parser.parse_args(argv)
     todo = selected(args.only)
     if args.missing:
         todo = [j for j in todo if not (WILD / j.manager / f"{j.slug}.log").exists()]
+    if args.relabel:
+        return relabel(todo)
     if args.list:
         for j in todo:
             print(f"{j.name:60} {j.form:4} {j.case.kind:25} {j.case.what}")
