@@ -351,45 +351,19 @@ def cmd_post(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Explain a log a person already has: a log that did not fail says so (the gate of
-    :mod:`rodeo_action.causes.logread`); a failed one is classified, in the phase ``--phase`` gives, else
-    a corpus file's ``#@ phase:``, else what the log shows (said with the answer, and how it is known).
-    A corpus file's other ``#@`` lines are skipped, not read."""
-    import re
-
-    from rodeo_action.causes import classify, guess_manager, logread
+    """Explain a log a person already has (:func:`rodeo_action.causes.logread.explain`)."""
+    from rodeo_action.causes import logread
 
     text = logread.read(args.log)
-    found = logread.gate(text, logread.sibling_result(args.log, text))
-    phase = manager = None
-    why = guessed = ""
-    if isinstance(found, logread.Reading) and args.phase is None and not (found.failure and args.manager):
-        kind, package, summary = found.kind, found.package, found.summary
-    else:
-        failure = found if isinstance(found, logread.Failure) else logread.Failure(None, None)
-        log = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#@"))
-        header = re.search(r"^#@ phase: *(\w+)", text, re.M)
-        if args.phase:
-            phase, why = args.phase, "given"
-        elif header:
-            phase, why = header.group(1), "the log's #@ phase header"
-        elif failure.phase:
-            phase, why = failure.phase, failure.why or "read from the log"
-        else:
-            phase, why = "install", "assumed: nothing in the log shows another phase"
-        manager = args.manager or failure.manager or guess_manager(text)
-        guessed = ", guessed from the log" if manager and not (args.manager or failure.manager) else ""
-        cause = classify(log, phase, manager)
-        kind, package, summary = cause.kind, cause.package, cause.summary
-        if package is None and failure.recorded is not None and failure.recorded.kind == kind:
-            package = failure.recorded.package      # an import's package: the runner knew it, the log does not
+    found = logread.explain(text, logread.sibling_result(args.log, text), args.manager, args.phase)
     if args.json:
-        print(json.dumps({"kind": kind, "package": package, "summary": summary, "phase": phase,
-                          "phase_from": why or None, "manager": manager}))
+        print(json.dumps({"kind": found.kind, "package": found.package, "summary": found.summary,
+                          "phase": found.phase, "phase_from": found.phase_from or None, "manager": found.manager}))
     else:
-        print(f"{kind}" + (f" ({package})" if package else "") + f": {summary}")
-        if phase:
-            print(f"phase: {phase} ({why}); manager: {manager or 'unknown'}{guessed}")
+        print(f"{found.kind}" + (f" ({found.package})" if found.package else "") + f": {found.summary}")
+        if found.phase:
+            guessed = ", guessed from the log" if found.guessed else ""
+            print(f"phase: {found.phase} ({found.phase_from}); manager: {found.manager or 'unknown'}{guessed}")
     return 0
 
 

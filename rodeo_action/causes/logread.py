@@ -309,3 +309,48 @@ def _verdicts(block: str) -> dict[str, str]:
             break
         found[m.group("module")] = m.group("verdict")
     return dict(reversed(found.items()))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``rodeo explain`` says of a log: a cause (or pass/unavailable/empty), and for a failure the
+    phase it was read in, how that phase is known, and the manager (``guessed`` from the log)."""
+
+    kind: str
+    package: str | None
+    summary: str
+    phase: str | None = None
+    phase_from: str = ""
+    manager: str | None = None
+    guessed: bool = False
+
+
+def explain(text: str, result: Result | None = None, manager: str | None = None,
+            phase: str | None = None) -> Explanation:
+    """Explain a log a person already has: a log that did not fail says so (:func:`gate`); a failed one
+    is classified in the phase ``phase`` gives, else a corpus file's ``#@ phase:``, else what the log
+    shows (:mod:`~rodeo_action.causes.logphase`), the manager given or guessed. A corpus file's other
+    ``#@`` lines are skipped, not read. Pure: ``rodeo explain`` and the corpus table's blind figure."""
+    from rodeo_action.causes import classify, guess_manager
+
+    found = gate(text, result)
+    if isinstance(found, Reading) and phase is None and not (found.failure and manager):
+        return Explanation(found.kind, found.package, found.summary)
+    failure = found if isinstance(found, Failure) else Failure(None, None)
+    log = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#@"))
+    header = re.search(r"^#@ phase: *(\w+)", text, re.M)
+    if phase:
+        why = "given"
+    elif header:
+        phase, why = header.group(1), "the log's #@ phase header"
+    elif failure.phase:
+        phase, why = failure.phase, failure.why or "read from the log"
+    else:
+        phase, why = "install", "assumed: nothing in the log shows another phase"
+    named = manager or failure.manager
+    manager = named or guess_manager(text)
+    cause = classify(log, phase, manager)
+    package = cause.package
+    if package is None and failure.recorded is not None and failure.recorded.kind == cause.kind:
+        package = failure.recorded.package      # an import's package: the runner knew it, the log does not
+    return Explanation(cause.kind, package, cause.summary, phase, why, manager, bool(manager) and not named)
