@@ -193,6 +193,7 @@ def _tool_venv(planned: PlannedCell, pins: Mapping[str, str], options: RunOption
 
     from rodeo_action import host
     from rodeo_action.managers import Target
+    from rodeo_action.managers.constrain import constraints_text
     from rodeo_action.results import Cause, CellInfo
 
     info = manager_info(planned.cell.manager)
@@ -203,7 +204,7 @@ def _tool_venv(planned: PlannedCell, pins: Mapping[str, str], options: RunOption
     home = Path(tempfile.mkdtemp(prefix=f"rodeo-tool-{info.name}-", dir=parent))
     made.append(home)
     constraints = home / "constraints.txt"
-    constraints.write_text("".join(f"{n}=={v}\n" for n, v in sorted(pins.items())), encoding="utf-8")
+    constraints.write_text(constraints_text(pins), encoding="utf-8")   # each pin checked: one plain line
     python = target.venv_python(str(home / "venv"))
     steps = Supervisor(log, deadline, options.processes)
     env = host.scrubbed_env(options.environ)
