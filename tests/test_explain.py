@@ -104,7 +104,7 @@ def test_steps_after_the_imports_are_the_test_or_rodeos_own(tmp_path: Path) -> N
         (probe + test + "AssertionError: six is too old\n", "test-failed: AssertionError: six is too old\n"
          "phase: test (read from the log: the test step's output, after every import was ok); manager: pip"),
         (probe.replace("six: ok", "six: ImportError: cannot import name 'moves'"),
-         "import-error: import six: ImportError: cannot import name 'moves'\n"
+         "import-error (six): import six: ImportError: cannot import name 'moves'\n"
          "phase: import (read from the log: the import probe's verdicts); manager: pip"),
     ]:
         log.write_text(text)
@@ -276,7 +276,7 @@ def test_an_import_error_after_a_finished_install_is_the_import_phase(tmp_path: 
     assert (got["kind"], got["phase"], got["manager"]) == ("import-error", "import", manager), got
     assert got["phase_from"].startswith("inferred: a ModuleNotFoundError after the install finished ("), got
     text = explain(str(log)).stdout.splitlines()
-    assert text[0] == "import-error: ModuleNotFoundError: No module named 'yaml'"
+    assert text[0] == "import-error (forgets-dep): ModuleNotFoundError: No module named 'yaml'"
     assert text[1].startswith("phase: import (inferred: a ModuleNotFoundError after the install finished")
     assert text[1].endswith(f"; manager: {manager}, guessed from the log")
     # the same log with nothing after the install is no failure

@@ -14,6 +14,7 @@ import re
 
 from rodeo_action.causes import apt, conda, hatch, nix, pdm, pip, pipenv, pixi, poetry, shared, spack, uv
 from rodeo_action.causes.base import MAX_SUMMARY, Evidence, Rule, clip, crashed, informative_line
+from rodeo_action.causes.culprit import plausible
 from rodeo_action.managers.registry import MODULES, RuleSet
 from rodeo_action.results import Cause
 
@@ -91,7 +92,7 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
             kind = found.kind or rule.kind
             # the kind is shown next to the summary everywhere: "conflict: conflict: ..." says nothing twice
             summary = found.summary.removeprefix(f"{kind}: ").removeprefix("conflict: ").removeprefix("network: ")
-            return Cause(kind, clip(summary), found.package or None)
+            return Cause(kind, clip(summary), plausible(found.package, ev.text, ev.context))
     line = clip(informative_line(ev.text))
     if phase == "test":
         return Cause("test-failed", line, None)

@@ -102,6 +102,7 @@ _FAILED_BUILD = (
     re.compile(r"one of the following issues with (?P<p>" + NAME + r") \("),               # poetry
     re.compile(r"Installing (?P<p>" + NAME + r") \([^)]*\): Failed"),                       # poetry
     re.compile(r"Failed to build (?P<p>" + NAME + r")(?: |$)", re.M),                       # pdm, pip
+    re.compile(r"Failed to build '(?P<p>" + NAME + r")' when"),                              # pip 25
     re.compile(r"✖ Install (?P<p>" + NAME + r") \S+ failed"),                               # pdm
     re.compile(r"builder for '/nix/store/[a-z0-9]{32}-(?P<p>[^']+?)\.drv' failed"),         # nix
     re.compile(r"Error: (?P<p>" + NAME + r")-[0-9][^ ]* build failed", re.I),               # spack-ish

@@ -6,20 +6,21 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, Rule, crashed, rule
+from rodeo_action.causes.culprit import constraint, contested
 
 _CONFLICT_LINES = re.compile(r"^\s+(?P<req>\S+) \(from (?P<src>[^)]+)\)$", re.M)
-_TAKEN = re.compile(r"(?P<p>[^@ ]+)@")
 
 
 def resolution(m: re.Match[str], ev: Evidence) -> Finding:
-    pkg = m.group("p")
-    lines = [f"{x.group('req')} (from {x.group('src')})" for x in _CONFLICT_LINES.finditer(ev.text, m.end())]
-    if lines:
-        requesters = [t.group("p") for x in _CONFLICT_LINES.finditer(ev.text, m.end())
-                      if (t := _TAKEN.match(x.group("src")))]
-        return Finding(f"conflict: {' vs '.join(dict.fromkeys(lines))}", requesters[0] if requesters else pkg)
+    """pdm's "Unable to find a resolution for X because of the following conflicts": X is what the
+    requirements (from the project, from pytest@8.0.0) disagree on."""
+    pkg = m.group("p").rstrip(".")
+    found = [constraint("you" if x.group("src") == "project" else x.group("src").replace("@", " "), x.group("req"))
+             for x in _CONFLICT_LINES.finditer(ev.text, m.end())]
+    both = contested([c for c in found if c is not None], prefer=pkg)
+    if both:
+        return Finding("conflict: " + both[1], both[0])
     return Finding(f"no version of {pkg} fits (is the name right?)", pkg)
-
 
 
 def no_candidate(m: re.Match[str], ev: Evidence) -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import NAME, RESOLVER, Evidence, Finding, crashed, rule, strip_spec
+from rodeo_action.causes.culprit import Constraint, constraint, contested
 
 _FROM_VERSIONS = re.compile(r"Could not find a version that satisfies the requirement (?P<req>\S+)"
                             r" \(from versions: (?P<versions>[^)]*)\)")
@@ -28,28 +29,34 @@ def no_match(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 _CAUSED_BY = re.compile(r"The conflict is caused by:\n(?P<block>(?:[ \t]+\S.*\n?)+)")
-_TARGET = re.compile(r"(?:requested|depends on) (?P<p>" + NAME + ")")
+_SIDE = re.compile(r"^(?:The user requested (?P<req>\S.*)|(?P<who>" + NAME + r" \S+) depends on (?P<dep>\S.*))$")
 
 
-def contested(lines: list[str]) -> str | None:
-    """The package the conflicting requirements are about (when pip names no pair to install)."""
-    targets = [strip_spec(t.group("p")) for ln in lines for t in _TARGET.finditer(ln)]
-    return max(dict.fromkeys(targets), key=targets.count) if targets else None
+def sides(lines: list[str]) -> list[Constraint]:
+    """pip's "The conflict is caused by:" lines as constraints: who needs what."""
+    found: list[Constraint] = []
+    for line in lines:
+        m = _SIDE.match(line)
+        if m is None:
+            continue
+        said = constraint("you", m.group("req")) if m.group("req") else constraint(m.group("who"), m.group("dep"))
+        if said:
+            found.append(said)
+    return found
 
 
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
+    """The distribution pip's requirements disagree on, and both sides; pip's "Cannot install A and B"
+    alone (hatch shows no more) does not say which, so it names none."""
     block = _CAUSED_BY.search(ev.text)
-    # "-r .../constraints.txt (line 2)" (pipenv's requirement files) names no package
-    named = [strip_spec(x) for x in re.split(r",\s*|\s+and\s+", m.group("what") or "")
-             if x.strip() and not x.strip().startswith("-")]
     if block:
         lines = [" ".join(ln.split()) for ln in block.group("block").splitlines() if ln.strip()]
-        depender = next((d.group(1) for ln in lines if (d := re.match(r"(" + NAME + r") \S+ depends on", ln))), None)
-        culprit = depender or (named[0] if named else contested(lines))
+        both = contested(sides(lines))
+        if both:
+            return Finding("conflict: " + both[1], both[0])
         lines = [re.sub(r"^The user requested ", "you require ", ln) for ln in lines]
-        return Finding("conflict: " + "; ".join(lines), culprit)
-    return Finding("conflict: cannot install " + (m.group("what") or "these requirements") + " together",
-                   named[0] if named else None)
+        return Finding("conflict: " + "; ".join(lines))
+    return Finding("conflict: cannot install " + (m.group("what") or "these requirements") + " together")
 
 
 def python_mismatch(m: re.Match[str], ev: Evidence) -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import BROKEN, NAME, NETWORK, RESOLVER, Evidence, Finding, Rule, crashed, rule, strip_spec
+from rodeo_action.causes.culprit import Constraint, contested
 
 
 def no_version(m: re.Match[str], ev: Evidence) -> Finding:
@@ -23,32 +24,30 @@ def no_candidates(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 _DEP = re.compile(r"(?P<a>" + NAME + r") \((?P<av>[^)]*)\) (?:which )?depends on "
-                  r"(?P<b>" + NAME + r") \((?P<bv>[^)]*)\)|"
-                  r"(?P<root>" + NAME + r") depends on (?P<c>" + NAME + r") \((?P<cv>[^)]*)\)(?:, | which)")
-
-
-def root_name(ev: Evidence) -> str:
-    m = re.search(r'^name = "(?P<n>[^"]+)"', ev.context, re.M)
-    return m.group("n") if m else "rodeo-cell"
+                  r"(?P<b>" + NAME + r") \((?P<bv>[^)]*)\)")
+_ROOT_DEP = re.compile(r"(?:[Bb]ecause|and) (?P<root>" + NAME + r") depends on (?P<c>" + NAME + r") \((?P<cv>[^)]*)\)")
 
 
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
-    root = root_name(ev)
+    """Poetry's "Because X (1.0) depends on numpy (<2) and Y (2.0) depends on numpy (>=2)": the
+    distribution both sides constrain, and the sides; the project itself (named without a version:
+    "Because rodeo-cell depends on …") is "you"."""
     text = ev.text[max(0, ev.text.rfind("Because", 0, m.start() + 1) - 2000): m.end()]
-    deps: list[str] = []
-    culprit: str | None = None
-    for d in _DEP.finditer(text):
-        if d.group("a"):
-            deps.append(f"{d.group('a')} {d.group('av')} needs {d.group('b')} {d.group('bv')}")
-            culprit = culprit or d.group("a")
-        elif d.group("root") == root:
-            deps.append(f"you require {d.group('c')} {d.group('cv')}")
-            culprit = culprit or d.group("c")
-    if not deps:
-        line = text.strip().splitlines()[-1] if text.strip() else "version solving failed"
-        return Finding("conflict: " + line, culprit)
-    unique = list(dict.fromkeys(deps))
-    return Finding("conflict: " + "; ".join(unique), culprit)
+    found: list[Constraint] = []
+    flat = " ".join(text.split())
+    for d in _DEP.finditer(flat):
+        found.append(Constraint(f"{d.group('a')} {d.group('av')}", d.group("b"), d.group("bv")))
+    for r in _ROOT_DEP.finditer(flat):
+        found.append(Constraint("you", r.group("c"), r.group("cv")))
+    both = contested(found)
+    if both:
+        return Finding("conflict: " + both[1], both[0])
+    line = text.strip().splitlines()[-1] if text.strip() else "version solving failed"
+    return Finding("conflict: " + line)
+
+
+def not_found(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"no version of {m.group('p')} matches on the index", m.group("p"))
 
 
 def cleo_crash(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -76,6 +75,8 @@ RULES: tuple[Rule, ...] = (
          r"for Python (?P<v>[^\n]+)", python),
     rule("no-matching-distribution", RESOLVER,
          r"Unable to find installation candidates for (?P<p>" + NAME + r") \((?P<v>[^)]+)\)", no_candidates),
+    rule("no-matching-distribution", RESOLVER, r"Could not find a matching version of package (?P<p>" + NAME + ")",
+         not_found),
     rule("conflict", RESOLVER, r"version solving failed", conflict, last=True),
     rule("manager-broken", BROKEN,
          r"^\s*(?P<exc>[A-Z]\w*(?:Error|Exception))\n\s*\n\s*(?P<msg>.+)\n\s*\n\s*at (?P<path>\S+):\d+ in",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import BUILD, DISK, IMPORT, NAME, NETWORK, SYSTEM, Evidence, Finding, Rule, first, rule
+from rodeo_action.causes.culprit import import_owner
 
 _BUILD_PHASES = ("setup", "create", "install")
 
@@ -43,19 +44,23 @@ _NET_REASONS = (
     (re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
                 r"Could not resolve host|dns error|failed to lookup address|Failed to resolve|getaddrinfo failed|"
                 r"No address associated with hostname|Temporary failure resolving|NameResolutionError|"
-                r"Couldn't resolve host", re.I), "cannot resolve"),
+                r"Couldn't resolve host|Could not resolve '", re.I), "cannot resolve"),
     (re.compile(r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
                 r"UnknownIssuer|SSL certificate problem", re.I), "TLS/certificate error talking to"),
     (re.compile(r"Connection refused|ConnectionRefusedError|tcp connect error|Couldn't connect to server",
                 re.I), "connection refused by"),
     (re.compile(r"timed out|Timeout", re.I), "timed out talking to"),
+    (re.compile(r"\b5\d\d\b +(?:Server Error|Service Unavailable|Bad Gateway|Gateway Time)|HTTP status server error|"
+                r"HTTP Error 5\d\d", re.I), "a server error (5xx) from"),
+    (re.compile(r"ProxyError|Unable to connect to proxy|Tunnel connection failed", re.I), "the proxy failed for"),
     (re.compile(r"Network is unreachable|No route to host", re.I), "network unreachable for"),
     (re.compile(r"Connection reset|connection closed|RemoteDisconnected|IncompleteRead", re.I),
      "connection dropped by"),
 )
 _HOST = re.compile(r"host='(?P<h>[^']+)'(?:, port=(?P<p>\d+))?|"
                    r"(?:https?|ftp)://(?P<u>[A-Za-z0-9.-]+(?::\d+)?)|"
-                   r"(?:resolve host:?|resolving|Failed to resolve) '?(?P<r>[A-Za-z0-9.-]+\.[A-Za-z]+)'?")
+                   r"(?:resolve host:?|resolving|Failed to resolve|Could not resolve) "
+                   r"'?(?P<r>[A-Za-z0-9.-]+\.[A-Za-z]+)'?")
 
 
 def _network(m: re.Match[str], ev: Evidence) -> Finding:
@@ -82,8 +87,17 @@ NETWORK_PATTERN = (
     r"ConnectTimeoutError|ReadTimeoutError|Read timed out|Connection timed out|operation timed out|"
     r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
     r"SSL certificate problem|Max retries exceeded with url|HTTP 000 CONNECTION FAILED|"
-    r"HTTP status server error \(5\d\d|HTTP Error 50[234]|50[234] (?:Service Unavailable|Bad Gateway|Gateway Time)"
+    r"HTTP status server error \(5\d\d|HTTP Error 50[234]|50[234] +(?:Service Unavailable|Bad Gateway|Gateway Time)|"
+    r"\b5\d\d Server Error: |ProxyError|Unable to connect to proxy|Tunnel connection failed|"
+    r"error sending request for url|ConnectTimeout|ReadTimeout|^[WE]: Failed to fetch \S+ +(?:\d{3} |Could not)|"
+    r"Could not resolve '[\w.-]+'|Could not connect to [\w.-]+:\d+"
 )
+
+
+def _hashes(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = first(m, "p")
+    return Finding(f"the downloaded {pkg or 'file'} does not match the hash the requirements or lock pin"
+                   " (an altered file, or a lock written against other files)", pkg or None)
 
 
 def _header(m: re.Match[str], ev: Evidence) -> Finding:
@@ -110,13 +124,21 @@ def _importer(ev: Evidence, at: int) -> str | None:
     return found
 
 
+def _owner(ev: Evidence, at: int) -> tuple[str | None, str | None]:
+    """(the module whose import failed, the distribution to blame) for an import error at ``at``: the
+    probe's verdict line names the module (and its probe the owner), a traceback's frames the owner."""
+    mod = _importer(ev, at)
+    owner = ev.distribution(mod) if mod else None
+    return mod, owner or import_owner(ev.text, ev.context, at, mod)
+
+
 def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
-    lib = first(m, "l")
+    lib = first(m, "l").strip("'\"")
     lib = lib if lib.startswith("lib") or "." in lib else f"lib{lib}"
     if ev.phase in ("import", "test"):
-        mod = _importer(ev, m.start())
-        return Finding(f"the system library {lib} is missing" + (f": import {mod} needs it" if mod else ""),
-                       ev.distribution(mod) if mod else None)
+        mod, owner = _owner(ev, m.start())
+        what = mod or owner
+        return Finding(f"the system library {lib} is missing" + (f": import {what} needs it" if what else ""), owner)
     pkg = ev.building()
     return Finding(f"the system library {lib} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
 
@@ -170,7 +192,8 @@ def _import(m: re.Match[str], ev: Evidence) -> Finding:
     mod = m.group("mod")
     top = mod.split(".")[0] if mod else None
     text = f"{m.group('exc')}{m.group('msg')}".strip()
-    return Finding(f"import {mod}: {text}" if mod else text, ev.distribution(top) if top else None)
+    owner = (ev.distribution(top) if top else None) or import_owner(ev.text, ev.context, m.start(), top)
+    return Finding(f"import {mod}: {text}" if mod else text, owner)
 
 
 RULES: tuple[Rule, ...] = (
@@ -180,6 +203,12 @@ RULES: tuple[Rule, ...] = (
     rule("killed", DISK, r"Killed signal terminated program (?P<p>[\w.+-]+)|"
          r"^(?:\S+: )?(?:line \d+: )? *\d+ Killed\b[ \t]*(?P<cmd>.*)$|^Killed$", _killed),   # bash pads the pid
     rule("network", NETWORK, NETWORK_PATTERN, _network),
+    # pip's (pipenv's) and uv's words for a file whose hash is not the pinned one, and poetry's
+    rule("hash-mismatch", NETWORK,
+         r"THESE PACKAGES DO NOT MATCH THE HASHES[^\n]*\n(?:[^\n]*\n)??\s+(?P<p>" + NAME + r")==|"
+         r"THESE PACKAGES DO NOT MATCH THE HASHES|Hash mismatch for `(?P<p2>" + NAME + r"?)(?:==[^`]*)?`|"
+         r"Downloaded distributions for (?P<p3>" + NAME + r") \([^)]*\) did not match any known checksums",
+         _hashes),
     rule("missing-system-library", SYSTEM,
          r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?(?:: No such file or directory| file not found)",
          _header),
@@ -191,6 +220,14 @@ RULES: tuple[Rule, ...] = (
          r"Could not find lib (?P<l3>[\w+.-]+) or load any of its variants|"
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
          _shared_lib),
+    # what a package that loads a library itself (ctypes, cffi) says when the library is absent
+    rule("missing-system-library", SYSTEM,
+         r"^(?:[\w.]+: )?(?:ImportError|OSError|RuntimeError|FileNotFoundError|EnvironmentError|IOError)\b[^\n]*?"
+         r"(?:Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
+         r"(?<![\w+.-])(?P<l3>[\w+.-]+) shared library not found|Unable to find (?P<l4>lib[\w+.-]+)|"
+         r"no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|cannot load library '(?P<l6>[^'\n]+)'|"
+         r"(?:Could not|Unable to|Cannot) (?:find|load|locate) (?:the )?(?P<l7>[\w+.-]+) (?:shared |C )?library\b)",
+         _shared_lib, phases=("import", "test")),
     rule("missing-system-library", SYSTEM,
          r"Package '?(?P<p>[\w+.-]+)'?,? (?:was )?not found in the pkg-config search path|"
          r"No package '(?P<p2>[\w+.-]+)' found|"

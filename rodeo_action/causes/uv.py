@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import NAME, RESOLVER, Evidence, Finding, first, rule, strip_spec
+from rodeo_action.causes.culprit import Constraint, constraint, contested
 
 
 def not_found(m: re.Match[str], ev: Evidence) -> Finding:
@@ -39,19 +40,43 @@ def python(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"{m.group('p')} requires Python{m.group('req')}; this is {m.group('v')}", pkg)
 
 
-_DEPENDS = re.compile(r"(?P<a>" + NAME + r"[^ ,]*) depends on (?P<b>[^ ,]+)")
-_REQUIRE = re.compile(r"you require (?P<c>[^ ,]+), we can conclude that your requirements are unsatisfiable")
+_DEPENDS = re.compile(r"(?:all versions of )?(?P<a>" + NAME + r"[^ ,]*) depends? on "
+                      r"(?:one of: (?P<alts>[^ ]+(?: (?!and\b|we\b)[^ ]+)*)|(?P<b>[^ ]+))")
+_REQUIRE = re.compile(r"you require (?P<c>[^ ]+)")
+
+
+def _depends(d: re.Match[str]) -> Constraint | None:
+    """One "X depends on Y" (or "on one of: Y<1 Y>2") as a constraint."""
+    if not d.group("alts"):
+        return constraint(d.group("a"), d.group("b").rstrip(".,"))
+    alts = [c for c in (constraint(d.group("a"), r.rstrip(".,")) for r in d.group("alts").split()) if c]
+    return Constraint(d.group("a"), alts[0].name, " or ".join(c.spec for c in alts)) if alts else None
 
 
 def conflict(m: re.Match[str], ev: Evidence) -> Finding:
-    text = ev.text[m.start():]
+    """uv's "Because X depends on numpy<2 and you require numpy>=2": the distribution the sentences
+    constrain from two sides (numpy), and the sides."""
+    text = " ".join(ev.text[m.start():].split())
+    found = [_depends(d) for d in _DEPENDS.finditer(text)]
+    found += [constraint("you", r.group("c").rstrip(".,")) for r in _REQUIRE.finditer(text)]
+    both = contested([c for c in found if c is not None])
+    if both:
+        return Finding("conflict: " + both[1], both[0])
     dep = _DEPENDS.search(text)
-    req = _REQUIRE.search(text)
     if dep:
-        other = f" but you require {req.group('c')}" if req else ""
-        return Finding(f"conflict: {dep.group('a')} depends on {dep.group('b')}{other}", strip_spec(dep.group("a")))
-    cause = re.search(r"cause: (?P<c>.+)", text)
+        return Finding(f"conflict: {dep.group('a')} depends on {(dep.group('b') or dep.group('alts')).rstrip('.,')}")
+    cause = re.search(r"cause: (?P<c>.+)", ev.text[m.start():])
     return Finding("conflict: " + (cause.group("c") if cause else "no solution found when resolving"))
+
+
+def yanked(m: re.Match[str], ev: Evidence) -> Finding:
+    return Finding(f"{m.group('p')}=={m.group('v')} was yanked and no other version fits", m.group("p"))
+
+
+def no_platform(m: re.Match[str], ev: Evidence) -> Finding:
+    hint = re.search(r"only has wheels for the following platforms: (?P<t>[^;\n]+)", ev.text)
+    only = f" (wheels only for {hint.group('t').strip()})" if hint else ""
+    return Finding(f"no wheel or sdist of {m.group('p')} {m.group('v')} for this platform{only}", m.group("p"))
 
 
 RULES = (
@@ -68,6 +93,11 @@ RULES = (
     rule("no-matching-distribution", RESOLVER,
          r"(?:current|requested) Python version \((?P<v>[^)]+)\) does not satisfy Python(?P<req>\S+) and "
          r"(?P<p>" + NAME + r"\S*) depends on", python),
+    rule("no-matching-distribution", RESOLVER,
+         r"Because (?P<p>" + NAME + r")==(?P<v>\S+) was yanked \(", yanked),
+    rule("no-matching-distribution", RESOLVER,
+         r"Distribution `(?P<p>" + NAME + r")==(?P<v>\S+) @ [^`]*` can't be installed because it doesn't\s+have a "
+         r"source distribution or wheel for the current platform", no_platform),
     rule("conflict", RESOLVER, r"No solution found when resolving", conflict),
 )
 
