@@ -248,3 +248,66 @@ def test_apt_names_every_missing_package() -> None:
     assert cause.summary == "apt has no package python3-tensorflow, python3-xgcm"
     one = classify("E: Package 'python3-foo' has no installation candidate\n", "install", "apt")
     assert one.summary == "apt has no package python3-foo"
+
+
+# --- the wild corpus: real failures nobody here wrote, split by subject; rules are written on train only
+
+WILD = table.entries(table.WILD)
+TRAIN, TEST = table.split(WILD, ENTRIES)
+
+
+def test_the_wild_split_holds_out_at_least_30_percent_and_shares_no_subject() -> None:
+    if not WILD:
+        pytest.skip("no wild corpus (tests/corpus/wild)")
+    assert len(TEST) / len(WILD) >= 0.30, f"{len(TEST)}/{len(WILD)} held out"
+
+    def subjects(part: list[table.Entry]) -> set[str]:
+        return {table.canonical(e.subject or e.package or e.path.stem) for e in part}
+
+    assert TEST and not subjects(TRAIN) & subjects(TEST)
+
+
+@pytest.mark.xfail(strict=True, reason="measured 2026-12-07 on the held-out part: kinds 84/93 (90%) with manager and "
+                   "phase given, blind 84/93 (90%), culprit 76/81 (94%); the goal is 95/85/80 (issue 15). Rules are "
+                   "not tuned toward the held-out logs, so this stays expected-to-fail until train-side rules lift it")
+def test_the_held_out_part_meets_the_goal() -> None:
+    if not WILD:
+        pytest.skip("no wild corpus (tests/corpus/wild)")
+    figures = table.Figures.of(TEST)
+    assert table.share(figures.kind) >= table.TEST_THRESHOLD, f"kinds {figures.kind}"
+    assert table.share(figures.blind) >= table.BLIND_THRESHOLD, f"blind {figures.blind}"
+    assert table.share(figures.culprit) >= table.CULPRIT_THRESHOLD, f"culprit {figures.culprit}"
+
+
+@pytest.mark.parametrize(("log", "manager", "package", "summary"), [
+    ("ERROR: Cannot install a==1 and b==2 because these package versions have conflicting dependencies.\n"
+     "The conflict is caused by:\n    pandas 1.0 depends on numpy<2\n    tensorflow 2.16 depends on numpy>=2\n",
+     "pip", "numpy", "numpy (pandas 1.0 needs <2, tensorflow 2.16 needs >=2)"),
+    ("Because pandas (1.0) depends on numpy (<2) and tensorflow (2.16) depends on numpy (>=2), pandas is "
+     "incompatible with tensorflow.\nSo, because my-app depends on both pandas (1.0) and tensorflow (2.16), version "
+     "solving failed.\n", "poetry", "numpy", "numpy (pandas 1.0 needs <2, tensorflow 2.16 needs >=2)"),
+    ("ERROR: Unable to find a resolution for numpy\nbecause of the following conflicts:\n  numpy<2 (from pandas@1.0)\n"
+     "  numpy>=2 (from tensorflow@2.16)\n", "pdm", "numpy", "numpy (pandas 1.0 needs <2, tensorflow 2.16 needs >=2)"),
+])
+def test_a_conflicts_culprit_is_what_both_sides_constrain(log: str, manager: str, package: str, summary: str) -> None:
+    cause = classify(log, "install", manager)
+    assert (cause.kind, cause.package, cause.summary) == ("conflict", package, summary)
+
+
+@pytest.mark.parametrize("name", ["3.0.0rc1", "requirements", "rodeo-cell", "the", "1.2", "-r"])
+def test_a_culprit_that_is_no_distribution_name_is_dropped(name: str) -> None:
+    log = f"ERROR: No matching distribution found for {name}\n"
+    assert classify(log, "install", "pip").package is None
+
+
+@pytest.mark.parametrize(("log", "package"), [
+    ("Traceback (most recent call last):\n  File \"<string>\", line 1, in <module>\n  File \"/v/lib/python3.11/"
+     "site-packages/flask_restful/__init__.py\", line 14, in <module>\nImportError: cannot import name 'x' from "
+     "'flask.helpers'\n", "flask-restful"),
+    ("Traceback (most recent call last):\n  File \"<string>\", line 1, in <module>\n"
+     "ModuleNotFoundError: No module named 'yaml'\n", "pyyaml"),
+    ("cv2: ImportError: libGL.so.1: cannot open shared object file: No such file or directory\n", "opencv-python"),
+    ("sklearn: ModuleNotFoundError: No module named 'scipy'\n", "scikit-learn"),
+])
+def test_an_import_errors_culprit_owns_the_failing_module(log: str, package: str) -> None:
+    assert classify(log, "import", "pip").package == package

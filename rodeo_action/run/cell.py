@@ -436,7 +436,8 @@ class _Attempt:
         if signalled is not None:
             first, cause = signalled, signal_cause(probe.signals[signalled], "import", self.steps.guard) or cause
         owner = probe.modules.get(first) if first else None
-        return replace(self.result, status="fail", phase="import", cause=replace(cause, package=cause.package or owner))
+        # the probe knows which distribution it imported the module for; the log only names the module
+        return replace(self.result, status="fail", phase="import", cause=replace(cause, package=owner or cause.package))
 
     def _test(self, ready: _Ready, test: str) -> Result | None:
         """rodeo.yml's ``test:``, run by bash in the environment; the failed result if it fails."""
