@@ -94,6 +94,12 @@ NETWORK_PATTERN = (
 )
 
 
+def _python_guard(m: re.Match[str], ev: Evidence) -> Finding:
+    pkg = ev.building()
+    return Finding(f"{pkg or 'a package'} cannot be built for Python {m.group('v')} (it supports "
+                   f"{m.group('req').rstrip('.')})", pkg)
+
+
 def _hashes(m: re.Match[str], ev: Evidence) -> Finding:
     pkg = first(m, "p")
     return Finding(f"the downloaded {pkg or 'file'} does not match the hash the requirements or lock pin"
@@ -233,7 +239,8 @@ RULES: tuple[Rule, ...] = (
          r"No package '(?P<p2>[\w+.-]+)' found|"
          r"Dependency \"?(?P<p3>[\w+.-]+)\"? not found|Run-time dependency (?P<p4>[\w+.-]+) found: NO|"
          r"Could NOT find (?P<p5>[\w+.-]+)|"
-         r"Command '\['pkg-config',[^\]]*?'(?P<p6>[\w+.-]+)'\]' returned non-zero",
+         r"Command '\['pkg-config',[^\]]*?'(?P<p6>[\w+.-]+)'\]' returned non-zero|"
+         r"PackageNotFoundError: (?P<p7>[\w+.-]+) not found|Unable to load dependency (?P<p8>[\w+.-]+)",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -242,8 +249,14 @@ RULES: tuple[Rule, ...] = (
          r"unable to execute '?(?P<t3>[^':]+)'?: No such file or directory|"
          r"(?P<t4>Cargo), the Rust package manager, is not installed|can't find (?P<t5>Rust compiler)|"
          r"Could not find (?:the )?(?P<t6>[\w-]+-config)|Error: (?P<t7>pg_config) executable not found|"
-         r"Did not find (?P<t8>CMake)|No such file or directory: '(?P<t9>[\w.+-]+-config|pkg-config|gcc|cmake)'",
+         r"Did not find (?P<t8>CMake)|No such file or directory: '(?P<t9>[\w.+-]+-config|pkg-config|gcc|cmake)'|"
+         r"(?<![\w.+-])(?P<t10>[\w.+-]+-config|pkg-config)(?: executable| command)? (?:was not found|could not be "
+         r"found|not found)|Did not find (?P<t11>pkg-config) by name",
          _tool, phases=_BUILD_PHASES),
+    # a build that refuses this interpreter: no release of the package is for this Python
+    rule("no-matching-distribution", SYSTEM,
+         r"Cannot install on Python version (?P<v>[\d.]+);? only versions (?P<req>[^\n]+?) are supported",
+         _python_guard, phases=_BUILD_PHASES),
     rule("build-failed", BUILD,
          r"error: subprocess-exited-with-error|Failed building wheel|Failed to build|Build backend failed|"
          r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
