@@ -92,10 +92,21 @@ def held_out(subject: str) -> bool:
     return int(hashlib.sha256(canonical(subject).encode()).hexdigest(), 16) % 100 < TEST_PERCENT
 
 
+# The own corpus's culprits when the split was made (commit 06226b7): rules had been written against
+# them, so their wild logs are train. Frozen: relabelling the own corpus must not move a log that was
+# read as train into the held-out part.
+OWN_SUBJECTS = frozenset((
+    "docrep", "nosuchpkg", "numba", "numpy", "pandas", "pdm", "py-numba", "py-shapely", "py-xarray", "py-xgcm-nope",
+    "pyfoo", "python3-docrep", "python3-nosuchpkg", "pyvista", "pywin32", "requests", "rodeo-broken-c",
+    "rodeo-ctypes-geos", "rodeo-forgets-dep", "rodeo-needs-gdal-config", "rodeo-needs-geos", "rodeo-needs-hdf5-pc",
+    "rodeo-needs-libnosuch", "rodeo-needs-proj-lib", "shapely", "six", "sphinx", "tensorflow",
+    "tensorflow-io-gcs-filesystem", "xarray", "xesmf", "xgcm-nope"))
+
+
 def split(wild: list[Entry], own: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     """(train, test) of the wild corpus, by subject: no subject is in both, and a subject the own corpus
-    already holds is train (rules were written against it)."""
-    seen = {canonical(e.package) for e in own if e.package}
+    held when the split was made is train (rules were written against it)."""
+    seen = OWN_SUBJECTS | {canonical(e.package) for e in own if e.package}
     train, test = [], []
     for e in wild:
         subject = canonical(e.subject or e.package or e.path.stem)
