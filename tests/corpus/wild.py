@@ -146,7 +146,7 @@ BUILDS: tuple[Case, ...] = (
       what="no cp311 wheel; scipy sdist"),
     C("pandas-1.3.5", "pandas", BF, "pandas", "pandas", "pandas==1.3.5", "pip:r", timeout=480,
       what="no cp311 wheel; pandas sdist"),
-    C("grpcio-1.43.0", "grpcio", BF, "grpcio", "grpcio", "grpcio==1.43.0", "pip:c uv:c poetry:r hatch:r",
+    C("grpcio-1.43.0", "grpcio", BF, "grpcio", "pkg_resources", "grpcio==1.43.0", "pip:c uv:c poetry:r hatch:r",
       timeout=480, what="no cp311 wheel; the 2022 sdist's setup.py on today's setuptools"),
     C("pickle5", "pickle5", BF, "pickle5", "pickle5", "pickle5==0.0.11", "pip:r uv:r", timeout=420,
       what="a pickle backport using CPython internals"),
@@ -243,6 +243,8 @@ SYSLIB_IMPORTS: tuple[Case, ...] = (
       what="sdist whose setup.py loads libspatialindex_c with ctypes (absent)"),
     C("pysdl2", "pysdl2", MSL, "pysdl2", "sdl2", "pysdl2", "pip:r uv:c pdm:r pipenv:c", phase="import",
       imports=("sdl2",), what="ctypes: SDL2 absent"),
+    C("libusb1", "libusb1", MSL, "libusb1", "libusb", "libusb1", "uv:c pip:c", phase="import",
+      imports=("libusb1",), what="the legacy libusb1 module loads libusb-1.0 at import (absent)"),
     C("wand", "wand", MSL, "wand", "magickwand", "wand", "pip:r uv:r poetry:c pdm:c pipenv:r hatch:c",
       phase="import", imports=("wand.image",), what="ctypes: ImageMagick's MagickWand absent"),
 )
@@ -293,6 +295,10 @@ IMPORTS: tuple[Case, ...] = (
       "tensorflow-probability==0.24.0", "pip:r uv:r hatch:c pdm:c", phase="import",
       imports=("tensorflow_probability.python.distributions",),
       what="imports tensorflow (lazily, on first use) without declaring it"),
+    # in a uv venv (no setuptools) tensorflow-hub's own version check fails first: pkg_resources, undeclared
+    C("tensorflow-hub-no-tf", "tensorflow-hub", IMP, "tensorflow-hub", "pkg_resources", "tensorflow-hub==0.16.1",
+      "uv:r", phase="import", imports=("tensorflow_hub",),
+      what="imports pkg_resources (setuptools) without declaring it"),
     C("tensorflow-addons-no-tf", "tensorflow-addons", IMP, "tensorflow-addons", "tensorflow",
       "tensorflow-addons==0.23.0", "pip:r uv:c", phase="import", imports=("tensorflow_addons",),
       what="imports tensorflow without declaring it"),
