@@ -70,6 +70,24 @@ def guess_manager(log: str) -> str | None:
     return None
 
 
+_TIMEOUT = re.compile(r"^# rodeo: the cell exceeded its timeout of (?P<t>\S+?)s during (?P<phase>\w+)", re.M)
+_MEMORY = re.compile(r"^# rodeo: the cell's processes held .* of memory during (?P<phase>\w+), more than the limit "
+                     r"of (?P<limit>.+?) \(", re.M)
+
+
+def _rodeo_verdict(context: str) -> Cause | None:
+    """rodeo's own note that it stopped the cell (its clock, its memory limit): that, not what the tools
+    printed before they were stopped, is why the cell failed."""
+    timeout = _TIMEOUT.search(context)
+    if timeout:
+        return Cause("timeout", clip(f"no result after {timeout.group('t')}s (during {timeout.group('phase')})"))
+    memory = _MEMORY.search(context)
+    if memory:
+        return Cause("killed", clip(f"used more than {memory.group('limit')} of memory during "
+                                    f"{memory.group('phase')}; killed"))
+    return None
+
+
 def classify(log: str, phase: str | None, manager: str | None = None, returncode: int | None = None) -> Cause:
     """The root cause of a failed phase, from its log; never raises, never an empty summary."""
     try:
@@ -82,6 +100,9 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
     if returncode is not None and returncode < 0:
         return Cause("killed", clip(f"killed by signal {-returncode} during {phase}"), None)
     ev = Evidence.of(log, phase, manager)
+    verdict = _rodeo_verdict(ev.context)
+    if verdict is not None:
+        return verdict
     rules = _ORDER.get(manager or "", _ANY)
     for rule in rules:
         match = rule.match(ev)

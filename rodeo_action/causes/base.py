@@ -99,6 +99,7 @@ _FAILED_BUILD = (
     re.compile(r"Failed building wheel for (?P<p>" + NAME + ")"),                          # pip
     re.compile(r"Building wheel for (?P<p>" + NAME + r") \([^)]*\)(?:: finished with status 'error'| did not run)"),
     re.compile(r"Failed to build installable wheels for some pyproject\.toml based projects \((?P<p>" + NAME + r")"),
+    re.compile(r"Encountered error while generating package metadata\.\s*\n\s*╰─> (?P<p>" + NAME + r")"),   # pip
     re.compile(r"one of the following issues with (?P<p>" + NAME + r") \("),               # poetry
     re.compile(r"Installing (?P<p>" + NAME + r") \([^)]*\): Failed"),                       # poetry
     re.compile(r"Failed to build (?P<p>" + NAME + r")(?: |$)", re.M),                       # pdm, pip
@@ -113,10 +114,13 @@ _STARTED_BUILD = re.compile(
 
 
 def building(text: str) -> str | None:
-    for pattern in _FAILED_BUILD:
-        m = pattern.search(text)
-        if m:
-            return nix_name(m.group("p")) if pattern.pattern.startswith("builder") else m.group("p")
+    """The first build the log shows failing (a nested build fails before the one that needed it: pip's
+    "Failed to build 'pygobject' when installing build dependencies" follows pycairo's failure), else
+    the last build it shows starting."""
+    failed = [(m.start(), pattern, m) for pattern in _FAILED_BUILD for m in [pattern.search(text)] if m]
+    if failed:
+        _, pattern, m = min(failed, key=lambda f: f[0])
+        return nix_name(m.group("p")) if pattern.pattern.startswith("builder") else m.group("p")
     found = None
     for m in _STARTED_BUILD.finditer(text):
         found = m.group("p")

@@ -106,7 +106,10 @@ def contested(found: Sequence[Constraint], prefer: str | None = None) -> tuple[s
 
 _FRAME = re.compile(r'^[ \t]*File "[^"\n]*?[/\\](?:site|dist)-packages[/\\](?P<top>[A-Za-z_][\w]*)(?:[/\\."])', re.M)
 _DIST_INFO = re.compile(r"[/\\](?P<d>[A-Za-z0-9][A-Za-z0-9._]*)-[^/\\\s-]+\.(?:dist|egg)-info\b")
-_INSTALLED = re.compile(r"^\s*(?:Successfully installed (?P<pip>.+)|[+] (?P<uv>[A-Za-z0-9][\w.-]*)==)", re.M)
+_INSTALLED = re.compile(r"^\s*(?:Successfully installed (?P<pip>.+)|[+] (?P<uv>[A-Za-z0-9][\w.-]*)==|"
+                        r"[-•] Installing (?P<poetry>[A-Za-z0-9][\w.-]*) \(|"
+                        r"✔ Install (?P<pdm>[A-Za-z0-9][\w.-]*) \S+ successful)",
+                        re.M)
 # packages whose frames sit between a module and the library it loads: the caller is the owner
 _MACHINERY = frozenset({"cffi", "importlib_metadata", "importlib_resources", "pkg_resources", "_distutils_hack",
                         "six", "lazy_loader"})
@@ -134,7 +137,8 @@ def distribution_of(module: str, text: str = "") -> str | None:
     want = canonical(top.lstrip("_"))
     shown = [d.group("d") for d in _DIST_INFO.finditer(text)]
     for m in _INSTALLED.finditer(text):
-        shown += re.findall(r"(\S+?)-\d\S*", m.group("pip")) if m.group("pip") else [m.group("uv")]
+        shown += (re.findall(r"(\S+?)-\d\S*", m.group("pip")) if m.group("pip")
+                  else [m.group("uv") or m.group("poetry") or m.group("pdm")])
     for name in shown:
         if canonical(name) == want:
             return canonical(name)

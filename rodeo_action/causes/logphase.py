@@ -43,7 +43,7 @@ _BUILD = re.compile(
     r"legacy-install-failure|error: command '[^'\n]*' failed|Building wheel for \S+ \([^)\n]*\) \.\.\. error|"
     r"Getting requirements to build \w+ \.\.\. error|Preparing metadata \([^)\n]*\) \.\.\. error|"
     r"Running setup\.py install for \S+ \.\.\. error|✖ Install \S+ \S+ failed|Installing \S+ \([^)\n]*\): Failed|"
-    r"fatal error: \S+\.h|builder for '[^'\n]*' failed")
+    r"fatal error: \S+\.h|builder for '[^'\n]*' failed|Build failures usually indicate a problem with the package")
 _RESOLVE = re.compile(
     r"No matching distribution found|Could not find a version that satisfies|ResolutionImpossible|"
     r"version solving failed|No solution found when resolving|Unable to find installation candidates|"
@@ -65,7 +65,8 @@ _IMPORT = re.compile(
     r"^[ \t]*(?:[A-Za-z_][\w.]*: )?(?:ModuleNotFoundError|ImportError)\b|cannot open shared object file|"
     r"undefined symbol: |Library not loaded: |DLL load failed|compiled using NumPy 1\.x cannot be run in|"
     r"numpy\.core\.multiarray failed to import|_ARRAY_API not found|may indicate binary incompatibility|"
-    r"crashed the interpreter", re.M)
+    r"crashed the interpreter|module compiled against (?:API|ABI) version|numpy\.dtype size changed|"
+    r"version `GLIBC_[\d.]+' not found|wrong ELF class", re.M)
 _CRASH = re.compile(r"Segmentation fault|Illegal instruction|Fatal Python error|Aborted \(core dumped\)|"
                     r"Bus error")
 _TEST = re.compile(r"^[ \t]*(?:Traceback \(most recent call last\):|(?:[\w.]+\.)?\w*(?:Error|Exception)(?:: |$)|"

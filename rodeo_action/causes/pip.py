@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rodeo_action.causes.base import NAME, RESOLVER, Evidence, Finding, crashed, rule, strip_spec
+from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, crashed, rule, strip_spec
 from rodeo_action.causes.culprit import Constraint, constraint, contested
 
 _FROM_VERSIONS = re.compile(r"Could not find a version that satisfies the requirement (?P<req>\S+)"
@@ -72,5 +72,15 @@ RULES = (
     rule("conflict", RESOLVER, r"ResolutionImpossible(?P<what>)|The conflict is caused by:(?P<what2>)", conflict),
     rule("no-matching-distribution", RESOLVER,
          r"Could not find a version that satisfies the requirement (?P<req>\S+)", no_match),
+    # a wheel file for another interpreter or platform, named directly
+    rule("no-matching-distribution", RESOLVER,
+         r"ERROR: (?P<p>[A-Za-z0-9][A-Za-z0-9._]*)-(?P<v>[^-\s]+)-[^\s]*\.whl is not a supported wheel "
+         r"on this platform",
+         lambda m, ev: Finding(f"the wheel of {m.group('p')} {m.group('v')} is not for this Python/platform",
+                               m.group("p"))),
+    # pip itself absent from the environment it was to run in
+    rule("manager-broken", BROKEN, r"No module named '?pip'?$|No module named pip\b",
+         lambda m, ev: Finding("pip is not installed in the environment it was run with (No module named pip)", "pip"),
+         phases=("setup", "create", "install")),
     crashed("pip", "pip"),
 )

@@ -51,10 +51,13 @@ _NET_REASONS = (
                 re.I), "connection refused by"),
     (re.compile(r"timed out|Timeout", re.I), "timed out talking to"),
     (re.compile(r"\b5\d\d\b +(?:Server Error|Service Unavailable|Bad Gateway|Gateway Time)|HTTP status server error|"
-                r"HTTP Error 5\d\d", re.I), "a server error (5xx) from"),
+                r"HTTP Error 5\d\d|HTTP error 5\d\d|Server error '5\d\d", re.I), "a server error (5xx) from"),
+    (re.compile(r"\b4\d\d Client Error|HTTP status client error|HTTP error 4\d\d|Client error '4\d\d|"
+                r"HTTP Error 4\d\d|\b40[34] +(?:Not Found|Forbidden)", re.I),
+     "a client error (4xx: a file it lists is gone?) from"),
     (re.compile(r"ProxyError|Unable to connect to proxy|Tunnel connection failed", re.I), "the proxy failed for"),
     (re.compile(r"Network is unreachable|No route to host", re.I), "network unreachable for"),
-    (re.compile(r"Connection reset|connection closed|RemoteDisconnected|IncompleteRead", re.I),
+    (re.compile(r"Connection reset|connection closed|RemoteDisconnected|IncompleteRead|Connection aborted", re.I),
      "connection dropped by"),
 )
 _HOST = re.compile(r"host='(?P<h>[^']+)'(?:, port=(?P<p>\d+))?|"
@@ -90,7 +93,13 @@ NETWORK_PATTERN = (
     r"HTTP status server error \(5\d\d|HTTP Error 50[234]|50[234] +(?:Service Unavailable|Bad Gateway|Gateway Time)|"
     r"\b5\d\d Server Error: |ProxyError|Unable to connect to proxy|Tunnel connection failed|"
     r"error sending request for url|ConnectTimeout|ReadTimeout|^[WE]: Failed to fetch \S+ +(?:\d{3} |Could not)|"
-    r"Could not resolve '[\w.-]+'|Could not connect to [\w.-]+:\d+"
+    r"Could not resolve '[\w.-]+'|Could not connect to [\w.-]+:\d+|"
+    # an index that answers, but not with the file it listed (4xx) or at all (5xx): pip, requests, httpx, uv
+    r"HTTP error [45]\d\d while getting|because of HTTP error [45]\d\d|\b4\d\d Client Error: |"
+    r"HTTP status client error \(4\d\d|(?:Client|Server) error '[45]\d\d [^'\n]*' for url|HTTP Error [45]0[0-9]:|"
+    r"due to network timeout|Request failed after \d+ retr|Connection aborted\.|RemoteDisconnected\(|"
+    r"Certificate verification failed: The certificate is NOT trusted|SSL: WRONG_VERSION_NUMBER|"
+    r"^Err:\d+ [^\n]*\n[ \t]+(?:\d{3} |Could not|Connection|Certificate)"
 )
 
 
@@ -106,10 +115,24 @@ def _hashes(m: re.Match[str], ev: Evidence) -> Finding:
                    " (an altered file, or a lock written against other files)", pkg or None)
 
 
+# CPython's internal headers that 3.10-3.13 removed or moved (an sdist older than the interpreter), and
+# headers a Python package ships (numpy, pybind11): no system package brings them; the build is at fault
+_NOT_SYSTEM_HEADERS = re.compile(
+    r"(?:longintrepr|eval|symtable|ast|asdl|Python-ast|graminit|parsetok|grammar|node|token|errcode|bitset|"
+    r"pgenheaders|code|frameobject|genobject|pystrhex|pyfpe|osdefs|internal/pycore_\w+|cpython/\w+)\.h|"
+    r"(?:numpy|pybind11|nanobind|Cython|cython|pythran|cupy|torch|tensorflow)/[\w/.+-]+")
+
+
 def _header(m: re.Match[str], ev: Evidence) -> Finding:
     pkg = ev.building()
+    header = first(m, "h")
+    if _NOT_SYSTEM_HEADERS.fullmatch(header):
+        what = ("a Python package's header (a build requirement it did not declare?)" if "/" in header
+                else "a CPython header this Python no longer has (an sdist older than the interpreter)")
+        return Finding(f"building {pkg or 'a package'} from source failed: {header} is missing, "
+                       f"{what}", pkg, kind="build-failed")
     where = f" while building {pkg}" if pkg else ""
-    return Finding(f"missing header {m.group('h')}{where}: install the library's development package", pkg)
+    return Finding(f"missing header {header}{where}: install the library's development package", pkg)
 
 
 def _linker(m: re.Match[str], ev: Evidence) -> Finding:
@@ -149,15 +172,46 @@ def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"the system library {lib} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
+_CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|"
+                                r"(?:Could not|Cannot|Can't|Unable to) find)\b", re.I)
+_CONFIGURE_NAME = re.compile(r"(?:find (?:the )?|^)(?:lib)?([A-Za-z][\w+.]*)")
+
+
+def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """configure's "libxml2 not found", "Could not find libpq", "zlib headers are required"; not its
+    other stops (a bad option, a compiler that cannot create executables)."""
+    said = m.group("said").strip()
+    if not _CONFIGURE_MISSING.search(said):
+        return None
+    found = _CONFIGURE_NAME.search(said)
+    pkg = ev.building()
+    return Finding(f"the system library {found.group(1) if found else 'a library'} is missing (configure: {said})"
+                   + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+def _ctypes_none(m: re.Match[str], ev: Evidence) -> Finding:
+    if ev.phase in ("import", "test"):
+        mod, pkg = _owner(ev, m.start())
+    else:
+        pkg = ev.building()
+    return Finding(f"a system library {pkg or 'a package'} loads with ctypes is missing (its symbol {m.group('s')} "
+                   "was looked up in the interpreter itself)", pkg)
+
+
 def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
     pkg = ev.building()
     name = first(m, "p")
+    if not name:
+        return Finding("a system library is missing (not found by pkg-config/build)"
+                       + (f" while building {pkg}" if pkg else ""), pkg)
     return Finding(f"the system library {name} is missing (not found by pkg-config/build)"
                    + (f" while building {pkg}" if pkg else ""), pkg)
 
 
 _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (the Rust toolchain)",
-               "CMake": "cmake", "cmake": "cmake"}
+               "CMake": "cmake", "cmake": "cmake", "C": "a C compiler", "CXX": "a C++ compiler",
+               "C++": "a C++ compiler", "Fortran": "a Fortran compiler (gfortran)", "CUDA_HOME": "the CUDA toolkit",
+               "R": "R (the R language)"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding:
@@ -202,6 +256,12 @@ def _import(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"import {mod}: {text}" if mod else text, owner)
 
 
+def _crash(m: re.Match[str], ev: Evidence) -> Finding:
+    owner = import_owner(ev.text, ev.context, m.start())
+    return Finding(f"the import crashed the interpreter ({m.group('c').strip()})"
+                   + (f": import {owner}" if owner else ""), owner)
+
+
 RULES: tuple[Rule, ...] = (
     rule("disk-full", DISK, r"No space left on device|\[Errno 28\]|Disk quota exceeded|\[Errno 122\]|ENOSPC|EDQUOT|"
          r"File too large|\[Errno 27\]|EFBIG|File size limit exceeded", _disk),
@@ -216,14 +276,16 @@ RULES: tuple[Rule, ...] = (
          r"Downloaded distributions for (?P<p3>" + NAME + r") \([^)]*\) did not match any known checksums",
          _hashes),
     rule("missing-system-library", SYSTEM,
-         r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?(?:: No such file or directory| file not found)",
+         r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?"
+         r"(?::\s+No\s+such\s+file\s+or\s+directory| file not found)|"        # uv wraps long lines
+         r"you need to install a library that provides `(?P<h2>[\w./+-]+\.h(?:pp|h)?)`",      # uv's hint
          _header),
     rule("missing-system-library", SYSTEM,
          r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),
     rule("missing-system-library", SYSTEM,
          r"(?<![\w+.-])(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
          r"Library not loaded: \S*?(?P<l2>lib[\w+.-]+\.dylib)|"
-         r"Could not find lib (?P<l3>[\w+.-]+) or load any of its variants|"
+         r"Could not find lib(?:rary)? (?P<l3>[\w+.-]+) or load any of its variants|"
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
          _shared_lib),
     # what a package that loads a library itself (ctypes, cffi) says when the library is absent
@@ -234,13 +296,25 @@ RULES: tuple[Rule, ...] = (
          r"no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|cannot load library '(?P<l6>[^'\n]+)'|"
          r"(?:Could not|Unable to|Cannot) (?:find|load|locate) (?:the )?(?P<l7>[\w+.-]+) (?:shared |C )?library\b)",
          _shared_lib, phases=("import", "test")),
+    # autoconf's configure stops on what it did not find (the line is bounded: read by _configure, not a regex)
+    rule("missing-system-library", SYSTEM, r"^\s*configure: error: (?P<said>[^\n]{1,300})", _configure,
+         phases=_BUILD_PHASES),
+    # ctypes.CDLL(find_library(x)) with no library found loads the interpreter itself: its symbols are missing
+    rule("missing-system-library", SYSTEM,
+         r"AttributeError: \S*/python[\d.]*: undefined symbol: (?P<s>\w+)", _ctypes_none),
     rule("missing-system-library", SYSTEM,
          r"Package '?(?P<p>[\w+.-]+)'?,? (?:was )?not found in the pkg-config search path|"
          r"No package '(?P<p2>[\w+.-]+)' found|"
          r"Dependency \"?(?P<p3>[\w+.-]+)\"? not found|Run-time dependency (?P<p4>[\w+.-]+) found: NO|"
          r"Could NOT find (?P<p5>[\w+.-]+)|"
          r"Command '\['pkg-config',[^\]]*?'(?P<p6>[\w+.-]+)'\]' returned non-zero|"
-         r"PackageNotFoundError: (?P<p7>[\w+.-]+) not found|Unable to load dependency (?P<p8>[\w+.-]+)",
+         r"PackageNotFoundError: (?P<p7>[\w+.-]+) not found|Unable to load dependency (?P<p8>[\w+.-]+)|"
+         r"asked CMake to find a package configuration file provided by\s+\"(?P<p9>[\w+.-]+)\"|"
+         r"The headers or library files could not be found for (?P<p10>[\w+.-]+)|"
+         r"Can not find valid pkg-config name|"
+         r"(?:[Dd]id not|[Cc]ould not|[Cc]ouldn't|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:the )?(?P<p11>[\w+.-]+) "
+         r"(?:headers|header files|development files|installation|librar(?:y|ies))\b|"
+         r"Package requirements \((?P<p13>[\w+.-]+)[^)\n]*\) were not met",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -251,7 +325,14 @@ RULES: tuple[Rule, ...] = (
          r"Could not find (?:the )?(?P<t6>[\w-]+-config)|Error: (?P<t7>pg_config) executable not found|"
          r"Did not find (?P<t8>CMake)|No such file or directory: '(?P<t9>[\w.+-]+-config|pkg-config|gcc|cmake)'|"
          r"(?<![\w.+-])(?P<t10>[\w.+-]+-config|pkg-config)(?: executable| command)? (?:was not found|could not be "
-         r"found|not found)|Did not find (?P<t11>pkg-config) by name",
+         r"found|not found)|Did not find (?P<t11>pkg-config) by name|"
+         r"[Nn]o such file or directory: '(?P<t12>(?![A-Z]{3,}\b)[A-Za-z][\w+-]*)'|"      # a bare command, not VERSION
+         r"The '(?P<t13>[\w.+-]+)' command appears not to be installed|"
+         r"(?P<t14>Microsoft Visual C\+\+) [\d.]+ or greater is required|"
+         r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
+         r"configure: error: no acceptable (?P<t17>C|C\+\+|Fortran) compiler|"
+         r"don't know how to compile (?P<t18>Fortran) code|error: linker `(?P<t19>[\w+-]+)` not found|"
+         r"(?P<t20>CUDA_HOME) environment variable is not set",
          _tool, phases=_BUILD_PHASES),
     # a build that refuses this interpreter: no release of the package is for this Python
     rule("no-matching-distribution", SYSTEM,
@@ -261,9 +342,13 @@ RULES: tuple[Rule, ...] = (
          r"error: subprocess-exited-with-error|Failed building wheel|Failed to build|Build backend failed|"
          r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
          r"\[BuildError\]|builder for '[^']*' failed|error: command '[^']*' failed with exit code|"
-         r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed",
+         r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed|"
+         r"Build failures usually indicate a problem with the package",
          _build, phases=_BUILD_PHASES),
     rule("import-error", IMPORT, _IMPORT_LINE.pattern, _import, phases=("import",)),
+    # an import that killed the interpreter (a wheel for another CPU, a mismatched extension) prints no exception
+    rule("import-error", IMPORT, r"(?P<c>Segmentation fault|Illegal instruction|Fatal Python error: [^\n]+|"
+         r"Aborted \(core dumped\)|Bus error)", _crash, phases=("import",)),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rodeo_action.causes.base import NAME, RESOLVER, Evidence, Finding, first, rule, strip_spec
+from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, first, rule, strip_spec
 from rodeo_action.causes.culprit import Constraint, constraint, contested
 
 
@@ -14,6 +14,8 @@ def not_found(m: re.Match[str], ev: Evidence) -> Finding:
 
 def no_version(m: re.Match[str], ev: Evidence) -> Finding:
     req = first(m, "req")
+    if m.groupdict().get("req4"):
+        req = m.group("req4")
     py = f" for {ev.python_tag}" if ev.python_tag else ""
     only = m.group("avail")
     return Finding(f"no version of {req} on the index{py}" + (f" (only {only})" if only else ""), strip_spec(req))
@@ -84,20 +86,28 @@ RULES = (
          r"Because (?P<p>" + NAME + r") was not found in the (?:package registry|provided package locations)",
          not_found),
     rule("no-matching-distribution", RESOLVER,
-         r"Because (?:there is no version of (?P<req>[^ ,]+)|only (?P<avail>\S+) (?:is|are) available and you"
-         r" require (?P<req2>[^ ,]+))",
+         r"Because (?:there (?:is no version|are no versions) of (?P<req>[^ ,]+)|only (?P<avail>\S+) (?:is|are) "
+         r"available and you require (?P<req2>[^ ,]+)|"
+         r"only the following versions of (?P<req3>" + NAME + r") (?:is|are) available:(?P<list>(?:\s+\S+)*?)\s+"
+         r"and you require (?P<req4>[^ ,]+))",
          no_version),
     rule("no-matching-distribution", RESOLVER,
          r"(?:Because |because |and )(?P<p>" + NAME + r"?)(?P<v>(?:[=<>!~]=?[^ ]+)?) has no wheels with a matching "
          r"(?P<what>[^(,\n]+?)(?: \(e\.g\., `(?P<tag>[^`]+)`\))?(?: and|,|$)", no_wheel, last=True),
     rule("no-matching-distribution", RESOLVER,
          r"(?:current|requested) Python version \((?P<v>[^)]+)\) does not satisfy Python(?P<req>\S+) and "
-         r"(?P<p>" + NAME + r"\S*) depends on", python),
+         r"(?:all (?:of the )?versions of )?(?P<p>" + NAME + r"\S*) depends? on", python),
+    rule("no-matching-distribution", RESOLVER,
+         r"(?:Because |because |and )(?P<p>" + NAME + r"?)(?P<v>(?:[=<>!~]=?[^ ]+)?) has no usable wheels",
+         lambda m, ev: Finding(f"no usable wheel of {m.group('p')}{m.group('v')} (and no build from source)",
+                               m.group("p"))),
     rule("no-matching-distribution", RESOLVER,
          r"Because (?P<p>" + NAME + r")==(?P<v>\S+) was yanked \(", yanked),
     rule("no-matching-distribution", RESOLVER,
          r"Distribution `(?P<p>" + NAME + r")==(?P<v>\S+) @ [^`]*` can't be installed because it doesn't\s+have a "
          r"source distribution or wheel for the current platform", no_platform),
     rule("conflict", RESOLVER, r"No solution found when resolving", conflict),
+    rule("manager-broken", BROKEN, r"^(?:thread '[^'\n]*' panicked at|error: uv panicked)[^\n]*",
+         lambda m, ev: Finding(f"uv crashed in its own code: {m.group(0).strip()}", "uv")),
 )
 
