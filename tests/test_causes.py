@@ -407,3 +407,42 @@ def test_a_100kb_line_is_classified_in_linear_time(line: str) -> None:
             start = time.monotonic()
             classify(line + "\n", phase, manager)
             assert time.monotonic() - start < 0.5, (line[:30], manager, phase)
+
+
+# Each message as the tool's own source prints it (newest stored snapshots): pip 6d309205 (pypa/pip
+# src/pip/_internal/exceptions/network.py), uv 26a9dd4b (astral-sh/uv crates/uv-distribution-types,
+# crates/uv-resolver, crates/uv-client), poetry f4670233 (python-poetry/poetry
+# src/poetry/installation/executor.py), pipenv 3f1b272a (pypa/pipenv pipenv/exceptions.py); pdm a7e9d001
+# (pdm-project/pdm) prints httpx's RemoteProtocolError as "[RemoteProtocolError]: message".
+@pytest.mark.parametrize(("manager", "log", "kind", "package"), [
+    ("pip", "ERROR: Failed to connect to pypi.org while fetching https://pypi.org/simple/click/\n", "network", None),
+    ("pip", "error: connection-timeout\n× Unable to fetch https://pypi.org/simple/click/\n╰─> pypi.org didn't respond "
+     "within 15 seconds (while establishing a connection)\n", "network", None),
+    ("pip", "× Failed to establish a secure connection to pypi.org while fetching https://pypi.org/simple/x/\n",
+     "network", None),
+    ("pip", "× Failed to connect to proxy proxy.invalid while fetching https://pypi.org/simple/x/\n", "network", None),
+    ("pip", "× Download failed after 6 attempts because not enough bytes were received (1.0 MB/2.0 MB)\n",
+     "network", None),
+    ("uv", "error: Network connection timeout after multiple retry attempts\n", "network", None),
+    ("pdm", "[RemoteProtocolError]: Server disconnected without sending a response.\n", "network", None),
+    ("uv", "error: Package `torch` does not include a compatible wheel for the current platform\n",
+     "no-matching-distribution", "torch"),
+    ("uv", "error: Package `numba` requires Python >=3.12, but the target Python version is 3.11\n",
+     "no-matching-distribution", "numba"),
+    ("uv", "error: Package `nosuchpkg` was not found in the registry\n", "no-matching-distribution", "nosuchpkg"),
+    ("uv", "error: In `--require-hashes` mode, all requirements must have a hash, but none were provided for: "
+     "six==1.16.0\n", "hash-mismatch", "six"),
+    ("poetry", "  RuntimeError\n\n  Hash for six (1.16.0) from archive six-1.16.0-py2.py3-none-any.whl not found in "
+     "known hashes (was: sha256:00)\n", "hash-mismatch", "six"),
+    ("pipenv", "[ResolutionFailure]: Your dependencies could not be resolved. You likely have a mismatch in your "
+     "sub-dependencies.\n", "conflict", None),
+])
+def test_messages_from_the_tools_own_source(manager: str, log: str, kind: str, package: str | None) -> None:
+    cause = classify(log, "install", manager)
+    assert (cause.kind, cause.package) == (kind, package), cause.summary
+
+
+def test_pipenvs_resolution_failure_yields_to_pips_own_words() -> None:
+    log = ("ERROR: No matching distribution found for nosuch==9\n[ResolutionFailure]: Your dependencies could not be "
+           "resolved. You likely have a mismatch in your sub-dependencies.\n")
+    assert classify(log, "install", "pipenv").kind == "no-matching-distribution"

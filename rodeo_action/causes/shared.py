@@ -49,7 +49,9 @@ _NET_REASONS = (
                 r"UnknownIssuer|SSL certificate problem", re.I), "TLS/certificate error talking to"),
     (re.compile(r"Connection refused|ConnectionRefusedError|tcp connect error|Couldn't connect to server",
                 re.I), "connection refused by"),
-    (re.compile(r"timed out|Timeout", re.I), "timed out talking to"),
+    (re.compile(r"Failed to establish a secure connection", re.I), "TLS/certificate error talking to"),
+    (re.compile(r"Failed to connect to proxy", re.I), "the proxy failed for"),
+    (re.compile(r"timed out|Timeout|didn't respond within", re.I), "timed out talking to"),
     (re.compile(r"\b5\d\d\b +(?:Server Error|Service Unavailable|Bad Gateway|Gateway Time)|HTTP status server error|"
                 r"HTTP Error 5\d\d|HTTP error 5\d\d|Server error '5\d\d", re.I), "a server error (5xx) from"),
     (re.compile(r"\b4\d\d Client Error|HTTP status client error|HTTP error 4\d\d|Client error '4\d\d|"
@@ -99,7 +101,11 @@ NETWORK_PATTERN = (
     r"HTTP status client error \(4\d\d|(?:Client|Server) error '[45]\d\d [^'\n]*' for url|HTTP Error [45]0[0-9]:|"
     r"due to network timeout|Request failed after \d+ retr|Connection aborted\.|RemoteDisconnected\(|"
     r"Certificate verification failed: The certificate is NOT trusted|SSL: WRONG_VERSION_NUMBER|"
-    r"^Err:\d+ [^\n]*\n[ \t]+(?:\d{3} |Could not|Connection|Certificate)"
+    r"^Err:\d+ [^\n]*\n[ \t]+(?:\d{3} |Could not|Connection|Certificate)|"
+    # pip 25.3+'s diagnostics (src/pip/_internal/exceptions/network.py), uv's and httpx's own words
+    r"Failed to connect to (?:proxy )?\S+ while fetching|Failed to establish a secure connection (?:to|for) \S+|"
+    r"didn't respond within [\d.]+ seconds|because not enough bytes were received|"
+    r"Network connection timeout after multiple retry attempts|Server disconnected without sending a response"
 )
 
 
@@ -273,7 +279,11 @@ RULES: tuple[Rule, ...] = (
     rule("hash-mismatch", NETWORK,
          r"THESE PACKAGES DO NOT MATCH THE HASHES[^\n]*\n(?:[^\n]*\n)??\s+(?P<p>" + NAME + r")==|"
          r"THESE PACKAGES DO NOT MATCH THE HASHES|Hash mismatch for `(?P<p2>" + NAME + r"?)(?:==[^`]*)?`|"
-         r"Downloaded distributions for (?P<p3>" + NAME + r") \([^)]*\) did not match any known checksums",
+         r"Downloaded distributions for (?P<p3>" + NAME + r") \([^)]*\) did not match any known checksums|"
+         # poetry's installer (installation/executor.py) and uv's --require-hashes check
+         r"Hash for (?P<p4>" + NAME + r") \([^)]*\) from archive \S+ not found in known hashes|"
+         r"No usable hash type\(s\) for (?P<p5>" + NAME + r") \([^)]*\) from archive|"
+         r"all requirements must have a hash, but none were provided for: (?P<p6>" + NAME + r"?)(?:[=<>!~@ ,]|$)",
          _hashes),
     rule("missing-system-library", SYSTEM,
          r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?"

@@ -106,6 +106,17 @@ RULES = (
     rule("no-matching-distribution", RESOLVER,
          r"Distribution `(?P<p>" + NAME + r")==(?P<v>\S+) @ [^`]*` can't be installed because it doesn't\s+have a "
          r"source distribution or wheel for the current platform", no_platform),
+    # uv's own errors outside the resolver's sentences (crates/uv-distribution-types, uv-resolver)
+    rule("no-matching-distribution", RESOLVER,
+         r"Package `(?P<p>" + NAME + r")` was not found in the (?:registry|local index)", not_found),
+    rule("no-matching-distribution", RESOLVER,
+         r"Package `(?P<p>" + NAME + r")` does not include a compatible wheel for the current platform",
+         lambda m, ev: Finding(f"no wheel of {m.group('p')} for this platform", m.group("p"))),
+    rule("no-matching-distribution", RESOLVER,
+         r"Package `(?P<p>" + NAME + r")` requires Python (?P<req>[^,\n]+), but the target Python version is "
+         r"(?P<v>\S+)",
+         lambda m, ev: Finding(f"{m.group('p')} requires Python {m.group('req')}; this is {m.group('v')}",
+                               m.group("p"))),
     rule("conflict", RESOLVER, r"No solution found when resolving", conflict),
     rule("manager-broken", BROKEN, r"^(?:thread '[^'\n]*' panicked at|error: uv panicked)[^\n]*",
          lambda m, ev: Finding(f"uv crashed in its own code: {m.group(0).strip()}", "uv")),
