@@ -73,6 +73,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -400,6 +401,25 @@ def apt_usable() -> bool:
     return subprocess.run([sudo, "-n", "true"], capture_output=True, check=False).returncode == 0
 
 
+
+T = TypeVar("T")
+
+
+def run_all(items: list[T], one: Callable[[T], None], jobs: int, apt: Callable[[T], bool]) -> None:
+    """``one`` on every item, ``jobs`` at a time; apt changes the machine's package state, so its items
+    run one after another (in one worker), alongside the rest. Shared by ``wild.py``."""
+    serial = [item for item in items if apt(item)]
+
+    def in_turn() -> None:
+        for item in serial:
+            one(item)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(in_turn)] if serial else []
+        futures += [pool.submit(one, item) for item in items if not apt(item)]
+        for future in futures:
+            future.result()
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
@@ -450,18 +470,7 @@ def main(argv: list[str] | None = None) -> int:
             seen = f"  [rodeo said: {cause.get('kind')}, {cause.get('package')}]" if isinstance(cause, dict) else ""
             print(f"{mark} {manager}/{scenario.slug}: {outcome.detail}{seen}", flush=True)
 
-    # apt changes the machine's package state: its cells run one after another, alongside the rest
-    apt_pairs = [p for p in pairs if p[0] == "apt"]
-    other = [p for p in pairs if p[0] != "apt"]
-    def apt_in_turn() -> None:
-        for pair in apt_pairs:
-            one(pair)
-
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(apt_in_turn)] if apt_pairs else []
-        futures += [pool.submit(one, p) for p in other]
-        for future in futures:
-            future.result()
+    run_all(pairs, one, args.jobs, lambda p: p[0] == "apt")
     failed = [o for o in outcomes if not o.ok]
     print(f"capture: {len(outcomes) - len(failed)}/{len(outcomes)} logs written under {LOGS.relative_to(ROOT)}")
     return 1 if failed else 0

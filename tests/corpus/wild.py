@@ -48,7 +48,6 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +57,7 @@ WILD = HERE / "wild"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from capture import PDM_WORKING, apt_usable, base_env, os_name, venv_with  # noqa: E402
+from capture import PDM_WORKING, apt_usable, base_env, os_name, run_all, venv_with  # noqa: E402
 
 from rodeo_action import host  # noqa: E402
 from rodeo_action.config import host_os_label, host_python  # noqa: E402
@@ -1060,18 +1059,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(ok)
             print(f"{'ok  ' if ok else 'MISS'} {job.name}: {detail}", flush=True)
 
-    apt_jobs = [j for j in todo if j.manager == "apt"]
-    other = [j for j in todo if j.manager != "apt"]
-
-    def apt_in_turn() -> None:
-        for j in apt_jobs:
-            one(j)
-
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(apt_in_turn)] if apt_jobs else []
-        futures += [pool.submit(one, j) for j in other]
-        for future in futures:
-            future.result()
+    run_all(todo, one, args.jobs, lambda j: j.manager == "apt")
     print(f"wild: {sum(results)}/{len(results)} logs written under {WILD.relative_to(ROOT)}")
     return 0 if all(results) else 1
 
