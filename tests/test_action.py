@@ -449,6 +449,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.network
+@pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
 @needs_act
 def test_e2e_local_action_plan_run_report(source: Path, tmp_path: Path) -> None:
     act = _act()
@@ -481,6 +482,7 @@ def test_e2e_local_action_plan_run_report(source: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.network
+@pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
 @needs_act
 def test_adoption_snippet_unchanged_on_a_pull_request(source: Path, tmp_path: Path) -> None:
     """The README's snippet as a user's whole workflow; OWNER/rodeo-action@v1 is this checkout."""
@@ -519,6 +521,7 @@ def test_adoption_snippet_unchanged_on_a_pull_request(source: Path, tmp_path: Pa
 
 @pytest.mark.slow
 @pytest.mark.network
+@pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
 @needs_act
 @pytest.mark.skipif("baseline" not in flags("run"), reason="rodeo run has no --baseline yet")
 def test_a_default_branch_report_is_the_next_runs_baseline(source: Path, tmp_path: Path) -> None:

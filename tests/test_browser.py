@@ -47,6 +47,7 @@ CMARK = shutil.which("cmark-gfm")
 needs_browser = pytest.mark.skipif(
     CHROMIUM is None or CMARK is None,
     reason="needs Debian's chromium and cmark-gfm (apt-get install chromium cmark-gfm; .ci/run does)")
+pytestmark = pytest.mark.xdist_group("browser")   # one xdist worker: `rendered` (eight Chromium page loads) runs once
 
 # GitHub's markdown-body rules that decide a table's width (github-markdown-css), and its fonts. The
 # emoji fonts GitHub names last are left to the browser's fallback: named, Chromium on Linux draws

@@ -36,6 +36,8 @@ from pyindex import (
     wants_json,
 )
 
+from tests.conftest import held
+
 PIP_ACCEPT = f"{JSON_TYPE}, {HTML_TYPE}; q=0.1, text/html; q=0.01"   # what pip >= 22.2 sends
 
 
@@ -204,14 +206,15 @@ def uv_exe(request: pytest.FixtureRequest) -> str:
         return found
     home = Path(request.config.cache.mkdir("rodeo-pyindex-uv")) if request.config.cache else Path("/nonexistent")
     exe = home / "bin" / "uv"
-    if not exe.exists():
-        proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(home / "lib"), "uv"],
-                              capture_output=True, text=True, timeout=600)
-        built = home / "lib" / "bin" / "uv"
-        if proc.returncode or not built.exists():
-            pytest.skip(f"uv is not on PATH and cannot be installed: {proc.stderr[-300:]}")
-        exe.parent.mkdir(exist_ok=True)
-        shutil.copy2(built, exe)
+    with held(home):   # the xdist workers share pytest's cache folder
+        if not exe.exists():
+            proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(home / "lib"),
+                                   "uv"], capture_output=True, text=True, timeout=600)
+            built = home / "lib" / "bin" / "uv"
+            if proc.returncode or not built.exists():
+                pytest.skip(f"uv is not on PATH and cannot be installed: {proc.stderr[-300:]}")
+            exe.parent.mkdir(exist_ok=True)
+            shutil.copy2(built, exe)
     return str(exe)
 
 

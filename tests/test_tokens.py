@@ -268,6 +268,7 @@ needs_act = pytest.mark.skipif(_act() is None, reason="act is not installed (pip
 
 @pytest.mark.slow
 @pytest.mark.network
+@pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
 @needs_act
 def test_act_run_jobs_leave_no_token_for_the_cells(tmp_path: Path) -> None:
     act = _act()

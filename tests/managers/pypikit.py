@@ -22,7 +22,7 @@ import tomllib
 
 from rodeo_action.config import host_os_label, host_python
 from rodeo_action.managers.base import CellSpec, Family, Recipe, Step, Target
-from tests.conftest import host_cell, load_result, write_config
+from tests.conftest import held, host_cell, load_result, write_config
 
 # ------------------------------------------------------------------------------ pip and uv: a venv per cell
 
@@ -114,9 +114,17 @@ def install_tools(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     """A folder holding poetry, pdm, pipenv and hatch, for PATH; skips only if they cannot be installed.
 
     Each module's session fixture ``tools_bin`` calls it (no conftest here: a second conftest module
-    shadows tests/conftest.py); the stamp in pytest's cache folder makes a second call cheap."""
+    shadows tests/conftest.py); the stamp in pytest's cache folder makes a second call cheap. Every
+    xdist worker calls it too: the lock makes one install while the others wait."""
     cache = getattr(request.config, "cache", None)
     root = Path(cache.mkdir("rodeo-pypi-tools")) if cache is not None else tmp_path_factory.mktemp("tools")
+    with held(root):
+        return _install_tools(root)
+
+
+def _install_tools(root: Path) -> Path:
+    """The tools' venvs in ``root`` and their links in ``root/bin``; a link already right is left alone
+    (another worker's test may be running it), a wrong one replaced in one rename."""
     bin_dir = root / "bin"
     bin_dir.mkdir(exist_ok=True)
     for name, requirements in TOOLS.items():
@@ -133,9 +141,11 @@ def install_tools(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
             stamp.write_text(wanted)
         exe = home / ("Scripts" if os.name == "nt" else "bin") / (f"{name}.exe" if os.name == "nt" else name)
         link = bin_dir / exe.name
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(exe)
+        if not (link.is_symlink() and os.readlink(link) == str(exe)):
+            fresh = bin_dir / f".{exe.name}.{os.getpid()}"
+            fresh.unlink(missing_ok=True)
+            fresh.symlink_to(exe)
+            os.replace(fresh, link)
     return bin_dir
 
 

@@ -71,6 +71,7 @@ def real_env(cli_env: dict[str, str], tools_bin: Path) -> dict[str, str]:
 
 
 @pytest.mark.network
+@pytest.mark.xdist_group("apt")   # apt-get and dpkg install into this machine: one at a time
 @apt_only
 def test_apt_installs_six(rodeo: Run, tmp_path: Path, real_env: dict[str, str]) -> None:
     result = run_cell(rodeo, tmp_path, real_env, "apt", "packages: [six]\n")
@@ -80,6 +81,7 @@ def test_apt_installs_six(rodeo: Run, tmp_path: Path, real_env: dict[str, str]) 
 
 
 @pytest.mark.network
+@pytest.mark.xdist_group("apt")   # apt-get and dpkg install into this machine: one at a time
 @apt_only
 def test_apt_unpackaged_name_fails_in_install(rodeo: Run, tmp_path: Path, real_env: dict[str, str]) -> None:
     """docrep has no Debian package (python3-docrep): apt says so, in install."""
@@ -90,6 +92,7 @@ def test_apt_unpackaged_name_fails_in_install(rodeo: Run, tmp_path: Path, real_e
 
 
 @pytest.mark.network
+@pytest.mark.xdist_group("apt")   # apt-get and dpkg install into this machine: one at a time
 @apt_only
 def test_apt_wrong_import_name_fails_in_import(rodeo: Run, tmp_path: Path, real_env: dict[str, str]) -> None:
     config = "packages:\n  - name: six\n    import: [sixx]\n"

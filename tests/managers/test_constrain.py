@@ -29,6 +29,7 @@ from rodeo_action.managers.constrain import (
 )
 from rodeo_action.managers.locks import LockError
 from rodeo_action.names import NameMap
+from tests.conftest import held
 
 FAMILIES: tuple[Family, ...] = ("linux", "windows")
 PINS = {"six": "1.16.0", "docrep": "0.3.2", "matplotlib": "3.8.4"}
@@ -200,14 +201,16 @@ def _uv(request: pytest.FixtureRequest) -> str:
         return found
     home = Path(request.config.cache.mkdir("rodeo-constrain-uv")) if request.config.cache else Path("/nonexistent")
     exe = home / ("Scripts/uv.exe" if os.name == "nt" else "bin/uv")
-    if not exe.exists():
-        try:
-            subprocess.run([sys.executable, "-m", "venv", str(home)], check=True, capture_output=True, timeout=300)
-            python = home / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-            subprocess.run([str(python), "-m", "pip", "install", "--quiet", "uv"], check=True, capture_output=True,
-                           timeout=600)
-        except (OSError, subprocess.SubprocessError) as exc:
-            pytest.skip(f"cannot install uv: {exc}")
+    with held(home):   # the xdist workers share pytest's cache folder
+        if not exe.exists():
+            try:
+                subprocess.run([sys.executable, "-m", "venv", str(home)], check=True, capture_output=True,
+                               timeout=300)
+                python = home / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+                subprocess.run([str(python), "-m", "pip", "install", "--quiet", "uv"], check=True,
+                               capture_output=True, timeout=600)
+            except (OSError, subprocess.SubprocessError) as exc:
+                pytest.skip(f"cannot install uv: {exc}")
     return str(exe)
 
 

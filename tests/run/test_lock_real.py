@@ -108,6 +108,7 @@ def test_a_lock_whose_hash_no_longer_matches_fails_with_a_clear_cause(
     assert importlib.metadata.version("packaging")   # the suite's own environment is untouched
 
 
+@pytest.mark.xdist_group("apt")   # apt-get and dpkg install into this machine: one at a time
 def test_apt_pins_what_dpkg_installed_and_reinstalls_it(rodeo: Run, cli_env: dict[str, str], tmp_path: Path) -> None:
     """apt's lock: ``package=version`` of every installed python3 package; ``--lock`` installs those pins."""
     from tests.managers.pypikit import apt_usable

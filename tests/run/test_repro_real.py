@@ -30,7 +30,8 @@ from rodeo_action import host
 from rodeo_action.causes import classify
 from rodeo_action.config import host_os_label, host_python
 
-pytestmark = [pytest.mark.network, pytest.mark.slow,
+# one xdist worker: the module's fixture runs eight cells and sixteen pastes (minutes), once
+pytestmark = [pytest.mark.network, pytest.mark.slow, pytest.mark.xdist_group("repro-real"),
               pytest.mark.skipif(shutil.which("bash") is None or os.name != "posix", reason="the repro is bash")]
 
 ROOT = Path(__file__).resolve().parents[2]
