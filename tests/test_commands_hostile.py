@@ -93,6 +93,18 @@ FORBIDDEN_IMPORTS = frozenset({("os", "system"), ("os", "popen"), ("subprocess",
 # Every place rodeo_action hands text to a shell or an interpreter, as the scan below spells it
 # (``file: program flag code``), and why it is safe. A site not listed fails the test.
 REVIEWED: dict[str, str] = {
+    "rodeo_action/managers/constrain.py:  -c path":
+        "pip's and uv's `-c FILE` (--constraint), not a shell: FILE is constraints.txt in the cell's folder, its "
+        "lines made by constraints_text (each pin one plain name==version token, UnsafeValue otherwise)",
+    "rodeo_action/run/isolate.py: python -c str(constraints)":
+        "uv pip install's `-c FILE` (--constraint) for a try's tool venv: the constraints file rodeo wrote with "
+        "constraints_text; not a shell",
+    "rodeo_action/run/isolate.py: '--quiet' -c str(constraints)":
+        "pip install's `-c FILE` (--constraint) for a try's tool venv: the constraints file rodeo wrote with "
+        "constraints_text; not a shell",
+    "rodeo_action/run/isolate.py: str(python) -c FREEZE":
+        "the constant FREEZE program (run/lock.py) run by the failing tool venv's own interpreter to list its "
+        "distributions; no user data",
     "rodeo_action/run/cell.py: 'bash' -c test":
         "the user's `test:`: the one place a user writes shell, run with bash -c on purpose (DESIGN.md §2, "
         "config.schema.json: 'a shell command run inside the environment (bash -c)')",
