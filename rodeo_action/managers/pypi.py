@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rodeo_action.managers.base import CellSpec
 from rodeo_action.managers.formats import TomlValue, toml_document
@@ -17,7 +17,17 @@ DEFAULT_INDEX = "https://pypi.org/simple/"
 _URL_END = re.compile(r"\s;")     # a URL requirement's marker follows whitespace and ';' (PEP 508)
 
 
-def index_args(spec: CellSpec, flavour: str) -> list[str]:
+class Indexes(Protocol):
+    """What :func:`index_args` reads: a CellSpec's indexes, or any pair of them (isolation's dry run)."""
+
+    @property
+    def index_url(self) -> str | None: ...
+
+    @property
+    def extra_index_urls(self) -> tuple[str, ...]: ...
+
+
+def index_args(spec: Indexes, flavour: str) -> list[str]:
     """Command-line index options in ``flavour`` (pip or uv) spelling."""
     args: list[str] = []
     if spec.index_url:

@@ -24,7 +24,6 @@ from rodeo_action.config import Config
 from rodeo_action.isolate.changes import changed, describe, pins_for
 from rodeo_action.isolate.search import Verdict, isolate
 from rodeo_action.managers import manager_info
-from rodeo_action.managers.base import Step
 from rodeo_action.names import NameMap
 from rodeo_action.plan import PlannedCell
 from rodeo_action.results import Isolation, Result, Try, redactor
@@ -188,13 +187,13 @@ def _tool_venv(planned: PlannedCell, pins: Mapping[str, str], options: RunOption
                deadline: float, made: list[Path]) -> str | Result:
     """The manager installed into a fresh venv under the isolation's folder, its venv's distributions
     constrained to ``pins`` (pip's ``--constraint``); a failed install is a try that ended ``other``."""
-    import shutil
     import tempfile
 
     from rodeo_action import host
     from rodeo_action.managers import Target
     from rodeo_action.managers.constrain import constraints_text
     from rodeo_action.results import Cause, CellInfo
+    from rodeo_action.run.tools import venv_install
 
     info = manager_info(planned.cell.manager)
     assert info.pypi is not None and info.executable is not None
@@ -205,15 +204,9 @@ def _tool_venv(planned: PlannedCell, pins: Mapping[str, str], options: RunOption
     made.append(home)
     constraints = home / "constraints.txt"
     constraints.write_text(constraints_text(pins), encoding="utf-8")   # each pin checked: one plain line
-    python = target.venv_python(str(home / "venv"))
     steps = Supervisor(log, deadline, options.processes)
     env = host.scrubbed_env(options.environ)
-    uv = shutil.which("uv", path=_path(options))
-    commands = ([Step("setup", (uv, "venv", "--quiet", "--python", sys.executable, str(home / "venv"))),
-                 Step("setup", (uv, "pip", "install", "--quiet", "--python", python, "-c", str(constraints),
-                                info.pypi))] if uv and info.name != "uv" else
-                [Step("setup", (sys.executable, "-m", "venv", str(home / "venv"))),
-                 Step("setup", (python, "-m", "pip", "install", "--quiet", "-c", str(constraints), info.pypi))])
+    commands = venv_install(options, info, home / "venv", ("-c", str(constraints), info.pypi))
     for step in commands:
         if steps.run(step, env) != 0:
             return Result(cell=CellInfo(planned.cell.id, info.name, planned.cell.set, planned.cell.os,
@@ -281,7 +274,7 @@ def _resolve_now(planned: PlannedCell, config: Config, options: RunOptions, name
         return {}
     reqs, _ = requirements_for(planned.cell, config, info, names)
     index, extra = index_urls(config, options.environ)
-    spec_args = index_args(_Indexes(index, extra), "pip")   # type: ignore[arg-type]
+    spec_args = index_args(_Indexes(index, extra), "pip")
     with tempfile.TemporaryDirectory(prefix="rodeo-resolve-") as tmp:
         report = Path(tmp) / "report.json"
         argv = [facts.path, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report",
@@ -305,16 +298,10 @@ def _resolve_now(planned: PlannedCell, config: Config, options: RunOptions, name
 
 @dataclass(frozen=True)
 class _Indexes:
-    """The two fields of a CellSpec that :func:`index_args` reads."""
+    """The cell's indexes as :func:`~rodeo_action.managers.pypi.index_args` reads them (no CellSpec here)."""
 
     index_url: str | None
     extra_index_urls: tuple[str, ...]
-
-
-def _path(options: RunOptions) -> str:
-    from rodeo_action.run.tools import search_path
-
-    return search_path(options)
 
 
 def isolate_safely(planned: PlannedCell, config: Config, options: RunOptions, names: NameMap, result: Result,

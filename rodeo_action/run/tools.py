@@ -87,15 +87,7 @@ class ToolBox:
                       f"into {home}")
         shutil.rmtree(home, ignore_errors=True)
         requirement = f"{info.pypi}=={version}" if version else info.pypi
-        uv = shutil.which("uv", path=search_path(options))
-        python = target.venv_python(str(home))
-        if uv and info.name != "uv":
-            commands = [Step("setup", (uv, "venv", "--quiet", "--python", sys.executable, str(home))),
-                        Step("setup", (uv, "pip", "install", "--quiet", "--python", python, requirement))]
-        else:
-            commands = [Step("setup", (sys.executable, "-m", "venv", str(home))),
-                        Step("setup", (python, "-m", "pip", "install", "--quiet", requirement))]
-        for step in commands:
+        for step in venv_install(options, info, home, (requirement,)):
             code = steps.run(step, env)
             if code != 0:
                 raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
@@ -132,6 +124,19 @@ class ToolBox:
             with self._guard:
                 cache.remember(key, line)
         return self._versions[tool]
+
+
+def venv_install(options: RunOptions, info: ManagerInfo, home: Path, args: tuple[str, ...]) -> list[Step]:
+    """A venv at ``home`` for a PyPI-hosted manager and ``pip install ARGS`` into it: with uv when it is
+    on PATH (not for uv itself), else ``python -m venv`` + pip; rodeo's own Python is the venv's."""
+    target = Target(host.family())
+    python = target.venv_python(str(home))
+    uv = shutil.which("uv", path=search_path(options))
+    if uv and info.name != "uv":
+        return [Step("setup", (uv, "venv", "--quiet", "--python", sys.executable, str(home))),
+                Step("setup", (uv, "pip", "install", "--quiet", "--python", python, *args))]
+    return [Step("setup", (sys.executable, "-m", "venv", str(home))),
+            Step("setup", (python, "-m", "pip", "install", "--quiet", *args))]
 
 
 def search_path(options: RunOptions) -> str:

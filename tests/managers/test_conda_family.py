@@ -19,6 +19,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomllib
@@ -260,15 +261,10 @@ def test_rodeo_run_probes_and_tests_in_the_activated_environment(manager: str, t
     assert repro[-1] == f"{run} bash {TEST_SCRIPT}" and test in repro
 
 
-@posix_only
-@pytest.mark.parametrize("manager", ["conda", "mamba", "micromamba"])
-def test_rodeo_run_lock_recreates_the_prefix_from_the_explicit_list(manager: str, tmp_path: Path) -> None:
-    """``rodeo run --lock CELL.lock/explicit.txt``: ``create -p PREFIX --file explicit.txt``, nothing solved."""
+def _rerun_from_lock(tmp_path: Path, cell: str, lock: Path) -> dict[str, Any]:
+    """``rodeo run --cell CELL --lock LOCK`` into ``again/`` with a fresh shim log; the result it wrote."""
     import sys
 
-    first, _ = rodeo_run(manager, SUCCEED, ["cartopy", "xgcm"], tmp_path)
-    cell = str(first["cell"]["id"])  # type: ignore[index]
-    lock = tmp_path / "out" / str(first["lock"]["file"])  # type: ignore[index]
     (tmp_path / "shim.log").unlink()
     env = shim_env(tmp_path / "shims", tmp_path / "shim.log")
     env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
@@ -276,7 +272,19 @@ def test_rodeo_run_lock_recreates_the_prefix_from_the_explicit_list(manager: str
                            str(tmp_path / "rodeo.yml"), "--output", str(tmp_path / "again"), "--lock", str(lock)],
                           env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    again = yaml.safe_load((tmp_path / "again" / f"{cell}.json").read_text())
+    result: dict[str, Any] = yaml.safe_load((tmp_path / "again" / f"{cell}.json").read_text())
+    return result
+
+
+@posix_only
+@pytest.mark.parametrize("manager", ["conda", "mamba", "micromamba"])
+def test_rodeo_run_lock_recreates_the_prefix_from_the_explicit_list(manager: str, tmp_path: Path) -> None:
+    """``rodeo run --lock CELL.lock/explicit.txt``: ``create -p PREFIX --file explicit.txt``, nothing solved."""
+
+    first, _ = rodeo_run(manager, SUCCEED, ["cartopy", "xgcm"], tmp_path)
+    cell = str(first["cell"]["id"])  # type: ignore[index]
+    lock = tmp_path / "out" / str(first["lock"]["file"])  # type: ignore[index]
+    again = _rerun_from_lock(tmp_path, cell, lock)
     assert again["status"] == "pass" and again["resolved"] == first["resolved"]
     argvs = [c.argv for c in calls(tmp_path / "shim.log") if c.argv != ["--version"]]   # the version is cached
     assert [a[0] for a in argvs] == ["create", "run", "list"]   # no install: the lock is the environment
@@ -286,20 +294,12 @@ def test_rodeo_run_lock_recreates_the_prefix_from_the_explicit_list(manager: str
 @posix_only
 def test_rodeo_run_lock_installs_pixi_frozen_from_the_locked_manifest(tmp_path: Path) -> None:
     """``rodeo run --lock CELL.lock/pixi.lock``: pixi.toml and pixi.lock as they passed, ``pixi install --frozen``."""
-    import sys
 
     first, _ = rodeo_run("pixi", SUCCEED, ["cartopy"], tmp_path)
     cell = str(first["cell"]["id"])  # type: ignore[index]
     lock = tmp_path / "out" / str(first["lock"]["file"])  # type: ignore[index]
     assert sorted(p.name for p in lock.parent.iterdir()) == ["pixi.lock", "pixi.toml"]
-    (tmp_path / "shim.log").unlink()
-    env = shim_env(tmp_path / "shims", tmp_path / "shim.log")
-    env.update(RODEO_CACHE_DIR=str(tmp_path / "cache"), RUNNER_TEMP=str(tmp_path / "work"))
-    proc = subprocess.run([sys.executable, "-m", "rodeo_action", "run", "--cell", cell, "--config",
-                           str(tmp_path / "rodeo.yml"), "--output", str(tmp_path / "again"), "--lock", str(lock)],
-                          env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    again = yaml.safe_load((tmp_path / "again" / f"{cell}.json").read_text())
+    again = _rerun_from_lock(tmp_path, cell, lock)
     assert again["status"] == "pass" and again["resolved"] == first["resolved"]
     argvs = [c.argv for c in calls(tmp_path / "shim.log") if c.argv != ["--version"]]
     assert argvs[0][:2] == ["install", "--frozen"] and len([a for a in argvs if a[0] == "install"]) == 1
