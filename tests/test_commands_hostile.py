@@ -96,12 +96,9 @@ REVIEWED: dict[str, str] = {
     "rodeo_action/managers/constrain.py:  -c path":
         "pip's and uv's `-c FILE` (--constraint), not a shell: FILE is constraints.txt in the cell's folder, its "
         "lines made by constraints_text (each pin one plain name==version token, UnsafeValue otherwise)",
-    "rodeo_action/run/isolate.py: python -c str(constraints)":
-        "uv pip install's `-c FILE` (--constraint) for a try's tool venv: the constraints file rodeo wrote with "
-        "constraints_text; not a shell",
-    "rodeo_action/run/isolate.py: '--quiet' -c str(constraints)":
-        "pip install's `-c FILE` (--constraint) for a try's tool venv: the constraints file rodeo wrote with "
-        "constraints_text; not a shell",
+    "rodeo_action/run/isolate.py:  -c str(constraints)":
+        "pip's or uv's `-c FILE` (--constraint) for a try's tool venv (run/tools.venv_install): the constraints "
+        "file rodeo wrote with constraints_text; not a shell",
     "rodeo_action/run/isolate.py: str(python) -c FREEZE":
         "the constant FREEZE program (run/lock.py) run by the failing tool venv's own interpreter to list its "
         "distributions; no user data",
