@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from rodeo_action.causes import apt, conda, hatch, nix, pdm, pip, pipenv, pixi, poetry, shared, spack, uv
+from rodeo_action.causes import apt, conda, hatch, indexnote, nix, pdm, pip, pipenv, pixi, poetry, shared, spack, uv
 from rodeo_action.causes.base import MAX_SUMMARY, Evidence, Rule, clip, crashed, informative_line
 from rodeo_action.causes.culprit import plausible
 from rodeo_action.managers.registry import MODULES, RuleSet
@@ -88,6 +88,17 @@ def _rodeo_verdict(context: str) -> Cause | None:
     return None
 
 
+def _not_on_index(package: str | None, context: str) -> str:
+    """A first clause when rodeo's probe found no such project on any index: a misspelt or private name,
+    not a version or a platform, is then what to fix (and it must survive the summary's clipping)."""
+    from rodeo_action.pep508 import canonical_name
+
+    missing = indexnote.missing_projects(context)
+    if package and canonical_name(package) in {canonical_name(p) for p in missing}:
+        return f"{package} is not on the index at all; "
+    return ""
+
+
 def classify(log: str, phase: str | None, manager: str | None = None, returncode: int | None = None) -> Cause:
     """The root cause of a failed phase, from its log; never raises, never an empty summary."""
     try:
@@ -100,7 +111,7 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
     if returncode is not None and returncode < 0:
         return Cause("killed", clip(f"killed by signal {-returncode} during {phase}"), None)
     ev = Evidence.of(log, phase, manager)
-    verdict = _rodeo_verdict(ev.context)
+    verdict = _rodeo_verdict(ev.context) or indexnote.verdict(ev.context)
     if verdict is not None:
         return verdict
     rules = _ORDER.get(manager or "", _ANY)
@@ -113,7 +124,10 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
             kind = found.kind or rule.kind
             # the kind is shown next to the summary everywhere: "conflict: conflict: ..." says nothing twice
             summary = found.summary.removeprefix(f"{kind}: ").removeprefix("conflict: ").removeprefix("network: ")
-            return Cause(kind, clip(summary), plausible(found.package, ev.text, ev.context))
+            package = plausible(found.package, ev.text, ev.context)
+            if kind == "no-matching-distribution" and "no project named" not in summary:   # uv says so itself
+                summary = _not_on_index(package, ev.context) + summary
+            return Cause(kind, clip(summary), package)
     line = clip(informative_line(ev.text))
     if phase == "test":
         return Cause("test-failed", line, None)

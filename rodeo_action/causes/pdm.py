@@ -24,6 +24,10 @@ def resolution(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 def no_candidate(m: re.Match[str], ev: Evidence) -> Finding:
+    """pdm says "matches the environment or hashes" both for a package with no file for this platform and,
+    installing from pdm.lock, for files whose hash the lock no longer matches; nothing in its output tells
+    them apart (tests/corpus/wild: windows-curses vs an altered lock), and the first is the common one.
+    rodeo's own frozen installs are told apart by managers/locks.lock_mismatch instead."""
     py = f" / {ev.python_tag}" if ev.python_tag else ""
     return Finding(f"no file of {m.group('p')} matches this environment (platform{py})", m.group("p"))
 

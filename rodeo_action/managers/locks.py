@@ -154,7 +154,10 @@ def pinned_names(requirements: str) -> dict[str, str]:
 
 
 # what each frozen install says when a file no longer has the lock's hash
-_MISMATCH = ("DO NOT MATCH THE HASHES", "Hash mismatch", "hash mismatch", "does not match", "Hash for")
+# pdm's "No candidate is found for `six` that matches the environment or hashes": a frozen install's lock
+# was written on this cell's own platform, so it is the hash that no longer fits
+_MISMATCH = ("DO NOT MATCH THE HASHES", "Hash mismatch", "hash mismatch", "does not match", "Hash for",
+             "matches the environment or hashes")
 
 
 def lock_mismatch(log: str) -> str | None:

@@ -404,8 +404,27 @@ class _Attempt:
                 cause = (signal_cause(code, step.phase, self.steps.guard)
                          or (Cause("hash-mismatch", _clip(mismatch, 300)) if mismatch else None)
                          or _classify(said, step.phase, self.cell.manager, code))
+                if cause.kind == "no-matching-distribution" and self._probed_index(cause):
+                    cause = _classify(self.log.since(start), step.phase, self.cell.manager, code)
                 return replace(self.result, status="fail", phase=step.phase, cause=cause, durations=self.clock.times())
         return None
+
+    def _probed_index(self, cause: Cause) -> bool:
+        """When the resolver found no version: ask the indexes for the project's page, and note the
+        answers in the log (an index that is down reads as "no version" in several tools' output).
+        Whether a note was written, so that the log is read again."""
+        if manager_info(self.cell.manager).ecosystem != "pypi" or self.variant is not None:
+            return False
+        from rodeo_action.causes.indexnote import note
+        from rodeo_action.managers.pypi import DEFAULT_INDEX
+        from rodeo_action.run.indexprobe import probe_indexes
+
+        index, extra = index_urls(self.config, self.options.environ)
+        projects = [cause.package] if cause.package else [self.config.package(n).name for n in self.cell.packages]
+        answers = probe_indexes(projects, (index or DEFAULT_INDEX, *extra), self.env)
+        for answer in answers:
+            self.log.say(note(answer))
+        return bool(answers)
 
     def _import(self, ready: _Ready) -> Result | None:
         """Every module of the set imported in the environment; the failed result if one did not."""
