@@ -51,6 +51,15 @@ class CellView:
     def seconds(self) -> float:
         return sum(self.result.durations.values()) if self.result else 0.0
 
+    @property
+    def timed_seconds(self) -> float:
+        """Install + import: what the history keeps and trends compare (the manager's own set-up and
+        the set's test aside: neither is the manager installing the set)."""
+        if self.result is None:
+            return 0.0
+        d = self.result.durations
+        return d.get("install", 0.0) + d.get("import", 0.0)
+
 
 @dataclass(frozen=True)
 class VersionChange:
