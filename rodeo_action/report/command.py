@@ -33,6 +33,7 @@ class ReportRequest:
     svg: Path | None = None
     badge: Path | None = None
     badge_dir: Path | None = None
+    html: Path | None = None           # a folder: the static site (report/site)
     summary: bool = False
     fail_on: str | None = None         # "regression": exit 1 when there are regressions
 
@@ -75,6 +76,11 @@ def write_outputs(report: Report, request: ReportRequest, config: Config | None,
         put(request.badge_dir / "rodeo.json", json.dumps(badge.overall(report)) + "\n")
         for manager, endpoint in badge.per_manager(report).items():
             put(request.badge_dir / f"{manager}.json", json.dumps(endpoint) + "\n")
+    if request.html:
+        from rodeo_action.report import site
+
+        site.build(report, request.html, request.results)
+        written.append(request.html)
     if request.summary:
         target = environ.get("GITHUB_STEP_SUMMARY")
         if target:
