@@ -297,7 +297,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         results=Path(args.results), baseline=Path(args.baseline) if args.baseline else None,
         markdown=Path(args.markdown) if args.markdown else None, json=Path(args.json) if args.json else None,
         svg=Path(args.svg) if args.svg else None, badge=Path(args.badge) if args.badge else None,
-        badge_dir=Path(args.badge_dir) if args.badge_dir else None, summary=args.summary, fail_on=args.fail_on)
+        badge_dir=Path(args.badge_dir) if args.badge_dir else None, html=Path(args.html) if args.html else None,
+        summary=args.summary, fail_on=args.fail_on)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     session = None
     if args.readme or args.comment or args.issues:
@@ -428,6 +429,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--svg", metavar="F", help="write an SVG picture of the matrix")
     sp.add_argument("--badge", metavar="F", help="write a shields.io endpoint badge JSON")
     sp.add_argument("--badge-dir", metavar="D", help="write rodeo.json + one badge JSON per manager")
+    sp.add_argument("--html", metavar="DIR", help="write a self-contained static site (index.html + a page per "
+                    "cell) into DIR")
     sp.add_argument("--summary", action="store_true", help="append the job summary to $GITHUB_STEP_SUMMARY")
     sp.add_argument("--fail-on", choices=["regression"], help="exit 1 when a cell regressed")
     sp.add_argument("--readme", action="store_true", help="commit the README block (default-branch runs only; "
