@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from rodeo_action.report.escape import redact_tokens, strip_controls
 from rodeo_action.report.site.style import COLOURS
 from rodeo_action.report.trends import ManagerTrend, RunPoint
 from rodeo_action.report.words import duration
@@ -65,7 +66,8 @@ def _segments(values: list[float | None], top: float) -> list[list[tuple[float, 
     return out
 
 
-def _svg(label: str, values: list[float | None], top: float, top_text: str, css_class: str) -> str:
+def _svg(text: str, values: list[float | None], top: float, top_text: str, css_class: str) -> str:
+    label = redact_tokens(strip_controls(text))
     ink, muted, line, link = COLOURS["ink"], COLOURS["muted"], COLOURS["line"], COLOURS["link"]
     base = HEIGHT - BOTTOM
     parts = [f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '

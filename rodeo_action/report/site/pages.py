@@ -179,7 +179,7 @@ def _changes(report: Report, limit: int) -> tuple[list[dict[str, Any]], list[str
             items.append({"id": ch.cell_id, "href": f"cells/{page_name(ch.cell_id)}" if ch.after else "",
                           "text": _change_text(ch)})
         out.append({"kind": kind, "title": CHANGE_WORDS.get(kind, kind), "count": len(groups[kind]),
-                    "items": items, "more": len(groups[kind]) - len(items)})
+                    "entries": items, "more": len(groups[kind]) - len(items)})
     notes = [f"{len(report.changes) - shown:,} of {len(report.changes):,} changes are not listed"] \
         if len(report.changes) > shown else []
     return out, notes

@@ -45,7 +45,7 @@ def _folder(parent: int | None, path: Path, name: str | None) -> int | None:
         return os.open(str(path) if name is None else name, flags, dir_fd=None if name is None else parent)
     except OutputError:
         raise
-    except NotADirectoryError:
+    except (NotADirectoryError, FileExistsError):
         raise OutputError(shown, "is a file; --html expects a folder (it is created when missing)") from None
     except OSError as exc:
         if name is not None and exc.errno is not None and os.path.islink(shown):
