@@ -311,6 +311,11 @@ def test_a_culprit_that_is_no_distribution_name_is_dropped(name: str) -> None:
      "ModuleNotFoundError: No module named 'yaml'\n", "pyyaml"),
     ("cv2: ImportError: libGL.so.1: cannot open shared object file: No such file or directory\n", "opencv-python"),
     ("sklearn: ModuleNotFoundError: No module named 'scipy'\n", "scikit-learn"),
+    # cv2 is opencv-python's and opencv-python-headless's: the one the log shows installed
+    ("Successfully installed numpy-2.1.3 opencv-python-headless-4.8.1.78\n$ python -c \"import cv2\"\n"
+     "Traceback (most recent call last):\n  File \"<string>\", line 1, in <module>\n  File \"/v/lib/python3.11/"
+     "site-packages/cv2/__init__.py\", line 181, in <module>\nImportError: numpy.core.multiarray failed to import\n",
+     "opencv-python-headless"),
 ])
 def test_an_import_errors_culprit_owns_the_failing_module(log: str, package: str) -> None:
     assert classify(log, "import", "pip").package == package
@@ -360,6 +365,8 @@ def test_an_import_errors_culprit_owns_the_failing_module(log: str, package: str
      "providing \"FindEigen3.cmake\" in CMAKE_MODULE_PATH this project has\n    asked CMake to find a package "
      "configuration file provided by \"Eigen3\", but\n", "missing-system-library", "x"),
     ("uv", "install", "error: Failed to build `x==1.0`\n         src/a.c:3:10: fatal error: git2.h: No\n         such "
+     "file or directory\n", "missing-system-library", "x"),
+    ("pip", "install", "Building wheel for x (setup.py) ... error\n  x.cpp:20:10: fatal error: hunspell.hxx: No such "
      "file or directory\n", "missing-system-library", "x"),
     ("pip", "install", "Building wheel for x (setup.py) ... error\n  OSError: Could not find library geos_c or load "
      "any of its variants ['libgeos_c.so.1']\n", "missing-system-library", "x"),

@@ -116,20 +116,24 @@ _MACHINERY = frozenset({"cffi", "importlib_metadata", "importlib_resources", "pk
 
 
 @cache
-def _import_names() -> dict[str, str]:
-    """matrix/names.yml's ``import:`` lists, reversed: ``yaml`` -> ``pyyaml`` (the first listed wins)."""
+def _import_names() -> dict[str, tuple[str, ...]]:
+    """matrix/names.yml's ``import:`` lists, reversed: ``yaml`` -> (``pyyaml``,); ``cv2`` -> every
+    distribution that provides it (opencv-python, opencv-python-headless), in the order listed."""
     from rodeo_action.names import builtin
 
-    out: dict[str, str] = {}
+    out: dict[str, list[str]] = {}
     for dist, entry in builtin().entries.items():
         for module in entry.get("import") or ():
-            out.setdefault(str(module).split(".")[0], dist)
-    return out
+            providers = out.setdefault(str(module).split(".")[0], [])
+            if dist not in providers:
+                providers.append(dist)
+    return {module: tuple(dists) for module, dists in out.items()}
 
 
 def distribution_of(module: str, text: str = "") -> str | None:
     """The distribution an import name belongs to: one the log shows installed or a ``.dist-info`` of
-    the same name, else names.yml's mapping, else the name itself (most projects are named as they import).
+    the same name, else names.yml's mapping (the provider the log shows installed first), else the name
+    itself (most projects are named as they import).
     None for the standard library and Python's own ``__main__``/``<string>``."""
     top = module.split(".")[0]
     if not top or top in sys.stdlib_module_names or top.startswith("<") or top == "__main__":
@@ -142,8 +146,11 @@ def distribution_of(module: str, text: str = "") -> str | None:
     for name in shown:
         if canonical(name) == want:
             return canonical(name)
-    if top in _import_names():
-        return _import_names()[top]
+    providers = _import_names().get(top, ())
+    # several distributions provide cv2: the one the log shows installed, else the first names.yml lists
+    installed = [canonical(n) for n in shown if canonical(n) in {canonical(p) for p in providers}]
+    if installed or providers:
+        return installed[0] if installed else providers[0]
     # fusepy provides fuse, pysdl2 sdl2: the one installed distribution whose name holds the module's
     holding = {canonical(n) for n in shown if want in canonical(n)}
     return holding.pop() if len(holding) == 1 else want

@@ -286,9 +286,9 @@ RULES: tuple[Rule, ...] = (
          r"all requirements must have a hash, but none were provided for: (?P<p6>" + NAME + r"?)(?:[=<>!~@ ,]|$)",
          _hashes),
     rule("missing-system-library", SYSTEM,
-         r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h)?)['\"]?"
+         r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h|xx)?)['\"]?"
          r"(?::\s+No\s+such\s+file\s+or\s+directory| file not found)|"        # uv wraps long lines
-         r"you need to install a library that provides `(?P<h2>[\w./+-]+\.h(?:pp|h)?)`",      # uv's hint
+         r"you need to install a library that provides `(?P<h2>[\w./+-]+\.h(?:pp|h|xx)?)`",      # uv's hint
          _header),
     rule("missing-system-library", SYSTEM,
          r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),

@@ -476,8 +476,108 @@ APT: tuple[Case, ...] = (
       test="python3 -c \"import yaml; yaml.safe_load('a: [')\"", phase="test", what="a `test:` that raises"),
 )
 
+# A second catalogue (issue 15): more subjects, so that rules written against the train part meet more
+# wordings. The labels were written before any of these logs was classified.
+MORE_SYSLIB: tuple[Case, ...] = (
+    C("pykerberos", "pykerberos", MSL, "pykerberos", "krb5-config", "pykerberos", "pip:r uv:c pdm:r",
+      what="krb5-config absent"),
+    # sasl's C++ was made by an old Cython: longintrepr.h (gone in 3.11) stops the build before sasl/sasl.h
+    C("sasl", "sasl", BF, "sasl", "longintrepr", "sasl", "pip:r uv:r hatch:c",
+      what="no cp311 wheel; C++ made by an old Cython (libsasl2's headers are absent too)"),
+    C("pyalsaaudio", "pyalsaaudio", MSL, "pyalsaaudio", "alsa", "pyalsaaudio", "pip:r uv:c poetry:r",
+      what="alsa/asoundlib.h absent (the runtime library is here, the headers are not)"),
+    C("simpleaudio", "simpleaudio", MSL, "simpleaudio", "alsa", "simpleaudio", "pip:r uv:r pipenv:c",
+      what="no wheel for Linux: alsa/asoundlib.h absent"),
+    C("bsddb3", "bsddb3", MSL, "bsddb3", "berkeley", "bsddb3", "pip:r uv:c pdm:c",
+      what="no Berkeley DB installation (db.h)"),
+    C("tesserocr-source", "tesserocr", MSL, "tesserocr", "tesseract", "tesserocr", "pip:r uv:r hatch:r",
+      no_binary=("tesserocr",), what="--no-binary tesserocr: tesseract (pkg-config) absent"),
+    C("pylibacl", "pylibacl", MSL, "pylibacl", "acl", "pylibacl", "pip:r uv:c", no_binary=("pylibacl",),
+      what="sys/acl.h (libacl1-dev) absent"),
+    C("llfuse", "llfuse", MSL, "llfuse", "fuse", "llfuse", "pip:r uv:r", what="fuse (pkg-config) absent"),
+    C("pysqlcipher3", "pysqlcipher3", MSL, "pysqlcipher3", "sqlcipher", "pysqlcipher3", "pip:r uv:c",
+      what="sqlcipher headers absent"),
+    C("pygame-2.1.2", "pygame", MSL, "pygame", "sdl", "pygame==2.1.2", "pip:r uv:r", timeout=480,
+      what="no cp311 wheel: SDL 2 (sdl2-config) absent"),
+    # cartopy 0.20's and av 8's setup.py stop on today's setuptools before they look for PROJ or FFmpeg
+    C("cartopy-0.20.2", "cartopy", BF, "cartopy", "convert_path", "cartopy==0.20.2", "pip:r uv:c", timeout=480,
+      what="no cp311 wheel; setup.py imports setuptools.convert_path, gone from today's setuptools"),
+    C("mecab-python3-source", "mecab-python3", MSL, "mecab-python3", "mecab-config", "mecab-python3",
+      "pip:r uv:r", no_binary=("mecab-python3",), what="--no-binary mecab-python3: mecab-config absent"),
+    C("hunspell", "hunspell", MSL, "hunspell", "hunspell", "hunspell", "pip:r uv:c", what="hunspell.h absent"),
+    C("av-8.1.0", "av", BF, "av", "msvccompiler", "av==8.1.0", "pip:r uv:r hatch:c", timeout=480,
+      what="no cp311 wheel; setup.py imports distutils.msvccompiler, gone from today's setuptools"),
+    C("pyhdf-source", "pyhdf", MSL, "pyhdf", "hdf", "pyhdf", "pip:r uv:r", no_binary=("pyhdf",),
+      what="--no-binary pyhdf: HDF4 headers absent"),
+    C("pymssql-source", "pymssql", MSL, "pymssql", "sqlfront", "pymssql", "pip:r uv:r", no_binary=("pymssql",),
+      what="--no-binary pymssql: FreeTDS (sqlfront.h) absent"),
+    C("pyenchant", "pyenchant", MSL, "pyenchant", "enchant", "pyenchant", "pip:r uv:c poetry:r pdm:c",
+      phase="import", imports=("enchant",), what="ctypes: the enchant C library absent at import"),
+)
+
+MORE_BUILDS: tuple[Case, ...] = (
+    C("greenlet-1.1.2", "greenlet", BF, "greenlet", "greenlet", "greenlet==1.1.2", "pip:r uv:c poetry:r",
+      timeout=420, what="no cp311 wheel; greenlet 1 reaches into CPython frame internals changed in 3.11"),
+    C("pysha3", "pysha3", BF, "pysha3", "pystrhex", "pysha3", "pip:r uv:r pdm:c", timeout=420,
+      what="a 2017 sdist including pystrhex.h, a CPython header 3.11 no longer ships"),
+    C("yarl-1.7.2", "yarl", BF, "yarl", "yarl", "yarl==1.7.2", "pip:r uv:c", timeout=420,
+      what="no cp311 wheel; C made by an old Cython"),
+    C("httptools-0.2.0", "httptools", BF, "httptools", "httptools", "httptools==0.2.0", "pip:r uv:r", timeout=420,
+      what="no cp311 wheel; C made by an old Cython"),
+    C("asyncpg-0.25.0", "asyncpg", BF, "asyncpg", "asyncpg", "asyncpg==0.25.0", "pip:r uv:c hatch:r", timeout=420,
+      what="no cp311 wheel; C made by an old Cython"),
+    C("frozenlist-1.2.0", "frozenlist", BF, "frozenlist", "frozenlist", "frozenlist==1.2.0", "pip:r uv:r",
+      timeout=420, what="no cp311 wheel; C made by an old Cython"),
+)
+
+MORE_IMPORTS: tuple[Case, ...] = (
+    C("attrdict", "attrdict", IMP, "attrdict", "mapping", "attrdict", "pip:r uv:c pdm:r", phase="import",
+      imports=("attrdict",), what="from collections import Mapping (gone in 3.10)"),
+    C("asynctest", "asynctest", IMP, "asynctest", "coroutine", "asynctest", "pip:r uv:r hatch:c", phase="import",
+      imports=("asynctest",), what="uses asyncio.coroutine (gone in 3.11)"),
+    C("requests-toolbelt-0.9.1", "requests-toolbelt", IMP, "requests-toolbelt", "appengine",
+      "requests-toolbelt==0.9.1", "pip:r uv:c poetry:c", phase="import", imports=("requests_toolbelt",),
+      what="imports urllib3.contrib.appengine (gone in urllib3 2)"),
+    C("flask-sqlalchemy-2.5.1", "flask-sqlalchemy", IMP, "flask-sqlalchemy", "_app_ctx_stack",
+      "flask-sqlalchemy==2.5.1", "pip:r uv:r", phase="import", imports=("flask_sqlalchemy",),
+      what="imports flask._app_ctx_stack (gone in Flask 3)"),
+    C("pyfiglet-0.8", "pyfiglet", IMP, "pyfiglet", "pkg_resources", "pyfiglet==0.8.post1", "uv:r uv:c",
+      phase="import", imports=("pyfiglet",),
+      what="imports pkg_resources without declaring setuptools (uv venvs lack it)"),
+    abi("opencv-headless-4.8.1-numpy2", "opencv-python-headless", "opencv-python-headless==4.8.1.78", "cv2",
+        "pip:r uv:c pdm:r"),
+    abi("scikit-image-0.21.0-numpy2", "scikit-image", "scikit-image==0.21.0", "skimage.measure", "pip:r uv:r"),
+    abi("pyerfa-2.0.0.3-numpy2", "pyerfa", "pyerfa==2.0.0.3", "erfa", "pip:r uv:c"),
+)
+
+MORE_OTHER: tuple[Case, ...] = (
+    con("streamlit-protobuf", "streamlit", "protobuf", ("streamlit==1.30.0", "protobuf==5.27.0"),
+        "pip:r uv:c poetry:r", "streamlit 1.30 needs protobuf<5"),
+    con("selenium-urllib3", "selenium", "urllib3", ("selenium==4.20.0", "urllib3<1.26"), "pip:r uv:r pdm:c",
+        "selenium 4.20 needs urllib3>=1.26"),
+    con("openai-httpx", "openai", "httpx", ("openai==1.30.0", "httpx<0.23"), "pip:c uv:r hatch:r",
+        "openai 1.30 needs httpx>=0.23"),
+    con("pyopenssl-cryptography", "pyopenssl", "cryptography", ("pyopenssl==24.0.0", "cryptography<41"),
+        "pip:r uv:c pipenv:r", "pyopenssl 24.0 needs cryptography>=41.0.5"),
+    con("s3fs-fsspec", "s3fs", "fsspec", ("s3fs==2024.6.0", "fsspec==2024.3.0"), "pip:r uv:r poetry:c",
+        "s3fs 2024.6.0 pins fsspec==2024.6.0"),
+    con("uvicorn-click", "uvicorn", "click", ("uvicorn==0.30.0", "click<7"), "pip:r uv:c pdm:r",
+        "uvicorn 0.30 needs click>=7"),
+    C("pil-wrong-name", "pil", NMD, "pil", "pil", "PIL", "pip:r uv:r pdm:c",
+      what="the import name, not the distribution (Pillow)"),
+    C("torchvision-no-cp311", "torchvision", NMD, "torchvision", "torchvision", "torchvision==0.13.1",
+      "pip:r uv:c pdm:r", what="wheels for CPython <=3.10 only, no sdist"),
+    C("tflite-runtime-no-cp311", "tflite-runtime", NMD, "tflite-runtime", "tflite-runtime", "tflite-runtime==2.10.0",
+      "pip:r uv:r", what="wheels for CPython <=3.10 only, no sdist"),
+    C("test-tabulate", "tabulate", "test-failed", "", "tabulate", "tabulate", "pip:c uv:c",
+      test="python -c \"import tabulate; assert tabulate.tabulate([[1]]) == '', 'tabulate drew a table'\"",
+      phase="test", what="a `test:` that fails"),
+    C("hash-wheel", "wheel", "hash-mismatch", "wheel", "hash", "wheel==0.43.0", "pip:r uv:r", special="hash-req",
+      what="--require-hashes with a wrong sha256"),
+)
+
 CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
-                           *SYSLIB_BUILDS, *BUILDS)
+                           *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER)
 
 
 @dataclass(frozen=True)
