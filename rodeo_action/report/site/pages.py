@@ -103,9 +103,8 @@ def _cell_line(cell: CellView) -> tuple[str, str]:
     if cell.status == "pass":
         return f"pass {W.duration(cell.seconds)}", ""
     word = W.WORDS.get(cell.status, cell.status)
-    if cell.cause is not None:
-        return word, _cause(cell)[:60]
-    return word, ""
+    why = _cause(cell)[:60]
+    return word, "" if why == word else why
 
 
 def _common(report: Report, root: str) -> dict[str, Any]:
