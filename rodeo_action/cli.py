@@ -289,9 +289,14 @@ def _is_stdout(path: Path | None) -> bool:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from rodeo_action.report import render
     from rodeo_action.report.command import ReportRequest, exit_code, make_report, write_outputs
+    from rodeo_action.report.escape import url
 
+    if args.site_url and url(args.site_url) is None:
+        raise InputError(f"--site-url {args.site_url!r}: expected an http(s) URL (where the --html site is published)")
     config = _report_config(args)
     request = ReportRequest(
         results=Path(args.results), baseline=Path(args.baseline) if args.baseline else None,
@@ -319,6 +324,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = make_report(request, config, now, _run_url(os.environ), base)
     else:
         report = make_report(request, config, now, _run_url(os.environ))
+    if args.site_url:
+        report = replace(report, site_url=args.site_url)
     to_stdout = any(_is_stdout(p) for p in (request.markdown, request.json, request.svg, request.badge))
     print(render.terminal(report), file=sys.stderr if to_stdout else sys.stdout)
     for path in write_outputs(report, request, config, os.environ, sys.stderr):
@@ -431,6 +438,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--badge-dir", metavar="D", help="write rodeo.json + one badge JSON per manager")
     sp.add_argument("--html", metavar="DIR", help="write a self-contained static site (index.html + a page per "
                     "cell) into DIR")
+    sp.add_argument("--site-url", metavar="URL", help="where that site is published (GitHub Pages): the README "
+                    "block links to it")
     sp.add_argument("--summary", action="store_true", help="append the job summary to $GITHUB_STEP_SUMMARY")
     sp.add_argument("--fail-on", choices=["regression"], help="exit 1 when a cell regressed")
     sp.add_argument("--readme", action="store_true", help="commit the README block (default-branch runs only; "

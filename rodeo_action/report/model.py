@@ -146,6 +146,7 @@ class Report:
     notes: tuple[str, ...] = ()        # report-level remarks: duplicates, unreadable files, a missing baseline
     has_baseline: bool = False
     max_installs: int | None = None    # the config's bisect budget: what an isolation's installs are "of"
+    site_url: str | None = None        # where the --html site is published (--site-url): outputs link to it
 
     @property
     def regressions(self) -> tuple[Change, ...]:

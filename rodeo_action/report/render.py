@@ -56,6 +56,7 @@ def _context(report: Report, settings: Settings, level: B.Level, details: bool =
         "notes": view.notes(level.max_items), "not_run": "" if level.counts_only else view.not_run(level.max_items),
         "marker": comment_marker(report.name), "start": start, "end": end, "digest": "",
         "known_good": "" if level.counts_only else view.known_good,
+        "site_url": url(report.site_url),
     }
 
 

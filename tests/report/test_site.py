@@ -374,3 +374,24 @@ def test_the_index_shrinks_to_its_byte_limit(tmp_path: Path) -> None:
     small = (tmp_path / "small" / "index.html").stat().st_size
     assert small <= 60_000 < big
     assert "rows are left out" in Page((tmp_path / "small" / "index.html").read_text(encoding="utf-8")).words
+
+
+def test_the_readme_block_links_to_the_published_site(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from rodeo_action.report import render
+
+    report = runs(tmp_path, history_series(1))
+    assert "the dashboard" not in render.readme_block(report)
+    block = render.readme_block(replace(report, site_url="https://o.github.io/r/"))
+    assert "[the dashboard](https://o.github.io/r/)" in block
+    hostile = render.readme_block(replace(report, site_url="javascript:alert(1)"))
+    assert "javascript" not in hostile and "the dashboard" not in hostile
+
+
+def test_a_site_url_that_is_no_http_url_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rodeo_action.cli import main
+
+    (tmp_path / "results").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--results", "results", "--site-url", "javascript:alert(1)"]) == 2
