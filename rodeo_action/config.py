@@ -80,6 +80,7 @@ class IssueSettings:
     max_per_run: int = 5
     upstream: bool = False
     close_on_fix: bool = True
+    slower: bool = False               # file an issue for a cell that passes at >= 2x its usual time (trends.slower)
 
 
 @dataclass(frozen=True)
@@ -508,6 +509,7 @@ def _report_settings(report_data: dict[str, Any]) -> ReportSettings:
             max_per_run=_int(issues_data.get("max-per-run", 5)),
             upstream=issues_data.get("upstream", False),
             close_on_fix=issues_data.get("close-on-fix", True),
+            slower=issues_data.get("slower", False),
         ),
     )
 

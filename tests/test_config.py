@@ -294,6 +294,8 @@ ERRORS: list[tuple[str, str, str, list[str]]] = [
      "rodeo.yml:4: report.issues.upstream: got 'maybe'", ["expected true or false"]),
     ("issues close-on-fix", "packages: [a]\nreport:\n  issues:\n    close-on-fix: []\n",
      "rodeo.yml:4: report.issues.close-on-fix: got a list", ["expected true or false"]),
+    ("issues slower", "packages: [a]\nreport:\n  issues:\n    slower: 'yes'\n",
+     "rodeo.yml:4: report.issues.slower: got 'yes'", ["expected true or false"]),
 ]
 
 

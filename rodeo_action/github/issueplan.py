@@ -17,8 +17,10 @@ from dataclasses import dataclass, replace
 from rodeo_action.config import IssueSettings
 from rodeo_action.github.issuestate import State, all_pass, scope, with_state
 from rodeo_action.report import issuetext
+from rodeo_action.report.build import slower_culprits
 from rodeo_action.report.model import Culprit, Report
 from rodeo_action.report.templates import Settings
+from rodeo_action.report.trends import FLAKY_FLIPS, flips
 
 
 @dataclass(frozen=True)
@@ -148,15 +150,18 @@ def plan(report: Report, found: Mapping[str, Sequence[Open]], config: IssueSetti
          repo: str) -> list[Action]:
     """Everything to do, in order, so that each current culprit has one issue, up to date, and each
     issue whose culprit is gone and whose cells pass says so. ``repo`` is this repository (OWNER/REPO):
-    an upstream report is never filed on it."""
+    an upstream report is never filed on it. A slower cell is a culprit (``slower:CELL``) only with
+    ``issues: {slower: true}``; it is filed at once (``after:`` counts failures) and closed when it is
+    no longer slower. An issue whose cells flip (flaky) stays open when they pass: one issue, not one a flip."""
     actions: list[Action] = list(duplicates(found))
-    current = {c.key for c in report.culprits}
+    culprits = (*report.culprits, *(slower_culprits(report) if config.slower else ()))
+    current = {c.key for c in culprits}
     todo: list[File] = []
-    for culprit in report.culprits:
+    for culprit in culprits:
         mine = found.get(culprit.key)
         if mine:
             actions.extend(_update(report, culprit, mine[0], settings))
-        elif culprit.consecutive_failures < config.after:
+        elif culprit.kind != "slower" and culprit.consecutive_failures < config.after:
             actions.append(Hold(culprit.key, f"failing {culprit.consecutive_failures} run(s) in a row, files after "
                                              f"{config.after}"))
         elif len(todo) >= config.max_per_run:
@@ -209,12 +214,20 @@ def _update(report: Report, culprit: Culprit, mine: Open, settings: Settings) ->
 
 def _close(report: Report, mine: Open, config: IssueSettings, settings: Settings) -> list[Action]:
     state = mine.state
-    if state is None or state.fixed or not all_pass(report, state):
+    if state is None or state.fixed or not all_pass(report, state) or _flaky_now(report, state):
         return []
     culprit = Culprit(key=mine.key, kind=state.kind, name=state.name, cells=state.cells or scope(report, state),
                       cause=None, tracker=None)
     return [Close(mine.number, mine.key, with_state(mine.body, replace(state, fixed=True)),
                   issuetext.fixed(report, culprit, settings), config.close_on_fix)]
+
+
+def _flaky_now(report: Report, state: State) -> bool:
+    """Whether the issue's cells flip: any of them (trends.flips) now, or the issue was filed as flaky and
+    one of its cells still flipped in its last runs. Such an issue stays open while its cells pass."""
+    cells = state.cells or scope(report, state)
+    counts = [flips(report.history[c].statuses)[0] for c in cells if c in report.history]
+    return any(n >= FLAKY_FLIPS for n in counts) or (state.flaky and any(counts))
 
 
 __all__ = ["Action", "Close", "CloseDuplicate", "File", "Hold", "Open", "Restore", "Tally", "Update", "Upstream",

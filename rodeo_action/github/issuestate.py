@@ -47,6 +47,7 @@ class State:
     versions: str = ""                 # hash of the last version diff reported ("" none yet)
     fixed: bool = False                # the "fixed" comment was posted (the issue may be reopened by hand)
     upstream: tuple[str, str] | None = None   # ("OWNER/REPO#N", its URL) filed with `upstream: true`
+    flaky: bool = False                # its cells flip between pass and fail: kept open when they pass (sticky)
 
     @classmethod
     def of(cls, report: Report, culprit: Culprit, previous: State | None = None) -> State:
@@ -59,7 +60,8 @@ class State:
                    package=cause.package if cause else None, summary=_hash(cause.summary if cause else None),
                    cells_hash=_hash(cells), cells=cells, managers=managers,
                    versions=_versions_hash(culprit) or (previous.versions if previous else ""),
-                   upstream=previous.upstream if previous else None)
+                   upstream=previous.upstream if previous else None,
+                   flaky=bool(culprit.flaky) or (previous.flaky if previous else False))
 
     def differs(self, other: State) -> list[str]:
         """What changed from ``self`` (stored) to ``other`` (now), in words; empty when nothing did."""
@@ -74,6 +76,8 @@ class State:
             out.append("versions")
         if self.fixed and not other.fixed:
             out.append("broken again")
+        if other.flaky and not self.flaky:
+            out.append("flaky")
         return out
 
     def encode(self) -> str:
@@ -82,6 +86,8 @@ class State:
                                 "package": self.package, "summary": self.summary, "cells_hash": self.cells_hash,
                                 "managers": list(self.managers), "versions": self.versions, "fixed": self.fixed,
                                 "upstream": list(self.upstream) if self.upstream else None}
+        if self.flaky:                 # written only when true: the states of issues before it stay as they were
+            data["flaky"] = True
         if self.cells is not None:
             plain = json.dumps(list(self.cells), separators=(",", ":"))
             if len(plain) < GZIP_FROM:
@@ -110,7 +116,8 @@ class State:
             return cls(kind=_str(data["kind"]), name=_str(data["name"]), cause=_opt(data["cause"]),
                        package=_opt(data["package"]), summary=_str(data["summary"]),
                        cells_hash=_str(data["cells_hash"]), cells=cells, managers=_strs(data["managers"]),
-                       versions=_str(data["versions"]), fixed=data["fixed"] is True, upstream=_pair(data["upstream"]))
+                       versions=_str(data["versions"]), fixed=data["fixed"] is True, upstream=_pair(data["upstream"]),
+                       flaky=data.get("flaky") is True)
         except (ValueError, KeyError, TypeError, OSError, EOFError):
             return None
 

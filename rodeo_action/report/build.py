@@ -55,6 +55,7 @@ from rodeo_action.report.model import (
     Score,
     VersionChange,
 )
+from rodeo_action.report.trends import FLAKY_FLIPS, flips, points_of, slower_than
 from rodeo_action.report.words import RAN, cause_text
 from rodeo_action.results import Cause, Isolation, Result
 
@@ -114,13 +115,15 @@ def rows(cells: Iterable[CellView], managers: tuple[str, ...], config: Config | 
 
 
 def _changes(cells: list[CellView], baseline: Baseline | None, versions: dict[str, dict[str, str]],
-             prev: dict[str, CellHistory]) -> tuple[Change, ...]:
+             prev: dict[str, CellHistory], history: dict[str, CellHistory]) -> tuple[Change, ...]:
     """What changed since the baseline, one Change per cell.
 
     A regression or fix compares verdicts: an error cell whose result could not be read says
     nothing, and when the baseline's cell had no verdict (missing, unavailable, n/a) the last verdict
     in its history is compared instead, so a cancelled run between a pass and a failure does not hide
-    the regression.
+    the regression. A regression or fix of a cell that flipped at least twice in its last runs
+    (``history``, this run included) is *flaky* instead: news that it flipped again, not that it
+    broke. A pass at twice its usual time and more (:func:`.trends.slower_than`) is *slower*.
     """
     if baseline is None:
         return ()
@@ -140,9 +143,13 @@ def _changes(cells: list[CellView], baseline: Baseline | None, versions: dict[st
             if cell.result is not None and not cell.result.resolved:
                 # nothing resolved this time (it failed before installing): an absent version is unknown, not gone
                 diff = tuple(v for v in diff if v.after is not None)
-            out.append(Change(cid, "regression", before, cell.status, diff))
+            out.append(_flaky_or(Change(cid, "regression", before, cell.status, diff), history.get(cid)))
         elif before in FAILING and cell.status == "pass":
-            out.append(Change(cid, "fix", before, cell.status))
+            out.append(_flaky_or(Change(cid, "fix", before, cell.status), history.get(cid)))
+        elif cell.status == "pass" and cid in history and (slow := slower_than(cid, points_of(history[cid]))):
+            last = prev[cid].last_pass_versions if cid in prev else {}
+            out.append(Change(cid, "slower", before, cell.status, version_changes(last, versions[cid]),
+                              seconds=slow.seconds, median_before=slow.median_before, passes=slow.passes))
         elif before is not None and before == old.status and before in FAILING and cell.status in FAILING and (
                 (old.cause_kind, old.cause_package) != ((cell.cause.kind, cell.cause.package) if cell.cause
                                                         else (None, None))):
@@ -151,8 +158,22 @@ def _changes(cells: list[CellView], baseline: Baseline | None, versions: dict[st
     for cid, old in baseline.cells.items():
         if cid not in now:
             out.append(Change(cid, "removed", old.status, None))
-    order = {"regression": 0, "fix": 1, "changed": 2, "new": 3, "removed": 4}
+    order = {"regression": 0, "fix": 1, "changed": 2, "flaky": 3, "slower": 4, "new": 5, "removed": 6}
     return tuple(sorted(out, key=lambda c: (order[c.kind], c.cell_id)))
+
+
+def _flaky_or(change: Change, history: CellHistory | None) -> Change:
+    """``change`` (a regression or a fix), or the same as *flaky* when the cell flips."""
+    n, runs = flips(history.statuses) if history is not None else (0, 0)
+    return replace(change, kind="flaky", flips=n, runs=runs) if n >= FLAKY_FLIPS else change
+
+
+def slower_culprits(report: Report) -> tuple[Culprit, ...]:
+    """A culprit per slower cell (``slower:CELL``): what ``report: {issues: {slower: true}}`` files.
+    Its versions are what changed since the cell's previous pass."""
+    return tuple(Culprit(key=f"slower:{ch.cell_id}", kind="slower", name=ch.cell_id, cells=(ch.cell_id,), cause=None,
+                         tracker=None, versions=ch.versions)
+                 for ch in report.changes if ch.kind == "slower")
 
 
 def _culprit_package(cell: CellView, config: Config | None) -> str | None:
@@ -227,7 +248,7 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
     # error cells are rodeo's own bug (shown in the report), never a package's or a manager's issue
     failing = [c for c in cells if c.status in ("fail", "timeout") and is_verdict(c)]
     regressed = {c.cell_id for c in changes if c.kind == "regression"}
-    diffs = {c.cell_id: c.versions for c in changes if c.kind == "regression"}
+    diffs = {c.cell_id: c.versions for c in changes if c.kind in ("regression", "flaky")}
     pkg_of = {c.id: _culprit_package(c, config) for c in failing}
     out: list[Culprit] = []
     taken: set[str] = set()
@@ -235,6 +256,9 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
     def make(key: str, kind: str, name: str, group: list[CellView], tracker: str | None) -> Culprit:
         ids = tuple(sorted(c.id for c in group))
         taken.update(ids)
+        flipped = {c: flips(history[c].statuses) for c in ids if c in history}
+        flaky = {c: f for c, f in flipped.items() if f[0] >= FLAKY_FLIPS}
+        most = max(flaky.values(), default=(0, 0))
         first = sorted(group, key=lambda c: c.id)[0]
         versions: dict[str, VersionChange] = {}
         for cid in ids:
@@ -244,7 +268,8 @@ def culprits(cells: list[CellView], config: Config | None, history: dict[str, Ce
                        versions=tuple(versions.values()),
                        consecutive_failures=min(history[c].consecutive_failures for c in ids) if ids else 1,
                        regression=any(c in regressed for c in ids),
-                       isolation=next((iso for c in sorted(group, key=lambda c: c.id) if (iso := isolated(c))), None))
+                       isolation=next((iso for c in sorted(group, key=lambda c: c.id) if (iso := isolated(c))), None),
+                       flaky=tuple(flaky), flips=most[0], runs=most[1])
 
     releases: dict[tuple[str, str], list[CellView]] = {}
     for c in failing:
@@ -332,7 +357,7 @@ def build_report(cells: list[CellView], config: Config | None, baseline: Baselin
     prev = {cid: b.history for cid, b in baseline.cells.items()} if baseline else {}
     versions = {c.id: key_versions(c, _packages(config, c)) for c in cells}
     history = {c.id: advance(prev.get(c.id), c, versions[c.id]) for c in cells}
-    changes = _changes(cells, baseline, versions, prev)
+    changes = _changes(cells, baseline, versions, prev, history)
     all_notes = list(notes)
     if baseline is None:
         all_notes.append("no baseline: changes are shown from the next run on")

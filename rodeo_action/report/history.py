@@ -28,6 +28,9 @@ from packaging.utils import canonicalize_name
 from rodeo_action.report.model import FAILING, STATUSES, CellHistory, CellView, LockFiles, Report
 
 HISTORY_LENGTH = 20
+# what a history's seconds measure: histories written before this key kept the whole cell's time
+# (set-up and test included), which trends must not compare with install + import: those are not read
+TIMING = "install+import"
 BASELINE_SCHEMA = 1
 MAX_BASELINE_BYTES = 200_000_000      # a --json: streamed, only its baseline part kept
 MAX_MARKDOWN_BYTES = 20_000_000       # a README or comment body carrying a digest: read whole
@@ -107,7 +110,8 @@ def advance(previous: CellHistory | None, cell: CellView, versions: dict[str, st
     """A cell's history after this run."""
     prev = previous or CellHistory()
     statuses = (*prev.statuses, cell.status)[-HISTORY_LENGTH:]
-    seconds = (*prev.seconds, round(cell.seconds, 1))[-HISTORY_LENGTH:]
+    # install + import (trends compare them); seconds and statuses align at their end, this run last
+    seconds = (*prev.seconds, round(cell.timed_seconds, 1))[-HISTORY_LENGTH:]
     if is_verdict(cell) and cell.status in FAILING:
         failures = prev.consecutive_failures + 1
     elif cell.status == "pass":
@@ -194,7 +198,8 @@ def _history(raw: Any) -> CellHistory:
     versions = raw.get("last_pass_versions")
     failures = raw.get("consecutive_failures")
     return CellHistory(
-        statuses=strs(raw.get("statuses")), seconds=floats(raw.get("seconds")),
+        statuses=strs(raw.get("statuses")),
+        seconds=floats(raw.get("seconds")) if raw.get("timing") == TIMING else (),
         consecutive_failures=failures if isinstance(failures, int) and not isinstance(failures, bool)
         and failures >= 0 else 0,
         last_pass_at=_str(raw.get("last_pass_at")),
@@ -238,7 +243,8 @@ def _history_dict(h: CellHistory, level: int = 0) -> dict[str, Any]:
     """What dataclasses.asdict gives (ten times faster: it deep-copies; 10,000 cells per report) at
     level 0; at 1 (a digest) without the lock text, and its pins only where there are some; at 2 without pins."""
     out: dict[str, Any] = {
-        "statuses": list(h.statuses), "seconds": list(h.seconds), "consecutive_failures": h.consecutive_failures,
+        "statuses": list(h.statuses), "seconds": list(h.seconds), "timing": TIMING,
+        "consecutive_failures": h.consecutive_failures,
         "last_pass_at": h.last_pass_at, "last_pass_run_url": h.last_pass_run_url,
         "last_pass_versions": dict(h.last_pass_versions)}
     if level == 0:

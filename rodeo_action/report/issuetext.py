@@ -22,11 +22,11 @@ from rodeo_action.report import words as W
 from rodeo_action.report.escape import URL_CHARS, fence, md, md_link, url
 from rodeo_action.report.escape import title as title_text
 from rodeo_action.report.markers import fixed_marker, issue_marker, update_marker
-from rodeo_action.report.model import Culprit, Report
+from rodeo_action.report.model import Change, Culprit, Report
 from rodeo_action.report.templates import Settings
 from rodeo_action.report.templates import render as render_template
 from rodeo_action.report.view import View, cut_note, label, log_tail, md_table, version_now, version_text
-from rodeo_action.report.words import plural, when
+from rodeo_action.report.words import duration, plural, when
 
 if TYPE_CHECKING:
     from rodeo_action.results import Result
@@ -45,6 +45,16 @@ def _who(culprit: Culprit, view: View) -> tuple[str, str]:
     managers = sorted({c.manager for c in cells})
     sets = sorted({c.set for c in cells})
     name = _cut(culprit.name, 80)
+    if culprit.kind == "slower":
+        slow = _slower(culprit, view)
+        if slow is not None and slow.seconds is not None and slow.median_before is not None:
+            times = f"{duration(slow.median_before)} → {duration(slow.seconds)}"
+            return (f"{name} is slower ({times} to install and import)",
+                    f"**{md(culprit.name, 200)}** still passes, but took **{duration(slow.seconds)}** to install "
+                    f"and import: {slow.seconds / max(slow.median_before, 0.1):.1f}× the median of its last "
+                    f"{plural(slow.passes, 'pass', 'passes')} ({duration(slow.median_before)}), and "
+                    f"{duration(slow.seconds - slow.median_before)} more.")
+        return f"{name} is slower", f"**{md(culprit.name, 200)}** still passes, but slower than it used to."
     if culprit.isolation is not None:
         iso = culprit.isolation
         verb = "breaks" if len(iso.culprits) == 1 else "break"
@@ -64,6 +74,10 @@ def _who(culprit: Culprit, view: View) -> tuple[str, str]:
                 f"({md(', '.join(sets), 300)}): the tool itself is the story.")
     pairing = "set" if culprit.key.partition("/")[2].startswith("set-") else "package"
     return (f"{name} fails", f"**{md(culprit.name, 120)}** fails: a problem of this manager and {pairing} only.")
+
+
+def _slower(culprit: Culprit, view: View) -> Change | None:
+    return next((ch for ch in view.report.changes if ch.kind == "slower" and ch.cell_id in culprit.cells), None)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -134,6 +148,7 @@ def issue_title(report: Report, culprit: Culprit) -> str:
     view = V.of(report)
     who, _ = _who(culprit, view)
     kind = f" ({_cut(culprit.cause.kind, 40)})" if culprit.cause else ""
+    kind += ", flaky" if culprit.flaky else ""
     prefix = f"rodeo {_cut(report.name, 64)}: " if report.name else "rodeo: "
     return title_text(prefix + who + kind, TITLE_CHARS)
 
@@ -278,8 +293,12 @@ def _issue_context(report: Report, culprit: Culprit, settings: Settings, level: 
         "versions": "\n".join(f"- {version_text(v)}" for v in culprit.versions),
         "repro": repro, "details": details, "broken_by": view.culprit_broken_by(culprit), "pins": pins(culprit),
         "upstream": _upstream_line(report, culprit, settings, upstream_ref),
-        "since": _since(culprit.consecutive_failures, last_pass),
+        "since": _since(culprit.consecutive_failures, last_pass) if culprit.kind != "slower" else
+        "Slower in this run; rodeo closes this issue when a run is no longer twice as slow.",
     })
+    if culprit.flaky:
+        ctx["since"] += (f" Flaky ({md(W.flaky_text(culprit.flips, culprit.runs))}): rodeo keeps this issue open "
+                         "while its cells flip, rather than closing it and filing another at each flip.")
     return ctx
 
 
@@ -372,6 +391,7 @@ def update(report: Report, culprit: Culprit, changed: Changed, settings: Setting
         "report": report, "culprit": culprit, "run_url": url(report.run_url), "generated": V.of(report).generated,
         "marker": update_marker(report.name, culprit.key, changed.state), "key": md(culprit.key, 250),
         "what": md(", ".join(what), 80), "broken_again": "broken again" in what, "cause": "", "cells": "",
+        "flaky": md(W.flaky_text(culprit.flips, culprit.runs)) if "flaky" in what and culprit.flaky else "",
         "versions": ", ".join(version_text(v) for v in culprit.versions[:20]) if "versions" in what else "",
     }
     if "cause" in what or "summary" in what:

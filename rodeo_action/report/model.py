@@ -90,11 +90,18 @@ class Change:
     """A cell whose status changed since the baseline."""
 
     cell_id: str
-    kind: str                          # regression | fix | new | removed | changed
+    kind: str                          # regression | fix | changed | flaky | slower | new | removed
     before: str | None
     after: str | None
     versions: tuple[VersionChange, ...] = ()
     before_cause: str | None = None    # the baseline's cause, ``kind (package)``: a "changed" shows old → new
+    # flaky (a regression or fix of a cell that flips): its pass <-> fail flips in its last ``runs`` runs
+    flips: int = 0
+    runs: int = 0
+    # slower (a pass at >= 2x its usual install + import time): now, the median before, over how many passes
+    seconds: float | None = None
+    median_before: float | None = None
+    passes: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ class Culprit:
     consecutive_failures: int = 1      # the smallest among its cells: `after:` compares with this
     regression: bool = False           # at least one of its cells passed in the baseline
     isolation: Isolation | None = None  # the release that broke it, when its cells were isolated to one (build rule 0)
+    flaky: tuple[str, ...] = ()        # its cells that flip between pass and fail (trends.flaky): one issue, kept open
+    flips: int = 0                     # the most flips among them, in their last ``runs`` runs
+    runs: int = 0
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def _context(report: Report, settings: Settings, level: B.Level, details: bool =
         "marker": comment_marker(report.name), "start": start, "end": end, "digest": "",
         "known_good": "" if level.counts_only else view.known_good,
         "site_url": url(report.site_url),
+        "trends": "" if level.counts_only else view.trends(level.max_items),
     }
 
 

@@ -20,7 +20,9 @@ from statistics import median
 from rodeo_action.report.model import FAILING, CellHistory, CellView, Report
 
 FLAKY_WINDOW = 10        # runs a flaky cell's flips are counted in (this run included)
-FLAKY_FLIPS = 2          # pass <-> fail flips in that window that make a cell flaky
+# pass <-> fail flips in that window that make a cell flaky: a break and its fix are two flips, the
+# ordinary story of a regression (its issue is closed when fixed); flipping back and forth is a third
+FLAKY_FLIPS = 3
 SLOWER_FACTOR = 2.0      # this run's time over the median of earlier passes...
 SLOWER_MARGIN = 10.0     # ...and at least this many seconds more
 SLOWER_MIN_PASSES = 3    # earlier passes the median needs
@@ -63,7 +65,7 @@ class Slower:
 
 @dataclass(frozen=True)
 class Flaky:
-    """A cell whose verdict flipped pass <-> fail at least twice in its last runs."""
+    """A cell whose verdict flipped pass <-> fail at least ``FLAKY_FLIPS`` times in its last runs."""
 
     cell_id: str
     flips: int

@@ -17,6 +17,7 @@ from typing import Any
 from rodeo_action.report import budget as B
 from rodeo_action.report import excerpt as X
 from rodeo_action.report import table as T
+from rodeo_action.report import trends as TR
 from rodeo_action.report import words as W
 from rodeo_action.report.escape import fence, html, md, md_link, plain, url
 from rodeo_action.report.history import digest
@@ -248,7 +249,8 @@ class View:
         r = self.report
         line = self.answer
         if r.has_baseline:
-            kinds = {k: sum(1 for c in r.changes if c.kind == k) for k in ("regression", "fix", "changed")}
+            kinds = {k: sum(1 for c in r.changes if c.kind == k)
+                     for k in ("regression", "fix", "changed", "flaky", "slower")}
             said = [f"{CHANGE_ICONS[k]} {plural(n, k)}" for k, n in kinds.items() if n]
             if kinds["regression"]:
                 said[0] = f"**{said[0]}**"
@@ -309,9 +311,15 @@ class View:
         else:
             before = md(W.status_text(ch.before)) if ch.before else "—"
         cell = self.cells.get(ch.cell_id)
+        if ch.kind == "slower" and ch.seconds is not None and ch.median_before is not None:
+            text = (f"- {icon} **slower** {md(ch.cell_id)}: install + import {duration(ch.median_before)} → "
+                    f"**{duration(ch.seconds)}** (median of {plural(ch.passes, 'pass', 'passes')})")
+            return text + (" — " + ", ".join(version_text(v) for v in ch.versions) if ch.versions else "")
         text = f"- {icon} **{md(ch.kind)}** {md(ch.cell_id)}: {before} → {now_text(cell)}"
+        if ch.kind == "flaky":
+            text += f" ({W.flaky_text(ch.flips, ch.runs)})"
         iso = cell.result.isolation if cell is not None and cell.result is not None else None
-        if iso is not None and ch.kind in ("regression", "changed"):
+        if iso is not None and ch.kind in ("regression", "changed", "flaky"):
             said = self.broken_by(iso, cell.manager if cell is not None else None)
             text += f" — **{said}**" if iso.outcome == "isolated" else f" — {said}"
         if ch.versions:
@@ -342,6 +350,9 @@ class View:
             f" 🔻 {n_regressed} of {len(c.cells)} regressed"
         what = {"package": "📦 package", "manager": "🧰 manager", "cell": "🔹"}.get(c.kind, md(c.kind))
         cells = first(c.cells, md, LIST_CELLS, ", ")
+        if c.flaky:
+            some = "" if len(c.flaky) == len(c.cells) else f" {len(c.flaky)} of {len(c.cells)}"
+            flag += f" 🎲{some} {W.flaky_text(c.flips, c.runs)}"
         text = f"- {what} **{md(c.name, 120)}**{flag} ({plural(len(c.cells), 'cell')}: {cells}){cause}"
         if c.isolation is not None:
             text += f" — **{self.culprit_broken_by(c)}**"
@@ -379,6 +390,18 @@ class View:
                     latest[c.manager] = (when, c)
         names = [_lock_link(md(m, 40), latest[m][1]) for m in self.report.managers if m in latest]
         return f"Known-good environments (locks): {' · '.join(names)}" if names else ""
+
+    def trends(self, limit: int | None) -> str:
+        """Per manager, its pass rate and median install + import time over the runs the history keeps,
+        as a line of blocks each (``W.spark``); empty with one run only (nothing to trend)."""
+        got = self.report.memo.get("trends")
+        if not isinstance(got, tuple):
+            got = self.report.memo["trends"] = TR.trends(self.report)
+        if not got or len(got[0].points) < 2:
+            return ""
+        lines = [f"- {md(t.manager, 40)}: {W.trend_text(t)}" for t in got]
+        runs = len(got[0].points)
+        return f"Over the last {plural(runs, 'run')}, oldest first:\n\n" + more(lines, limit, "\n")
 
     # failure details ------------------------------------------------------------------------
     def details_of(self, cell: CellView, tail_lines: int | None) -> str:

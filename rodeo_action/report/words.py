@@ -21,12 +21,13 @@ Everything here is pure and unescaped: callers escape for their context.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rodeo_action.report.trends import ManagerTrend
     from rodeo_action.results import Isolation, PinChange, Try
 
 NBSP = "\u00a0"          # joins an icon to its word and a number to its unit: a cell never wraps between them
@@ -50,11 +51,15 @@ MEANINGS = {
     "unavailable": "unavailable: the manager is not on this host",
     "n/a": "n/a: not packaged, or cannot run there",
 }
-CHANGE_ICONS = {"regression": "🔻", "fix": "🎉", "changed": "🔁", "new": "🆕", "removed": "➖"}
+CHANGE_ICONS = {"regression": "🔻", "fix": "🎉", "changed": "🔁", "flaky": "🎲", "slower": "🐢", "new": "🆕",
+                "removed": "➖"}
 CHANGE_MEANINGS = {"regression": "regressed since the last run", "fix": "fixed since the last run",
-                   "changed": "failing with another cause", "new": "new cell", "removed": "cell removed"}
+                   "changed": "failing with another cause", "flaky": "flips between pass and fail",
+                   "slower": "at least twice its usual install + import time", "new": "new cell",
+                   "removed": "cell removed"}
 
 _PLURALS = {"fix": "fixes", "new": "new", "removed": "removed", "changed": "changed", "n/a": "n/a",
+            "flaky": "flaky", "slower": "slower",
             "unavailable": "unavailable", "missing": "missing", "pass": "pass", "fail": "fail",
             "timeout": "timeout", "error": "error", "is": "are", "was": "were", "has": "have"}
 
@@ -95,6 +100,48 @@ def duration(seconds: float, sep: str = " ") -> str:
     if seconds < 99.5 * 60:
         return f"{seconds / 60:.0f}{sep}min"
     return f"{seconds / 3600:.1f}{sep}h"
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+NO_SPARK = "·"           # a run the history has no figure for
+
+
+def spark(values: Iterable[float | None], top: float | None = None) -> str:
+    """One block per value, its height the value over ``top`` (the largest when None); ``·`` for None."""
+    got = list(values)
+    known = [v for v in got if v is not None]
+    top = top if top is not None else max(known, default=0.0)
+    if top <= 0:
+        return "".join(NO_SPARK if v is None else SPARKS[0] for v in got)
+    return "".join(NO_SPARK if v is None else SPARKS[min(len(SPARKS) - 1, max(0, round(v / top * (len(SPARKS) - 1))))]
+                   for v in got)
+
+
+def flaky_text(flips: int, runs: int) -> str:
+    """``flaky: 3 flips in 10 runs``."""
+    return f"flaky: {plural(flips, 'flip')} in {plural(runs, 'run')}"
+
+
+def trend_text(t: ManagerTrend) -> str:
+    """``pass ▆▆▇█ 75% → 100% · time ▂▂▅█ 12 s → 41 s``, each figure the oldest known, then this run's;
+    what the history could not show is said: runs not known for every cell, no pass to time."""
+    rates = [p.pass_rate for p in t.points]
+    times = [p.median_seconds for p in t.points]
+
+    def ends(values: list[float | None], show: Callable[[float], str]) -> str:
+        known = [v for v in values if v is not None]
+        if not known:
+            return "none"
+        now = values[-1]
+        last = show(now) if now is not None else "none now"
+        return last if len(known) == 1 and now is not None else f"{show(known[0])} → {last}"
+
+    text = f"pass {spark(rates, 1.0)} {ends(rates, lambda r: f'{100 * r:.0f}%')}"
+    text += (f" · time {spark(times)} {ends(times, duration)}" if any(v is not None for v in times)
+             else " · time: no timed pass")
+    if t.gaps:
+        text += f" · {plural(t.gaps, 'run')} without every cell"
+    return text
 
 
 def status_text(status: str, sep: str = " ") -> str:
@@ -248,4 +295,4 @@ class Tally:
 
 __all__ = ["CHANGE_ICONS", "CHANGE_MEANINGS", "ICONS", "MEANINGS", "NBSP", "NOT_RAN", "RAN", "STATUS_ORDER", "SUSPECTS",
            "TRIES", "Tally", "WORDS", "broken_by", "cause_change", "cause_text", "duration", "pin", "pin_lines",
-           "plural", "status_text", "tries_text", "try_text", "when"]
+           "plural", "spark", "status_text", "flaky_text", "trend_text", "tries_text", "try_text", "when"]

@@ -132,6 +132,7 @@ def test_a_forged_digest_keeps_only_well_formed_cells() -> None:
     data: dict[str, Any] = {"kind": "rodeo-baseline", "name": None, "cells": {
         CID: {"status": "pass", "phase": ["x"], "cause": {"kind": {"a": 1}, "package": 3},
               "history": {"statuses": ["pass", "<script>", 7], "seconds": [1, "x", True, 2.5],
+                          "timing": "install+import",
                           "consecutive_failures": True, "last_pass_versions": {"a": "1", "b": 2}}},
         "bad id with spaces": {"status": "pass"},
         "uv-x": {"status": "exploded"},
@@ -302,4 +303,4 @@ def test_the_digest_carries_every_history_field() -> None:
     from dataclasses import asdict
 
     h = CellHistory(("pass", "fail"), (1.0, 2.0), 1, "2025-01-01T00:00:00Z", "https://ci/1", {"a": "1"})
-    assert history._history_dict(h) == json.loads(json.dumps(asdict(h)))
+    assert history._history_dict(h) == {**json.loads(json.dumps(asdict(h))), "timing": history.TIMING}

@@ -98,7 +98,10 @@ def test_flips_skip_runs_without_a_verdict() -> None:
     c = cell("uv-a", "fail")
     got = flaky(c, report([c], {"uv-a": CellHistory(("pass", "fail", "pass", "fail"), ())}))
     assert got is not None and (got.flips, got.runs) == (3, 4)
-    assert flaky(c, report([c], {"uv-a": CellHistory(("pass", "pass", "fail"), ())})) is None
+    assert flaky(c, report([c], {"uv-a": CellHistory(("pass", "fail", "fail", "pass", "fail"), ())})) is not None
+    # a break and its fix (two flips) is a regression's ordinary story, not flakiness
+    assert flaky(c, report([c], {"uv-a": CellHistory(("pass", "fail", "pass"), ())})) is None
+    assert flaky(c, report([c], {"uv-a": CellHistory(("fail", "pass", "fail"), ())})) is None
 
 
 STATUS = st.sampled_from(["pass", "fail", "timeout", "error", "missing", "unavailable", "n/a"])
