@@ -8,7 +8,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from rodeo_action.config import Config, for_local, load_config, manager_names
 from rodeo_action.errors import InputError, ServiceError
 
 if TYPE_CHECKING:
+    from rodeo_action.cacheindex.service import CachingIndexes
     from rodeo_action.isolate.baseline import LastPass
     from rodeo_action.plan import PlannedCell
     from rodeo_action.report.model import Report
@@ -46,9 +48,35 @@ def _options(args: argparse.Namespace, output: Path, config: Config | None = Non
     from rodeo_action import host
     from rodeo_action.run import RunOptions
 
-    return RunOptions(output=output, environ=dict(os.environ), cache_root=host.cache_root(os.environ),
+    cache_root = host.cache_root(os.environ)
+    return RunOptions(output=output, environ=dict(os.environ), cache_root=cache_root,
                       keep_envs=getattr(args, "keep_envs", False), allow_system=getattr(args, "allow_system", True),
-                      run_url=_run_url(os.environ), locks=_locks(args, output), baseline=_baseline(args, config))
+                      run_url=_run_url(os.environ), locks=_locks(args, output), baseline=_baseline(args, config),
+                      indexes=_caching_indexes(args, cache_root))
+
+
+def _caching_indexes(args: argparse.Namespace, cache_root: Path) -> CachingIndexes | None:
+    """The command's caching indexes (started when a PyPI-family cell first needs one), unless
+    ``--no-caching-index`` or ``RODEO_CACHING_INDEX=0``; ``RODEO_CACHING_INDEX_PORT`` asks for a port."""
+    setting = os.environ.get("RODEO_CACHING_INDEX", "1").strip().lower()
+    if getattr(args, "no_caching_index", False) or setting in ("0", "off", "false", "no"):
+        return None
+    from rodeo_action.cacheindex.service import CachingIndexes
+
+    port = os.environ.get("RODEO_CACHING_INDEX_PORT", "0").strip()
+    if not port.isdigit() or int(port) > 65535:
+        raise InputError(f"RODEO_CACHING_INDEX_PORT={port!r}: expected a port number (0-65535; 0: any free port)")
+    return CachingIndexes(cache_root / "caching-index", dict(os.environ), int(port))
+
+
+@contextmanager
+def _stopping(options: RunOptions) -> Iterator[RunOptions]:
+    """The options for the command's cells; its caching indexes stopped when it ends, however it ends."""
+    try:
+        yield options
+    finally:
+        if options.indexes is not None:
+            options.indexes.close()
 
 
 def _baseline(args: argparse.Namespace, config: Config | None) -> dict[str, LastPass]:
@@ -153,13 +181,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _config(args)
     cells = _select_cells(args, config)
-    options = _options(args, Path(args.output), config)
-    for planned in cells:
-        result = run_cell(planned, config, options)
-        print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})"
-                                                      if result.cause else ""))
-        if result.isolation is not None:
-            print(f"  {_isolation_line(result)}")
+    with _stopping(_options(args, Path(args.output), config)) as options:
+        for planned in cells:
+            result = run_cell(planned, config, options)
+            print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})"
+                                                          if result.cause else ""))
+            if result.isolation is not None:
+                print(f"  {_isolation_line(result)}")
     return 0
 
 
@@ -184,11 +212,11 @@ def cmd_bisect(args: argparse.Namespace) -> int:
     config = _config(args)
     args.job = None
     cells = _select_cells(args, config)
-    options = _options(args, Path(args.output), config)
-    if args.cell not in options.baseline:
-        raise InputError(f"--baseline {args.baseline}: no last pass of {args.cell} in it (with its pins); "
-                         "expected the --json of a run where that cell passed")
-    result = run_cell(cells[0], config, options)
+    with _stopping(_options(args, Path(args.output), config)) as options:
+        if args.cell not in options.baseline:
+            raise InputError(f"--baseline {args.baseline}: no last pass of {args.cell} in it (with its pins); "
+                             "expected the --json of a run where that cell passed")
+        result = run_cell(cells[0], config, options)
     print(f"{result.cell.id}: {result.status}" + (f" ({result.phase}: {result.cause.kind})" if result.cause else ""))
     if result.isolation is None:
         print("  nothing to isolate: " + ("it passes" if result.status == "pass" else f"it ended as {result.status}"))
@@ -230,8 +258,8 @@ def cmd_local(args: argparse.Namespace) -> int:
     localrun.write(output, manifest)
     stopped: Stopped | None = None
     try:
-        results: list[Result] = run_local(config, _options(args, output, config),
-                                          jobs=args.jobs or os.cpu_count() or 2)
+        with _stopping(_options(args, output, config)) as options:
+            results: list[Result] = run_local(config, options, jobs=args.jobs or os.cpu_count() or 2)
     except Stopped as exc:
         stopped, results = exc, exc.results
     manifest = localrun.end(manifest, interrupted=stopped is not None)
@@ -404,6 +432,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--lock", metavar="FILE", help="re-install the --cell exactly from this lock (DIR/CELL.lock/...)")
     sp.add_argument("--baseline", metavar="F", help="isolate each cell that regressed against its last pass in F "
                     "(a report --json, or a README/comment with a digest)")
+    sp.add_argument("--no-caching-index", action="store_true", help="every PyPI-family cell reads its index itself "
+                    "(default: one local caching index per upstream, shared by the cells; RODEO_CACHING_INDEX=0)")
     sp.set_defaults(func=cmd_run, allow_system=True)
 
     sp = sub.add_parser("bisect", help="run one cell and isolate the release that broke it since its last pass")
@@ -413,6 +443,8 @@ def parser() -> argparse.ArgumentParser:
                     "or a README/comment with a digest")
     sp.add_argument("--output", default="rodeo-results", metavar="DIR", help="where the result and logs go")
     sp.add_argument("--keep-envs", action="store_true", help="keep each install's environment for inspection")
+    sp.add_argument("--no-caching-index", action="store_true", help="every PyPI-family cell reads its index itself "
+                    "(default: one local caching index per upstream, shared by the cells; RODEO_CACHING_INDEX=0)")
     sp.set_defaults(func=cmd_bisect, allow_system=True)
 
     sp = sub.add_parser("local", help="plan + run everything runnable here + a report")
@@ -425,6 +457,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--lock-dir", metavar="DIR", help="re-install each cell exactly from its lock in DIR/CELL.lock/")
     sp.add_argument("--baseline", metavar="F", help="isolate each cell that regressed against its last pass in F "
                     "(a report --json, or a README/comment with a digest)")
+    sp.add_argument("--no-caching-index", action="store_true", help="every PyPI-family cell reads its index itself "
+                    "(default: one local caching index per upstream, shared by the cells; RODEO_CACHING_INDEX=0)")
     sp.set_defaults(func=cmd_local)
 
     sp = sub.add_parser("report", help="merge results, compare with the baseline, render the outputs")

@@ -34,6 +34,7 @@ import io
 import json
 import re
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -162,6 +163,7 @@ class Index:
         self.files = root / "files"
         self.files.mkdir(parents=True, exist_ok=True)
         self.log: list[Hit] = []
+        self.file_delay = 0.0      # seconds each file download pauses halfway (a slow upstream)
         self._projects: dict[str, list[Release]] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -438,6 +440,12 @@ def _handler(index: Index) -> type[BaseHTTPRequestHandler]:
             for key, value in {**headers, "Content-Length": str(len(data))}.items():
                 self.send_header(key, value)
             self.end_headers()
+            if body and index.file_delay and self.path.startswith("/files/"):
+                half = len(data) // 2      # a slow upstream: a download that others can ask for meanwhile
+                self.wfile.write(data[:half])
+                self.wfile.flush()
+                time.sleep(index.file_delay)
+                data = data[half:]
             if body:
                 self.wfile.write(data)
 

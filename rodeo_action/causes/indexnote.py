@@ -23,6 +23,8 @@ from rodeo_action.results import Cause
 
 Outcome = Literal["down", "missing", "listed"]
 PREFIX = "# rodeo: index probe: "
+CACHE_PREFIX = "# rodeo: caching index: "
+_CACHE_LINE = re.compile(r"^# rodeo: caching index: (?P<kind>disk-full|stopped) \((?P<detail>[^\n]*)\)$", re.M)
 _LINE = re.compile(r"^# rodeo: index probe: (?P<project>\S+) on (?P<url>\S+): (?P<outcome>down|missing|listed)"
                    r"(?: \((?P<detail>[^\n]*)\))?$", re.M)
 
@@ -72,9 +74,21 @@ def parse(log: str) -> list[IndexAnswer]:
     return out
 
 
+def cache_note(kind: str, detail: str) -> str:
+    """The log line for what happened to rodeo's caching index during a step (see cacheindex.service)."""
+    return f"{CACHE_PREFIX}{kind} ({' '.join(detail.split())})"
+
+
 def verdict(context: str) -> Cause | None:
-    """``network`` when an index the resolver read was down: the tools' "no version found" was the
-    index's fault, not the project's. None when every index answered (the tools' rules decide)."""
+    """What rodeo's notes prove, before any tool's words are read: the caching index's disk was full
+    (``disk-full``) or it stopped mid-step (``network``, so the attempt is retried on its restart); an
+    index the resolver read was down (``network``: the tools' "no version found" was the index's fault,
+    not the project's). None when the notes prove nothing (the tools' rules decide)."""
+    events = {m.group("kind"): m.group("detail") for m in _CACHE_LINE.finditer(context)}
+    if "disk-full" in events:
+        return Cause("disk-full", clip(f"rodeo's caching index: {events['disk-full']}"))
+    if "stopped" in events:
+        return Cause("network", clip(f"rodeo's caching index stopped during the step ({events['stopped']})"))
     down = next((a for a in parse(context) if a.outcome == "down"), None)
     if down is None:
         return None

@@ -169,11 +169,17 @@ def lock_mismatch(log: str) -> str | None:
     return None
 
 
-def frozen_recipe(manager: str, spec: CellSpec, recipe: Recipe, files: Mapping[str, str]) -> Recipe:
+def frozen_recipe(manager: str, spec: CellSpec, recipe: Recipe, files: Mapping[str, str],
+                  rehash: str | None = None) -> Recipe:
     """``recipe`` with its install replaced by the manager's frozen install of the lock ``files``
-    (name -> text, the lock folder's files); :class:`LockError` when the manager has none."""
+    (name -> text, the lock folder's files); :class:`LockError` when the manager has none.
+
+    ``rehash``: the Python of the manager's venv, when the files' index URLs were swapped back to this
+    machine's (the lock's hash of its project file is then made again: :data:`REHASH`)."""
     t, work = spec.target, spec.workdir
     written = tuple(write("create", t.join(work, name), text) for name, text in sorted(files.items()))
+    if rehash is not None and manager in REHASH:
+        written += (run("create", rehash, "-c", REHASH[manager], work),)
     keep = tuple(s for s in recipe.steps if s.phase in ("setup", "create") and s.write is None)
     python, lock = recipe.python, t.join(work, _native(manager, files))
     if manager == "pip":
@@ -232,3 +238,45 @@ def _native(manager: str, files: Mapping[str, str]) -> str:
         if name in files:
             return name
     raise LockError(f"no lock file of {manager} among {', '.join(sorted(files)) or 'nothing'}")
+
+
+# A project manager's lock carries a hash of its project file, and the project file names the index: once
+# rodeo swaps the caching index's URL for the real one (run/lock.url_swaps), the hash must be the real
+# project's, or `poetry sync`, `pdm sync` and `pipenv sync` refuse a lock "out of date". Each program runs
+# in the manager's own venv and asks the manager's own code for the hash (the algorithms differ and change
+# between releases), then rewrites that one value in the lock. argv[1]: the lock folder.
+REHASH: dict[str, str] = {
+    "poetry": """\
+import re, sys
+from pathlib import Path
+from poetry.core.pyproject.toml import PyProjectTOML
+from poetry.packages.locker import Locker
+d = Path(sys.argv[1]); lock = d / "poetry.lock"
+h = Locker(lock, PyProjectTOML(d / "pyproject.toml").data)._get_content_hash()
+text, n = re.subn(r'(?m)^content-hash = "[0-9a-f]*"$', f'content-hash = "{h}"', lock.read_text("utf-8"), count=1)
+sys.exit("poetry.lock has no content-hash") if n != 1 else lock.write_text(text, "utf-8")
+""",
+    "pdm": """\
+import re, sys
+from pathlib import Path
+from pdm import termui
+from pdm.project.project_file import PyProject
+d = Path(sys.argv[1]); lock = d / "pdm.lock"
+h = PyProject(d / "pyproject.toml", ui=termui.UI()).content_hash("sha256")
+text, n = re.subn(r'(?m)^content_hash = "sha256:[0-9a-f]*"$', f'content_hash = "sha256:{h}"',
+                  lock.read_text("utf-8"), count=1)
+sys.exit("pdm.lock has no content_hash") if n != 1 else lock.write_text(text, "utf-8")
+""",
+    "pipenv": """\
+import json, sys
+from pathlib import Path
+from pipenv.vendor.plette import Pipfile
+d = Path(sys.argv[1]); lock = d / "Pipfile.lock"
+with open(d / "Pipfile", encoding="utf-8") as fh:
+    h = Pipfile.load(fh).get_hash().value
+text = lock.read_text("utf-8")
+old = json.loads(text)["_meta"]["hash"]["sha256"]
+sys.exit("Pipfile.lock has no _meta hash") if f'"sha256": "{old}"' not in text else lock.write_text(
+    text.replace(f'"sha256": "{old}"', f'"sha256": "{h}"', 1), "utf-8")
+""",
+}

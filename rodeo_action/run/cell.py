@@ -218,6 +218,7 @@ class _Attempt:
     variant: Variant | None = None
     result: Result = field(init=False)
     workdir: Path | None = None
+    cached_indexes: dict[str, str] = field(default_factory=dict)   # caching index URL -> the upstream's
 
     def __post_init__(self) -> None:
         self.result = self.base
@@ -324,12 +325,30 @@ class _Attempt:
         assert self.workdir is not None
         cache_dir = str(self.options.cache_root / (info.cache_env or info.name).lower()) if info.cache_env else None
         reqs, notes = requirements_for(cell, config, info, self.names)
-        index, extra = index_urls(config, self.options.environ)
+        index, extra = self._indexes(info)
         spec = CellSpec(cell_id=cell.id, python=cell.python, target=target,
                         packages=tuple(config.package(n) for n in cell.packages), requirements=tuple(reqs),
                         workdir=str(self.workdir), tool=tool, interpreter=interpreter, index_url=index,
                         extra_index_urls=extra, version=version, cache_dir=cache_dir)
         return spec, notes
+
+    def _indexes(self, info: ManagerInfo) -> tuple[str | None, tuple[str, ...]]:
+        """The indexes the manager is told: the caching index of each (for a PyPI-family manager, when the
+        command runs one), else the ones rodeo.yml or the machine names."""
+        index, extra = index_urls(self.config, self.options.environ)
+        caching = self.options.indexes
+        if caching is None or info.ecosystem != "pypi":
+            return index, extra
+        from rodeo_action.managers.pypi import DEFAULT_INDEX
+
+        def cached(url: str) -> str:
+            proxy = caching.url_for(url, self.options, self.steps)
+            if proxy is None:
+                return url
+            self.cached_indexes[proxy] = url
+            return proxy
+
+        return cached(index or DEFAULT_INDEX), tuple(cached(url) for url in extra)
 
     def _prepare(self, info: ManagerInfo, spec: CellSpec, notes: list[str], manager_version: str,
                  python_version: str | None) -> _Ready:
@@ -350,7 +369,7 @@ class _Attempt:
             from rodeo_action.managers.locks import frozen_recipe
 
             self.log.say(f"# rodeo: installing exactly from the lock {lock_path}")
-            recipe = frozen_recipe(cell.manager, spec, recipe, read_lock(lock_path, swaps))
+            recipe = frozen_recipe(cell.manager, spec, recipe, read_lock(lock_path, swaps), _rehash(spec, swaps))
             shown = frozen_recipe(cell.manager, shown_as, shown, read_lock(lock_path, {}))
         recipe = self._varied(spec, recipe, swaps)
         about = About(cell.id, cell.manager, cell.python, self.result.started_at, manager_version,
@@ -382,7 +401,7 @@ class _Attempt:
             back = {v: k for k, v in swaps.items()}
             self.log.say("# rodeo: installing exactly from the last pass's lock")
             files = {name: swap(text, back) for name, text in variant.lock_files.items()}
-            return frozen_recipe(self.cell.manager, spec, recipe, files)
+            return frozen_recipe(self.cell.manager, spec, recipe, files, _rehash(spec, swaps))
         if variant.tool is not None:   # the pins are the tool venv's: the cell's own recipe is unchanged
             return recipe
         from rodeo_action.managers.constrain import constrained_recipe
@@ -404,15 +423,32 @@ class _Attempt:
                 cause = (signal_cause(code, step.phase, self.steps.guard)
                          or (Cause("hash-mismatch", _clip(mismatch, 300)) if mismatch else None)
                          or _classify(said, step.phase, self.cell.manager, code))
-                if cause.kind == "no-matching-distribution" and self._probed_index(cause):
+                if self._explained(cause):
                     cause = _classify(self.log.since(start), step.phase, self.cell.manager, code)
                 return replace(self.result, status="fail", phase=step.phase, cause=cause, durations=self.clock.times())
         return None
 
+    def _explained(self, cause: Cause) -> bool:
+        """Notes on what the indexes did, in the log, after a failed step: what happened to the caching
+        index (it stopped, its disk filled up), and when the resolver found no version or the caching
+        index failed, what the real indexes answer. Whether a note was written (the log is read again)."""
+        from rodeo_action.causes.indexnote import cache_note
+
+        said = False
+        if self.options.indexes is not None:
+            for url in self.cached_indexes:
+                for event in self.options.indexes.events(url):
+                    self.log.say(cache_note(event.kind, event.detail))
+                    said = True
+        upstream_failed = cause.kind == "network" and bool(self.cached_indexes)
+        if cause.kind == "no-matching-distribution" or upstream_failed:
+            said = self._probed_index(cause) or said
+        return said
+
     def _probed_index(self, cause: Cause) -> bool:
-        """When the resolver found no version: ask the indexes for the project's page, and note the
-        answers in the log (an index that is down reads as "no version" in several tools' output).
-        Whether a note was written, so that the log is read again."""
+        """Ask the real indexes (never the caching one) for the project's page, and note the answers in
+        the log: an index that is down reads as "no version" in several tools' output. Whether a note
+        was written."""
         if manager_info(self.cell.manager).ecosystem != "pypi" or self.variant is not None:
             return False
         from rodeo_action.causes.indexnote import note
@@ -487,6 +523,16 @@ class _Attempt:
         return replace(self.result, status="fail", phase=phase, durations=self.clock.times(),
                        cause=Cause("killed", _clip(f"used more than {host.human_size(limit.bytes)} of memory "
                                                    f"(limit: {limit.source}); killed")))
+
+
+def _rehash(spec: CellSpec, swaps: Mapping[str, str]) -> str | None:
+    """The manager's venv Python, to hash a lock's project again once its URLs are this machine's."""
+    if not swaps:
+        return None
+    from rodeo_action.run.lock import venv_python
+
+    python = venv_python(spec.tool)
+    return str(python) if python is not None else None
 
 
 def _classify(log: str, phase: str | None, manager: str | None = None, returncode: int | None = None) -> Cause:

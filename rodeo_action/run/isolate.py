@@ -206,7 +206,7 @@ def _tool_venv(planned: PlannedCell, pins: Mapping[str, str], options: RunOption
     constraints.write_text(constraints_text(pins), encoding="utf-8")   # each pin checked: one plain line
     steps = Supervisor(log, deadline, options.processes)
     env = host.scrubbed_env(options.environ)
-    commands = venv_install(options, info, home / "venv", ("-c", str(constraints), info.pypi))
+    commands = venv_install(options, info.name, home / "venv", ("-c", str(constraints), info.pypi))
     for step in commands:
         if steps.run(step, env) != 0:
             return Result(cell=CellInfo(planned.cell.id, info.name, planned.cell.set, planned.cell.os,

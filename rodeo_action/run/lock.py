@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rodeo_action.managers import CellSpec, Recipe
 from rodeo_action.managers.base import Step
-from rodeo_action.managers.locks import STAGE, TOOL_LOCK, LockError, convert, lock_plan
+from rodeo_action.managers.locks import REHASH, STAGE, TOOL_LOCK, LockError, convert, lock_plan
 from rodeo_action.managers.pypi import primary_index
 from rodeo_action.results import LockRef
 from rodeo_action.run.supervise import Supervisor
@@ -36,11 +36,14 @@ class Locked:
 
 
 def url_swaps(actual: CellSpec, shown: CellSpec) -> dict[str, str]:
-    """The index URLs rodeo used -> those a person would use (only where they differ)."""
+    """The index URLs rodeo used -> those a person would use (only where they differ); each also without
+    its trailing slash, as poetry writes a source's URL into poetry.lock."""
     pairs = [(primary_index(actual), primary_index(shown))]
     if len(actual.extra_index_urls) == len(shown.extra_index_urls):
         pairs += list(zip(actual.extra_index_urls, shown.extra_index_urls, strict=True))
-    return {a: s for a, s in pairs if a != s}
+    out = {a: s for a, s in pairs if a != s}
+    out.update({a.rstrip("/"): s.rstrip("/") for a, s in list(out.items()) if a.endswith("/") and s.endswith("/")})
+    return out
 
 
 def swap(text: str, swaps: Mapping[str, str]) -> str:
@@ -85,8 +88,29 @@ def write_lock(manager: str, spec: CellSpec, recipe: Recipe, swaps: Mapping[str,
     folder.mkdir(parents=True)
     for name, text in files.items():
         (folder / name).write_text(swap(text, swaps), encoding="utf-8")
+    if swaps and manager in REHASH and not _rehashed(manager, spec.tool, folder, steps, env):
+        shutil.rmtree(folder, ignore_errors=True)
+        steps.log.say(f"# rodeo: no lock: {manager} could not hash its project with the real index's URL, "
+                      "so its lock would not install as written (the cell's verdict stands)")
+        return None
     steps.log.say(f"# rodeo: lock written: {folder.name}/{plan.name} ({plan.format})")
     return LockRef(f"{folder.name}/{plan.name}", plan.format)
+
+
+def _rehashed(manager: str, tool: str, folder: Path, steps: Supervisor, env: Mapping[str, str]) -> bool:
+    """The lock's hash of its project file made again, after the swap, by the manager's own code
+    (:data:`~rodeo_action.managers.locks.REHASH`) in the venv it runs from."""
+    python = venv_python(tool)
+    if python is None:
+        return False
+    return steps.run(Step("lock", (str(python), "-c", REHASH[manager], str(folder))), env) == 0
+
+
+def venv_python(tool: str) -> Path | None:
+    """The Python of the venv ``tool`` is a script of (rodeo's tool venv, a pipx venv), if it is one."""
+    bin_dir = Path(tool).resolve().parent
+    python = next((bin_dir / n for n in ("python", "python.exe", "python3") if (bin_dir / n).exists()), None)
+    return python if python is not None and (bin_dir.parent / "pyvenv.cfg").is_file() else None
 
 
 def _ran(plan: tuple[Step, ...], steps: Supervisor, env: Mapping[str, str], note: str | None = None) -> bool:
@@ -99,9 +123,8 @@ def write_tool_lock(tool: str, output: Path, cell_id: str, steps: Supervisor, en
     """The distributions of the venv the manager runs from (rodeo's tool venv, or any venv on PATH); None
     when the tool is no venv's (a system binary, uv's static one)."""
 
-    bin_dir = Path(tool).resolve().parent   # a link on PATH to a venv's script: the venv's
-    python = next((bin_dir / n for n in ("python", "python.exe", "python3") if (bin_dir / n).exists()), None)
-    if python is None or not (bin_dir.parent / "pyvenv.cfg").is_file():
+    python = venv_python(tool)   # a link on PATH to a venv's script: the venv's
+    if python is None:
         return None
     folder = folder_for(output, cell_id)
     folder.mkdir(parents=True, exist_ok=True)

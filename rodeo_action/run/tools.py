@@ -87,7 +87,7 @@ class ToolBox:
                       f"into {home}")
         shutil.rmtree(home, ignore_errors=True)
         requirement = f"{info.pypi}=={version}" if version else info.pypi
-        for step in venv_install(options, info, home, (requirement,)):
+        for step in venv_install(options, info.name, home, (requirement, *_through_cache(options, steps))):
             code = steps.run(step, env)
             if code != 0:
                 raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
@@ -126,13 +126,24 @@ class ToolBox:
         return self._versions[tool]
 
 
-def venv_install(options: RunOptions, info: ManagerInfo, home: Path, args: tuple[str, ...]) -> list[Step]:
-    """A venv at ``home`` for a PyPI-hosted manager and ``pip install ARGS`` into it: with uv when it is
-    on PATH (not for uv itself), else ``python -m venv`` + pip; rodeo's own Python is the venv's."""
+def _through_cache(options: RunOptions, steps: Supervisor) -> tuple[str, ...]:
+    """``--index-url`` of the command's caching index for the index tools come from (the machine's
+    ``PIP_INDEX_URL``, else PyPI), so that a tool is downloaded once too; nothing when there is none."""
+    if options.indexes is None:
+        return ()
+    from rodeo_action.managers.pypi import DEFAULT_INDEX
+
+    url = options.indexes.url_for(options.environ.get("PIP_INDEX_URL") or DEFAULT_INDEX, options, steps)
+    return ("--index-url", url) if url else ()
+
+
+def venv_install(options: RunOptions, name: str, home: Path, args: tuple[str, ...]) -> list[Step]:
+    """A venv at ``home`` for a PyPI-hosted tool ``name`` and ``pip install ARGS`` into it: with uv when it
+    is on PATH (not for uv itself), else ``python -m venv`` + pip; rodeo's own Python is the venv's."""
     target = Target(host.family())
     python = target.venv_python(str(home))
     uv = shutil.which("uv", path=search_path(options))
-    if uv and info.name != "uv":
+    if uv and name != "uv":
         return [Step("setup", (uv, "venv", "--quiet", "--python", sys.executable, str(home))),
                 Step("setup", (uv, "pip", "install", "--quiet", "--python", python, *args))]
     return [Step("setup", (sys.executable, "-m", "venv", str(home))),
