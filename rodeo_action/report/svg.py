@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from rodeo_action.report import trends as TR
 from rodeo_action.report import words as W
 from rodeo_action.report.escape import no_scheme, redact_tokens
 from rodeo_action.report.model import FAILING, CellView, Report, Row
@@ -31,6 +32,8 @@ CELL_W, CELL_H = 56, 22
 PAD = 16
 HOVER_CHARS = 600
 SCORE_LABEL = "pass of ran"
+TREND_LABEL = "pass rate"      # the strip under the scores: one bar per run kept, per manager
+TREND_H = 16
 INK = "#1f2328"                # body text on white (15.8:1)
 MUTED = "#57606a"              # secondary text on white (6.4:1)
 ALERT = "#cf222e"              # "rows with failures not shown" on white (5.4:1)
@@ -206,6 +209,7 @@ def render(report: Report, max_rows: int = MAX_ROWS) -> str:
     _headers(c, at)
     y = _rows(c, at, rows, _marks(report))
     y = _scores(c, at, report, y + 16)
+    y = _trend_strip(c, at, report, y)
     if hidden:
         y += 20
         more = f"+{hidden:,} more rows not shown"
@@ -271,6 +275,31 @@ def _scores(c: _Canvas, at: _Layout, report: Report, y: float) -> float:
         rate = f"{score.passed} of {score.ran}" if score is not None and score.ran else "–"
         c.text(at.x0 + i * CELL_W + CELL_W / 2, y, rate, size=_size(rate), anchor="middle", fill=MUTED)
     return y
+
+
+def _trend_strip(c: _Canvas, at: _Layout, report: Report, y: float) -> float:
+    """Under each manager's score, its pass rate in each run the history keeps (oldest first), as bars
+    in its column; a run without a verdict has no bar, only the baseline. Each strip's ``<title>`` says
+    it in words. Nothing when the history has one run. Returns the y below it."""
+    trends = TR.trends(report)
+    if not trends or len(trends[0].points) < 2:
+        return y
+    top = y + 8
+    base = top + TREND_H
+    runs = len(trends[0].points)
+    c.text(PAD, base - 2, TREND_LABEL, size=11, fill=MUTED, weight="bold")     # as wide as SCORE_LABEL at most
+    step = (CELL_W - 8) / runs
+    for i, t in enumerate(trends):
+        x0 = at.x0 + i * CELL_W + 4
+        bar_w = max(step - 0.6, 0.8)
+        bars = [f'<rect x="{x0 + k * step:.1f}" y="{base - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{MUTED}"/>'
+                for k, p in enumerate(t.points) if p.pass_rate is not None and (h := max(1.0, p.pass_rate * TREND_H))]
+        said = f"{t.manager}, the last {runs} runs: {W.trend_text(t, '')}"
+        c.parts.append(f"<g><title>{clean(said)}</title>"
+                       f'<line x1="{x0:.1f}" y1="{base + 0.5:.1f}" x2="{x0 + CELL_W - 8:.1f}" y2="{base + 0.5:.1f}" '
+                       f'stroke="{HATCH_LINE}"/>{"".join(bars)}</g>')
+    return base
 
 
 def _size(text: str) -> float:

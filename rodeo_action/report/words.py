@@ -122,9 +122,11 @@ def flaky_text(flips: int, runs: int) -> str:
     return f"flaky: {plural(flips, 'flip')} in {plural(runs, 'run')}"
 
 
-def trend_text(t: ManagerTrend) -> str:
-    """``pass ▆▆▇█ 75% → 100% · time ▂▂▅█ 12 s → 41 s``, each figure the oldest known, then this run's;
-    what the history could not show is said: runs not known for every cell, no pass to time."""
+def trend_text(t: ManagerTrend, code: str = "`") -> str:
+    """``pass `▆▆▇█` 75% → 100% · time `▂▂▅█` 12 s → 41 s``, each figure the oldest known, then this run's;
+    what the history could not show is said: runs not known for every cell, no pass to time. Markdown:
+    the blocks in code spans (``code``: a monospace font draws them evenly; "" for plain text), a time's
+    number and unit joined."""
     rates = [p.pass_rate for p in t.points]
     times = [p.median_seconds for p in t.points]
 
@@ -136,9 +138,10 @@ def trend_text(t: ManagerTrend) -> str:
         last = show(now) if now is not None else "none now"
         return last if len(known) == 1 and now is not None else f"{show(known[0])} → {last}"
 
-    text = f"pass {spark(rates, 1.0)} {ends(rates, lambda r: f'{100 * r:.0f}%')}"
-    text += (f" · time {spark(times)} {ends(times, duration)}" if any(v is not None for v in times)
-             else " · time: no timed pass")
+    text = f"pass {code}{spark(rates, 1.0)}{code} {ends(rates, lambda r: f'{100 * r:.0f}%')}"
+    timed = any(v is not None for v in times)
+    text += f" · time {code}{spark(times)}{code} {ends(times, lambda s: duration(s, NBSP))}" if timed \
+        else " · time: no timed pass"
     if t.gaps:
         text += f" · {plural(t.gaps, 'run')} without every cell"
     return text

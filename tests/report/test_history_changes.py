@@ -134,8 +134,8 @@ def test_trends_in_the_comment_and_readme(tmp_path: Path) -> None:
     r = runs.run(seconds=dict.fromkeys(pips, 50.0))
     for text in (render.comment(r), render.readme_block(r)):
         assert "<details><summary>Trends</summary>" in text and "Over the last 3 runs, oldest first:" in text
-        assert "- uv: pass █▆█ 100% → 100% · time ███ 11 s → 11 s" in text      # uv's 3 cells: 2 of 3 in run 2
-        assert "- pip: pass ███ 100% → 100% · time ▃▅█ 11 s → 51 s" in text      # 11/51, 31/51 of 7 steps: 2, 4
+        assert "- uv: pass `█▆█` 100% → 100% · time `███` 11\u00a0s → 11\u00a0s" in text      # uv's 3 cells: 2 of 3 in run 2
+        assert "- pip: pass `███` 100% → 100% · time `▃▅█` 11\u00a0s → 51\u00a0s" in text      # 11/51, 31/51 of 7 steps: 2, 4
 
 
 def test_gaps_renames_and_failures_only(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_gaps_renames_and_failures_only(tmp_path: Path) -> None:
     assert all(p.pass_rate == 0 and p.median_seconds is None for t in got.values() for p in t.points)
     assert len(got["uv"].points) == HISTORY_LENGTH
     text = render.comment(r)
-    assert "pass ▁▁▁" in text and "time: no timed pass" in text and "none" not in text.split("Trends")[1][:40]
+    assert "pass `▁▁▁" in text and "time: no timed pass" in text and "none" not in text.split("Trends")[1][:40]
 
 
 def test_a_renamed_manager_starts_over_and_says_so(tmp_path: Path) -> None:
@@ -164,7 +164,7 @@ def test_a_renamed_manager_starts_over_and_says_so(tmp_path: Path) -> None:
     got = {t.manager: t for t in trends(r)}
     assert "pdm" not in got and got["poetry"].gaps == 3 and got["uv"].gaps == 0
     assert [p.verdicts for p in got["poetry"].points][:3] == [0, 0, 0]
-    assert "- poetry: pass ···█ 100% · time ···█ 11 s · 3 runs without every cell" in render.comment(r)
+    assert "- poetry: pass `···█` 100% · time `···█` 11\u00a0s · 3 runs without every cell" in render.comment(r)
 
 
 def test_a_digest_keeps_what_trends_need(tmp_path: Path) -> None:
@@ -175,3 +175,17 @@ def test_a_digest_keeps_what_trends_need(tmp_path: Path) -> None:
     assert back is not None and back.cells[UV].history == CellHistory(
         ("pass",) * 4, (11.0, 11.0, 11.0, 41.0), 0, r.history[UV].last_pass_at, r.history[UV].last_pass_run_url,
         r.history[UV].last_pass_versions, r.history[UV].last_pass_pins, r.history[UV].last_pass_tool_pins)
+
+
+def test_the_svg_has_a_trend_strip_with_words(tmp_path: Path) -> None:
+    from rodeo_action.report import svg
+
+    runs = Runs(tmp_path)
+    one = svg.render(runs.run())
+    assert ">pass rate<" not in one                                      # one run: no strip
+    for i in range(4):
+        r = runs.run({UV: fail("network")} if i == 1 else {})
+    picture = svg.render(r)
+    assert picture.count(">pass rate<") == 1
+    assert "<title>uv, the last 5 runs: pass ██▆██ 100% → 100% · time █████ 11\u00a0s → 11\u00a0s</title>" in picture
+    assert picture.count("<title>") == 1 + 12 + 4                      # the picture, each cell, each strip
