@@ -134,8 +134,8 @@ def test_trends_in_the_comment_and_readme(tmp_path: Path) -> None:
     r = runs.run(seconds=dict.fromkeys(pips, 50.0))
     for text in (render.comment(r), render.readme_block(r)):
         assert "<details><summary>Trends</summary>" in text and "Over the last 3 runs, oldest first:" in text
-        assert "- uv: pass `█▆█` 100% → 100% · time `███` 11\u00a0s → 11\u00a0s" in text      # uv's 3 cells: 2 of 3 in run 2
-        assert "- pip: pass `███` 100% → 100% · time `▃▅█` 11\u00a0s → 51\u00a0s" in text      # 11/51, 31/51 of 7 steps: 2, 4
+        assert "- uv: pass `█▆█` 100% → 100% · time `███` 11\u00a0s → 11\u00a0s" in text   # 2 of 3 in run 2
+        assert "- pip: pass `███` 100% → 100% · time `▃▅█` 11\u00a0s → 51\u00a0s" in text   # 11/51, 31/51: 2, 4
 
 
 def test_gaps_renames_and_failures_only(tmp_path: Path) -> None:
