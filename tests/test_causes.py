@@ -368,6 +368,10 @@ def test_an_import_errors_culprit_owns_the_failing_module(log: str, package: str
      "file or directory\n", "missing-system-library", "x"),
     ("pip", "install", "Building wheel for x (setup.py) ... error\n  x.cpp:20:10: fatal error: hunspell.hxx: No such "
      "file or directory\n", "missing-system-library", "x"),
+    # a build whose head (uv's "Failed to build `x`") was cut: setuptools' egg_info names the project
+    ("uv", "install", "         writing src/greenlet.egg-info/PKG-INFO\n         src/greenlet/greenlet.h:42:5: error: "
+     "unknown type name 'CFrame'\nhint: Build failures usually indicate a problem with the package or the build "
+     "environment\n", "build-failed", "greenlet"),
     ("pip", "install", "Building wheel for x (setup.py) ... error\n  OSError: Could not find library geos_c or load "
      "any of its variants ['libgeos_c.so.1']\n", "missing-system-library", "x"),
     # ... and what is no system library: a CPython header gone from this Python, a Python package's header

@@ -113,10 +113,15 @@ _STARTED_BUILD = re.compile(
     r" (?:\S*/)?(?P<p>[A-Za-z][A-Za-z0-9._-]*?)(?:-\d[^ /]*\.(?:tar\.gz|zip|whl)|[=<>!~ (@\[]|$)", re.M)
 
 
+# setuptools' egg_info step names the project it builds ("writing src/greenlet.egg-info/PKG-INFO"): all a
+# log may keep of the name when its head, where the manager said what it was building, was cut
+_EGG_INFO = re.compile(r"^\s*writing (?:\S*/)?(?P<p>[A-Za-z][A-Za-z0-9._]*)\.egg-info/PKG-INFO$", re.M)
+
+
 def building(text: str) -> str | None:
     """The first build the log shows failing (a nested build fails before the one that needed it: pip's
     "Failed to build 'pygobject' when installing build dependencies" follows pycairo's failure), else
-    the last build it shows starting."""
+    the last build it shows starting, else the last project setuptools wrote metadata for."""
     failed = [(m.start(), pattern, m) for pattern in _FAILED_BUILD for m in [pattern.search(text)] if m]
     if failed:
         _, pattern, m = min(failed, key=lambda f: f[0])
@@ -125,7 +130,10 @@ def building(text: str) -> str | None:
     for m in _STARTED_BUILD.finditer(text):
         found = m.group("p")
     spack = re.findall(r"^==> Installing (" + NAME + r"?)-\d", text, re.M)
-    return spack[-1] if spack else found
+    if spack or found:
+        return spack[-1] if spack else found
+    eggs = _EGG_INFO.findall(text)
+    return eggs[-1] if eggs else None
 
 
 def first(m: re.Match[str], base: str) -> str:
