@@ -168,7 +168,12 @@ def test_reusable_workflow_shape_and_permissions() -> None:
     assert "!cancelled()" in report["if"]
     assert report["permissions"] == {"contents": "write", "issues": "write", "pull-requests": "write"}
     assert "pull_request.number" in report["concurrency"]["group"] and "github.ref" in report["concurrency"]["group"]
-    for job in jobs.values():
+    # pages (input `pages: true`): the only job with the Pages permissions; it checks nothing out, deploys only
+    pages = jobs["pages"]
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"} and pages["needs"] == "report"
+    assert [s["uses"].split("@")[0] for s in pages["steps"]] == ["actions/deploy-pages"]
+    assert not [n for n, j in jobs.items() if n != "pages" and {"pages", "id-token"} & set(j["permissions"])]
+    for job in (j for n, j in jobs.items() if n != "pages"):
         checkout = job["steps"][0]
         assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["persist-credentials"] is False
 
