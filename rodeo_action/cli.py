@@ -225,6 +225,33 @@ def cmd_bisect(args: argparse.Namespace) -> int:
     return 0 if result.isolation.outcome in ("isolated", "not-in-versions") else 1
 
 
+def cmd_cache_key(args: argparse.Namespace) -> int:
+    """The parts of a run job's download-cache key, as ``name=value`` lines (GitHub step outputs).
+
+    ``lock-hash``: a digest of what the job's cells installed when they last passed (their pins in
+    ``--baseline``), so that a nightly run whose locks did not change restores its cache exactly and saves
+    nothing, and one whose locks changed restores the nearest and downloads only what changed;
+    ``none`` without a baseline that knows the cells. ``family``: the managers' ecosystem (pypi, conda, ...),
+    the restore key shared by the managers whose downloads are the same files.
+    """
+    import hashlib
+
+    from rodeo_action.isolate.baseline import last_passes
+    from rodeo_action.managers import manager_info
+
+    config = _config(args)
+    args.cell = None
+    cells = _select_cells(args, config)
+    known: dict[str, LastPass] = {}
+    if args.baseline:
+        known, _why = last_passes(Path(args.baseline), config.name)
+    pins = {p.cell.id: sorted(known[p.cell.id].pins.items()) for p in cells if p.cell.id in known}
+    digest = hashlib.sha256(json.dumps(pins, sort_keys=True).encode()).hexdigest()[:16] if pins else "none"
+    families = sorted({manager_info(p.cell.manager).ecosystem for p in cells})
+    print(f"lock-hash={digest}\nfamily={'-'.join(families) or 'none'}")
+    return 0
+
+
 def cmd_local(args: argparse.Namespace) -> int:
     """Run what this host can, then its report; an interrupted run still gets its report (what finished,
     the rest shown as interrupted) and the `rodeo report` command that remakes it."""
@@ -446,6 +473,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-caching-index", action="store_true", help="every PyPI-family cell reads its index itself "
                     "(default: one local caching index per upstream, shared by the cells; RODEO_CACHING_INDEX=0)")
     sp.set_defaults(func=cmd_bisect, allow_system=True)
+
+    sp = sub.add_parser("cache-key", help="a run job's download-cache key parts (lock-hash, family) for actions/cache")
+    with_config(sp)
+    sp.add_argument("--job", required=True, metavar="JSON", help="one job of the plan's matrix, as JSON")
+    sp.add_argument("--baseline", metavar="F", help="the last run's --json (or a README/comment with a digest)")
+    sp.set_defaults(func=cmd_cache_key)
 
     sp = sub.add_parser("local", help="plan + run everything runnable here + a report")
     with_config(sp)

@@ -46,7 +46,8 @@ WORKFLOWS = sorted([*(ROOT / ".github" / "workflows").glob("*.yml"), *(ROOT / "e
                     *(ROOT / "tests" / "act" / "workflows").glob("*.yml")])
 ACTIONS = [ACTION, *sorted(SHIMS.glob("**/action.yml"))]
 # Inputs that are not a flag of `rodeo report`, `plan`, `run` or `post`: documented in docs/action.md.
-ACTION_ONLY_INPUTS = {"command", "token", "python-version", "cache", "job"}
+# caching-index: `rodeo run`'s RODEO_CACHING_INDEX (its flag, --no-caching-index, is the opposite switch)
+ACTION_ONLY_INPUTS = {"command", "token", "python-version", "cache", "job", "caching-index"}
 # Flags of `rodeo report` for a person at a terminal, not the action: --preview writes files to read before
 # publishing (on GitHub the report folder's artifact and --dry-run's log do that).
 CLI_ONLY_FLAGS = {"preview"}

@@ -19,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import select
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -66,6 +66,7 @@ class _Proxy:
     url: str | None = None
     starts: int = 0
     broken: str | None = None          # why it is not used any more
+    lock: int | None = None            # the folder's lock file, held while this command serves it
     log_seen: int = 0                  # bytes of its log already read for events
     events: list[Event] = field(default_factory=list)
 
@@ -123,6 +124,11 @@ class CachingIndexes:
         self.close()
 
     def _start(self, proxy: _Proxy, options: RunOptions, steps: Supervisor) -> None:
+        if proxy.lock is None:
+            proxy.lock = _hold(proxy.folder)
+            if proxy.lock is None:
+                proxy.broken = f"another rodeo serves {proxy.folder} now"
+                return
         if proxy.starts > RESTARTS:
             proxy.broken = f"it stopped {proxy.starts} times; its log: {proxy.log_path}"
             return
@@ -154,18 +160,29 @@ def install(options: RunOptions, steps: Supervisor) -> str | None:
 
     target = Target(host.family())
     home = options.cache_root / "tools" / PROXPI
-    python = target.venv_python(str(home))
+    python = target.venv_python(str(home / "venv"))
     stamp = home / ".rodeo-installed"
     wanted = REQUIREMENTS.read_text(encoding="utf-8")
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted and os.path.exists(python):
         return python
-    steps.log.say(f"# rodeo: installing the caching index ({PROXPI}) into {home}")
     import shutil
 
+    from rodeo_action.run.celllog import CellLog
+    from rodeo_action.run.supervise import execute
+
     shutil.rmtree(home, ignore_errors=True)
-    for step in venv_install(options, "proxpi", home, ("--only-binary", ":all:", "-r", str(REQUIREMENTS))):
-        if steps.run(step, dict(host.scrubbed_env(options.environ))) != 0:
-            return None
+    home.mkdir(parents=True)
+    # its own log: pip's words about proxpi's install are not the cell's (a reader of the cell's log, or
+    # the classifier, would take them for the set's)
+    path = home / "install.log"
+    steps.log.say(f"# rodeo: installing the caching index ({PROXPI}) into {home}; its log: {path}")
+    with open(path, "w+b") as fh:
+        log = CellLog(fh, path)
+        for step in venv_install(options, "proxpi", home / "venv", ("--only-binary", ":all:", "-r",
+                                                                     str(REQUIREMENTS))):
+            if execute(step, dict(host.scrubbed_env(options.environ)), log, steps.deadline, steps.processes) != 0:
+                steps.log.say(f"# rodeo: the caching index could not be installed; see {path}")
+                return None
     stamp.write_text(wanted, encoding="utf-8")
     return python
 
@@ -202,16 +219,14 @@ def _launch(python: str, proxy: _Proxy, port: int, environ: Mapping[str, str]) -
         proxy.log_seen = log.tell()
         process = subprocess.Popen([python, "-I", str(LAUNCHER), str(port)], stdout=subprocess.PIPE, stderr=log,
                                    stdin=subprocess.DEVNULL, env=proxpi_env(environ, proxy.upstream, proxy.folder))
-    assert process.stdout is not None
+    stdout = process.stdout
+    assert stdout is not None
     deadline = time.monotonic() + START_TIMEOUT
-    line = b""
-    while not line.endswith(b"\n") and time.monotonic() < deadline and process.poll() is None:
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            chunk = os.read(process.stdout.fileno(), 64)
-            if not chunk:
-                break
-            line += chunk
+    said: list[bytes] = []
+    reader = threading.Thread(target=lambda: said.append(stdout.readline(64)), daemon=True)   # any OS's pipe
+    reader.start()
+    reader.join(START_TIMEOUT)
+    line = said[0] if said else b""
     if not line.strip().isdigit():
         _kill(process)
         tail = _tail(proxy.log_path)
@@ -274,6 +289,29 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 def _stop(proxy: _Proxy) -> None:
     if proxy.process is not None:
         _kill(proxy.process)
+    if proxy.lock is not None:
+        os.close(proxy.lock)       # releases the flock
+        proxy.lock = None
+
+
+def _hold(folder: Path) -> int | None:
+    """An exclusive lock on ``folder`` for this command, or None when another rodeo holds it: two proxpi
+    processes in one folder would delete each other's partial downloads (proxpi clears them at start)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / ".rodeo-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def _shown(url: str) -> str:

@@ -339,6 +339,7 @@ class _Attempt:
         caching = self.options.indexes
         if caching is None or info.ecosystem != "pypi":
             return index, extra
+        from rodeo_action.causes.indexnote import shown_url
         from rodeo_action.managers.pypi import DEFAULT_INDEX
 
         def cached(url: str) -> str:
@@ -346,6 +347,7 @@ class _Attempt:
             if proxy is None:
                 return url
             self.cached_indexes[proxy] = url
+            self.log.say(f"# rodeo: reading {shown_url(url)} through the caching index {proxy}")
             return proxy
 
         return cached(index or DEFAULT_INDEX), tuple(cached(url) for url in extra)

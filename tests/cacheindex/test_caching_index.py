@@ -34,7 +34,7 @@ class Cell:
     def __init__(self, tmp_path: Path, cache: Path) -> None:
         self.options = RunOptions(output=tmp_path / "out", environ=dict(os.environ), cache_root=cache)
         self.path = tmp_path / f"cell-{time.monotonic_ns()}.log"
-        self.fh = open(self.path, "w+b")   # noqa: SIM115 - closed by the fixture
+        self.fh = open(self.path, "w+b")   # closed by the fixture
         self.steps = Supervisor(CellLog(self.fh, self.path), time.monotonic() + 600)
 
     def said(self) -> str:
@@ -53,7 +53,8 @@ def cell(tmp_path: Path, shared_cache: Path) -> Iterator[Cell]:
 def upstream(tmp_path: Path) -> Iterator[Index]:
     with Index(tmp_path / "upstream") as index:
         index.publish("six", "1.0")
-        index.publish("big", "1.0", modules={"big/__init__.py": "", "big/data.txt": base64.b64encode(os.urandom(300_000)).decode()})
+        noise = base64.b64encode(os.urandom(300_000)).decode()     # ~300 KB even compressed
+        index.publish("big", "1.0", modules={"big/__init__.py": "", "big/data.txt": noise})
         yield index
 
 
@@ -177,7 +178,8 @@ def test_a_taken_port_gives_another(tmp_path: Path, cell: Cell, upstream: Index)
             url = caching.url_for(upstream.url, cell.options, cell.steps)
             assert url is not None and f":{port}/" not in url
             assert _get(url + "six/").status_code == 200
-    assert f"port {port} is taken; using another" in next((tmp_path / "ci").iterdir()).joinpath("proxpi.log").read_text()
+    log = next((tmp_path / "ci").iterdir()) / "proxpi.log"
+    assert f"port {port} is taken; using another" in log.read_text()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0, reason="mounts a small tmpfs")
