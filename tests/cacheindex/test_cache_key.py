@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -15,7 +15,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 EXAMPLE = ROOT / "examples" / "default-rodeo"
 
 
-def _key(rodeo: Run, job: dict[str, object], *extra: str) -> dict[str, str]:
+def _key(rodeo: Run, job: Mapping[str, object], *extra: str) -> dict[str, str]:
     proc = rodeo("cache-key", "--config", str(EXAMPLE / "rodeo.yml"), "--job", json.dumps(job), *extra)
     assert proc.returncode == 0, proc.stderr
     return dict(line.split("=", 1) for line in proc.stdout.splitlines())
