@@ -143,7 +143,7 @@ def _matrix(report: Report, limit: int) -> tuple[dict[str, Any], list[str]]:
 
     body: list[dict[str, Any]]
     if len(report.managers) > len(rows):
-        heads = [("manager", ""), *((" · ".join(labels(r)), "") for r in rows), ("pass of ran", "")]
+        heads = [("manager", ""), *((" · ".join(labels(r)), "") for r in rows), ("passed", "")]
         body = [{"m": m, "labels": [m], "cells": [cell(r.cells[i], m) for r in rows], "rate": rates.get(m, "")}
                 for i, m in enumerate(report.managers)]
         foot: list[tuple[str, str]] = []
@@ -153,7 +153,7 @@ def _matrix(report: Report, limit: int) -> tuple[dict[str, Any], list[str]]:
         body = [{"m": "", "labels": labels(r), "cells": [cell(c, m) for c, m in zip(r.cells, report.managers,
                                                                                       strict=True)], "rate": None}
                 for r in rows]
-        foot = [("pass of ran", ""), *(("", "") for _ in heads[1:len(heads) - len(report.managers)]),
+        foot = [("passed", ""), *(("", "") for _ in heads[1:len(heads) - len(report.managers)]),
                 *((rates.get(m, ""), m) for m in report.managers)]
     notes = []
     if hidden:
@@ -191,9 +191,11 @@ def _change_text(ch: Change) -> str:
     if ch.versions:
         moved = [f"{v.name} {v.before or '(none)'} → {v.after or '(none)'}" for v in ch.versions[:5]]
         text += "; " + ", ".join(moved) + (f" and {len(ch.versions) - 5} more" if len(ch.versions) > 5 else "")
-    before = getattr(ch, "median_before", None)
-    if isinstance(before, (int, float)):
-        text += f"; usually {W.duration(float(before))}"
+    if ch.kind == "slower" and ch.median_before is not None and ch.seconds is not None:
+        text += (f"; install + import {W.duration(ch.seconds)}, usually {W.duration(ch.median_before)} "
+                 f"(median of {ch.passes} passes)")
+    if ch.kind == "flaky" and ch.flips:
+        text += f"; {ch.flips} flips in {ch.runs} runs"
     return text
 
 
