@@ -114,6 +114,12 @@ REVIEWED: dict[str, str] = {
     "rodeo_action/run/lock.py: str(python) -c FREEZE":
         "a constant Python program (FREEZE) run by the tool venv's own interpreter to list its distributions; "
         "no user data",
+    "rodeo_action/managers/locks.py: rehash -c REHASH[manager]":
+        "a constant Python program (REHASH, one per project manager) run by the manager's own venv Python to "
+        "hash the lock's project file again; the lock folder is sys.argv[1], an argument, never code",
+    "rodeo_action/run/lock.py: str(python) -c REHASH[manager]":
+        "the same constant REHASH program, after a lock's URLs were swapped for the real index's; the folder "
+        "is sys.argv[1]",
     "rodeo_action/host.py: '-I' -c _FACTS":
         "a constant Python program (_FACTS) run by a host interpreter; no user data",
     "rodeo_action/managers/apt.py: 'sh' -c AS_ROOT":

@@ -2,7 +2,7 @@
 
 Hatch installs with pip by default, so the index reaches it as pip's ``PIP_INDEX_URL`` /
 ``PIP_EXTRA_INDEX_URL`` in the environment's ``env-vars``, the way Hatch's docs configure a
-private index. ``hatch env create`` both creates and installs, so the file is written twice to
+private index; uv's ``UV_DEFAULT_INDEX`` / ``UV_INDEX`` too, for an environment that installs with uv. ``hatch env create`` both creates and installs, so the file is written twice to
 keep the phases honest: first with no dependencies (phase ``create``: is the Python usable?),
 then with the set, which ``hatch run`` syncs before running (phase ``install``).
 """
@@ -26,11 +26,13 @@ def hatch_literal(text: str) -> str:
 
 
 def index_vars(spec: CellSpec) -> tuple[tuple[str, str], ...]:
+    """pip's variables, and uv's for an environment whose ``installer`` is uv (which reads no PIP_*)."""
     out: list[tuple[str, str]] = []
     if spec.index_url:
-        out.append(("PIP_INDEX_URL", hatch_literal(spec.index_url)))
+        out += [("PIP_INDEX_URL", hatch_literal(spec.index_url)), ("UV_DEFAULT_INDEX", hatch_literal(spec.index_url))]
     if spec.extra_index_urls:
-        out.append(("PIP_EXTRA_INDEX_URL", hatch_literal(" ".join(spec.extra_index_urls))))
+        extra = hatch_literal(" ".join(spec.extra_index_urls))
+        out += [("PIP_EXTRA_INDEX_URL", extra), ("UV_INDEX", extra)]
     return tuple(out)
 
 

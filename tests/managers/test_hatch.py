@@ -31,11 +31,12 @@ def test_hatch_argv_and_phases(family: Family) -> None:
     assert env["PIP_CACHE_DIR"] == Target(family).join("CACHE", "pip")
 
 
-def test_hatch_index_reaches_pip_through_env_vars() -> None:
+def test_hatch_index_reaches_pip_and_uv_through_env_vars() -> None:
     recipe = get("hatch").recipe(make_spec("hatch", index_url=MIRROR, extra=EXTRA))
     for step in written(recipe, "hatch.toml"):
         assert tomllib.loads(step.content)["envs"]["default"]["env-vars"] == {
-            "PIP_INDEX_URL": MIRROR, "PIP_EXTRA_INDEX_URL": " ".join(EXTRA)}
+            "PIP_INDEX_URL": MIRROR, "PIP_EXTRA_INDEX_URL": " ".join(EXTRA),
+            "UV_DEFAULT_INDEX": MIRROR, "UV_INDEX": " ".join(EXTRA)}   # an environment with installer = "uv"
     assert "env-vars" not in toml_of(get("hatch").recipe(make_spec("hatch")), "hatch.toml")["envs"]["default"]
 
 
