@@ -20,7 +20,7 @@ STEP = "Commit the --json to the history branch"
 
 def _script() -> str:
     jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "rodeo.yml").read_text(encoding="utf-8"))["jobs"]
-    return next(s["run"] for job in jobs.values() for s in job.get("steps", []) if s.get("name") == STEP)
+    return str(next(s["run"] for job in jobs.values() for s in job.get("steps", []) if s.get("name") == STEP))
 
 
 def _report(path: Path, status: str, version: str = "1.17.0") -> None:
