@@ -93,9 +93,9 @@ def _patch_files(cache_mod: Any) -> None:
     def checked_download(self: Any, url: str, path: str) -> None:
         try:
             download(self, url, path)
-        except OSError as exc:
+        except Exception as exc:     # a partial file never stays (proxpi would keep the disk full till restart)
             Path(path + self._download_filename_suffix).unlink(missing_ok=True)
-            if exc.errno == errno.ENOSPC:
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
                 full.add(self._get_key(url))
                 log.error("disk-full %s: %s", self.cache_dir, exc)
             raise
