@@ -144,3 +144,23 @@ def test_rodeos_own_tool_installs_go_through_it(tmp_path: Path) -> None:
     assert _through_cache(options, None) == ("--index-url", "http://127.0.0.1:1/index/")  # type: ignore[arg-type]
     assert asked.upstreams == ["https://mirror.example/simple/"]
     assert _through_cache(RunOptions(output=tmp_path, environ={}, cache_root=tmp_path), None) == ()  # type: ignore[arg-type]
+
+
+def test_what_each_manager_resolves_is_the_same_through_it(tmp_path: Path, shared_cache: Path, tools_bin: Path,
+                                                          upstream: Index) -> None:
+    """A newer release that is yanked and one that needs a newer Python than the cell's must stay unchosen
+    through the caching index exactly as without it (data-yanked, requires-python kept)."""
+    upstream.publish("six", "2.0")
+    upstream.yank("six", "2.0", "broken")
+    upstream.publish("six", "3.0", requires_python=">=3.99")
+    env = _env(tools_bin)
+    managers = ("pip", "uv", "poetry", "pipenv")
+    with CachingIndexes(tmp_path / "ci", env) as caching:
+        through = _cells(tmp_path / "on", shared_cache, upstream.url, managers, env, caching)
+    direct = {m: run_one(tmp_path / "off", config_text("[tiny-app]", f"[{m}]", extra=f"retries: 0\nindex-url: "
+                                                                                      f"{upstream.url}\n"),
+                         m, shared_cache, environ=env) for m in managers}
+    for m in managers:
+        assert through[m].status == direct[m].status == "pass", (m, through[m].log_tail, direct[m].log_tail)
+        assert through[m].resolved == direct[m].resolved, m
+        assert through[m].resolved["six"] == "1.0", m
