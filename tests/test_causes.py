@@ -458,3 +458,31 @@ def test_pipenvs_resolution_failure_yields_to_pips_own_words() -> None:
     log = ("ERROR: No matching distribution found for nosuch==9\n[ResolutionFailure]: Your dependencies could not be "
            "resolved. You likely have a mismatch in your sub-dependencies.\n")
     assert classify(log, "install", "pipenv").kind == "no-matching-distribution"
+
+
+# Wordings met in the wild corpus's third catalogue (train logs only), one case per rule that reads them.
+@pytest.mark.parametrize(("manager", "phase", "log", "kind", "package"), [
+    # a ctypes loader's own words for a library it could not find (wild/uv/pyfluidsynth-raw)
+    ("uv", "import", "$ uv run python -c \"import fluidsynth\"\nTraceback (most recent call last):\n"
+     "  File \"/p/.venv/lib/python3.11/site-packages/fluidsynth.py\", line 85, in <module>\n"
+     "ImportError: Couldn't find the FluidSynth library.\n", "missing-system-library", None),
+])
+def test_wordings_of_the_third_wild_catalogue(manager: str, phase: str, log: str, kind: str,
+                                              package: str | None) -> None:
+    cause = classify(log, phase, manager)
+    assert cause.kind == kind, cause.summary
+    assert package is None or cause.package == package, cause.summary
+
+
+def test_an_exception_of_a_bare_import_command_is_the_import_phase() -> None:
+    """Read blind (wild/pip/tornado-4.5.3-raw): what `python -c "import x"` raises after a finished install is the
+    import failing, not a test, whatever the exception (here a collections ABC gone in 3.10)."""
+    from rodeo_action.causes.logread import explain
+
+    log = ("$ pip install tornado==4.5.3\nSuccessfully installed tornado-4.5.3\n"
+           "$ python -c \"import tornado.httputil\"\nTraceback (most recent call last):\n"
+           "  File \"<string>\", line 1, in <module>\n  File \"/p/.venv/lib/python3.11/site-packages/tornado/"
+           "httputil.py\", line 106, in <module>\n    class HTTPHeaders(collections.MutableMapping):\n"
+           "AttributeError: module 'collections' has no attribute 'MutableMapping'\n")
+    assert explain(log).kind == "import-error"
+    assert explain(log.replace("import tornado.httputil", "import tornado; tornado.run()")).kind == "test-failed"

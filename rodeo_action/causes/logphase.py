@@ -71,6 +71,9 @@ _CRASH = re.compile(r"Segmentation fault|Illegal instruction|Fatal Python error|
                     r"Bus error")
 _TEST = re.compile(r"^[ \t]*(?:Traceback \(most recent call last\):|(?:[\w.]+\.)?\w*(?:Error|Exception)(?:: |$)|"
                    r"FAILED |=+ [^\n=]*\b(?:failed|errors?)\b[^\n=]*=+$)", re.M)
+# A command that does nothing but import (``python -c "import x.y"``, ``uv run python -c "from x import y"``):
+# whatever it raises (an AttributeError of a gone API, a SyntaxError of Python 2 code) is the import failing
+_IMPORT_COMMAND = re.compile(r"^\$ [^\n]*\bpython[\d.]* -c ['\"](?:from [\w.]+ )?import [\w., ]+['\"][ \t]*$", re.M)
 # A traceback through a manager's own code: the manager broke, not an import of the environment
 _MANAGER_FRAME = re.compile(r'^[ \t]*File "[^"\n]*[/\\](?:pip|_internal|pdm|poetry|pipenv|hatch|hatchling|'
                             r'virtualenv|conda|mamba|uv|setuptools|pyproject_hooks)[/\\]', re.M)
@@ -116,6 +119,9 @@ def _after(text: str, anchor: re.Match[str]) -> Inferred | None:
         return Inferred("import", f"{_what(found)} after the install finished ({said})")
     if _CRASH.search(after):
         return Inferred("import", f"a crash after the install finished ({said})")
+    command = _IMPORT_COMMAND.search(after)
+    if command and _TEST.search(after, command.end()):
+        return Inferred("import", f"an exception while importing after the install finished ({said})")
     if _TEST.search(after):
         return Inferred("test", f"a traceback or failed test after the install finished ({said})")
     if _FAILISH.search(after):

@@ -304,7 +304,8 @@ RULES: tuple[Rule, ...] = (
          r"(?:Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
          r"(?<![\w+.-])(?P<l3>[\w+.-]+) shared library not found|Unable to find (?P<l4>lib[\w+.-]+)|"
          r"no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|cannot load library '(?P<l6>[^'\n]+)'|"
-         r"(?:Could not|Unable to|Cannot) (?:find|load|locate) (?:the )?(?P<l7>[\w+.-]+) (?:shared |C )?library\b)",
+         r"(?:Could not|Couldn't|Unable to|Cannot|Can't|Failed to) (?:find|load|locate) (?:the )?(?P<l7>[\w+.-]+) "
+         r"(?:shared |C |dynamic )?library\b)",
          _shared_lib, phases=("import", "test")),
     # autoconf's configure stops on what it did not find (the line is bounded: read by _configure, not a regex)
     rule("missing-system-library", SYSTEM, r"^\s*configure: error: (?P<said>[^\n]{1,300})", _configure,

@@ -576,8 +576,107 @@ MORE_OTHER: tuple[Case, ...] = (
       what="--require-hashes with a wrong sha256"),
 )
 
+# A third catalogue (issue 15): 30-odd more subjects, for more wordings of the kinds that generalize worst
+# to new packages: system pieces absent at build (a linker's -l, a CMake language, swig, *-config tools,
+# pkg-config entries, CUDA) and at import (ctypes lookups that raise their own errors), builds that stop for
+# Python-level reasons (a placeholder sdist, Python 2 setup.py, undeclared build requirements), APIs gone
+# from 3.11 (getargspec, fractions.gcd, collections ABCs, Python 2 syntax), numpy-ABI breaks, conflicts,
+# platforms and Requires-Python, and failing `test:` commands. Labels written before any capture.
+THIRD: tuple[Case, ...] = (
+    C("pyfftw-source", "pyfftw", MSL, "pyfftw", "fftw", "pyfftw", "pip:r pdm:r", no_binary=("pyfftw",),
+      timeout=480, what="--no-binary pyfftw: fftw3.h absent"),
+    C("cvxopt-source", "cvxopt", MSL, "cvxopt", "", "cvxopt", "pip:r hatch:r", no_binary=("cvxopt",),
+      timeout=480, what="--no-binary cvxopt: SuiteSparse headers / BLAS and LAPACK libraries absent"),
+    C("slycot-source", "slycot", MSL, "slycot", "fortran", "slycot", "uv:r", no_binary=("slycot",),
+      timeout=480, what="--no-binary slycot: no Fortran compiler (gfortran absent)"),
+    C("ta-lib-0.4.28", "ta-lib", MSL, "ta-lib", "ta", "ta-lib==0.4.28", "pip:r poetry:r",
+      timeout=480, what="sdist only: the TA-Lib C library (ta_libc headers) absent"),
+    C("easysnmp", "easysnmp", MSL, "easysnmp", "net-snmp", "easysnmp", "uv:c hatch:c",
+      what="net-snmp-config absent"),
+    C("libvirt-python", "libvirt-python", MSL, "libvirt-python", "libvirt", "libvirt-python", "pip:c uv:r",
+      what="libvirt (pkg-config) absent"),
+    C("python-augeas", "python-augeas", MSL, "python-augeas", "augeas", "python-augeas", "pip:r uv:c",
+      what="augeas headers (pkg-config augeas) absent"),
+    # ssdeep's setup.py imports pkg_resources (gone from today's setuptools) before it looks for fuzzy.h
+    C("ssdeep", "ssdeep", BF, "ssdeep", "pkg_resources", "ssdeep", "uv:r poetry:r",
+      what="setup.py imports pkg_resources, gone from today's setuptools (libfuzzy is absent too)"),
+    C("pdftotext", "pdftotext", MSL, "pdftotext", "poppler", "pdftotext", "pip:r pdm:r hatch:c",
+      what="poppler-cpp headers absent"),
+    C("pygeos-0.10", "pygeos", MSL, "pygeos", "geos", "pygeos==0.10", "pip:r poetry:c", timeout=480,
+      what="no cp311 wheel: geos-config / geos_c.h absent"),
+    C("python-lzo-source", "python-lzo", MSL, "python-lzo", "lzo", "python-lzo", "uv:r",
+      no_binary=("python-lzo",), what="--no-binary python-lzo: lzo headers absent"),
+    C("pyheif-source", "pyheif", MSL, "pyheif", "heif", "pyheif", "pip:r", no_binary=("pyheif",),
+      what="--no-binary pyheif: libheif headers absent"),
+    C("pycuda", "pycuda", MSL, "pycuda", "cuda", "pycuda", "pip:r pdm:c", timeout=480,
+      what="sdist only: CUDA (cuda.h, nvcc) absent"),
+    C("hid-hidapi", "hid", MSL, "hid", "hidapi", "hid", "pip:r poetry:c hatch:r", phase="import",
+      imports=("hid",), what="ctypes: libhidapi absent at import"),
+    C("pyfluidsynth", "pyfluidsynth", MSL, "pyfluidsynth", "fluidsynth", "pyfluidsynth", "uv:r pipenv:r",
+      phase="import", imports=("fluidsynth",), what="ctypes: libfluidsynth absent at import"),
+    C("pylsl", "pylsl", MSL, "pylsl", "lsl", "pylsl", "pip:r uv:c", phase="import", imports=("pylsl",),
+      what="liblsl not bundled in the Linux wheel: absent at import"),
+    C("pytorch-placeholder", "pytorch", BF, "pytorch", "pytorch", "pytorch", "pip:r uv:c poetry:r hatch:c",
+      what="the 'pytorch' sdist refuses to build (the project is 'torch')"),
+    C("anyjson-use-2to3", "anyjson", BF, "anyjson", "use_2to3", "anyjson==0.3.3", "uv:r pipenv:c",
+      what="setup.py passes use_2to3, which setuptools no longer accepts"),
+    C("mysql-python", "mysql-python", BF, "mysql-python", "configparser", "MySQL-python==1.2.5",
+      "pip:r pdm:r", what="a Python 2 setup.py (ConfigParser)"),
+    C("lap-0.4.0", "lap", BF, "lap", "numpy", "lap==0.4.0", "pip:r hatch:r",
+      what="setup.py imports numpy without declaring it as a build requirement"),
+    C("pycocotools-2.0.0", "pycocotools", BF, "pycocotools", "cython", "pycocotools==2.0.0", "uv:c pipenv:r",
+      what="setup.py imports Cython and numpy without declaring them as build requirements"),
+    C("nose-callable", "nose", IMP, "nose", "callable", "nose", "pip:r hatch:c", phase="import",
+      imports=("nose",), what="nose 1.3.7 uses collections.Callable (gone in 3.10)"),
+    C("parsimonious-0.8.1", "parsimonious", IMP, "parsimonious", "getargspec", "parsimonious==0.8.1",
+      "uv:c pdm:r", phase="import", imports=("parsimonious",),
+      what="imports inspect.getargspec (gone in 3.11)"),
+    C("tornado-4.5.3", "tornado", IMP, "tornado", "mutablemapping", "tornado==4.5.3", "pip:r poetry:c",
+      phase="import", imports=("tornado.httputil",), what="collections.MutableMapping (gone in 3.10)"),
+    C("fabric-1.14.0", "fabric", IMP, "fabric", "fabric", "fabric==1.14.0", "uv:c hatch:r", phase="import",
+      imports=("fabric.api",), what="Fabric 1 is Python 2 code"),
+    C("networkx-2.1", "networkx", IMP, "networkx", "gcd", "networkx==2.1", "pip:r pdm:c",
+      phase="import", imports=("networkx",), what="imports fractions.gcd (gone in 3.9)"),
+    abi("gensim-4.3.2-numpy2", "gensim", "gensim==4.3.2", "gensim", "pip:r"),
+    abi("numcodecs-0.11.0-numpy2", "numcodecs", "numcodecs==0.11.0", "numcodecs", "uv:r pdm:c"),
+    con("langchain-core-pin", "langchain", "langchain-core", ("langchain==0.1.0", "langchain-core==0.2.0"),
+        "pip:r uv:c poetry:r pdm:r pipenv:c hatch:c", "langchain 0.1.0 needs langchain-core<0.2"),
+    con("distributed-dask", "distributed", "dask", ("distributed==2023.1.0", "dask==2024.1.0"),
+        "pip:c uv:r pdm:r pipenv:r", "distributed 2023.1.0 pins dask==2023.1.0"),
+    con("tox-virtualenv", "tox", "virtualenv", ("tox==4.0.0", "virtualenv<20"), "pip:r hatch:c",
+        "tox 4.0 needs virtualenv>=20"),
+    con("pylint-astroid", "pylint", "astroid", ("pylint==3.0.0", "astroid<3"), "uv:r poetry:r",
+        "pylint 3.0 needs astroid>=3"),
+    con("mkdocs-markdown", "mkdocs", "markdown", ("mkdocs==1.5.0", "markdown<3.2"), "pip:r pdm:r",
+        "mkdocs 1.5 needs markdown>=3.2.1"),
+    con("ipython-traitlets", "ipython", "traitlets", ("ipython==8.20.0", "traitlets<5"),
+        "uv:r pipenv:c", "ipython 8.20 needs traitlets>=5"),
+    con("alembic-sqlalchemy", "alembic", "sqlalchemy", ("alembic==1.13.0", "sqlalchemy<1.3"),
+        "pip:r hatch:c", "alembic 1.13 needs sqlalchemy>=1.3"),
+    con("aiobotocore-botocore", "aiobotocore", "botocore", ("aiobotocore==2.13.0", "botocore==1.34.150"),
+        "uv:r poetry:r", "aiobotocore 2.13.0 needs botocore<1.34.107"),
+    con("jsonschema-referencing", "jsonschema", "referencing", ("jsonschema==4.21.0", "referencing<0.28"),
+        "pip:r pdm:r hatch:r", "jsonschema 4.21 needs referencing>=0.28.4"),
+    C("pyqt5-qt5-5.15.11", "pyqt5-qt5", NMD, "pyqt5-qt5", "pyqt5-qt5", "pyqt5-qt5==5.15.11",
+      "pip:r uv:c poetry:r", what="macOS and Windows wheels only"),
+    C("tensorflow-macos", "tensorflow-macos", NMD, "tensorflow-macos", "tensorflow-macos", "tensorflow-macos==2.15.0",
+      "uv:r pipenv:c", what="macOS wheels only"),
+    C("futures-requires-python", "futures", NMD, "futures", "futures", "futures==3.4.0", "pip:r poetry:c pdm:r",
+      what="Requires-Python <3 (uv ignores upper bounds and installs it)"),
+    C("opencv-wrong-name", "opencv", NMD, "opencv", "opencv", "opencv", "uv:r hatch:r",
+      what="no such project (opencv-python is)"),
+    C("test-humanize", "humanize", "test-failed", "", "humanize", "humanize", "pip:c pdm:c",
+      test="python -c \"import humanize; s = humanize.naturalsize(1000); assert s == '1 kB', s\"", phase="test",
+      what="a `test:` that fails"),
+    C("test-python-dateutil", "python-dateutil", "test-failed", "", "dateutil", "python-dateutil",
+      "uv:c hatch:c poetry:c", test="python -c \"from dateutil import parser; parser.parse('not a date')\"",
+      phase="test", what="a `test:` that raises"),
+)
+
+
 CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
-                           *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER)
+                           *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER,
+                           *THIRD)
 
 
 @dataclass(frozen=True)
@@ -947,7 +1046,8 @@ def cell_config(job: Job, ctx: Ctx) -> str:
 def run_cell(job: Job, ctx: Ctx, folder: Path) -> tuple[bool, str, str]:
     cell = f"{job.manager}-all-{host_os_label()}-py{host_python()}"
     (folder / "rodeo.yml").write_text(cell_config(job, ctx), encoding="utf-8")
-    env = dict(ctx.env)
+    # no caching index: the log shows the real index, and concurrent captures share no index folder
+    env = {**ctx.env, "RODEO_CACHING_INDEX": "0"}
     if job.manager == "pdm" and job.case.special != "pdm-latest":
         env["PATH"] = os.pathsep.join([str(Path(ctx.tools["pdm"]).parent), env.get("PATH", os.defpath)])
     try:
@@ -978,9 +1078,13 @@ def run_cell(job: Job, ctx: Ctx, folder: Path) -> tuple[bool, str, str]:
 # ------------------------------------------------------------------------------ scrub, trim, write
 
 
-# an address, not a version such as 4.12.0.88: after "://", "IP: ", "@", "host " or "to ", or before ":port"
-IPV4 = re.compile(r"(?:(?<=://)|(?<=IP: )|(?<=@)|(?<=host )|(?<=to ))(?:\d{1,3}\.){3}\d{1,3}\b"
-                  r"|\b(?:\d{1,3}\.){3}\d{1,3}(?=:\d)")
+# an address, not a version such as 4.12.0.88 ("==4.12.0.88", "from 4.11 to 4.12.0.88", "-4.12.0.88.tar.gz"):
+# only after "://", "IP: ", "@", "host ", "host=", "address " or "connect(ing) to ", or before ":port",
+# never after "==", ">=", "-", "v" or "version "; octets <= 255 are checked where it is replaced
+_OCTETS = r"(?<![\w.\-])(?<![=<>~!]=)(?<!version )(?:\d{1,3}\.){3}\d{1,3}"
+IPV4 = re.compile(r"(?:(?<=://)|(?<=IP: )|(?<=@)|(?<=host )|(?<=host=)|(?<=address )|(?<=connect to )"
+                  r"|(?<=connecting to )|(?<=connected to ))" + _OCTETS + r"(?![\d.]*\w)"
+                  r"|" + _OCTETS + r"(?=:\d{1,5}\b)")
 
 
 def scrub(text: str) -> str:
@@ -994,7 +1098,7 @@ def scrub(text: str) -> str:
     found = {m.group(0) for m in IPV4.finditer(text)}
     for value in found:
         if not value.startswith(("127.", "0.0.0.0")) and all(0 <= int(p) <= 255 for p in value.split(".")):
-            text = re.sub(r"(?<![\d.])" + re.escape(value) + r"(?![\d])", "192.0.2.1", text)
+            text = re.sub(r"(?<![\w.-])(?<![=<>~!]=)" + re.escape(value) + r"(?![\w]|\.\d)", "192.0.2.1", text)
     return text
 
 
