@@ -462,6 +462,12 @@ def test_pipenvs_resolution_failure_yields_to_pips_own_words() -> None:
 
 # Wordings met in the wild corpus's third catalogue (train logs only), one case per rule that reads them.
 @pytest.mark.parametrize(("manager", "phase", "log", "kind", "package"), [
+    # pipenv lists nothing it installed: the module (fluidsynth) is short for the one requested name that holds it
+    # (wild/pipenv/pyfluidsynth-raw)
+    ("pipenv", "import", "$ pipenv install --python 3.11 pyfluidsynth\nInstalling dependencies from Pipfile.lock\n"
+     "$ pipenv run python -c \"import fluidsynth\"\nTraceback (most recent call last):\n  File \"/p/.venv/lib/"
+     "python3.11/site-packages/fluidsynth.py\", line 83, in find_lib\nImportError: Couldn't find the FluidSynth "
+     "library.\n", "missing-system-library", "pyfluidsynth"),
     # a ctypes loader's own words for a library it could not find (wild/uv/pyfluidsynth-raw)
     ("uv", "import", "$ uv run python -c \"import fluidsynth\"\nTraceback (most recent call last):\n"
      "  File \"/p/.venv/lib/python3.11/site-packages/fluidsynth.py\", line 85, in <module>\n"

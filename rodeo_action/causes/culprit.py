@@ -130,10 +130,11 @@ def _import_names() -> dict[str, tuple[str, ...]]:
     return {module: tuple(dists) for module, dists in out.items()}
 
 
-def distribution_of(module: str, text: str = "") -> str | None:
+def distribution_of(module: str, text: str = "", requested: Sequence[str] = ()) -> str | None:
     """The distribution an import name belongs to: one the log shows installed or a ``.dist-info`` of
-    the same name, else names.yml's mapping (the provider the log shows installed first), else the name
-    itself (most projects are named as they import).
+    the same name, else names.yml's mapping (the provider the log shows installed first), else the one
+    installed (or, when the manager lists none, as pipenv does, the one requested) distribution whose
+    name holds the module's, else the name itself (most projects are named as they import).
     None for the standard library and Python's own ``__main__``/``<string>``."""
     top = module.split(".")[0]
     if not top or top in sys.stdlib_module_names or top.startswith("<") or top == "__main__":
@@ -152,8 +153,25 @@ def distribution_of(module: str, text: str = "") -> str | None:
     if installed or providers:
         return installed[0] if installed else providers[0]
     # fusepy provides fuse, pysdl2 sdl2: the one installed distribution whose name holds the module's
-    holding = {canonical(n) for n in shown if want in canonical(n)}
+    holding = {canonical(n) for n in (shown or requested) if want in canonical(n)}
     return holding.pop() if len(holding) == 1 else want
+
+
+# the names a ``$ `` line asked a manager to install: pip/uv pip install, uv/poetry/pdm add, pipenv install
+_REQUESTED = re.compile(r"^\$ [^\n]*?\b(?:install|add)\b(?P<args>[^\n]*)$", re.M)
+
+
+def requested(context: str) -> list[str]:
+    """The distributions rodeo's or the user's install commands name (options and their values left out):
+    no evidence of blame, only the names an import name may be short for."""
+    names = []
+    for m in _REQUESTED.finditer(context):
+        for word in m.group("args").split():
+            if not word.startswith("-") and not re.fullmatch(r"\d[\d.]*", word) and not re.search(r"[/:]", word):
+                name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", word.strip("'\""))
+                if name:
+                    names.append(name.group(0))
+    return names
 
 
 _NAMED = re.compile(r"cannot import name '[^']+' from '(?P<a>[\w.]+)'|No module named '(?P<b>[\w.]+)'")
@@ -169,7 +187,7 @@ def import_owner(text: str, context: str, at: int, module: str | None = None) ->
     tops = [f.group("top") for f in _FRAME.finditer(text, max(start, 0), at + 1)] if start >= 0 else []
     owners = [t for t in tops if t not in _MACHINERY and distribution_of(t, text)]
     if owners:
-        return distribution_of(owners[-1], text)
+        return distribution_of(owners[-1], text, requested(context))
     if module:
         return distribution_of(module, text)
     command = list(_COMMAND.finditer(context))
@@ -183,4 +201,4 @@ def import_owner(text: str, context: str, at: int, module: str | None = None) ->
 
 
 __all__ = ["Constraint", "canonical", "constraint", "contested", "distribution_of", "import_owner", "plausible",
-           "projects"]
+           "projects", "requested"]

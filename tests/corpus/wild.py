@@ -626,8 +626,6 @@ THIRD: tuple[Case, ...] = (
       what="setup.py imports numpy without declaring it as a build requirement"),
     C("pycocotools-2.0.0", "pycocotools", BF, "pycocotools", "cython", "pycocotools==2.0.0", "uv:c pipenv:r",
       what="setup.py imports Cython and numpy without declaring them as build requirements"),
-    C("nose-callable", "nose", IMP, "nose", "callable", "nose", "pip:r hatch:c", phase="import",
-      imports=("nose",), what="nose 1.3.7 uses collections.Callable (gone in 3.10)"),
     C("parsimonious-0.8.1", "parsimonious", IMP, "parsimonious", "getargspec", "parsimonious==0.8.1",
       "uv:c pdm:r", phase="import", imports=("parsimonious",),
       what="imports inspect.getargspec (gone in 3.11)"),
