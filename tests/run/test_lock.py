@@ -49,10 +49,12 @@ def test_a_lock_names_the_index_a_person_uses_and_this_machine_reads_it_back(tmp
                         workdir="/w", tool="t", index_url=index)
 
     swaps = url_swaps(spec("https://proxy.internal/pypi/simple/"), spec(None))
-    assert swaps == {"https://proxy.internal/pypi/simple/": "https://pypi.org/simple/"}
-    project = 'url = "https://proxy.internal/pypi/simple/"\n'
+    assert swaps == {"https://proxy.internal/pypi/simple/": "https://pypi.org/simple/",
+                     "https://proxy.internal/pypi/simple": "https://pypi.org/simple"}   # poetry.lock drops the /
+    project = 'url = "https://proxy.internal/pypi/simple/"\n[[package]]\nurl = "https://proxy.internal/pypi/simple"\n'
     shown = swap(project, swaps)
     assert "proxy.internal" not in shown and "https://pypi.org/simple/" in shown
+    assert 'url = "https://pypi.org/simple"\n' in shown
     folder = tmp_path / "c.lock"
     folder.mkdir()
     (folder / "pyproject.toml").write_text(shown)
