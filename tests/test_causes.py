@@ -468,6 +468,19 @@ def test_pipenvs_resolution_failure_yields_to_pips_own_words() -> None:
      "$ pipenv run python -c \"import fluidsynth\"\nTraceback (most recent call last):\n  File \"/p/.venv/lib/"
      "python3.11/site-packages/fluidsynth.py\", line 83, in find_lib\nImportError: Couldn't find the FluidSynth "
      "library.\n", "missing-system-library", "pyfluidsynth"),
+    # absent or too old build tools, as the shell, gcc, CMake and cargo word them (their own source's messages)
+    ("pip", "install", "Building wheel for x (setup.py) ... error\n  /bin/sh: 1: go: not found\n",
+     "missing-system-library", "x"),
+    ("pip", "install", "Building wheel for x (setup.py) ... error\n  gcc: error trying to exec 'cc1plus': execvp: No "
+     "such file or directory\n", "missing-system-library", "x"),
+    ("uv", "install", "error: Failed to build `x==1.0`\n  CMake Error: CMAKE_Fortran_COMPILER not set, after "
+     "EnableLanguage\n", "missing-system-library", "x"),
+    ("pip", "install", "Building wheel for x (pyproject.toml) ... error\n  CMake Error at CMakeLists.txt:1 "
+     "(cmake_minimum_required):\n    CMake 3.26 or higher is required.  You are running version 3.25.1\n",
+     "missing-system-library", "x"),
+    ("uv", "install", "error: Failed to build `x==1.0`\n  error: package `foo v1.2.3` cannot be built because it "
+     "requires rustc 1.99 or newer, while the currently active rustc version is 1.65.0\n",
+     "missing-system-library", "x"),
     # a ctypes loader's own words for a library it could not find (wild/uv/pyfluidsynth-raw)
     ("uv", "import", "$ uv run python -c \"import fluidsynth\"\nTraceback (most recent call last):\n"
      "  File \"/p/.venv/lib/python3.11/site-packages/fluidsynth.py\", line 85, in <module>\n"

@@ -222,9 +222,19 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding:
     tool = first(m, "t").strip("'\"")
-    tool = _TOOL_NAMES.get(tool, tool.rsplit("/", 1)[-1])
+    tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
     pkg = ev.building()
     return Finding(f"the build tool {tool} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+_COMPILER_NAMES = {"cc1plus": "C++", "cc1": "C", "f951": "Fortran"}
+
+
+def _old_tool(m: re.Match[str], ev: Evidence) -> Finding:
+    tool = first(m, "t")
+    pkg = ev.building()
+    return Finding(f"the build tool {tool.lower()} is too old ({first(m, 'have')}; {first(m, 'want')} or newer is "
+                   "needed)" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
 _COMPILER_ERROR = re.compile(r"^\s*\|?\s*(?P<l>\S+?:\d+(?::\d+)?: (?:fatal )?error: .+)$", re.M)
@@ -329,7 +339,8 @@ RULES: tuple[Rule, ...] = (
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
-         r"make|gfortran|cargo|rustc|swig|meson|ninja|nvcc|patchelf|autoconf|libtool):? (?:command )?not found|"
+         r"make|gfortran|cargo|rustc|swig|meson|ninja|nvcc|patchelf|autoconf|libtool|go|java|javac|nasm|yasm|bison|"
+         r"flex|protoc|automake|autoreconf|aclocal|m4|perl):? (?:command )?not found|"
          r"error: command '(?P<t2>[^']+)' failed: No such file or directory|"
          r"unable to execute '?(?P<t3>[^':]+)'?: No such file or directory|"
          r"(?P<t4>Cargo), the Rust package manager, is not installed|can't find (?P<t5>Rust compiler)|"
@@ -343,8 +354,16 @@ RULES: tuple[Rule, ...] = (
          r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
          r"configure: error: no acceptable (?P<t17>C|C\+\+|Fortran) compiler|"
          r"don't know how to compile (?P<t18>Fortran) code|error: linker `(?P<t19>[\w+-]+)` not found|"
-         r"(?P<t20>CUDA_HOME) environment variable is not set",
+         r"(?P<t20>CUDA_HOME) environment variable is not set|"
+         # gcc without its C++ front end, CMake's language without a compiler (its other wording)
+         r"error trying to exec '(?P<t21>cc1plus|cc1|f951)': execvp: No such file|"
+         r"CMake Error: CMAKE_(?P<t22>\w+?)_COMPILER not set",
          _tool, phases=_BUILD_PHASES),
+    # a build tool that is there but too old: CMake's cmake_minimum_required, cargo's rust-version check
+    rule("missing-system-library", SYSTEM,
+         r"(?P<t>CMake) (?P<want>[\d.]+) or higher is required\.\s+You are running version (?P<have>[\d.]+)|"
+         r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
+         r"(?P<have2>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
     # a build that refuses this interpreter: no release of the package is for this Python
     rule("no-matching-distribution", SYSTEM,
          r"Cannot install on Python version (?P<v>[\d.]+);? only versions (?P<req>[^\n]+?) are supported",

@@ -1076,11 +1076,11 @@ def run_cell(job: Job, ctx: Ctx, folder: Path) -> tuple[bool, str, str]:
 # ------------------------------------------------------------------------------ scrub, trim, write
 
 
-# an address, not a version such as 4.12.0.88 ("==4.12.0.88", "from 4.11 to 4.12.0.88", "-4.12.0.88.tar.gz"):
-# only after "://", "IP: ", "@", "host ", "host=", "address " or "connect(ing) to ", or before ":port",
-# never after "==", ">=", "-", "v" or "version "; octets <= 255 are checked where it is replaced
+# an address, not a version such as 4.12.0.88 ("==4.12.0.88", "from 4.11 to 4.12.0.88", "-4.12.0.88.tar.gz",
+# pdm's "opencv-python@4.12.0.88"): only after "://", "IP: ", "host ", "host=", "address " or "connect(ing) to ",
+# or before ":port", never after "==", ">=", "-", "v" or "version "; octets <= 255 are checked where it is replaced
 _OCTETS = r"(?<![\w.\-])(?<![=<>~!]=)(?<!version )(?:\d{1,3}\.){3}\d{1,3}"
-IPV4 = re.compile(r"(?:(?<=://)|(?<=IP: )|(?<=@)|(?<=host )|(?<=host=)|(?<=address )|(?<=connect to )"
+IPV4 = re.compile(r"(?:(?<=://)|(?<=IP: )|(?<=host )|(?<=host=)|(?<=address )|(?<=connect to )"
                   r"|(?<=connecting to )|(?<=connected to ))" + _OCTETS + r"(?![\d.]*\w)"
                   r"|" + _OCTETS + r"(?=:\d{1,5}\b)")
 
