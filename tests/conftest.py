@@ -76,6 +76,9 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cli_env(shared_cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RODEO_"))}
     env["RODEO_CACHE_DIR"] = str(shared_cache)
+    # the caching index is tested where it is the subject (tests/cacheindex, tests/run/test_lock_real.py,
+    # which turn it back on); elsewhere a CLI run would start a proxpi for nothing it checks
+    env["RODEO_CACHING_INDEX"] = "0"
     env["PYTHONPATH"] = str(ROOT)
     return env
 

@@ -56,7 +56,9 @@ def test_a_pass_writes_its_lock_and_the_lock_reinstalls_the_same_versions(
         rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, manager: str) -> None:
     write_config(tmp_path, f'packages: [six]\nmanagers: [{manager}]\npython: ["{host_python()}"]\n'
                            f'os: [{host_os_label()}]\n')
-    env = {**real_environment(cli_env, tools_bin), "RODEO_TEST_DIR": str(tmp_path)}
+    # through the caching index (the default): the lock names the real index, and a poetry, pdm or pipenv
+    # lock has its project hash made again, both when written and when installed again (a new port)
+    env = {**real_environment(cli_env, tools_bin), "RODEO_TEST_DIR": str(tmp_path), "RODEO_CACHING_INDEX": "1"}
     first = _run(rodeo, env, manager, "out", "--keep-envs")
     assert first["status"] == "pass", first["log_tail"]
     lock = first["lock"]
@@ -85,6 +87,8 @@ def test_a_pass_writes_its_lock_and_the_lock_reinstalls_the_same_versions(
     assert again["resolved"] == first["resolved"]
     log = (tmp_path / "out2" / f"{host_cell(manager)}.log").read_text()
     assert "installing exactly from the lock" in log
+    assert "through the caching index http://127.0.0.1:" in log
+    assert "127.0.0.1" not in text, "a lock names the real index, never the caching one"
 
 
 def test_a_lock_whose_hash_no_longer_matches_fails_with_a_clear_cause(
