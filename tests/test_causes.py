@@ -505,3 +505,13 @@ def test_an_exception_of_a_bare_import_command_is_the_import_phase() -> None:
            "AttributeError: module 'collections' has no attribute 'MutableMapping'\n")
     assert explain(log).kind == "import-error"
     assert explain(log.replace("import tornado.httputil", "import tornado; tornado.run()")).kind == "test-failed"
+
+
+def test_a_heredoc_whose_end_was_trimmed_away_is_no_heredoc() -> None:
+    """A trimmed log (wild/pipenv/flask-login-0.5.0-cell) kept rodeo's `cat > f <<'EOF'` but not its EOF line:
+    what follows is the tools' output, not the file rodeo wrote, and the import probe's verdict is in it."""
+    log = ("$ cat > /tmp/c/Pipfile <<'EOF'\n[packages]\n# [wild.py: 200 lines trimmed]\nInstalling dependencies\n"
+           "flask_login: ImportError: cannot import name '_request_ctx_stack' from 'flask'\n")
+    cause = classify(log, "import", "pipenv")
+    assert cause.kind == "import-error", cause.summary
+    assert classify(log + "EOF\n", "import", "pipenv").kind == "unknown"   # a closed heredoc stays rodeo's

@@ -49,8 +49,9 @@ class Evidence:
         out: list[str] = []
         ctx: list[str] = []
         heredoc: str | None = None
-        for raw in _ANSI.sub("", log).replace("\r\n", "\n").split("\n"):
-            line = raw.rstrip("\r")
+        lines = [raw.rstrip("\r") for raw in _ANSI.sub("", log).replace("\r\n", "\n").split("\n")]
+        last = {line: i for i, line in enumerate(lines)}    # a heredoc whose end was trimmed away is no heredoc
+        for i, line in enumerate(lines):
             if heredoc is not None:        # a file rodeo wrote: its content is rodeo's, not a tool's
                 ctx.append(line)
                 if line == heredoc:
@@ -59,7 +60,7 @@ class Evidence:
             if line.startswith(("$ ", "# ", "#@ ")) or line in ("#", "#@"):
                 ctx.append(line)
                 here = re.search(r"<<'?(\w+)'?\s*$", line) if line.startswith("$ ") else None
-                heredoc = here.group(1) if here else None
+                heredoc = here.group(1) if here and last.get(here.group(1), -1) > i else None
             else:
                 out.append(line)
         return cls("\n".join(out), "\n".join(ctx), phase, manager)

@@ -666,6 +666,27 @@ THIRD: tuple[Case, ...] = (
     C("test-python-dateutil", "python-dateutil", "test-failed", "", "dateutil", "python-dateutil",
       "uv:c hatch:c poetry:c", test="python -c \"from dateutil import parser; parser.parse('not a date')\"",
       phase="test", what="a `test:` that raises"),
+    # a second batch (same labels-first discipline)
+    C("pymqi", "pymqi", MSL, "pymqi", "cmqc", "pymqi", "pip:r pdm:r", what="IBM MQ client headers (cmqc.h) absent"),
+    C("pysmbc", "pysmbc", MSL, "pysmbc", "smbclient", "pysmbc", "uv:r hatch:r",
+      what="libsmbclient (pkg-config) absent"),
+    C("python-sane", "python-sane", MSL, "python-sane", "sane", "python-sane", "pip:r poetry:c",
+      what="sane/sane.h absent"),
+    C("flask-login-0.5.0", "flask-login", IMP, "flask-login", "_request_ctx_stack", "flask-login==0.5.0",
+      "pip:r pipenv:c", phase="import", imports=("flask_login",),
+      what="imports flask._request_ctx_stack (gone in Flask 3)"),
+    C("flask-wtf-0.14.3", "flask-wtf", IMP, "flask-wtf", "url_encode", "flask-wtf==0.14.3", "uv:r poetry:r",
+      phase="import", imports=("flask_wtf",), what="imports werkzeug.url_encode (gone in Werkzeug 1)"),
+    C("sqlalchemy-utils-0.36.8", "sqlalchemy-utils", IMP, "sqlalchemy-utils", "sqlalchemy", "sqlalchemy-utils==0.36.8",
+      "pip:r pdm:c", phase="import", imports=("sqlalchemy_utils",), what="SQLAlchemy 1.3 internals gone in 2.0"),
+    con("pydantic-settings-pydantic1", "pydantic-settings", "pydantic", ("pydantic-settings==2.2.1", "pydantic<2"),
+        "pip:r hatch:c pipenv:r", "pydantic-settings 2 needs pydantic>=2.3"),
+    con("google-auth-cachetools", "google-auth", "cachetools", ("google-auth==2.30.0", "cachetools<2"),
+        "uv:c pdm:r", "google-auth 2.30 needs cachetools>=2"),
+    con("kubernetes-urllib3", "kubernetes", "urllib3", ("kubernetes==29.0.0", "urllib3<1.24"), "pip:c poetry:c",
+        "kubernetes 29 needs urllib3>=1.24.2"),
+    C("tensorflow-intel", "tensorflow-intel", NMD, "tensorflow-intel", "tensorflow-intel", "tensorflow-intel==2.15.0",
+      "pip:r uv:c hatch:r", what="Windows wheels only"),
 )
 
 
