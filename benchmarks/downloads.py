@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = """\
 name: downloads-small
-packages: [{name: duckdb, import: [duckdb]}]   # duckdb 2.0.1 also ships adbc_driver_duckdb, which needs an undeclared package
+packages: [{{name: duckdb, import: [duckdb]}}]   # duckdb 2.0.1 also ships adbc_driver_duckdb, which needs an undeclared package
 managers: [pip, uv, pipenv, hatch]
 os: [{os}]
 python: ["{py}"]
