@@ -575,3 +575,49 @@ def test_a_default_branch_report_is_the_next_runs_baseline(source: Path, tmp_pat
     isolating = re.findall(r"Isolating each regressed cell against (\S+)", logs[1])
     assert len(isolating) == 2 and all(p.endswith("/rodeo-baseline/baseline.json") for p in isolating), isolating
     assert "no cell is isolated" not in logs[1]   # rodeo run read it as a baseline of this rodeo (else a note)
+
+
+@pytest.mark.slow
+@pytest.mark.network
+@pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
+@needs_act
+def test_pages_true_publishes_the_site_from_a_default_branch_run(source: Path, tmp_path: Path) -> None:
+    """The adoption snippet with `pages: true` (and the two permissions it needs), pushed to main: the report
+    job builds the --html site and uploads it (the upload-pages-artifact shim), the `pages` job deploys it
+    (the deploy-pages shim checks index.html is there), and the README block links to the site."""
+    act = _act()
+    assert act
+    user = tmp_path / "user-repo"
+    (user / ".github" / "workflows").mkdir(parents=True)
+    caller = ADOPT.read_text(encoding="utf-8")     # edited as text: a YAML round trip turns `on:` into `true:`
+    for old, new in (("with: { config: rodeo.yml }", "with: { config: rodeo.yml, pages: true }"),
+                     ("pull-requests: write }", "pull-requests: write, pages: write, id-token: write }")):
+        assert old in caller
+        caller = caller.replace(old, new)
+    (user / ".github" / "workflows" / "rodeo.yml").write_text(caller, encoding="utf-8")
+    shutil.copy(ROOT / "tests" / "act" / "rodeo.yml", user / "rodeo.yml")
+    _git_init(user)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=user, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    with FakeGitHub() as fake:
+        fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n"
+                                   "<!-- rodeo:end id=act-rodeo -->\n")
+        repo = fake.repo()
+        repo.commits[head] = repo.commits[repo.refs["main"]]
+        work = tmp_path / "run"
+        work.mkdir()
+        event = {"ref": "refs/heads/main", "after": head,
+                 "repository": {"full_name": fake.repo_name, "default_branch": "main"}}
+        (work / "event.json").write_text(json.dumps(event), encoding="utf-8")
+        log, took = _run_act(act, user, work, fake, "push",
+                             ["-e", str(work / "event.json"), "--env", "GITHUB_RUN_ID=201",
+                              "--env", f"RODEO_ACT_CACHE={tmp_path / 'cache'}",
+                              *_mappings(f"{OWNER}@v1={source}")])
+        jobs = _jobs(log)
+        print(f"\nact push with pages ({took:.0f}s): {jobs}")
+        assert set(jobs.values()) == {"succeeded"} and any("pages" in j for j in jobs), jobs
+        readme = fake.file("README.md")
+        fake.assert_clean()
+    site = work / "artifacts" / "github-pages"
+    assert (site / "index.html").is_file() and list((site / "cells").glob("*.html")), sorted(site.rglob("*"))[:10]
+    assert readme is not None and "the dashboard" in readme, (readme or "")[:2000]
