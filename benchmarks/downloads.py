@@ -34,9 +34,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# duckdb 2.0.1 also ships adbc_driver_duckdb, which imports a package duckdb does not declare: only duckdb is imported
 SMALL = """\
 name: downloads-small
-packages: [{{name: duckdb, import: [duckdb]}}]   # duckdb 2.0.1 also ships adbc_driver_duckdb, which needs an undeclared package
+packages: [{{name: duckdb, import: [duckdb]}}]
 managers: [pip, uv, pipenv, hatch]
 os: [{os}]
 python: ["{py}"]

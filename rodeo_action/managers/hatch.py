@@ -2,9 +2,10 @@
 
 Hatch installs with pip by default, so the index reaches it as pip's ``PIP_INDEX_URL`` /
 ``PIP_EXTRA_INDEX_URL`` in the environment's ``env-vars``, the way Hatch's docs configure a
-private index; uv's ``UV_DEFAULT_INDEX`` / ``UV_INDEX`` too, for an environment that installs with uv. ``hatch env create`` both creates and installs, so the file is written twice to
-keep the phases honest: first with no dependencies (phase ``create``: is the Python usable?),
-then with the set, which ``hatch run`` syncs before running (phase ``install``).
+private index; uv's ``UV_DEFAULT_INDEX`` / ``UV_INDEX`` too, for an environment that installs with
+uv. ``hatch env create`` both creates and installs, so the file is written twice to keep the phases
+honest: first with no dependencies (phase ``create``: is the Python usable?), then with the set,
+which ``hatch run`` syncs before running (phase ``install``).
 """
 
 from __future__ import annotations
