@@ -108,7 +108,11 @@ def _patch_files(cache_mod: Any) -> None:
                 size += len(chunk)
         mark = sidecar(self, url)
         mark.parent.mkdir(parents=True, exist_ok=True)
-        mark.write_text(digest.hexdigest() + "\n")
+        # whole or absent, never half-written: proxpi lists the file before this thread ends, so a client
+        # may check it meanwhile (an absent record is trusted, as for a file cached before rodeo kept them)
+        tmp = mark.with_name(f".{mark.name}.{threading.get_ident()}.tmp")
+        tmp.write_text(digest.hexdigest() + "\n")
+        os.replace(tmp, mark)
         verified.add(self._get_key(url))
         log.info("fetched %d %s", size, cache_mod._mask_password(url))
 

@@ -25,7 +25,7 @@ from rodeo_action.run import RunOptions
 from rodeo_action.run.celllog import CellLog
 from rodeo_action.run.supervise import Supervisor
 
-pytestmark = [pytest.mark.network, pytest.mark.xdist_group("caching-index")]   # proxpi comes from PyPI
+pytestmark = pytest.mark.network   # proxpi comes from PyPI
 
 
 class Cell:
