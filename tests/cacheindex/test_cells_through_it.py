@@ -154,7 +154,7 @@ def test_what_each_manager_resolves_is_the_same_through_it(tmp_path: Path, share
     upstream.yank("six", "2.0", "broken")
     upstream.publish("six", "3.0", requires_python=">=3.99")
     env = _env(tools_bin)
-    managers = ("pip", "uv", "poetry")       # pipenv's pip reads pages as pip does (the test above runs it)
+    managers = ("pip", "uv")     # poetry's and pipenv's locks from it install as written (the test above)
     with CachingIndexes(tmp_path / "ci", env) as caching:
         through = _cells(tmp_path / "on", shared_cache, upstream.url, managers, env, caching)
     direct = {m: run_one(tmp_path / "off", config_text("[tiny-app]", f"[{m}]", extra=f"retries: 0\nindex-url: "
