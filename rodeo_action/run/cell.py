@@ -423,10 +423,11 @@ class _Attempt:
                                                                  and self.variant.lock_files is not None)
                 mismatch = lock_mismatch(said) if frozen else None
                 cause = (signal_cause(code, step.phase, self.steps.guard)
-                         or (Cause("hash-mismatch", _clip(mismatch, 300)) if mismatch else None)
-                         or _classify(said, step.phase, self.cell.manager, code))
-                if self._explained(cause):
-                    cause = _classify(self.log.since(start), step.phase, self.cell.manager, code)
+                         or (Cause("hash-mismatch", _clip(mismatch, 300)) if mismatch else None))
+                if cause is None:       # the tools' words decide, and what the indexes said beside them
+                    cause = _classify(said, step.phase, self.cell.manager, code)
+                    if self._explained(cause):
+                        cause = _classify(self.log.since(start), step.phase, self.cell.manager, code)
                 return replace(self.result, status="fail", phase=step.phase, cause=cause, durations=self.clock.times())
         return None
 
@@ -437,14 +438,17 @@ class _Attempt:
         from rodeo_action.causes.indexnote import cache_note
 
         said = False
-        if self.options.indexes is not None:
-            for url in self.cached_indexes:
-                for event in self.options.indexes.events(url):
-                    self.log.say(cache_note(event.kind, event.detail))
-                    said = True
-        upstream_failed = cause.kind == "network" and bool(self.cached_indexes)
-        if cause.kind == "no-matching-distribution" or upstream_failed:
-            said = self._probed_index(cause) or said
+        try:
+            if self.options.indexes is not None:
+                for url in self.cached_indexes:
+                    for event in self.options.indexes.events(url):
+                        self.log.say(cache_note(event.kind, event.detail))
+                        said = True
+            upstream_failed = cause.kind == "network" and bool(self.cached_indexes)
+            if cause.kind == "no-matching-distribution" or upstream_failed:
+                said = self._probed_index(cause) or said
+        except Exception as exc:   # a note that could not be made never costs the cell its verdict
+            self.log.say(f"# rodeo: the indexes could not be asked ({type(exc).__name__}: {_clip(str(exc), 200)})")
         return said
 
     def _probed_index(self, cause: Cause) -> bool:
