@@ -69,6 +69,7 @@ class _Proxy:
     lock: int | None = None            # the folder's lock file, held while this command serves it
     log_seen: int = 0                  # bytes of its log already read for events
     events: list[Event] = field(default_factory=list)
+    urls: set[str] = field(default_factory=set)   # every URL it had: a cell asks by the one it was given
 
     @property
     def log_path(self) -> Path:
@@ -103,7 +104,7 @@ class CachingIndexes:
         """What happened to the caching index serving ``url`` since the last call: it stopped (and was
         restarted, or not), its disk filled up."""
         with self._lock:
-            proxy = next((p for p in self._proxies.values() if p.url == url), None)
+            proxy = next((p for p in self._proxies.values() if url in p.urls), None)
             if proxy is None:
                 return []
             out, proxy.events = proxy.events, []
@@ -141,6 +142,7 @@ class CachingIndexes:
             return
         try:
             proxy.process, proxy.url = _launch(python, proxy, self.port, self.environ)
+            proxy.urls.add(proxy.url)
         except StartFailed as exc:
             proxy.process, proxy.url, proxy.broken = None, None, str(exc)
             return

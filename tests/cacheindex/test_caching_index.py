@@ -160,6 +160,8 @@ def test_a_proxy_that_dies_is_restarted_once_then_the_cells_say_so(tmp_path: Pat
         assert [e.kind for e in caching.events(first)] == ["stopped"]
         second = caching.url_for(upstream.url, cell.options, cell.steps)
         assert second is not None and second != first and _get(second + "six/").status_code == 200
+        # a cell given the first URL asks after another cell restarted it: it still hears of the restart
+        assert [(e.kind, e.detail.endswith("restarted")) for e in caching.events(first)] == [("stopped", True)]
         assert proxy.process is not None
         proxy.process.kill()
         proxy.process.wait()
