@@ -194,9 +194,10 @@ def proxpi_env(environ: Mapping[str, str], upstream: str, folder: Path) -> dict[
     redirect upstream while a download runs; the machine's proxies and CA bundle, never its secrets."""
     env = host.scrubbed_env(environ)
     env = {k: v for k, v in env.items() if not k.startswith(("PROXPI_", "FLASK_"))}
-    ca = next((environ[k] for k in ("PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
-               if environ.get(k) and Path(environ[k]).is_file()), None)
-    if ca:
+    from rodeo_action.run.indexprobe import ca_bundle
+
+    ca = ca_bundle(environ)
+    if isinstance(ca, str):
         env["REQUESTS_CA_BUNDLE"] = ca
     env.update({
         "PROXPI_INDEX_URL": upstream,
