@@ -63,10 +63,14 @@ def _caching_indexes(args: argparse.Namespace, cache_root: Path) -> CachingIndex
         return None
     from rodeo_action.cacheindex.service import CachingIndexes
 
+    return CachingIndexes(cache_root / "caching-index", dict(os.environ), _caching_port())
+
+
+def _caching_port() -> int:
     port = os.environ.get("RODEO_CACHING_INDEX_PORT", "0").strip()
     if not port.isdigit() or int(port) > 65535:
         raise InputError(f"RODEO_CACHING_INDEX_PORT={port!r}: expected a port number (0-65535; 0: any free port)")
-    return CachingIndexes(cache_root / "caching-index", dict(os.environ), int(port))
+    return int(port)
 
 
 @contextmanager
@@ -276,7 +280,8 @@ def cmd_local(args: argparse.Namespace) -> int:
         from dataclasses import replace
         config = replace(config, managers=tuple(chosen))
     output = Path(args.output)
-    _locks(args, output)   # a bad --lock-dir is refused before anything is moved or written
+    _locks(args, output)   # a bad --lock-dir (or caching index port) is refused before anything is moved or written
+    _caching_port()
     moved = localrun.make_room(output, Path(args.config or "rodeo.yml"))
     if moved:
         print(f"rodeo: {moved}", file=sys.stderr)

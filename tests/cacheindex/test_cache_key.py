@@ -50,3 +50,14 @@ def test_the_key_follows_what_the_cells_installed_when_they_last_passed(rodeo: R
 def test_a_bad_job_is_refused_with_exit_2(rodeo: Run) -> None:
     proc = rodeo("cache-key", "--config", str(EXAMPLE / "rodeo.yml"), "--job", "not json")
     assert proc.returncode == 2 and "--job: expected one job" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_bad_caching_index_port_is_refused_before_anything_is_written(rodeo: Run, cli_env: dict[str, str],
+                                                                        tmp_path: Path) -> None:
+    (tmp_path / "rodeo.yml").write_text("packages: [six]\nmanagers: [pip]\n")
+    proc = rodeo("local", "--output", "out", env={**cli_env, "RODEO_CACHING_INDEX": "1",
+                                                  "RODEO_CACHING_INDEX_PORT": "http"})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == ("rodeo: RODEO_CACHING_INDEX_PORT='http': expected a port number "
+                                                    "(0-65535; 0: any free port)")
+    assert not (tmp_path / "out").exists()
