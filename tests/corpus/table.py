@@ -135,6 +135,7 @@ class Figures:
     blind: tuple[int, int]
     culprit: tuple[int, int]
     misses: tuple[str, ...]
+    by_kind: dict[str, tuple[int, int]]
 
     @staticmethod
     def of(part: list[Entry]) -> Figures:
@@ -146,9 +147,11 @@ class Figures:
                   for (e, c), (_, b) in zip(given, alone, strict=True)
                   if c.kind != e.kind or b.kind != e.kind
                   or (e.kind not in NO_CULPRIT_KINDS and not culprit_right(e, c))]
+        by_kind = {k: (sum(c.kind == k for e, c in given if e.kind == k), sum(e.kind == k for e, _ in given))
+                   for k in sorted({e.kind for e in part})}
         return Figures((sum(c.kind == e.kind for e, c in given), len(given)),
                        (sum(b.kind == e.kind for e, b in alone), len(alone)),
-                       (sum(culprit_right(e, c) for e, c in named), len(named)), tuple(misses))
+                       (sum(culprit_right(e, c) for e, c in named), len(named)), tuple(misses), by_kind)
 
 
 def share(pair: tuple[int, int]) -> float:
@@ -176,6 +179,10 @@ def wild_report(own: list[Entry], test_misses: bool = False) -> tuple[str, bool]
                             ("culprit (a distribution name)", "culprit", CULPRIT_THRESHOLD)):
         cells = [f"{getattr(f, key)[0]}/{getattr(f, key)[1]} {share(getattr(f, key)):.0%}" for f in parts.values()]
         lines.append(fmt.format(f"{label} ≥ {bar:.0%}", *cells))
+    lines += ["", "kind (manager and phase given), by the label's kind:"]
+    for kind in sorted(set(parts["train"].by_kind) | set(parts["test"].by_kind)):
+        cells = [f"{f.by_kind.get(kind, (0, 0))[0]}/{f.by_kind.get(kind, (0, 0))[1]}" for f in parts.values()]
+        lines.append(fmt.format(f"  {kind}", *cells))
     test_f = parts["test"]
     ok = (share(test_f.kind) >= TEST_THRESHOLD and share(test_f.blind) >= BLIND_THRESHOLD
           and share(test_f.culprit) >= CULPRIT_THRESHOLD)
