@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from rodeo_action.causes.culprit import plausible
+
 MAX_SUMMARY = 120
 
 # Tiers order the rules of every module together: the first tier that explains the log wins.
@@ -123,7 +125,8 @@ def building(text: str) -> str | None:
     """The first build the log shows failing (a nested build fails before the one that needed it: pip's
     "Failed to build 'pygobject' when installing build dependencies" follows pycairo's failure), else
     the last build it shows starting, else the last project setuptools wrote metadata for."""
-    failed = [(m.start(), pattern, m) for pattern in _FAILED_BUILD for m in [pattern.search(text)] if m]
+    failed = [(m.start(), pattern, m) for pattern in _FAILED_BUILD   # maturin: "Failed to build a native library"
+              for m in [next((x for x in pattern.finditer(text) if plausible(x.group("p"))), None)] if m]
     if failed:
         _, pattern, m = min(failed, key=lambda f: f[0])
         return nix_name(m.group("p")) if pattern.pattern.startswith("builder") else m.group("p")

@@ -169,7 +169,7 @@ def _owner(ev: Evidence, at: int) -> tuple[str | None, str | None]:
 
 def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
     lib = first(m, "l").strip("'\"")
-    lib = lib if lib.startswith("lib") or "." in lib else f"lib{lib}"
+    lib = lib if lib.startswith("lib") or re.search(r"[. ]", lib) else f"lib{lib}"
     if ev.phase in ("import", "test"):
         mod, owner = _owner(ev, m.start())
         what = mod or owner
@@ -195,6 +195,50 @@ def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
                    + (f" while building {pkg}" if pkg else ""), pkg)
 
 
+# A loader's own words for a library it could not find or load: ctypes and cffi (python-cffi/cffi
+# src/cffi/api.py "did not manage to locate a library called"), and packages' own searches ("libpq library not
+# found", 'Library "GL" not found.', "No library named udev", "Cannot find libvlc lib", "Could not locate nacl lib",
+# "Couldn't find path to unrar library", "No JVM shared library file (libjvm.so) found", "cannot find Epics CA DLL").
+# Read only inside an exception's message (:func:`_in_exception`): the same words in a build's or a warning's output
+# are no verdict.
+LOADER_PATTERN = (
+    r"Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
+    r"(?<![\w+.-])(?P<l3>[\w+.-]+) (?:shared )?librar(?:y|ies) (?:was |were )?not found|"
+    r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
+    r"cannot load library '(?P<l6>[^'\n]+)'|"
+    r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
+    r"(?:path to (?:the )?)?(?P<l7>[\w+.-]+(?: (?:or )?[\w+.-]+)?) (?:shared |C |dynamic |native )?"
+    r"(?:librar(?:y|ies)|lib|DLL)\b|"
+    r"[Nn]o library named [\"']?(?P<l8>[\w+.-]+)|[Ll]ibrary [\"'](?P<l9>[\w+.-]+)[\"'] (?:was )?not found|"
+    r"did not manage to locate a library called [\"'](?P<l10>[^\"'\n]+)[\"']|"
+    r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<l11>[\w+.-]+)\) found"
+)
+_EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
+                             r"(?:Error|Exception|Exit)\b(?::|$)")
+_FRAME_LINE = re.compile(r"[ \t|]*(?:File \"|Traceback \(most recent call last\))")
+
+
+def _in_exception(text: str, at: int) -> bool:
+    """Whether ``text[at]`` is in an exception's message: on the exception's line, or on one of the few lines
+    after it (psycopg lists its attempts under "ImportError: no pq wrapper available."), with no frame between."""
+    start = text.rfind("\n", 0, at) + 1
+    for _ in range(12):
+        end = text.find("\n", start)
+        line = text[start: end if end >= 0 else len(text)]
+        if _EXCEPTION_HEAD.match(line):
+            return True
+        if not line.strip() or _FRAME_LINE.match(line) or start == 0:
+            return False
+        start = text.rfind("\n", 0, start - 1) + 1
+    return False
+
+
+def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
+    if not _in_exception(ev.text, m.start()):
+        return None
+    return _shared_lib(m, ev)
+
+
 def _ctypes_none(m: re.Match[str], ev: Evidence) -> Finding:
     if ev.phase in ("import", "test"):
         mod, pkg = _owner(ev, m.start())
@@ -217,7 +261,7 @@ def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
 _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (the Rust toolchain)",
                "CMake": "cmake", "cmake": "cmake", "C": "a C compiler", "CXX": "a C++ compiler",
                "C++": "a C++ compiler", "Fortran": "a Fortran compiler (gfortran)", "CUDA_HOME": "the CUDA toolkit",
-               "R": "R (the R language)"}
+               "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding:
@@ -225,6 +269,46 @@ def _tool(m: re.Match[str], ev: Evidence) -> Finding:
     tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
     pkg = ev.building()
     return Finding(f"the build tool {tool} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+# What a build may say it lacks that no system package brings: a Python build requirement, a file of the sdist
+_PYTHONISH = re.compile(
+    r"(?i:numpy|scipy|cython|setuptools(?:[-_]scm)?|wheel|pip|pybind11|nanobind|scikit[-_]build(?:[-_]core)?|cffi|"
+    r"pythran|torch|tensorflow|jax|mypy|versioneer|packaging|python3?|pkg_resources|distutils|module|file|version|"
+    r"directory|path|command|attribute|key|target|source|project|package|dependency|requirement|config|distribution|"
+    r"wheel|sdist|archive|interpreter|environment|venv|lock|lockfile|index|url|host|field|entry|metadata)|"
+    r".+\.(?:py|pyx|pxd|c|cc|cpp|md|rst|txt|cfg|toml|json|in|ini|ya?ml|lock)")
+
+
+def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """A build's own sentence on what it lacks: "Exception: Magick++ not found", "error: xmlsec1 is not installed",
+    "You need to install libcap development headers"; not a Python package or a file it says so of."""
+    name = first(m, "n")
+    if _PYTHONISH.fullmatch(name):
+        return None
+    pkg = ev.building()
+    said = " ".join(m.group(0).split()).lstrip("|* ")
+    return Finding(f"the system library {name} is missing ({said})" + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+_CMAKE_MISSING = re.compile(r"not found|wasn't found|was not found|could not be found|[Cc]ould not find|not installed|"
+                            r"[Mm]issing \S+\.h(?:pp|h|xx)?\b")
+_CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|wasn't|is) )?(?:not )?(?:found|installed)")
+
+
+def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """A CMakeLists' own ``message(FATAL_ERROR ...)`` that says what it did not find ("libzmq not found in
+    ZMQ_PREFIX=...", "The system library: libsecp256k1 was not found"); its other stops are no library's."""
+    said = " ".join(line.strip(" \t|") for line in m.group("cm").splitlines() if line.strip(" \t|"))
+    if not _CMAKE_MISSING.search(said):
+        return None
+    named = [n.group("n") for n in _CMAKE_NAME.finditer(said)]
+    name = next((n for n in named if n.startswith("lib")), named[0] if named else "")
+    if name and _PYTHONISH.fullmatch(name):
+        return None
+    pkg = ev.building()
+    return Finding(f"the system library {name or 'a library'} is missing (CMake: {said})"
+                   + (f" while building {pkg}" if pkg else ""), pkg)
 
 
 _COMPILER_NAMES = {"cc1plus": "C++", "cc1": "C", "f951": "Fortran"}
@@ -298,7 +382,11 @@ RULES: tuple[Rule, ...] = (
     rule("missing-system-library", SYSTEM,
          r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h|xx)?)['\"]?"
          r"(?::\s+No\s+such\s+file\s+or\s+directory| file not found)|"        # uv wraps long lines
-         r"you need to install a library that provides `(?P<h2>[\w./+-]+\.h(?:pp|h|xx)?)`",      # uv's hint
+         r"you need to install a library that provides `(?P<h2>[\w./+-]+\.h(?:pp|h|xx)?)`|"     # uv's hint
+         # meson's compiler.has_header/check_header (mesonbuild/interpreter/compiler.py), a setup.py's own search
+         r"(?:C|C\+\+|Objective-C) header '(?P<h3>[\w./+-]+)' not (?:found|usable)|"
+         r"(?i:unable to|cannot|can't|could not|couldn't) find (?P<h4>[\w./+-]+\.h(?:pp|h|xx)?)\b|"
+         r"(?<![\w./+-])['\"]?(?P<h5>[\w./+-]+\.h(?:pp|h|xx)?)['\"]? (?:was |is )?not found",
          _header),
     rule("missing-system-library", SYSTEM,
          r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),
@@ -308,15 +396,8 @@ RULES: tuple[Rule, ...] = (
          r"Could not find lib(?:rary)? (?P<l3>[\w+.-]+) or load any of its variants|"
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
          _shared_lib),
-    # what a package that loads a library itself (ctypes, cffi) says when the library is absent
-    rule("missing-system-library", SYSTEM,
-         r"^(?:[\w.]+: )?(?:ImportError|OSError|RuntimeError|FileNotFoundError|EnvironmentError|IOError)\b[^\n]*?"
-         r"(?:Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
-         r"(?<![\w+.-])(?P<l3>[\w+.-]+) shared library not found|Unable to find (?P<l4>lib[\w+.-]+)|"
-         r"no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|cannot load library '(?P<l6>[^'\n]+)'|"
-         r"(?:Could not|Couldn't|Unable to|Cannot|Can't|Failed to) (?:find|load|locate) (?:the )?(?P<l7>[\w+.-]+) "
-         r"(?:shared |C |dynamic )?library\b)",
-         _shared_lib, phases=("import", "test")),
+    # what a package that loads a library itself (ctypes, cffi, its own search) says when the library is absent
+    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=("import", "test"), last=True),
     # autoconf's configure stops on what it did not find (the line is bounded: read by _configure, not a regex)
     rule("missing-system-library", SYSTEM, r"^\s*configure: error: (?P<said>[^\n]{1,300})", _configure,
          phases=_BUILD_PHASES),
@@ -335,7 +416,22 @@ RULES: tuple[Rule, ...] = (
          r"Can not find valid pkg-config name|"
          r"(?:[Dd]id not|[Cc]ould not|[Cc]ouldn't|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:the )?(?P<p11>[\w+.-]+) "
          r"(?:headers|header files|development files|installation|librar(?:y|ies))\b|"
-         r"Package requirements \((?P<p13>[\w+.-]+)[^)\n]*\) were not met",
+         r"Package requirements \((?P<p13>[\w+.-]+)[^)\n]*\) were not met|"
+         # meson (mesonbuild/interpreter/compiler.py, dependencyfallbacks.py), pkgconf, a setup.py asking pkg-config
+         r"(?:C|C\+\+) (?:shared or static |shared |static )?library '(?P<p14>[\w+.-]+)' not found|"
+         r"Dependency ['\"](?P<p15>[\w+.-]+)['\"] is required but not found|"
+         r"Package '(?P<p16>[\w+.-]+)', required by '[^'\n]*', not found|"
+         r"pkg-config package ['\"]?(?P<p17>[\w+.-]+)['\"]? (?:was )?not found|"
+         # the pkg-config crate ("The system library `x` required by crate `y` was not found"), a CMakeLists' words
+         r"[Ss]ystem library:? ['\"`]?(?P<p18>[\w+.-]+)['\"`]?(?: required by (?:crate )?['\"`][^'\"`\n]*['\"`])? "
+         r"(?:was |is )?not found|"
+         # CMake: find_package(X CONFIG) (Source/cmFindPackageCommand.cxx), pkg_check_modules (FindPkgConfig.cmake)
+         r"Could not find a package configuration file (?:named \"[^\"\n]+\"[\s|]+)?provided by(?: package)?[\s|]+"
+         r"\"(?P<p19>[\w+.-]+)\"|The following required packages were not found:[\s|]*- *(?P<p20>[\w+.-]+)|"
+         r"None of the required '(?P<p21>[\w+.-]+)|A required package was not found|"
+         # openssl-sys's build script; a setup.py that asked pkg-config for its library (python-igraph)
+         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation|"
+         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find [^\n]{1,80}? using pkg-config",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -357,8 +453,29 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t20>CUDA_HOME) environment variable is not set|"
          # gcc without its C++ front end, CMake's language without a compiler (its other wording)
          r"error trying to exec '(?P<t21>cc1plus|cc1|f951)': execvp: No such file|"
-         r"CMake Error: CMAKE_(?P<t22>\w+?)_COMPILER not set",
+         r"CMake Error: CMAKE_(?P<t22>\w+?)_COMPILER not set|"
+         # meson's find_program; CMake's FindPkgConfig; pkgconfig (matze/pkgconfig) and setup.py scripts on their tools
+         r"Program '(?P<t23>[\w.+-]+)' not found or not executable|(?P<t24>pkg-config) tool not found|"
+         r"(?<![\w.+-])(?P<t25>pkg-config|[\w.+-]+-config|CMake|cmake|swig|SWIG) (?:is )?(?:probably )?not installed|"
+         r"(?i:unable to|cannot|could not|failed to) (?:invoke|execute) (?P<t26>pkg-config|cmake|swig)\b|"
+         r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install|^[ \t|]*Install) (?:the |a |an )?"
+         r"(?P<t27>pkg-config|pkgconf|CMake|cmake|swig|SWIG|[\w.+-]+-config|Rust|cargo|rustc|ninja|meson|gcc|"
+         r"a C(?:\+\+)? compiler)\b|[Yy]ou need (?P<t28>a C(?:\+\+)? compiler)",
          _tool, phases=_BUILD_PHASES),
+    # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
+    rule("missing-system-library", SYSTEM,
+         r"^[ \t|]*(?:(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): |error: |ERROR: |Error: |\*\*\* )"
+         r"(?:[Tt]he )?(?P<n>[\w+.-]+)(?: \(or [\w+.-]+\))?"
+         r"(?: headers?| librar(?:y|ies)| development (?:package|headers|files))? "
+         r"(?:(?:is|was|were|are) )?(?:probably )?(?:not found|not installed|unavailable|could not be found|"
+         r"wasn't found)\b|"
+         r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install) (?:the )?(?P<n2>[\w+.-]+) "
+         r"(?:development (?:package|packages|headers|files)|devel(?:opment)? headers|headers|-dev(?:el)? package)",
+         _needs, phases=_BUILD_PHASES),
+    # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
+    rule("missing-system-library", SYSTEM,
+         r"CMake Error at [^\n]*\((?:message|find_package|pkg_check_modules|pkg_search_module)\):"
+         r"(?P<cm>(?:\n[ \t|]*\S[^\n]*){1,3})", _cmake_message, phases=_BUILD_PHASES),
     # a build tool that is there but too old: CMake's cmake_minimum_required, cargo's rust-version check
     rule("missing-system-library", SYSTEM,
          r"(?P<t>CMake) (?P<want>[\d.]+) or higher is required\.\s+You are running version (?P<have>[\d.]+)|"
