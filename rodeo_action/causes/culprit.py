@@ -130,15 +130,6 @@ def _import_names() -> dict[str, tuple[str, ...]]:
     return {module: tuple(dists) for module, dists in out.items()}
 
 
-def _shown(text: str) -> list[str]:
-    """The distributions the log shows installed (a manager's summary, a ``.dist-info`` path)."""
-    shown = [d.group("d") for d in _DIST_INFO.finditer(text)]
-    for m in _INSTALLED.finditer(text):
-        shown += (re.findall(r"(\S+?)-\d\S*", m.group("pip")) if m.group("pip")
-                  else [m.group("uv") or m.group("poetry") or m.group("pdm")])
-    return shown
-
-
 def distribution_of(module: str, text: str = "", requested: Sequence[str] = ()) -> str | None:
     """The distribution an import name belongs to: one the log shows installed or a ``.dist-info`` of
     the same name, else names.yml's mapping (the provider the log shows installed first), else the one
@@ -149,7 +140,10 @@ def distribution_of(module: str, text: str = "", requested: Sequence[str] = ()) 
     if not top or top in sys.stdlib_module_names or top.startswith("<") or top == "__main__":
         return None
     want = canonical(top.lstrip("_"))
-    shown = _shown(text)
+    shown = [d.group("d") for d in _DIST_INFO.finditer(text)]
+    for m in _INSTALLED.finditer(text):
+        shown += (re.findall(r"(\S+?)-\d\S*", m.group("pip")) if m.group("pip")
+                  else [m.group("uv") or m.group("poetry") or m.group("pdm")])
     for name in shown:
         if canonical(name) == want:
             return canonical(name)
@@ -161,13 +155,6 @@ def distribution_of(module: str, text: str = "", requested: Sequence[str] = ()) 
     # fusepy provides fuse, pysdl2 sdl2: the one installed distribution whose name holds the module's
     holding = {canonical(n) for n in (shown or requested) if want in canonical(n)}
     return holding.pop() if len(holding) == 1 else want
-
-
-def _installed_as(module: str, text: str) -> bool:
-    """Whether the log shows installed the distribution ``module`` belongs to (a module that no installed
-    distribution is named or known for is shipped by one of them under its own name: eccodes ships gribapi)."""
-    dist = distribution_of(module, text)
-    return dist is not None and dist in {canonical(n) for n in _shown(text)}
 
 
 # the names a ``$ `` line asked a manager to install: pip/uv pip install, uv/poetry/pdm add, pipenv install
@@ -199,10 +186,6 @@ def import_owner(text: str, context: str, at: int, module: str | None = None) ->
     start = text.rfind("Traceback (most recent call last):", 0, at + 1)
     tops = [f.group("top") for f in _FRAME.finditer(text, max(start, 0), at + 1)] if start >= 0 else []
     owners = [t for t in tops if t not in _MACHINERY and distribution_of(t, text)]
-    # a module no installed distribution is named for, under one that is (eccodes ships gribapi): the latter's
-    known = [t for t in owners if _installed_as(t, text)]
-    if owners and known and not _installed_as(owners[-1], text):
-        return distribution_of(known[-1], text, requested(context))
     if owners:
         return distribution_of(owners[-1], text, requested(context))
     if module:

@@ -291,9 +291,8 @@ def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
     return Finding(f"the system library {name} is missing ({said})" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
-_CMAKE_MISSING = re.compile(r"not found|wasn't found|was not found|could not be found|[Cc]ould not find|not installed|"
-                            r"[Mm]issing \S+\.h(?:pp|h|xx)?\b")
-_CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|wasn't|is) )?(?:not )?(?:found|installed)")
+_CMAKE_MISSING = re.compile(r"not found|could not be found|[Cc]ould not find|not installed")
+_CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|is) )?not (?:found|installed)")
 
 
 def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -429,9 +428,8 @@ RULES: tuple[Rule, ...] = (
          r"Could not find a package configuration file (?:named \"[^\"\n]+\"[\s|]+)?provided by(?: package)?[\s|]+"
          r"\"(?P<p19>[\w+.-]+)\"|The following required packages were not found:[\s|]*- *(?P<p20>[\w+.-]+)|"
          r"None of the required '(?P<p21>[\w+.-]+)|A required package was not found|"
-         # openssl-sys's build script; a setup.py that asked pkg-config for its library (python-igraph)
-         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation|"
-         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find [^\n]{1,80}? using pkg-config",
+         # openssl-sys's build script
+         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -467,8 +465,7 @@ RULES: tuple[Rule, ...] = (
          r"^[ \t|]*(?:(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): |error: |ERROR: |Error: |\*\*\* )"
          r"(?:[Tt]he )?(?P<n>[\w+.-]+)(?: \(or [\w+.-]+\))?"
          r"(?: headers?| librar(?:y|ies)| development (?:package|headers|files))? "
-         r"(?:(?:is|was|were|are) )?(?:probably )?(?:not found|not installed|unavailable|could not be found|"
-         r"wasn't found)\b|"
+         r"(?:(?:is|was|were|are) )?(?:probably )?(?:not found|not installed|unavailable|could not be found)\b|"
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install) (?:the )?(?P<n2>[\w+.-]+) "
          r"(?:development (?:package|packages|headers|files)|devel(?:opment)? headers|headers|-dev(?:el)? package)",
          _needs, phases=_BUILD_PHASES),
