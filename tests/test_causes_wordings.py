@@ -166,6 +166,16 @@ BUILD_WORDINGS = [
                  "wheel", id="dlib-cmake"),
     # LudovicRousseau/PyKCS11 setup.py @f36dee40, l. 67 (print, then exit(1))
     pytest.param("pykcs11", "1.5.17", "running build\nInstall swig and try again\n\n", "wheel", id="pykcs11-swig"),
+    # pyca/pynacl setup.py @25d715e1, l. 125 (building its bundled libsodium)
+    pytest.param("pynacl", "1.5.0", "running build_clib\n" + setup_traceback(
+        "  File \"<string>\", line 125, in run\nException: ERROR: The 'make' utility is missing from PATH\n", 125,
+        "build_wheel"), "wheel", id="pynacl-make"),
+    # ibmdb/python-ibmdb setup.py @14dec321, l. 77 and 79 (printed, then sys.exit(1))
+    pytest.param("ibm-db", "3.2.3", "\nNo Python.h header file detected.\nPlease install python-devel or "
+                 "python3-devel as instructed in \"https://github.com/ibmdb/python-ibmdb/blob/master/README.md#KnownIssues\"\n",
+                 "requirements", id="ibm-db-python-h"),
+    pytest.param("ibm-db", "3.2.3", "\nNo Gcc installation detected.\nPlease install gcc and continue with the "
+                 "installation of the ibm_db.\n", "requirements", id="ibm-db-gcc"),
     # zeromq/pyzmq CMakeLists.txt @c6bc8f20, l. 196, through scikit-build-core
     pytest.param("pyzmq", "26.2.0", "*** scikit-build-core 0.10.7 using CMake 3.25.1 (wheel)\n"
                  "-- Looking for libzmq in /usr/local\nCMake Error at CMakeLists.txt:196 (message):\n"
@@ -345,6 +355,12 @@ IMPORT_WORDINGS = [
             raise OSError(msg)
         OSError: ctypes.util.find_library() did not manage to locate a library called 'xcb'
         """, "xcffib", id="cffi-find-library"),
+    # jeffdaily/parasail-python parasail/__init__.py @ddd3a97a, l. 71
+    pytest.param("parasail", "1.3.4", "import parasail", f"""\
+          File "{SITE}/parasail/__init__.py", line 71, in <module>
+            raise Exception("failed to locate and open '{{}}'".format(_libname))
+        Exception: failed to locate and open 'libparasail.so'
+        """, "parasail", id="parasail"),
     # aliles/filemagic magic/api.py @13864906, l. 22
     pytest.param("filemagic", "1.6", "import magic", f"""\
           File "{SITE}/magic/api.py", line 22, in <module>
@@ -436,6 +452,14 @@ NEGATIVES = [
     pytest.param("meson", "1.6.0", "ERROR: Tried to install Meson with an unsupported Python version: \n"
                  "3.9.2 (default, Feb 28 2021, 17:03:44)\nMeson requires Python 3.10.0 or greater\n", "requirements",
                  "build-failed", id="python-version-refused"),
+    # jeffdaily/parasail-python setup.py @ddd3a97a, l. 84: "Unable to find" a string of its own source
+    pytest.param("parasail", "1.3.4", setup_traceback("RuntimeError: Unable to find __version__ string.\n", 84),
+                 "requirements", "build-failed", id="unable-to-find-version"),
+    # a file of the sdist, and a Python build requirement, in the words a library is missing in
+    pytest.param("pgmagick", "0.7.6", setup_traceback("Exception: README.rst not found\n", 12), "requirements",
+                 "build-failed", id="sdist-file-not-found"),
+    pytest.param("pykcs11", "1.5.17", setup_traceback("RuntimeError: Cython is not installed\n", 20), "requirements",
+                 "build-failed", id="cython-not-installed"),
     # a wheel command that the build environment lacks
     pytest.param("python-prctl", "1.6.1", "usage: setup.py [global_opts] cmd1 [cmd1_opts] [cmd2 [cmd2_opts] ...]\n"
                  "   or: setup.py --help [cmd1 cmd2 ...]\nerror: invalid command 'bdist_wheel'\n", "wheel",
@@ -474,6 +498,20 @@ def test_a_build_requirement_no_index_has_is_no_matching_distribution() -> None:
     cause = classify(log, "install", "pip")
     assert (cause.kind, cause.package) == ("no-matching-distribution", "setuptools"), cause.summary
     assert explain(log).kind == "no-matching-distribution"
+
+
+def test_a_loaders_words_outside_an_exception_are_no_verdict() -> None:
+    """A build's note that it goes without an optional library (the install succeeded), then an import that lacks a
+    Python module: an import error, not the library the note named."""
+    log = import_frame("pyzmq", "26.2.0", "import zmq", f"""\
+          File "{SITE}/zmq/__init__.py", line 3, in <module>
+            import foo_helper
+        ModuleNotFoundError: No module named 'foo_helper'
+        """)
+    note = "  -- libsodium library not found, building without CURVE\n"
+    log = log.replace("Successfully installed", note + "Successfully installed")
+    assert classify(log, "import", "pip").kind == "import-error"
+    assert explain(log).kind == "import-error"
 
 
 def test_a_missing_module_at_import_stays_an_import_error() -> None:

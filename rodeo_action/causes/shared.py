@@ -211,7 +211,8 @@ LOADER_PATTERN = (
     r"(?:librar(?:y|ies)|lib|DLL)\b|"
     r"[Nn]o library named [\"']?(?P<l8>[\w+.-]+)|[Ll]ibrary [\"'](?P<l9>[\w+.-]+)[\"'] (?:was )?not found|"
     r"did not manage to locate a library called [\"'](?P<l10>[^\"'\n]+)[\"']|"
-    r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<l11>[\w+.-]+)\) found"
+    r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<l11>[\w+.-]+)\) found|"
+    r"(?i:failed to|unable to|could not|cannot) (?:locate|find) and (?:open|load) [\"'](?P<l12>[^\"'\n]+)[\"']"
 )
 _EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
                              r"(?:Error|Exception|Exit)\b(?::|$)")
@@ -385,7 +386,8 @@ RULES: tuple[Rule, ...] = (
          # meson's compiler.has_header/check_header (mesonbuild/interpreter/compiler.py), a setup.py's own search
          r"(?:C|C\+\+|Objective-C) header '(?P<h3>[\w./+-]+)' not (?:found|usable)|"
          r"(?i:unable to|cannot|can't|could not|couldn't) find (?P<h4>[\w./+-]+\.h(?:pp|h|xx)?)\b|"
-         r"(?<![\w./+-])['\"]?(?P<h5>[\w./+-]+\.h(?:pp|h|xx)?)['\"]? (?:was |is )?not found",
+         r"(?<![\w./+-])['\"]?(?P<h5>[\w./+-]+\.h(?:pp|h|xx)?)['\"]? (?:was |is )?not found|"
+         r"No (?P<h6>[\w./+-]+\.h(?:pp|h|xx)?) header(?: file)? (?:detected|found)",
          _header),
     rule("missing-system-library", SYSTEM,
          r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),
@@ -458,7 +460,9 @@ RULES: tuple[Rule, ...] = (
          r"(?i:unable to|cannot|could not|failed to) (?:invoke|execute) (?P<t26>pkg-config|cmake|swig)\b|"
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install|^[ \t|]*Install) (?:the |a |an )?"
          r"(?P<t27>pkg-config|pkgconf|CMake|cmake|swig|SWIG|[\w.+-]+-config|Rust|cargo|rustc|ninja|meson|gcc|"
-         r"a C(?:\+\+)? compiler)\b|[Yy]ou need (?P<t28>a C(?:\+\+)? compiler)",
+         r"a C(?:\+\+)? compiler)\b|[Yy]ou need (?P<t28>a C(?:\+\+)? compiler)|"
+         r"['\"](?P<t29>[\w.+-]+)['\"] (?:utility|command|executable|program|tool|binary) (?:is )?"
+         r"(?:missing|not found)",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
