@@ -176,6 +176,11 @@ BUILD_WORDINGS = [
                  "requirements", id="ibm-db-python-h"),
     pytest.param("ibm-db", "3.2.3", "\nNo Gcc installation detected.\nPlease install gcc and continue with the "
                  "installation of the ibm_db.\n", "requirements", id="ibm-db-gcc"),
+    # cyipopt's setup.py wrapper of pkg-config, as the wild corpus's train log wild/pdm/cyipopt-raw shows it
+    pytest.param("cyipopt", "1.5.0", setup_traceback(
+        "  File \"<string>\", line 119, in pkgconfig\nOSError: pkg-config was not able to find any of the requested "
+        "packages ['ipopt'] on your system. Make sure pkg-config\ncan discover the .pc files associated with the "
+        "installed packages.\n", 187), "requirements", id="cyipopt-pkg-config"),
     # zeromq/pyzmq CMakeLists.txt @c6bc8f20, l. 196, through scikit-build-core
     pytest.param("pyzmq", "26.2.0", "*** scikit-build-core 0.10.7 using CMake 3.25.1 (wheel)\n"
                  "-- Looking for libzmq in /usr/local\nCMake Error at CMakeLists.txt:196 (message):\n"

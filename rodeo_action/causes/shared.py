@@ -431,7 +431,10 @@ RULES: tuple[Rule, ...] = (
          r"\"(?P<p19>[\w+.-]+)\"|The following required packages were not found:[\s|]*- *(?P<p20>[\w+.-]+)|"
          r"None of the required '(?P<p21>[\w+.-]+)|A required package was not found|"
          # openssl-sys's build script
-         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation",
+         r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation|"
+         # a setup.py's own pkg-config wrapper (cyipopt: "pkg-config was not able to find any of the requested ...")
+         r"pkg-config (?:was not able to|could not|cannot|can't|failed to|did not) find (?:any of )?(?:the requested "
+         r"packages )?\[?['\"]?(?P<p23>[\w+.-]+)",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
