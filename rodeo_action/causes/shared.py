@@ -277,19 +277,20 @@ _PYTHONISH = re.compile(
     r"(?i:numpy|scipy|cython|setuptools(?:[-_]scm)?|wheel|pip|pybind11|nanobind|scikit[-_]build(?:[-_]core)?|cffi|"
     r"pythran|torch|tensorflow|jax|mypy|versioneer|packaging|python3?|pkg_resources|distutils|module|file|version|"
     r"directory|path|command|attribute|key|target|source|project|package|dependency|requirement|config|distribution|"
-    r"wheel|sdist|archive|interpreter|environment|venv|lock|lockfile|index|url|host|field|entry|metadata)|"
+    r"sdist|archive|interpreter|environment|venv|lock|lockfile|index|url|host|field|entry|metadata)|"
     r".+\.(?:py|pyx|pxd|c|cc|cpp|md|rst|txt|cfg|toml|json|in|ini|ya?ml|lock)")
 
 
 def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
     """A build's own sentence on what it lacks: "Exception: Magick++ not found", "error: xmlsec1 is not installed",
-    "You need to install libcap development headers"; not a Python package or a file it says so of."""
+    "You need to install libcap development headers"; not a Python package or a file it says so of, and only in a
+    log that shows a build (a manager's own "error: X not found" is no library)."""
     name = first(m, "n")
-    if _PYTHONISH.fullmatch(name):
-        return None
     pkg = ev.building()
+    if _PYTHONISH.fullmatch(name) or pkg is None:
+        return None
     said = " ".join(m.group(0).split()).lstrip("|* ")
-    return Finding(f"the system library {name} is missing ({said})" + (f" while building {pkg}" if pkg else ""), pkg)
+    return Finding(f"the system library {name} is missing ({said}) while building {pkg}", pkg)
 
 
 _CMAKE_MISSING = re.compile(r"not found|could not be found|[Cc]ould not find|not installed")
@@ -475,7 +476,7 @@ RULES: tuple[Rule, ...] = (
          r"(?:(?:is|was|were|are) )?(?:probably )?(?:not found|not installed|unavailable|could not be found)\b|"
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install) (?:the )?(?P<n2>[\w+.-]+) "
          r"(?:development (?:package|packages|headers|files)|devel(?:opment)? headers|headers|-dev(?:el)? package)",
-         _needs, phases=_BUILD_PHASES),
+         _needs, phases=("install",)),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
          r"CMake Error at [^\n]*\((?:message|find_package|pkg_check_modules|pkg_search_module)\):"
