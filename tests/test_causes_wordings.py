@@ -301,7 +301,7 @@ IMPORT_WORDINGS = [
             raise OSError('sndfile library not found using ctypes.util.find_library')
         OSError: sndfile library not found using ctypes.util.find_library
         """, "soundfile", id="soundfile"),
-    # pyudev/pyudev src/pyudev/_ctypeslib/utils.py @0dfb59e9, l. 50
+    # pyudev/pyudev src/pyudev/_ctypeslib/utils.py @0dfb59e9, l. 51
     pytest.param("pyudev", "0.24.3", "import pyudev", f"""\
           File "{SITE}/pyudev/core.py", line 50, in __init__
             self._libudev = load_ctypes_library("udev", SIGNATURES, ERROR_CHECKERS)
