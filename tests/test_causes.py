@@ -99,6 +99,23 @@ def test_uv_missing_version_is_no_match_not_conflict() -> None:
            "six==99.0 and you require six==99.0, we can conclude that your requirements are unsatisfiable.\n")
     assert classify(log, "install", "uv").kind == "no-matching-distribution"
 
+@pytest.mark.parametrize(("sentence", "pkg"), [
+    # uv 0.13.9 on aspell-python-py3 (tests/corpus/wild/uv/aspell-python-py3-cell.log)
+    ("Because all versions of aspell-python-py3 have a non-PEP 625-compliant source distribution filename and you "
+     "require aspell-python-py3, we can conclude", "aspell-python-py3"),
+    ("Because foo==1.0 has invalid metadata and you require foo==1.0, we can conclude", "foo"),
+])
+def test_uv_one_package_dead_end_is_no_match_not_conflict(sentence: str, pkg: str) -> None:
+    """pubgrub's reason a single package is unavailable, with nothing else constraining it."""
+    log = f"error: No solution found when resolving dependencies\n  cause: {sentence} that your requirements are " \
+          "unsatisfiable.\n"
+    cause = classify(log, "install", "uv")
+    assert (cause.kind, cause.package) == ("no-matching-distribution", pkg)
+    # another package's reason is a conflict still: the sentence must be about what you require
+    other = log.replace("and you require", "and bar depends on it and you require bar, and you require", 1)
+    assert classify(other, "install", "uv").kind == "conflict"
+
+
 
 def test_pipenv_resolution_failure_traceback_is_not_manager_broken() -> None:
     log = ("Locking Failed!\nERROR: No matching distribution found for six==99.0\n"

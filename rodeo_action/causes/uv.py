@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes.base import BROKEN, NAME, RESOLVER, Evidence, Finding, first, rule, strip_spec
-from rodeo_action.causes.culprit import Constraint, constraint, contested
+from rodeo_action.causes.culprit import Constraint, canonical, constraint, contested
 
 
 def not_found(m: re.Match[str], ev: Evidence) -> Finding:
@@ -71,6 +71,17 @@ def conflict(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding("conflict: " + (cause.group("c") if cause else "no solution found when resolving"))
 
 
+def unavailable(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """pubgrub's one-package dead end: "Because all versions of X have a non-PEP 625-compliant source
+    distribution filename and you require X" (uv's UnavailablePackage/UnavailableVersion reasons): no
+    other package constrains X, so it is no conflict, whatever the reason uv gives."""
+    pkg, wanted = m.group("p"), strip_spec(m.group("r"))
+    if canonical(pkg) != canonical(wanted):
+        return None
+    return Finding(f"{'all versions of ' if m.group('all') else ''}{pkg}{m.group('v') or ''} "
+                   f"{m.group('verb')} {' '.join(m.group('why').split())}", pkg)
+
+
 def yanked(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"{m.group('p')}=={m.group('v')} was yanked and no other version fits", m.group("p"))
 
@@ -117,6 +128,10 @@ RULES = (
          r"(?P<v>\S+)",
          lambda m, ev: Finding(f"{m.group('p')} requires Python {m.group('req')}; this is {m.group('v')}",
                                m.group("p"))),
+    rule("no-matching-distribution", RESOLVER,
+         r"Because (?P<all>all (?:of the )?versions of )?(?P<p>" + NAME + r"?)(?P<v>[=<>!~]=?[^ ,]+)? "
+         r"(?P<verb>has|have|is|are|was|were) (?P<why>(?:(?!depends? on|\bBecause\b)[^,.])+?),?\s+and\s+you\s+"
+         r"require\s+(?P<r>[^ ,]+)", unavailable),
     rule("conflict", RESOLVER, r"No solution found when resolving", conflict),
     rule("manager-broken", BROKEN, r"^(?:thread '[^'\n]*' panicked at|error: uv panicked)[^\n]*",
          lambda m, ev: Finding(f"uv crashed in its own code: {m.group(0).strip()}", "uv")),
