@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rodeo_action.causes import MANAGER_RULES, MAX_SUMMARY, classify, guess_manager
+from rodeo_action.causes.base import unwrap
 from rodeo_action.managers.nixfamily import pins
 
 sys.path.insert(0, str(Path(__file__).parent / "corpus"))
@@ -283,6 +285,48 @@ def test_the_wild_split_holds_out_at_least_30_percent_and_shares_no_subject() ->
         return {table.canonical(e.subject or e.package or e.path.stem) for e in part}
 
     assert TEST and not subjects(TRAIN) & subjects(TEST)
+
+
+def wrapped(log: str, width: int) -> str:
+    """The log as a terminal ``width`` wide shows it through uv (miette) or a rich console: each long
+    output line wrapped word by word (long words broken), the continuation at the line's indentation."""
+    out: list[str] = []
+    for line in log.splitlines():
+        if line.startswith(("$ ", "# ", "#@")) or len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [line]
+    return "\n".join(out)
+
+
+WRAPPING = ("pip", "uv", "poetry", "pdm", "pipenv", "hatch")     # Python consoles and uv wrap; nix, conda do not
+
+
+@pytest.mark.parametrize("width", [120, 100])
+def test_a_log_wrapped_at_the_terminals_width_reads_as_itself(width: int) -> None:
+    """Own corpus and the wild corpus's train part (the PyPI family): wrapping never changes a kind (at 100 columns one
+    train log still does: its gcc line is cut inside "fatal error:")."""
+    allowed = {100: {"pip/pygit2-source-raw"}}.get(width, set())
+    changed = {f"{e.path.parent.name}/{e.path.stem}" for e in (*ENTRIES, *TRAIN) if e.manager in WRAPPING
+               and classify(wrapped(e.log, width), e.phase, e.manager).kind != classify(e.log, e.phase, e.manager).kind}
+    assert changed <= allowed
+
+
+def test_unwrap_joins_what_a_tool_wrapped_and_nothing_that_starts_a_line() -> None:
+    text = ("         RuntimeError: The 'apxs' command appears not to be installed or is not executable. Please check"
+            " the list of\n         prerequisites in the documentation.\n"
+            "      AttributeError:\n      /v/bin/python: undefined symbol: Error_GetLastErrorNum\n"
+            "  File \"/x.py\", line 3, in f\n  File \"/y.py\", line 4, in g\n"
+            "      x.c:3:1: error: expected ';'\n      compilation terminated.\n")
+    lines = unwrap(text).splitlines()
+    assert lines[0].endswith("Please check the list of prerequisites in the documentation.")
+    assert lines[1] == "      AttributeError: /v/bin/python: undefined symbol: Error_GetLastErrorNum"
+    assert lines[2:4] == ["  File \"/x.py\", line 3, in f", "  File \"/y.py\", line 4, in g"]   # frames stay apart
+    # a ctypes load that fell back to the interpreter, wrapped as uv wraps it, is still a missing library
+    log = ("error: Failed to build `rtree==0.9.4`\n  cause: The build backend returned an error\n         [stderr]\n"
+           "         AttributeError:\n         /v/bin/python: undefined symbol: Error_GetLastErrorNum\n")
+    assert classify(log, "install", "uv").kind == "missing-system-library"
 
 
 @pytest.mark.xfail(strict=True, reason="measured 2026-12-07 on the held-out part (654 wild logs, 255 held out): "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes import apt, conda, hatch, indexnote, nix, pdm, pip, pipenv, pixi, poetry, shared, spack, uv
-from rodeo_action.causes.base import MAX_SUMMARY, Evidence, Rule, clip, crashed, informative_line
+from rodeo_action.causes.base import MAX_SUMMARY, Evidence, Finding, Rule, clip, crashed, informative_line
 from rodeo_action.causes.culprit import plausible
 from rodeo_action.managers.registry import MODULES, RuleSet
 from rodeo_action.results import Cause
@@ -107,6 +107,16 @@ def classify(log: str, phase: str | None, manager: str | None = None, returncode
         return Cause("unknown", clip(f"the classifier failed ({type(exc).__name__}); see the log"))
 
 
+def _first(rules: tuple[Rule, ...], ev: Evidence) -> tuple[int, Rule, Finding] | None:
+    """The first rule (in tier order) that explains the evidence, with its place and finding."""
+    for i, rule in enumerate(rules):
+        match = rule.match(ev)
+        found = rule.explain(match, ev) if match is not None else None
+        if found is not None:
+            return i, rule, found
+    return None
+
+
 def _classify(log: str, phase: str | None, manager: str | None, returncode: int | None) -> Cause:
     if returncode is not None and returncode < 0:
         return Cause("killed", clip(f"killed by signal {-returncode} during {phase}"), None)
@@ -115,19 +125,20 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
     if verdict is not None:
         return verdict
     rules = _ORDER.get(manager or "", _ANY)
-    for rule in rules:
-        match = rule.match(ev)
-        if match is None:
-            continue
-        found = rule.explain(match, ev)
-        if found is not None:
-            kind = found.kind or rule.kind
-            # the kind is shown next to the summary everywhere: "conflict: conflict: ..." says nothing twice
-            summary = found.summary.removeprefix(f"{kind}: ").removeprefix("conflict: ").removeprefix("network: ")
-            package = plausible(found.package, ev.text, ev.context)
-            if kind == "no-matching-distribution" and "no project named" not in summary:   # uv says so itself
-                summary = _not_on_index(package, ev.context) + summary
-            return Cause(kind, clip(summary), package)
+    hit = _first(rules, ev)
+    wrapped = ev.unwrapped()
+    if wrapped is not None:     # a rule before the one that fired, on the lines a tool wrapped, is the better reading
+        better = _first(rules[: hit[0] if hit else len(rules)], wrapped)
+        hit, ev = (better, wrapped) if better else (hit, ev)
+    if hit is not None:
+        _, rule, found = hit
+        kind = found.kind or rule.kind
+        # the kind is shown next to the summary everywhere: "conflict: conflict: ..." says nothing twice
+        summary = found.summary.removeprefix(f"{kind}: ").removeprefix("conflict: ").removeprefix("network: ")
+        package = plausible(found.package, ev.text, ev.context)
+        if kind == "no-matching-distribution" and "no project named" not in summary:   # uv says so itself
+            summary = _not_on_index(package, ev.context) + summary
+        return Cause(kind, clip(summary), package)
     line = clip(informative_line(ev.text))
     if phase == "test":
         return Cause("test-failed", line, None)

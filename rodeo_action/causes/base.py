@@ -90,9 +90,43 @@ class Evidence:
                 return names[0][0]
         return None
 
+    def unwrapped(self) -> Evidence | None:
+        """The same evidence with the lines a tool may have wrapped at its terminal's width joined again,
+        or None when there are none: a message split mid-phrase must still read as itself."""
+        text = unwrap(self.text)
+        return None if text == self.text else Evidence(text, self.context, self.phase, self.manager)
+
     def building(self, before: int | None = None) -> str | None:
         """The package whose build the log shows failing (or last started, before ``before``)."""
         return building(self.text if before is None else self.text[:before])
+
+
+# A line that starts something of its own (a traceback frame, a compiler's or a tool's message, a box
+# drawing, a list item, a step of a build) is never the continuation of the line before it
+_STARTS_LINE = re.compile(
+    r"(?:File \"|Traceback|[\^~×╰│├─|*•>+=#\[({]|-{2,}|\d+ \||(?i:error|warning|note|hint|cause|help|fatal|info|debug)"
+    r"\b|In file included|from \S|\S+:\d+:|[A-Za-z]:\\|[A-Z][A-Z_]{2,}\b|Collecting|Downloading|Building|"
+    r"Installing|Running|Successfully|Using|Resolv|Prepar|Obtaining|Requirement|checking|configure:|CMake|-- |\$ |"
+    r"creating|copying|(?:\S*/)?(?:gcc|g\+\+|cc|c\+\+|x86_64\S*|ld|clang\S*):?\s)")
+
+
+def unwrap(text: str) -> str:
+    """Join each line a tool may have wrapped onto the one before it. uv (miette) and rich consoles wrap
+    at the terminal's width word by word, the continuation at the same indentation, so a line may be
+    cut anywhere: short ("AttributeError:" before a long path) or after a full stop. Two lines of the
+    same indentation are joined unless the second starts something of its own (``_STARTS_LINE``); the
+    classifier reads this only to find a rule that the unjoined text hid."""
+    out: list[str] = []
+    last_indent = -1
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if out and body and out[-1].strip() and indent == last_indent and not _STARTS_LINE.match(body):
+            out[-1] = out[-1].rstrip() + " " + body
+        else:
+            out.append(line)
+            last_indent = indent
+    return "\n".join(out)
 
 
 # What each manager prints about the package it is building, most specific first.
