@@ -106,6 +106,9 @@ def test_uv_missing_version_is_no_match_not_conflict() -> None:
     ("Because all versions of aspell-python-py3 have a non-PEP 625-compliant source distribution filename and you "
      "require aspell-python-py3, we can conclude", "aspell-python-py3"),
     ("Because foo==1.0 has invalid metadata and you require foo==1.0, we can conclude", "foo"),
+    # uv 0.13.9 on pyrfc, whose every release is yanked: the reason's own commas and dots are inside its brackets
+    ("Because all versions of pyrfc were yanked (reason: No longer supported, see https://github.com/SAP/PyRFC/"
+     "issues/372) and you require pyrfc, we can conclude", "pyrfc"),
 ])
 def test_uv_one_package_dead_end_is_no_match_not_conflict(sentence: str, pkg: str) -> None:
     """pubgrub's reason a single package is unavailable, with nothing else constraining it."""
@@ -117,6 +120,17 @@ def test_uv_one_package_dead_end_is_no_match_not_conflict(sentence: str, pkg: st
     other = log.replace("and you require", "and bar depends on it and you require bar, and you require", 1)
     assert classify(other, "install", "uv").kind == "conflict"
 
+
+
+def test_pipenvs_metadata_generation_failed_is_a_build_of_what_it_was_installing() -> None:
+    """pipenv 2026.10.3 prints its own hint instead of pip's build output (wild/pipenv/pyogrio-source-raw)."""
+    log = ("Installing pyogrio...\nInstalling dependencies from Pipfile.lock (e8a830)...\nUpgrading pyogrio in  "
+           "dependencies.\nBuilding requirements...\nResolving dependencies...\n✘ Locking Failed!\nERROR: ERROR: "
+           "Metadata generation failed for a package.\nThis usually means the package uses a legacy build system "
+           "(setup.py egg_info) that is incompatible with modern pip.\nYour dependencies could not be resolved. You "
+           "likely have a mismatch in your sub-dependencies.\n")
+    cause = classify(log, "install", "pipenv")
+    assert (cause.kind, cause.package) == ("build-failed", "pyogrio") and "--verbose" in cause.summary
 
 
 def test_pipenv_resolution_failure_traceback_is_not_manager_broken() -> None:

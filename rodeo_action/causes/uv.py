@@ -130,7 +130,8 @@ RULES = (
                                m.group("p"))),
     rule("no-matching-distribution", RESOLVER,
          r"Because (?P<all>all (?:of the )?versions of )?(?P<p>" + NAME + r"?)(?P<v>[=<>!~]=?[^ ,]+)? "
-         r"(?P<verb>has|have|is|are|was|were) (?P<why>(?:(?!depends? on|\bBecause\b)[^,.])+?),?\s+and\s+you\s+"
+         r"(?P<verb>has|have|is|are|was|were) (?P<why>(?:(?!depends? on|\bBecause\b)(?:[^,.()]|\([^()\n]*\)))+?),?\s+"
+         r"and\s+you\s+"
          r"require\s+(?P<r>[^ ,]+)", unavailable),
     rule("conflict", RESOLVER, r"No solution found when resolving", conflict),
     rule("manager-broken", BROKEN, r"^(?:thread '[^'\n]*' panicked at|error: uv panicked)[^\n]*",
