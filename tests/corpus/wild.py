@@ -832,9 +832,117 @@ FOURTH: tuple[Case, ...] = (
 )
 
 
+# A fifth catalogue (issue 15): more system-library failures of new packages, each worded its own way: swig,
+# nasm, protoc, gfortran and PARI's gp absent; pkg-config entries (libusb, libparted, wayland-protocols, tss2,
+# libsystemd, libcdio, cbc); headers (fuse, xkbcommon, qpdf, zbar, taglib, OpenFst, ALSA, discid); packages'
+# own words (Magick++, libsndfile, MeCab, Berkeley DB); CMake packages (SymEngine, PDAL) and meson's SDL2;
+# ctypes/cffi loads at import (libdiscid, libevdev, libsamplerate, libunrar, librtlsdr, iptables' extensions,
+# a .NET runtime); and failures near that boundary: builds that stop for another reason (a CPython header gone in
+# 3.11, setuptools without use_2to3, undeclared Python build requirements, a build that downloads its
+# dependency) and an import that fails on a Python API. Labels written by reading the logs.
+FIFTH: tuple[Case, ...] = (
+    C("box2d-py", "box2d-py", MSL, "box2d-py", "swig", "box2d-py", "pip:r uv:r poetry:c hatch:r",
+      what="no cp311 wheel: setup.py runs swig (absent)"),
+    C("isal-source", "isal", MSL, "isal", "nasm", "isal", "pip:r uv:r hatch:r", no_binary=("isal",),
+      what="--no-binary isal: nasm (to build the bundled ISA-L) absent"),
+    C("gcld3", "gcld3", MSL, "gcld3", "proto", "gcld3", "pip:r uv:r poetry:r pdm:c",
+      what="no cp311 wheel: the protocol buffer compiler (protoc) absent"),
+    C("fuse-python-source", "fuse-python", MSL, "fuse-python", "fuse", "fuse-python", "pip:r uv:r pdm:r",
+      no_binary=("fuse-python",), what="--no-binary fuse-python: fuse (pkg-config) and fuse.h absent"),
+    C("hidapi-source", "hidapi", MSL, "hidapi", "libusb", "hidapi", "pip:r uv:r hatch:r pipenv:r",
+      no_binary=("hidapi",), what="--no-binary hidapi: libusb-1.0 (pkg-config) absent",
+      per=(("pipenv", BF, "hidapi", "hidapi"),)),
+    C("pyparted", "pyparted", MSL, "pyparted", "libparted", "pyparted", "pip:r uv:c poetry:r pipenv:r",
+      what="libparted (pkg-config) absent", per=(("pipenv", BF, "pyparted", "pyparted"),)),
+    C("pywayland-source", "pywayland", MSL, "pywayland", "wayland", "pywayland", "pip:r uv:r pdm:r",
+      no_binary=("pywayland",), what="--no-binary pywayland: wayland-protocols (pkg-config) absent (pdm's last ten "
+      "lines show only its scanner failing)", per=(("pdm", BF, "pywayland", "scanner"),)),
+    C("xkbcommon", "xkbcommon", MSL, "xkbcommon", "xkbcommon", "xkbcommon", "pip:r uv:c hatch:r pdm:r",
+      what="cffi: xkbcommon/xkbcommon.h absent"),
+    # uv's log of this case (its "fatal error:" line wrapped before the header's name) is held back: wrapped once
+    # more at 120 columns it reads as another kind, which test_a_log_wrapped_at_the_terminals_width_reads_as_itself
+    # forbids for train logs; a rule for that wrapping belongs to rodeo_action/causes, not to this catalogue
+    C("pikepdf-source", "pikepdf", MSL, "pikepdf", "qpdf", "pikepdf", "pip:r poetry:r", no_binary=("pikepdf",),
+      what="--no-binary pikepdf: qpdf headers absent"),
+    C("pgmagick", "pgmagick", MSL, "pgmagick", "magick", "pgmagick", "pip:r uv:r pdm:c hatch:c",
+      what="GraphicsMagick's Magick++ absent"),
+    C("zbarlight", "zbarlight", MSL, "zbarlight", "zbar", "zbarlight", "pip:r uv:c hatch:r poetry:r",
+      what="zbar.h absent"),
+    C("pysndfile", "pysndfile", MSL, "pysndfile", "sndfile", "pysndfile", "pip:r uv:r pdm:r pipenv:c",
+      what="libsndfile's header absent (the runtime library alone is installed)",
+      per=(("pipenv", BF, "pysndfile", "pysndfile"),)),
+    C("pytaglib-source", "pytaglib", MSL, "pytaglib", "taglib", "pytaglib", "pip:r uv:r hatch:r",
+      no_binary=("pytaglib",), what="--no-binary pytaglib: taglib headers absent"),
+    C("fugashi-source", "fugashi", MSL, "fugashi", "mecab", "fugashi", "pip:r uv:r pdm:r",
+      no_binary=("fugashi",), what="--no-binary fugashi: MeCab (mecab-config) absent"),
+    C("pynini-source", "pynini", MSL, "pynini", "fst", "pynini", "pip:r uv:r poetry:r", no_binary=("pynini",),
+      what="--no-binary pynini: OpenFst headers absent"),
+    C("symengine-source", "symengine", MSL, "symengine", "symengine", "symengine", "pip:r uv:r hatch:r",
+      no_binary=("symengine",), what="--no-binary symengine: CMake finds no SymEngine"),
+    C("pdal", "pdal", MSL, "pdal", "pdal", "pdal", "pip:r uv:c pdm:r pipenv:r", what="CMake finds no PDAL"),
+    C("cylp-source", "cylp", MSL, "cylp", "cbc", "cylp", "pip:r uv:r pdm:r", no_binary=("cylp",),
+      what="--no-binary cylp: Cbc (pkg-config) absent (pdm's last ten lines: no COIN installation)",
+      per=(("pdm", MSL, "cylp", "coin"),)),
+    C("cypari2", "cypari2", MSL, "cypari2", "pari", "cypari2", "pip:r uv:r hatch:c poetry:c",
+      what="no cp311 wheel: PARI/GP absent"),
+    C("berkeleydb", "berkeleydb", MSL, "berkeleydb", "berkeley", "berkeleydb", "pip:r uv:c pdm:r hatch:r",
+      what="Berkeley DB headers absent (the runtime library alone is installed)"),
+    C("tpm2-pytss", "tpm2-pytss", MSL, "tpm2-pytss", "tss2", "tpm2-pytss", "pip:r uv:c pdm:r pipenv:c",
+      what="tss2-esapi absent (pipenv keeps only \"Metadata generation failed for a package\")",
+      per=(("pipenv", BF, "tpm2-pytss", "metadata"),)),
+    C("pyshtools-source", "pyshtools", MSL, "pyshtools", "gfortran", "pyshtools", "pip:r uv:r hatch:r",
+      no_binary=("pyshtools",), what="--no-binary pyshtools: meson finds no Fortran compiler"),
+    C("pygame-ce-source", "pygame-ce", MSL, "pygame-ce", "sdl2", "pygame-ce", "pip:r uv:r pdm:r",
+      no_binary=("pygame-ce",), what="--no-binary pygame-ce: meson finds no SDL2"),
+    C("alsaseq", "alsaseq", MSL, "alsaseq", "asoundlib", "alsaseq", "pip:r uv:c poetry:r",
+      what="alsa/asoundlib.h absent"),
+    C("pystemd", "pystemd", MSL, "pystemd", "libsystemd", "pystemd", "pip:r uv:r pdm:c poetry:r",
+      what="libsystemd (pkg-config) absent"),
+    C("pycdio", "pycdio", MSL, "pycdio", "libcdio", "pycdio", "pip:r uv:c hatch:r", what="libcdio (pkg-config) absent"),
+    C("python-libdiscid", "python-libdiscid", MSL, "python-libdiscid", "discid", "python-libdiscid",
+      "pip:r uv:r pipenv:r", what="discid/discid.h absent"),
+    # sqlcipher3's build fetches OpenSSL through conan from a host this machine cannot reach: a network
+    # failure inside a build, blamed on the build that needs the download (as matplotlib 3.3.4's FreeType)
+    C("sqlcipher3-source", "sqlcipher3", "network", "sqlcipher3", "conan", "sqlcipher3", "pip:r uv:r",
+      no_binary=("sqlcipher3",), what="--no-binary sqlcipher3: its build fetches OpenSSL via conan (unreachable)"),
+    C("discid", "discid", MSL, "discid", "libdiscid", "discid", "pip:r uv:r pipenv:c poetry:c", phase="import",
+      imports=("discid",), what="ctypes: libdiscid absent at import"),
+    C("libevdev", "libevdev", MSL, "libevdev", "libevdev", "libevdev", "pip:r uv:c pdm:c hatch:r", phase="import",
+      imports=("libevdev",), what="ctypes: libevdev absent at import"),
+    C("samplerate-0.1.0", "samplerate", MSL, "samplerate", "libsamplerate", "samplerate==0.1.0",
+      "pip:r uv:r hatch:c", phase="import", imports=("samplerate",), what="cffi: libsamplerate absent at import"),
+    C("pythonnet", "pythonnet", MSL, "pythonnet", ".net runtime", "pythonnet", "pip:r uv:r pdm:c", phase="import",
+      imports=("clr",), what="no .NET runtime (mono or dotnet) at import"),
+    C("unrar", "unrar", MSL, "unrar", "unrar", "unrar", "pip:r uv:c hatch:r poetry:r", phase="import",
+      imports=("unrar.rarfile",), what="ctypes: libunrar absent at import"),
+    C("pyrtlsdr", "pyrtlsdr", MSL, "pyrtlsdr", "rtlsdr", "pyrtlsdr", "pip:r uv:c hatch:r", phase="import",
+      imports=("rtlsdr",), what="ctypes: librtlsdr absent at import"),
+    C("python-iptables", "python-iptables", MSL, "python-iptables", "xtables", "python-iptables", "pip:r uv:r",
+      phase="import", imports=("iptc",), what="the iptables extensions (an xtables directory) absent at import"),
+    # hdfs3 would load libhdfs3 (absent) with ctypes, but its import stops earlier on collections.MutableMapping
+    C("hdfs3", "hdfs3", IMP, "hdfs3", "mutablemapping", "hdfs3", "pip:r uv:c poetry:c", phase="import",
+      imports=("hdfs3",), what="imports collections.MutableMapping (gone in 3.10) before loading libhdfs3"),
+    C("pyhash", "pyhash", BF, "pyhash", "use_2to3", "pyhash", "pip:r uv:r hatch:c",
+      what="setup.py passes use_2to3, which setuptools no longer accepts (boost would be needed next)"),
+    C("cytoolz-0.11.0", "cytoolz", BF, "cytoolz", "longintrepr", "cytoolz==0.11.0", "pip:r uv:c hatch:r",
+      timeout=420, what="no cp311 wheel; C made by an old Cython (longintrepr.h)"),
+    C("numcodecs-0.7.3", "numcodecs", BF, "numcodecs", "longintrepr", "numcodecs==0.7.3", "pip:r uv:c",
+      timeout=480, what="no cp311 wheel; C made by an old Cython (longintrepr.h), in its own build_ext"),
+    C("madmom-0.16.1", "madmom", BF, "madmom", "cython", "madmom==0.16.1", "pip:r uv:c pipenv:r", timeout=420,
+      what="setup.py imports Cython and numpy without declaring them as build requirements",
+      per=(("pipenv", BF, "madmom", "madmom"),)),
+    C("fasttext-0.9.2", "fasttext", BF, "fasttext", "pybind11", "fasttext==0.9.2", "pip:r uv:r hatch:c",
+      timeout=480, what="setup.py imports pybind11 without declaring it as a build requirement"),
+    C("gmpy-1.17", "gmpy", BF, "gmpy", "longintrepr", "gmpy==1.17", "pip:r uv:r pdm:r", timeout=420,
+      what="a 2013 C extension including longintrepr.h, gone from 3.11 (GMP's headers are installed)"),
+    C("fbprophet-0.7.1", "fbprophet", BF, "fbprophet", "pkg_resources", "fbprophet==0.7.1", "pip:r uv:c",
+      timeout=480, what="setup.py imports pkg_resources, gone from today's setuptools"),
+)
+
+
 CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
                            *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER,
-                           *THIRD, *FOURTH)
+                           *THIRD, *FOURTH, *FIFTH)
 
 
 @dataclass(frozen=True)
