@@ -834,8 +834,9 @@ FOURTH: tuple[Case, ...] = (
 
 # A fifth catalogue (issue 15): more system-library failures of new packages, each worded its own way: swig,
 # nasm, protoc, gfortran and PARI's gp absent; pkg-config entries (libusb, libparted, wayland-protocols, tss2,
-# libsystemd, libcdio, cbc); headers (fuse, xkbcommon, qpdf, zbar, taglib, OpenFst, ALSA, discid); packages'
-# own words (Magick++, libsndfile, MeCab, Berkeley DB); CMake packages (SymEngine, PDAL) and meson's SDL2;
+# libsystemd, libcdio, cbc); headers (fuse, xkbcommon, qpdf, zbar, taglib, OpenFst, ALSA, discid, NFFT, espeak);
+# packages' own words (Magick++, libsndfile, MeCab, Berkeley DB); CMake packages (SymEngine, PDAL), an LLVM of
+# the wrong version, and meson's SDL2;
 # ctypes/cffi loads at import (libdiscid, libevdev, libsamplerate, libunrar, librtlsdr, iptables' extensions,
 # a .NET runtime); and failures near that boundary: builds that stop for another reason (a CPython header gone in
 # 3.11, setuptools without use_2to3, undeclared Python build requirements, a build that downloads its
@@ -862,7 +863,7 @@ FIFTH: tuple[Case, ...] = (
     # uv's log of this case (its "fatal error:" line wrapped before the header's name) is held back: wrapped once
     # more at 120 columns it reads as another kind, which test_a_log_wrapped_at_the_terminals_width_reads_as_itself
     # forbids for train logs; a rule for that wrapping belongs to rodeo_action/causes, not to this catalogue
-    C("pikepdf-source", "pikepdf", MSL, "pikepdf", "qpdf", "pikepdf", "pip:r poetry:r", no_binary=("pikepdf",),
+    C("pikepdf-source", "pikepdf", MSL, "pikepdf", "qpdf", "pikepdf", "pip:r poetry:r pdm:r", no_binary=("pikepdf",),
       what="--no-binary pikepdf: qpdf headers absent"),
     C("pgmagick", "pgmagick", MSL, "pgmagick", "magick", "pgmagick", "pip:r uv:r pdm:c hatch:c",
       what="GraphicsMagick's Magick++ absent"),
@@ -901,9 +902,14 @@ FIFTH: tuple[Case, ...] = (
     C("pycdio", "pycdio", MSL, "pycdio", "libcdio", "pycdio", "pip:r uv:c hatch:r", what="libcdio (pkg-config) absent"),
     C("python-libdiscid", "python-libdiscid", MSL, "python-libdiscid", "discid", "python-libdiscid",
       "pip:r uv:r pipenv:r", what="discid/discid.h absent"),
+    C("llvmlite-source", "llvmlite", MSL, "llvmlite", "llvm", "llvmlite", "pip:r uv:r hatch:r", no_binary=("llvmlite",),
+      what="--no-binary llvmlite: the LLVM it supports (22) absent; CMake finds LLVM 14 only"),
+    C("pynfft", "pynfft", MSL, "pynfft", "nfft", "pynfft", "pip:r uv:c pdm:r", what="nfft3.h absent"),
+    C("python-espeak", "python-espeak", MSL, "python-espeak", "espeak", "python-espeak", "pip:r uv:r hatch:c",
+      what="espeak headers absent"),
     # sqlcipher3's build fetches OpenSSL through conan from a host this machine cannot reach: a network
     # failure inside a build, blamed on the build that needs the download (as matplotlib 3.3.4's FreeType)
-    C("sqlcipher3-source", "sqlcipher3", "network", "sqlcipher3", "conan", "sqlcipher3", "pip:r uv:r",
+    C("sqlcipher3-source", "sqlcipher3", "network", "sqlcipher3", "conan", "sqlcipher3", "pip:r uv:r hatch:r",
       no_binary=("sqlcipher3",), what="--no-binary sqlcipher3: its build fetches OpenSSL via conan (unreachable)"),
     C("discid", "discid", MSL, "discid", "libdiscid", "discid", "pip:r uv:r pipenv:c poetry:c", phase="import",
       imports=("discid",), what="ctypes: libdiscid absent at import"),
@@ -917,7 +923,7 @@ FIFTH: tuple[Case, ...] = (
       imports=("unrar.rarfile",), what="ctypes: libunrar absent at import"),
     C("pyrtlsdr", "pyrtlsdr", MSL, "pyrtlsdr", "rtlsdr", "pyrtlsdr", "pip:r uv:c hatch:r", phase="import",
       imports=("rtlsdr",), what="ctypes: librtlsdr absent at import"),
-    C("python-iptables", "python-iptables", MSL, "python-iptables", "xtables", "python-iptables", "pip:r uv:r",
+    C("python-iptables", "python-iptables", MSL, "python-iptables", "xtables", "python-iptables", "pip:r uv:r hatch:c",
       phase="import", imports=("iptc",), what="the iptables extensions (an xtables directory) absent at import"),
     # hdfs3 would load libhdfs3 (absent) with ctypes, but its import stops earlier on collections.MutableMapping
     C("hdfs3", "hdfs3", IMP, "hdfs3", "mutablemapping", "hdfs3", "pip:r uv:c poetry:c", phase="import",
@@ -926,8 +932,9 @@ FIFTH: tuple[Case, ...] = (
       what="setup.py passes use_2to3, which setuptools no longer accepts (boost would be needed next)"),
     C("cytoolz-0.11.0", "cytoolz", BF, "cytoolz", "longintrepr", "cytoolz==0.11.0", "pip:r uv:c hatch:r",
       timeout=420, what="no cp311 wheel; C made by an old Cython (longintrepr.h)"),
-    C("numcodecs-0.7.3", "numcodecs", BF, "numcodecs", "longintrepr", "numcodecs==0.7.3", "pip:r uv:c",
-      timeout=480, what="no cp311 wheel; C made by an old Cython (longintrepr.h), in its own build_ext"),
+    C("numcodecs-0.7.3", "numcodecs", BF, "numcodecs", "longintrepr", "numcodecs==0.7.3", "pip:r uv:c pdm:r",
+      timeout=480, what="no cp311 wheel; C made by an old Cython (longintrepr.h), in its own build_ext (pdm's last ten "
+      "lines end in its BuildFailed)", per=(("pdm", BF, "numcodecs", "numcodecs"),)),
     C("madmom-0.16.1", "madmom", BF, "madmom", "cython", "madmom==0.16.1", "pip:r uv:c pipenv:r", timeout=420,
       what="setup.py imports Cython and numpy without declaring them as build requirements",
       per=(("pipenv", BF, "madmom", "madmom"),)),
@@ -935,7 +942,7 @@ FIFTH: tuple[Case, ...] = (
       timeout=480, what="setup.py imports pybind11 without declaring it as a build requirement"),
     C("gmpy-1.17", "gmpy", BF, "gmpy", "longintrepr", "gmpy==1.17", "pip:r uv:r pdm:r", timeout=420,
       what="a 2013 C extension including longintrepr.h, gone from 3.11 (GMP's headers are installed)"),
-    C("fbprophet-0.7.1", "fbprophet", BF, "fbprophet", "pkg_resources", "fbprophet==0.7.1", "pip:r uv:c",
+    C("fbprophet-0.7.1", "fbprophet", BF, "fbprophet", "pkg_resources", "fbprophet==0.7.1", "pip:r uv:c hatch:r",
       timeout=480, what="setup.py imports pkg_resources, gone from today's setuptools"),
 )
 
