@@ -266,9 +266,75 @@ BUILD_WORDINGS = [
                                                    "'pg_config'\n", 30), "requirements", id="psycopg-c-pg-config"),
 ]
 
+# -- round 2: more packages' and tools' own words (read in their source, never in a held-out log) -------
+
+BUILD_WORDINGS_2 = [
+    # jim-easterbrook/python-gphoto2 setup.py @2efebf07, l. 104: a CalledProcessError turned into its own words
+    pytest.param("gphoto2", "2.5.1", setup_traceback(
+        "RuntimeError: ERROR: command \"pkg-config --modversion libgphoto2\" failed\n", 108), "requirements",
+        id="gphoto2-pkg-config-command"),
+    # the same file, l. 132: a library too old for the package
+    pytest.param("gphoto2", "2.5.1", "Using libgphoto2 v2.5.4\n" + setup_traceback(
+        "RuntimeError: libgphoto2 version 2.5.10 or later is required\n", 132), "requirements",
+        id="gphoto2-library-too-old"),
+    # pynetwork/pypcap setup.py @1f1b67cd, l. 52 and l. 83 (print, then sys.exit(1))
+    pytest.param("pypcap", "1.3.0", "pcap.h not found\n", "requirements", id="pypcap-header"),
+    pytest.param("pypcap", "1.3.0", "Found pcap headers in /usr/include/pcap.h\n"
+                 "None of the following found: ['libpcap.a', 'libpcap.so', 'libpcap.dylib', 'wpcap.lib']\n",
+                 "requirements", id="pypcap-library-files"),
+    # polm/fugashi fugashi_util.py @1576b66a, l. 68 (mecab-config absent, then every fallback failed)
+    pytest.param("fugashi", "1.4.0", setup_traceback(
+        "  File \"/tmp/pip-install-1/fugashi/fugashi_util.py\", line 68, in check_libmecab\n"
+        "    raise RuntimeError(\"Could not configure working env. Have you installed MeCab?\")\n"
+        "RuntimeError: Could not configure working env. Have you installed MeCab?\n", 12), "requirements",
+        id="fugashi-have-you-installed"),
+    # numpy/numpy numpy/distutils/system_info.py @fb0578d3 (the parent of "remove numpy.distutils"), l. 620 and
+    # l. 858: system_info.get_info(notfound_action=2) raises the class with its docstring as the message
+    pytest.param("pyoptsparse", "2.10.1", setup_traceback(
+        "  File \"/usr/lib/python3/dist-packages/numpy/distutils/system_info.py\", line 858, in get_info\n"
+        "    raise self.notfounderror(self.notfounderror.__doc__)\n"
+        "numpy.distutils.system_info.LapackNotFoundError: \n"
+        "    Lapack (http://www.netlib.org/lapack/) libraries not found.\n"
+        "    Directories to search for the libraries can be specified in the\n"
+        "    numpy/distutils/site.cfg file (section [lapack]) or by setting\n"
+        "    the LAPACK environment variable.\n", 60, "build_wheel"), "wheel", id="numpy-distutils-lapack"),
+    # flacjacket/pywayland pywayland/scanner/__main__.py @b6ccb05f, l. 44 (setup.py l. 55 runs the scanner)
+    pytest.param("pywayland", "0.4.18", "Traceback (most recent call last):\n"
+                 "  File \"/tmp/pip-install-1/pywayland/pywayland/scanner/__main__.py\", line 44, in main\n"
+                 "    raise OSError(\"Unable to find wayland-protocols using pkgconfig\")\n"
+                 "OSError: Unable to find wayland-protocols using pkgconfig\n", "wheel", id="pywayland-pkgconfig"),
+    # PyO3/setuptools-rust setuptools_rust/command.py @802446dc, l. 73 (PlatformError, printed by distutils)
+    pytest.param("tokenizers", "0.13.3", "running build_rust\nerror: can't find Rust compiler\n\n"
+                 "If you are using an outdated pip version, it is possible a prebuilt wheel is available for this "
+                 "package but pip is not able to install from it.\n", "wheel", id="setuptools-rust-compiler"),
+    # sagemath/cypari2 meson.build @ae783e02, l. 59: cc.has_header('pari/pari.h', required: true)
+    pytest.param("cypari2", "2.2.1", "meson.build:59:0: ERROR: C header 'pari/pari.h' not found\n", "metadata",
+                 id="cypari2-meson-header"),
+    # SpotlightKid/python-rtmidi meson.build @0077cf64, l. 66: dependency('alsa', required: ...), meson's words
+    pytest.param("python-rtmidi", "1.5.8", "Run-time dependency alsa found: NO (tried pkgconfig and cmake)\n"
+                 "meson.build:66:15: ERROR: Dependency \"alsa\" not found, tried pkgconfig and cmake\n", "metadata",
+                 id="rtmidi-meson-dependency"),
+    # osmcode/pyosmium cmake/FindOsmium.cmake @78702cdc, l. 65 (message(FATAL_ERROR), wrapped by CMake) and l. 229
+    # (find_package_handle_standard_args: CMake's own "Could NOT find")
+    pytest.param("osmium", "4.0.2", "CMake Error at cmake/FindOsmium.cmake:65 (message):\n"
+                 "  Missing /usr/include/osmium/version.hpp.  Either your libosmium version is\n"
+                 "  too old, or libosmium wasn't found in the place you said.\nCall Stack (most recent call first):\n"
+                 "  CMakeLists.txt:54 (find_package)\n\n\n-- Configuring incomplete, errors occurred!\n", "wheel",
+                 id="pyosmium-cmake-wasnt-found"),
+    pytest.param("osmium", "4.0.2", "CMake Error at /usr/share/cmake-3.25/Modules/"
+                 "FindPackageHandleStandardArgs.cmake:230 (message):\n"
+                 "  Could NOT find Osmium (missing: OSMIUM_INCLUDE_DIR) (Required is at least\n"
+                 "  version \"2.16\")\n", "wheel", id="pyosmium-could-not-find"),
+    # mapnik/python-mapnik setup.py @79604ce1, l. 15: subprocess.check_output(['mapnik-config', '--prefix'])
+    pytest.param("mapnik", "4.0.0", setup_traceback(
+        "  File \"<string>\", line 11, in check_output\n"
+        "FileNotFoundError: [Errno 2] No such file or directory: 'mapnik-config'\n", 15), "requirements",
+        id="mapnik-config"),
+]
+
 
 @pytest.mark.parametrize("frame", sorted(BUILD_FRAMES))
-@pytest.mark.parametrize(("pkg", "ver", "out", "stage"), BUILD_WORDINGS)
+@pytest.mark.parametrize(("pkg", "ver", "out", "stage"), BUILD_WORDINGS + BUILD_WORDINGS_2)
 def test_a_build_that_lacks_a_system_library_header_or_tool(frame: str, pkg: str, ver: str, out: str,
                                                             stage: str) -> None:
     log = BUILD_FRAMES[frame](pkg, ver, out, stage)
@@ -399,8 +465,121 @@ JAVA_HOME environment variable properly.
         """, "pyepics", id="pyepics"),
 ]
 
+IMPORT_WORDINGS_2 = [
+    # capstone-engine/capstone bindings/python/capstone/__init__.py @32519c01, l. 538 (the library is not named)
+    pytest.param("capstone", "5.0.3", "import capstone", f"""\
+          File "{SITE}/capstone/__init__.py", line 538, in <module>
+            raise ImportError("ERROR: fail to load the dynamic library.")
+        ImportError: ERROR: fail to load the dynamic library.
+        """, "capstone", id="capstone"),
+    # unicorn-engine/unicorn bindings/python/unicorn/unicorn_py3/unicorn.py @c24c9ebe, l. 157
+    pytest.param("unicorn", "2.1.1", "import unicorn", f"""\
+          File "{SITE}/unicorn/unicorn_py3/unicorn.py", line 157, in <module>
+            raise ImportError('Failed to load the Unicorn dynamic library')
+        ImportError: Failed to load the Unicorn dynamic library
+        """, "unicorn", id="unicorn"),
+    # pleiszenburg/refuse src/refuse/_refactor.py @51d5664b, l. 76
+    pytest.param("refuse", "0.0.4", "import refuse.high", f"""\
+          File "{SITE}/refuse/_refactor.py", line 76, in get_libfuse
+            raise EnvironmentError('Unable to find libfuse')
+        OSError: Unable to find libfuse
+        """, "refuse", id="refuse"),
+    # yann2192/pyelliptic pyelliptic/openssl.py @71577149, l. 309
+    pytest.param("pyelliptic", "1.5.8", "import pyelliptic", f"""\
+          File "{SITE}/pyelliptic/openssl.py", line 309, in <module>
+            raise Exception("Couldn't load OpenSSL lib ...")
+        Exception: Couldn't load OpenSSL lib ...
+        """, "pyelliptic", id="pyelliptic"),
+    # orion-labs/opuslib opuslib/api/__init__.py @92109c52, l. 21
+    pytest.param("opuslib", "3.0.1", "import opuslib", f"""\
+          File "{SITE}/opuslib/api/__init__.py", line 20, in <module>
+            raise Exception(
+        Exception: Could not find Opus library. Make sure it is installed.
+        """, "opuslib", id="opuslib"),
+    # nateshmbhat/pyttsx3 pyttsx3/drivers/_espeak.py @b5615e86, l. 60
+    pytest.param("pyttsx3", "2.98", "import pyttsx3.drivers._espeak", f"""\
+          File "{SITE}/pyttsx3/drivers/_espeak.py", line 61, in <module>
+            raise RuntimeError(msg)
+        RuntimeError: This means you probably do not have eSpeak or eSpeak-ng installed!
+        """, "pyttsx3", id="pyttsx3-espeak"),
+]
 
-@pytest.mark.parametrize(("pkg", "ver", "command", "traceback", "culprit"), IMPORT_WORDINGS + USE_WORDINGS)
+USE_WORDINGS_2 = [
+    # lilohuang/PyTurboJPEG turbojpeg.py @dc10d6d0, l. 1646
+    pytest.param("pyturbojpeg", "1.7.7", "import turbojpeg; turbojpeg.TurboJPEG()", f"""\
+          File "{SITE}/turbojpeg.py", line 1646, in __find_turbojpeg
+            raise RuntimeError(
+        RuntimeError: Unable to locate turbojpeg library automatically. You may specify the turbojpeg library path \
+manually.
+        e.g. jpeg = TurboJPEG(lib_path)
+        """, "pyturbojpeg", id="turbojpeg"),
+    # TeamPyOgg/PyOgg pyogg/__init__.py @4118fc40, l. 24
+    pytest.param("pyogg", "0.6.14a1", "import pyogg; pyogg.VorbisFile('a.ogg')", f"""\
+          File "{SITE}/pyogg/__init__.py", line 24, in __init__
+            raise PyOggError("The Ogg library wasn't found or couldn't be loaded (maybe you're trying to use 64bit \
+libraries with 32bit Python?)")
+        pyogg.pyogg_error.PyOggError: The Ogg library wasn't found or couldn't be loaded (maybe you're trying to use \
+64bit libraries with 32bit Python?)
+        """, "pyogg", id="pyogg"),
+    # eblot/pyftdi pyftdi/usbtools.py @998583bd, l. 649: neither pyusb backend (libusb-1.0, libusb-0.1) loaded
+    pytest.param("pyftdi", "0.56.0", "from pyftdi.ftdi import Ftdi; Ftdi.show_devices()", f"""\
+          File "{SITE}/pyftdi/usbtools.py", line 649, in _load_backend
+            raise ValueError('No backend available')
+        ValueError: No backend available
+        """, "pyftdi", id="pyftdi-no-backend"),
+    # vsajip/python-gnupg gnupg.py @32a9abbb, l. 1161: the gpg binary is a system tool
+    pytest.param("python-gnupg", "0.5.3", "import gnupg; gnupg.GPG()", f"""\
+          File "{SITE}/gnupg.py", line 1163, in __init__
+            raise OSError(msg)
+        OSError: Unable to run gpg (gpg) - it may not be available.
+        """, "python-gnupg", id="gnupg-binary"),
+    # madmaze/pytesseract pytesseract/pytesseract.py @df9fce0b, l. 105
+    pytest.param("pytesseract", "0.3.13", "import pytesseract; pytesseract.get_tesseract_version()", f"""\
+          File "{SITE}/pytesseract/pytesseract.py", line 280, in run_tesseract
+            raise TesseractNotFoundError()
+        pytesseract.pytesseract.TesseractNotFoundError: tesseract is not installed or it's not in your PATH. See \
+README file for more information.
+        """, "pytesseract", id="tesseract-binary"),
+    # xflr6/graphviz graphviz/backend/execute.py @704c08e9, l. 123
+    pytest.param("graphviz", "0.20.3", "import graphviz; graphviz.Digraph().pipe()", f"""\
+          File "{SITE}/graphviz/backend/execute.py", line 81, in run_check
+            raise ExecutableNotFound(cmd) from e
+        graphviz.backend.execute.ExecutableNotFound: failed to execute PosixPath('dot'), make sure the Graphviz \
+executables are on your systems' PATH
+        """, "graphviz", id="graphviz-binary"),
+    # imageio/imageio-ffmpeg imageio_ffmpeg/_utils.py @ae47d802, l. 33
+    pytest.param("imageio-ffmpeg", "0.5.1", "import imageio_ffmpeg; imageio_ffmpeg.get_ffmpeg_exe()", f"""\
+          File "{SITE}/imageio_ffmpeg/_utils.py", line 33, in get_ffmpeg_exe
+            raise RuntimeError(
+        RuntimeError: No ffmpeg exe could be found. Install ffmpeg on your system, or set the IMAGEIO_FFMPEG_EXE \
+environment variable.
+        """, "imageio-ffmpeg", id="imageio-ffmpeg-binary"),
+    # JazzCore/python-pdfkit pdfkit/configuration.py @fb86d338, l. 38
+    pytest.param("pdfkit", "1.0.0", "import pdfkit; pdfkit.configuration()", f"""\
+          File "{SITE}/pdfkit/configuration.py", line 38, in __init__
+            raise IOError('No wkhtmltopdf executable found: "%s"\\n'
+        OSError: No wkhtmltopdf executable found: "b''"
+        If this file exists please check that this process can read it or you can pass path to it manually in \
+method call, check README. Otherwise please install wkhtmltopdf - \
+https://github.com/JazzCore/python-pdfkit/wiki/Installing-wkhtmltopdf
+        """, "pdfkit", id="pdfkit-binary"),
+    # camelot-dev/camelot camelot/backends/poppler_backend.py @2b80d0bc, l. 47
+    pytest.param("camelot-py", "1.0.0", "import camelot; camelot.read_pdf('a.pdf', backend='poppler')", f"""\
+          File "{SITE}/camelot/backends/poppler_backend.py", line 47, in convert
+            raise OSError(
+        OSError: pdftocairo is not installed. Please install `poppler-utils`.
+        """, "camelot-py", id="camelot-pdftocairo"),
+    # pikepdf/pikepdf src/pikepdf/jbig2.py @96ab3e10, l. 111
+    pytest.param("pikepdf", "9.4.2", "import pikepdf; pikepdf.jbig2.get_decoder().check_available()", f"""\
+          File "{SITE}/pikepdf/jbig2.py", line 111, in _version
+            raise DependencyError("jbig2dec - not installed or not found") from e
+        pikepdf.jbig2.DependencyError: jbig2dec - not installed or not found
+        """, "pikepdf", id="pikepdf-jbig2dec"),
+]
+
+
+@pytest.mark.parametrize(("pkg", "ver", "command", "traceback", "culprit"),
+                         IMPORT_WORDINGS + USE_WORDINGS + IMPORT_WORDINGS_2 + USE_WORDINGS_2)
 def test_a_loader_that_cannot_find_its_library(pkg: str, ver: str, command: str, traceback: str,
                                                culprit: str) -> None:
     log = import_frame(pkg, ver, command, traceback)
@@ -479,9 +658,53 @@ NEGATIVES = [
                  "-- Configuring incomplete, errors occurred!\n", "wheel", "build-failed", id="cmake-no-subdirectory"),
 ]
 
+NEGATIVES_2 = [
+    # sagemath/pplpy setup.py @64bc0c1c, l. 27: a Python build requirement the build lacks
+    pytest.param("pplpy", "0.8.10", "Error: No module named 'cysignals'\nThe installation of ppl requires cysignals\n",
+                 "requirements", "build-failed", id="pplpy-cysignals"),
+    # a setup.py's "Have you installed X?" about a Python package (fugashi's wording, a Python name)
+    pytest.param("fugashi", "1.4.0",
+                 setup_traceback("RuntimeError: Could not import numpy. Have you installed numpy?\n"), "requirements",
+                 "build-failed", id="have-you-installed-python-package"),
+    # numpy.distutils' warning (system_info.get_info(notfound_action=1), numpy/numpy @fb0578d3 l. 856) that an
+    # optional library is absent, in a build that then fails on its own C
+    pytest.param("pyoptsparse", "2.10.1", "/usr/lib/python3/dist-packages/numpy/distutils/system_info.py:856: "
+                 "UserWarning: \n    Atlas (http://github.com/math-atlas/math-atlas) libraries not found.\n"
+                 "    Directories to search for the libraries can be specified in the\n"
+                 "  warnings.warn(self.notfounderror.__doc__, stacklevel=2)\n"
+                 "pyoptsparse/pySNOPT/source/snopt.c:12:5: error: unknown type name 'integer'\n"
+                 "error: command '/usr/bin/gcc' failed with exit code 1\n", "wheel", "build-failed",
+                 id="numpy-distutils-warning-then-c-error"),
+    # "pkg-config ... failed" for a command that is no pkg-config query of a module (a version pin the sdist reads)
+    pytest.param("gphoto2", "2.5.1", setup_traceback("RuntimeError: ERROR: command \"git describe --tags\" failed\n"),
+                 "requirements", "build-failed", id="other-command-failed"),
+]
+
+
+def test_a_python_package_a_function_needs_is_no_system_library() -> None:
+    """asweigart/pyscreeze pyscreeze/__init__.py @eeca245a, l. 164: a Python package, not a library, at first use."""
+    log = import_frame("pyscreeze", "1.0.1", "import pyscreeze; pyscreeze.getWindowsWithTitle('x')", f"""\
+          File "{SITE}/pyscreeze/__init__.py", line 164, in wrapper
+            raise PyScreezeException('The PyGetWindow package is required to use this function.')
+        pyscreeze.PyScreezeException: The PyGetWindow package is required to use this function.
+        """)
+    assert classify(log, "test", "pip").kind != "missing-system-library"
+    assert explain(log).kind != "missing-system-library"
+
+
+def test_a_python_package_not_installed_at_import_is_no_system_library() -> None:
+    """An optional Python dependency a package says is absent ("X is not installed"), with pip's advice."""
+    log = import_frame("camelot-py", "1.0.0", "import camelot", f"""\
+          File "{SITE}/camelot/__init__.py", line 12, in <module>
+            raise ImportError("opencv-python is not installed. Please install it with pip install opencv-python")
+        ImportError: opencv-python is not installed. Please install it with pip install opencv-python
+        """)
+    assert classify(log, "import", "pip").kind == "import-error"
+    assert explain(log).kind == "import-error"
+
 
 @pytest.mark.parametrize("frame", sorted(BUILD_FRAMES))
-@pytest.mark.parametrize(("pkg", "ver", "out", "stage", "kind"), NEGATIVES)
+@pytest.mark.parametrize(("pkg", "ver", "out", "stage", "kind"), NEGATIVES + NEGATIVES_2)
 def test_a_build_failure_that_is_no_missing_library(frame: str, pkg: str, ver: str, out: str, stage: str,
                                                     kind: str) -> None:
     log = BUILD_FRAMES[frame](pkg, ver, out, stage)
@@ -528,3 +751,71 @@ def test_a_missing_module_at_import_stays_an_import_error() -> None:
         """)
     assert classify(log, "import", "pip").kind == "import-error"
     assert explain(log).kind == "import-error"
+
+# uv wraps its [stderr] block at the terminal's width (the continuation indented like the block), and pdm's and
+# hatch's rich consoles wrap too: a message split at a word boundary must read the same
+WRAPPED = [
+    pytest.param("gphoto2", "2.5.1", setup_traceback(
+        "RuntimeError: ERROR: command \"pkg-config --modversion\nlibgphoto2\" failed\n", 108), "requirements",
+        id="gphoto2-pkg-config-command"),
+    pytest.param("pywayland", "0.4.18", "OSError: Unable to find wayland-protocols using\npkgconfig\n", "wheel",
+                 id="pywayland-pkgconfig"),
+    pytest.param("fugashi", "1.4.0", setup_traceback(
+        "RuntimeError: Could not configure working env. Have you\ninstalled MeCab?\n", 12), "requirements",
+        id="fugashi-have-you-installed"),
+    pytest.param("pyoptsparse", "2.10.1", setup_traceback(
+        "numpy.distutils.system_info.LapackNotFoundError: \n    Lapack (http://www.netlib.org/lapack/) libraries\n"
+        "not found.\n", 60, "build_wheel"), "wheel", id="numpy-distutils-lapack"),
+    pytest.param("pypcap", "1.3.0", "None of the following\nfound: ['libpcap.a', 'libpcap.so', 'libpcap.dylib', "
+                 "'wpcap.lib']\n", "requirements", id="pypcap-library-files"),
+    pytest.param("xmlsec", "1.3.14", "running build_ext\nerror: xmlsec1 is not installed or not\nin path.\n", "wheel",
+                 id="xmlsec-not-installed"),
+    pytest.param("hidapi", "0.14.0.post4", setup_traceback("Exception: pkg-config package\n'libusb-1.0' not found\n",
+                                                           120), "requirements", id="hidapi-pkg-config-package"),
+    pytest.param("psycopg2", "2.9.10", "running egg_info\n\nError: pg_config executable\nnot found.\n", "requirements",
+                 id="psycopg2-pg-config"),
+    pytest.param("pygsl", "2.6.2", "meson.build:20:10: ERROR: C shared or static library\n'gsl' not found\n",
+                 "metadata", id="meson-library"),
+    pytest.param("tpm2-pytss", "2.3.0", setup_traceback(
+        "RuntimeError: unable to find\ntss2_tpm2_types.h in ['/usr/include']\n", 195, "build_wheel"), "wheel",
+        id="tpm2-pytss-header"),
+    pytest.param("python-prctl", "1.8.1", "You need to install libcap development\nheaders to build this module\n",
+                 "requirements", id="prctl-install-headers"),
+    pytest.param("cryptography", "44.0.0", "error: failed to run custom build command for `openssl-sys v0.9.104`\n"
+                 "  --- stderr\n  Could not find directory of\n  OpenSSL installation, and this `-sys` crate cannot\n"
+                 "💥 maturin failed\n", "wheel", id="openssl-sys"),
+]
+
+
+@pytest.mark.parametrize(("pkg", "ver", "out", "stage"), WRAPPED)
+def test_a_message_uv_wrapped_at_a_word_boundary(pkg: str, ver: str, out: str, stage: str) -> None:
+    log = uv_frame(pkg, ver, out, stage)
+    cause = classify(log, "install", "uv")
+    assert (cause.kind, cause.package) == ("missing-system-library", pkg), cause.summary
+    blind = explain(log)
+    assert (blind.kind, blind.package) == ("missing-system-library", pkg), (blind.phase, blind.summary)
+
+
+WRAPPED_USE = [
+    pytest.param("pytesseract", "0.3.13", "import pytesseract; pytesseract.get_tesseract_version()", f"""\
+          File "{SITE}/pytesseract/pytesseract.py", line 280, in run_tesseract
+            raise TesseractNotFoundError()
+        pytesseract.pytesseract.TesseractNotFoundError: tesseract is not installed or it's not in
+        your PATH. See README file for more information.
+        """, id="tesseract-binary"),
+    pytest.param("pyogg", "0.6.14a1", "import pyogg; pyogg.VorbisFile('a.ogg')", f"""\
+          File "{SITE}/pyogg/__init__.py", line 24, in __init__
+            raise PyOggError(msg)
+        pyogg.pyogg_error.PyOggError: The Ogg library wasn't found or couldn't be
+        loaded (maybe you're trying to use 64bit libraries with 32bit Python?)
+        """, id="pyogg"),
+]
+
+
+@pytest.mark.parametrize(("pkg", "ver", "command", "traceback"), WRAPPED_USE)
+def test_a_loaders_message_wrapped_at_a_word_boundary(pkg: str, ver: str, command: str, traceback: str) -> None:
+    log = import_frame(pkg, ver, command, traceback)
+    cause = classify(log, "test", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", pkg), cause.summary
+    blind = explain(log)
+    assert (blind.kind, blind.package) == ("missing-system-library", pkg), (blind.phase, blind.summary)

@@ -13,6 +13,8 @@ from rodeo_action.causes.base import BUILD, DISK, IMPORT, NAME, NETWORK, SYSTEM,
 from rodeo_action.causes.culprit import import_owner
 
 _BUILD_PHASES = ("setup", "create", "install")
+# a space in a message that a console may have wrapped there (uv's [stderr] block, rich's pdm and hatch, poetry's "| ")
+_SP = r"(?:[ \t]+|[ \t]*\n[ \t|]*)"
 
 
 def _disk(m: re.Match[str], ev: Evidence) -> Finding:
@@ -169,13 +171,17 @@ def _owner(ev: Evidence, at: int) -> tuple[str | None, str | None]:
 
 def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
     lib = first(m, "l").strip("'\"")
-    lib = lib if lib.startswith("lib") or re.search(r"[. ]", lib) else f"lib{lib}"
+    lib = "" if not lib else lib if lib.startswith("lib") or re.search(r"[. ]", lib) else f"lib{lib}"
+    return _absent(f"the system library {lib}" if lib else "a system library", m, ev)
+
+
+def _absent(what: str, m: re.Match[str], ev: Evidence) -> Finding:
+    """``what`` is missing, blamed on the import that needed it or the build that did."""
     if ev.phase in ("import", "test"):
         mod, owner = _owner(ev, m.start())
-        what = mod or owner
-        return Finding(f"the system library {lib} is missing" + (f": import {what} needs it" if what else ""), owner)
+        return Finding(f"{what} is missing" + (f": import {user} needs it" if (user := mod or owner) else ""), owner)
     pkg = ev.building()
-    return Finding(f"the system library {lib} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
+    return Finding(f"{what} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
 _CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|"
@@ -203,7 +209,7 @@ def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
 # are no verdict.
 LOADER_PATTERN = (
     r"Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
-    r"(?<![\w+.-])(?P<l3>[\w+.-]+) (?:shared )?librar(?:y|ies) (?:was |were )?not found|"
+    r"(?<![\w+.-])(?P<l3>[\w+.-]+) (?:shared )?librar(?:y|ies) (?:(?:was |were )?not|wasn't|weren't) found|"
     r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
     r"cannot load library '(?P<l6>[^'\n]+)'|"
     r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
@@ -212,10 +218,22 @@ LOADER_PATTERN = (
     r"[Nn]o library named [\"']?(?P<l8>[\w+.-]+)|[Ll]ibrary [\"'](?P<l9>[\w+.-]+)[\"'] (?:was )?not found|"
     r"did not manage to locate a library called [\"'](?P<l10>[^\"'\n]+)[\"']|"
     r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<l11>[\w+.-]+)\) found|"
-    r"(?i:failed to|unable to|could not|cannot) (?:locate|find) and (?:open|load) [\"'](?P<l12>[^\"'\n]+)[\"']"
+    r"(?i:failed to|unable to|could not|cannot) (?:locate|find) and (?:open|load) [\"'](?P<l12>[^\"'\n]+)[\"']|"
+    # a loader that names no library (capstone: "fail to load the dynamic library"), pyusb's search for libusb
+    r"(?i:fail(?:ed)? to load) the (?:dynamic|shared) library\b|No backend available\b(?P<usb>)|"
+    # a system program a package runs (pytesseract, graphviz, imageio-ffmpeg, pdfkit, python-gnupg, pikepdf, camelot),
+    # or a library it says is absent (pyttsx3: "you probably do not have eSpeak or eSpeak-ng installed")
+    r"(?<![\w+.-])(?P<t>[\w+.-]+) is not installed or (?:it's |it is )?not in (?:your |the )?PATH|"
+    r"make sure the (?P<t2>[\w+.-]+) executables? (?:is|are) (?:on|in) your \w+'? PATH|"
+    r"No (?P<t3>[\w+.-]+) (?:exe|executable|binary)(?: file)? (?:could be |can be |was )?found|"
+    r"(?i:unable to|cannot|could not|failed to) run (?P<t4>[\w+.-]+)(?: \([^)\n]*\))? - it may not be available|"
+    r"(?<![\w+.-])(?P<t5>[\w+.-]+) (?:-|is) not installed or not found|"
+    r"(?<![\w+.-])(?P<t6>[\w+.-]+) is not installed\. Please install [`'\"]?(?P<t7>[\w.+-]+-(?:utils|tools|bin|progs))\b|"
+    r"(?:do not|don't) have (?P<n>[\w+.-]+)(?: or [\w+.-]+)? installed"
 )
-_EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
-                             r"(?:Error|Exception|Exit)\b(?::|$)")
+_EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
+                             r"(?:Error|Exception|Exit)\b(?::|$)|"
+                             r"(?:[a-z_]\w*\.)+[A-Z]\w*: )")     # graphviz.backend.execute.ExecutableNotFound: ...
 _FRAME_LINE = re.compile(r"[ \t|]*(?:File \"|Traceback \(most recent call last\))")
 
 
@@ -237,6 +255,15 @@ def _in_exception(text: str, at: int) -> bool:
 def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
     if not _in_exception(ev.text, m.start()):
         return None
+    if m.group("usb") is not None:
+        return _absent("libusb (pyusb found no backend)", m, ev)
+    tool = first(m, "t")
+    if tool:
+        package = m.group("t7")
+        return _absent(f"the system program {tool}" + (f" ({package})" if package else ""), m, ev)
+    name = m.group("n")
+    if name:
+        return None if _PYTHONISH.fullmatch(name) else _absent(f"the system library {name}", m, ev)
     return _shared_lib(m, ev)
 
 
@@ -289,12 +316,14 @@ def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
     pkg = ev.building()
     if _PYTHONISH.fullmatch(name) or pkg is None:
         return None
-    said = " ".join(m.group(0).split()).lstrip("|* ")
-    return Finding(f"the system library {name} is missing ({said}) while building {pkg}", pkg)
+    said = " ".join(m.group(0).replace("|", " ").split()).lstrip("* ")
+    state = "too old" if m.group("n5") else "missing"
+    return Finding(f"the system library {name} is {state} ({said}) while building {pkg}", pkg)
 
 
-_CMAKE_MISSING = re.compile(r"not found|could not be found|[Cc]ould not find|not installed")
-_CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|is) )?not (?:found|installed)")
+_CMAKE_MISSING = re.compile(r"not found|wasn't found|could not be found|[Cc]ould not find|not installed")
+_CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|is) )?not (?:found|installed)|"
+                         r"(?P<n2>lib[\w+.-]+|[\w+.-]+) wasn't found")
 
 
 def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -303,7 +332,7 @@ def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
     said = " ".join(line.strip(" \t|") for line in m.group("cm").splitlines() if line.strip(" \t|"))
     if not _CMAKE_MISSING.search(said):
         return None
-    named = [n.group("n") for n in _CMAKE_NAME.finditer(said)]
+    named = [n.group("n") or n.group("n2") for n in _CMAKE_NAME.finditer(said)]
     name = next((n for n in named if n.startswith("lib")), named[0] if named else "")
     if name and _PYTHONISH.fullmatch(name):
         return None
@@ -435,7 +464,15 @@ RULES: tuple[Rule, ...] = (
          r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation|"
          # a setup.py's own pkg-config wrapper (cyipopt: "pkg-config was not able to find any of the requested ...")
          r"pkg-config (?:was not able to|could not|cannot|can't|failed to|did not) find (?:any of )?(?:the requested "
-         r"packages )?\[?['\"]?(?P<p23>[\w+.-]+)",
+         r"packages )?\[?['\"]?(?P<p23>[\w+.-]+)|"
+         # a setup.py's own words for a pkg-config query that failed (python-gphoto2), a search through pkg-config
+         # (pywayland's scanner), a search of library files (pypcap)
+         r"command" + _SP + r"[\"'`]?pkg-config(?:" + _SP + r"--?[\w-]+(?:=\S*)?)+" + _SP + r"(?P<p24>[\w+.-]+)[\"'`]?"
+         + _SP + r"failed|"
+         r"(?i:unable to|could not|couldn't|cannot|can't|failed to)" + _SP + r"find" + _SP + r"(?P<p25>[\w+.-]+)"
+         + _SP + r"(?:using|via|with|through)" + _SP + r"pkg-?config|"
+         r"None of the following" + _SP + r"(?:were )?found:" + _SP
+         + r"\[?['\"](?P<p26>lib[\w+-]+?)(?:\.(?:a|so|dylib))?['\"]",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -475,7 +512,15 @@ RULES: tuple[Rule, ...] = (
          r"(?: headers?| librar(?:y|ies)| development (?:package|headers|files))? "
          r"(?:(?:is|was|were|are) )?(?:probably )?(?:not found|not installed|unavailable|could not be found)\b|"
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install) (?:the )?(?P<n2>[\w+.-]+) "
-         r"(?:development (?:package|packages|headers|files)|devel(?:opment)? headers|headers|-dev(?:el)? package)",
+         r"(?:development (?:package|packages|headers|files)|devel(?:opment)? headers|headers|-dev(?:el)? package)|"
+         # fugashi's "Could not configure working env. Have you installed MeCab?", on the exception's line
+         r"^[ \t|]*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): [^\n]*?[Hh]ave" + _SP + r"you" + _SP
+         + r"installed" + _SP + r"(?P<n3>[\w+.-]+)\?|"
+         # numpy.distutils' system_info raises its NotFoundError with the docstring: "Lapack (url) libraries not found."
+         r"system_info\.\w*NotFoundError:[ \t]*\n?[ \t|]*(?P<n4>[A-Za-z][\w+.-]*) \([^)\n]*\)" + _SP
+         + r"(?:libraries|sources)" + _SP + r"not" + _SP + r"found|"
+         # a library older than the package needs (python-gphoto2: "libgphoto2 version 2.5.10 or later is required")
+         r"(?<![\w+.-])(?P<n5>lib[\w+.-]+) version [\d.]+ or (?:later|newer|higher|greater) is required",
          _needs, phases=("install",)),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
