@@ -333,8 +333,45 @@ BUILD_WORDINGS_2 = [
 ]
 
 
+# -- the train part of the wild corpus, round 5 (tests/corpus/wild/*/<slug>.log; the lines as the packages print them)
+BUILD_WORDINGS_TRAIN = [
+    # python-gammu 3.5.1: pkgconf's short form, then its setup.py's own words
+    pytest.param("python-gammu", "3.5.1", "Package 'gammu' was not found\nCan not find supported Gammu version using "
+                 "pkg-config!\n", "requirements", id="gammu-pkgconf-short"),
+    pytest.param("python-gammu", "3.5.1", "Can not find supported Gammu version using pkg-config!\n", "requirements",
+                 id="gammu-using-pkg-config"),
+    # hidapi: a pkg-config module with its version constraint inside the quotes
+    pytest.param("hidapi", "0.14.0", setup_traceback("Exception: pkg-config package 'libusb-1.0 >= 1.0.9' not found\n"),
+                 "requirements", id="hidapi-pkg-config-constraint"),
+    # berkeleydb: an installation named in several words
+    pytest.param("berkeleydb", "18.1.10", "Can't find a local Oracle Berkeley DB installation.\n(suggestion: try the "
+                 "--berkeley-db=/path/to/berkeleydb option)\n", "requirements", id="berkeleydb-installation"),
+    # pysndfile: "libX library was not found"
+    pytest.param("pysndfile", "1.4.4", "libsndfile library was not found in standard locations: ['/usr/local', "
+                 "'/usr']. Please either set envvar SNDFILE_INSTALL_DIR\n", "requirements",
+                 id="pysndfile-lib-not-found"),
+    # tpm2-pytss: "Require X to be installed"
+    pytest.param("tpm2-pytss", "2.3.0", setup_traceback("RuntimeError: Require tss2-esapi to be installed and at least "
+                                                        "version 2.4.0\n"), "metadata", id="tpm2-require-installed"),
+]
+IMPORT_WORDINGS_TRAIN = [
+    # samplerate 0.1.0's own ctypes search
+    pytest.param("samplerate", "0.1.0", "import samplerate", f"""\
+          File "{SITE}/samplerate/lowlevel.py", line 30, in <module>
+            raise OSError('{{}} not found'.format(lib_basename))
+        OSError: libsamplerate not found
+        """, "samplerate", id="samplerate-lib-not-found"),
+    # python-iptables: a search for the library's files that asks for its directory
+    pytest.param("iptc", "1.2.0", "import iptc", f"""\
+          File "{SITE}/iptc/xtables.py", line 818, in <module>
+            raise XTablesError("can't find directory with extensions; "
+        iptc.errors.XTablesError: can't find directory with extensions; please set XTABLES_LIBDIR
+        """, "iptc", id="iptables-set-libdir"),
+]
+
+
 @pytest.mark.parametrize("frame", sorted(BUILD_FRAMES))
-@pytest.mark.parametrize(("pkg", "ver", "out", "stage"), BUILD_WORDINGS + BUILD_WORDINGS_2)
+@pytest.mark.parametrize(("pkg", "ver", "out", "stage"), BUILD_WORDINGS + BUILD_WORDINGS_2 + BUILD_WORDINGS_TRAIN)
 def test_a_build_that_lacks_a_system_library_header_or_tool(frame: str, pkg: str, ver: str, out: str,
                                                             stage: str) -> None:
     log = BUILD_FRAMES[frame](pkg, ver, out, stage)
@@ -579,7 +616,7 @@ https://github.com/JazzCore/python-pdfkit/wiki/Installing-wkhtmltopdf
 
 
 @pytest.mark.parametrize(("pkg", "ver", "command", "traceback", "culprit"),
-                         IMPORT_WORDINGS + USE_WORDINGS + IMPORT_WORDINGS_2 + USE_WORDINGS_2)
+                         IMPORT_WORDINGS + USE_WORDINGS + IMPORT_WORDINGS_2 + USE_WORDINGS_2 + IMPORT_WORDINGS_TRAIN)
 def test_a_loader_that_cannot_find_its_library(pkg: str, ver: str, command: str, traceback: str,
                                                culprit: str) -> None:
     log = import_frame(pkg, ver, command, traceback)

@@ -149,7 +149,7 @@ def _linker(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"the linker cannot find -l{m.group('l')} (lib{m.group('l')}){where}", pkg)
 
 
-_IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:ImportError|OSError|ModuleNotFoundError)", re.M)
+_IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b", re.M)
 
 
 def _importer(ev: Evidence, at: int) -> str | None:
@@ -228,8 +228,15 @@ LOADER_PATTERN = (
     r"No (?P<t3>[\w+.-]+) (?:exe|executable|binary)(?: file)? (?:could be |can be |was )?found|"
     r"(?i:unable to|cannot|could not|failed to) run (?P<t4>[\w+.-]+)(?: \([^)\n]*\))? - it may not be available|"
     r"(?<![\w+.-])(?P<t5>[\w+.-]+) (?:-|is) not installed or not found|"
-    r"(?<![\w+.-])(?P<t6>[\w+.-]+) is not installed\. Please install [`'\"]?(?P<t7>[\w.+-]+-(?:utils|tools|bin|progs))\b|"
-    r"(?:do not|don't) have (?P<n>[\w+.-]+)(?: or [\w+.-]+)? installed"
+    r"(?<![\w+.-])(?P<t6>[\w+.-]+) is not installed\. Please install [`'\"]?"
+    r"(?P<t7>[\w.+-]+-(?:utils|tools|bin|progs))\b|"
+    r"(?:do not|don't) have (?P<n>[\w+.-]+)(?: or [\w+.-]+)? installed|"
+    # samplerate: "OSError: libsamplerate not found"; python-iptables: "can't find directory with extensions; please
+    # set XTABLES_LIBDIR" (a search that asks where the library's files are)
+    r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l13>lib[a-z][\w+.-]*) (?:(?:was|is) )?not found\b|"
+    r"(?i:can't|cannot|could not|couldn't|unable to) find [^\n;]{0,80}; (?:please )?set (?:the )?"
+    r"(?:environment variable |env(?:ironment)? ?var(?:iable)? )?"
+    r"(?P<env>[A-Z][A-Z0-9_]*?(?:LIBDIR|LIB_DIR|LIBRARY_PATH|LIB_PATH|LIBRARY|_LIB|_HOME|INSTALL_DIR|_PREFIX))\b"
 )
 _EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
                              r"(?:Error|Exception|Exit)\b(?::|$)|"
@@ -264,6 +271,9 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
     name = m.group("n")
     if name:
         return None if _PYTHONISH.fullmatch(name) else _absent(f"the system library {name}", m, ev)
+    env = m.group("env")
+    if env:
+        return _absent(f"a system library (its files were not found; {env} says where)", m, ev)
     return _shared_lib(m, ev)
 
 
@@ -472,7 +482,22 @@ RULES: tuple[Rule, ...] = (
          r"(?i:unable to|could not|couldn't|cannot|can't|failed to)" + _SP + r"find" + _SP + r"(?P<p25>[\w+.-]+)"
          + _SP + r"(?:using|via|with|through)" + _SP + r"pkg-?config|"
          r"None of the following" + _SP + r"(?:were )?found:" + _SP
-         + r"\[?['\"](?P<p26>lib[\w+-]+?)(?:\.(?:a|so|dylib))?['\"]",
+         + r"\[?['\"](?P<p26>lib[\w+-]+?)(?:\.(?:a|so|dylib))?['\"]|"
+         # pkgconf's short form ("Package 'gammu' was not found"), a quoted module with its version constraint
+         # ("pkg-config package 'libusb-1.0 >= 1.0.9' not found"), a search for an installation by its long name
+         # ("Can't find a local Oracle Berkeley DB installation."), a library a build names as not found
+         # ("libsndfile library was not found in standard locations")
+         r"Package '(?P<p27>[\w+.-]+)' was not found|"
+         r"pkg-config package ['\"](?P<p28>[\w+.-]+)[ \t]*(?:[<>=!]=?[ \t]*[\w.]+)?['\"] (?:was )?not found|"
+         r"(?:[Cc]an't|[Cc]annot|[Cc]ould not|[Cc]ouldn't|[Uu]nable to|[Dd]id not) find (?:an? |the |any )?"
+         r"(?:local |system |working |suitable |usable |valid |compatible |supported )?"
+         r"(?P<p29>[A-Za-z][\w+.-]*(?: [A-Za-z][\w+.-]*){0,3}?) (?:installation|install)\b|"
+         r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<p30>lib[a-z][\w+.-]*)(?: (?:shared |static )?librar(?:y|ies))? "
+         r"(?:was |were |is |could )?not"
+         + _SP + r"(?:be )?found\b|"
+         r"(?i:unable to|could not|couldn't|cannot|can't|can not|failed to)" + _SP + r"find" + _SP
+         + r"(?:(?:supported|a|the|any|required|compatible|suitable)" + _SP + r")?(?P<p31>[\w+.-]+)" + _SP
+         + r"(?:version|library|installation)" + _SP + r"(?:using|via|with|through)" + _SP + r"pkg-?config",
          _pkgconfig, phases=_BUILD_PHASES),
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
@@ -520,7 +545,9 @@ RULES: tuple[Rule, ...] = (
          r"system_info\.\w*NotFoundError:[ \t]*\n?[ \t|]*(?P<n4>[A-Za-z][\w+.-]*) \([^)\n]*\)" + _SP
          + r"(?:libraries|sources)" + _SP + r"not" + _SP + r"found|"
          # a library older than the package needs (python-gphoto2: "libgphoto2 version 2.5.10 or later is required")
-         r"(?<![\w+.-])(?P<n5>lib[\w+.-]+) version [\d.]+ or (?:later|newer|higher|greater) is required",
+         r"(?<![\w+.-])(?P<n5>lib[\w+.-]+) version [\d.]+ or (?:later|newer|higher|greater) is required|"
+         # tpm2-pytss: "RuntimeError: Require tss2-esapi to be installed and at least version 2.4.0"
+         r"(?:[Rr]equires?|[Nn]eeds?) (?:the )?(?P<n6>[\w+.-]+) (?:library |libraries |headers )?to be installed\b",
          _needs, phases=("install",)),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
