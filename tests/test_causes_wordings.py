@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import pytest
 
-from rodeo_action.causes import classify
+from rodeo_action.causes import classify, sysnames
 from rodeo_action.causes.logread import explain
 
 SITE = "/home/user/.venv/lib/python3.11/site-packages"
@@ -856,3 +856,52 @@ def test_a_loaders_message_wrapped_at_a_word_boundary(pkg: str, ver: str, comman
     assert (cause.kind, cause.package) == ("missing-system-library", pkg), cause.summary
     blind = explain(log)
     assert (blind.kind, blind.package) == ("missing-system-library", pkg), (blind.phase, blind.summary)
+
+
+# -- any sentence that says a library Debian ships is absent (rodeo_action/causes/sysnames.py) ------------------
+
+
+@pytest.mark.parametrize(("word", "name", "package"), [
+    ("Gammu", "gammu", "libgammu-dev"), ("libsndfile", "libsndfile", "libsndfile1-dev"),
+    ("libusb-1.0", "libusb-1.0", "libusb-1.0-0-dev"), ("gdal-config", "gdal-config", "libgdal-dev"),
+    ("geos_c.h", "libgeos_c", "libgeos-dev"), ("'portaudio-2.0'", "portaudio-2.0", "portaudio19-dev"),
+])
+def test_a_word_for_a_library_is_found_with_its_debian_package(word: str, name: str, package: str) -> None:
+    assert sysnames.lookup(word) == (name, package)
+
+
+@pytest.mark.parametrize("word", ["version", "numpy", "Cython", "python3", "config", "check", "it", "the", "pkg-config"])
+def test_a_word_of_build_logs_or_a_python_name_is_no_library(word: str) -> None:
+    assert sysnames.lookup(word) is None
+
+
+@pytest.mark.parametrize("frame", sorted(BUILD_FRAMES))
+def test_a_library_debian_ships_said_absent_in_any_words_is_missing(frame: str) -> None:
+    out = setup_traceback("Exception: this extension needs PortAudio (portaudio-2.0) and it is missing here\n")
+    log = BUILD_FRAMES[frame]("pyaudio-ng", "0.3.0", out, "requirements")
+    cause = classify(log, "install", frame)
+    assert (cause.kind, cause.package) == ("missing-system-library", "pyaudio-ng"), cause.summary
+    assert "portaudio19-dev" in cause.summary
+    assert explain(log).kind == "missing-system-library"
+
+
+@pytest.mark.parametrize(("out", "kind"), [
+    # a word that is no library, a Python requirement, and a C error after a note on an optional library
+    (setup_traceback("Exception: version 1.2 is required\n"), "build-failed"),
+    (setup_traceback("RuntimeError: numpy is required to build this package\n"), "build-failed"),
+    ("Atlas libraries are missing; using the reference BLAS\nx.c:3:1: error: expected ';' before '}' token\n"
+     "error: command '/usr/bin/gcc' failed with exit code 1\n", "build-failed"),
+])
+def test_a_sentence_about_no_library_is_no_missing_library(out: str, kind: str) -> None:
+    log = pip_frame("somepkg", "1.0", out, "requirements")
+    assert classify(log, "install", "pip").kind == kind
+
+
+def test_an_import_that_says_a_debian_library_is_not_installed_is_missing() -> None:
+    log = import_frame("soundmod", "1.0", "import soundmod", f"""\
+          File "{SITE}/soundmod/__init__.py", line 9, in <module>
+            raise RuntimeError("sndfile is not installed on this system")
+        RuntimeError: sndfile is not installed on this system
+        """)
+    cause = classify(log, "import", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "soundmod") and "libsndfile1-dev" in cause.summary

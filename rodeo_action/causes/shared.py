@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from rodeo_action.causes import sysnames
 from rodeo_action.causes.base import BUILD, DISK, IMPORT, NAME, NETWORK, SYSTEM, Evidence, Finding, Rule, first, rule
 from rodeo_action.causes.culprit import import_owner
 
@@ -351,6 +352,44 @@ def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
                    + (f" while building {pkg}" if pkg else ""), pkg)
 
 
+# What every manager prints when a build from source failed
+BUILD_FAILED = re.compile(
+    r"error: subprocess-exited-with-error|Failed building wheel|Failed to build|Build backend failed|"
+    r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
+    r"\[BuildError\]|builder for '[^']*' failed|error: command '[^']*' failed with exit code|"
+    r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed|"
+    r"Build failures usually indicate a problem with the package")
+# A line that says something is absent; whether that something is a library is for sysnames to say
+_ABSENT_LINE = re.compile(
+    r"^[^\n]*?(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
+    r"unable to (?:find|locate|load)|failed to (?:find|locate|load)|cannot locate|not installed|"
+    r"(?:is|are) (?:required|missing)|please install|to be installed)[^\n]*$", re.M)
+# ...and lines that say so of something else: a Python module or requirement, a resolver's verdict, a source file
+_NOT_OF_A_LIBRARY = re.compile(
+    r"No module named|ModuleNotFoundError|satisfies the requirement|matching distribution|No solution found|"
+    r"depends on|version solving|[Ww]arning|libraries \S+ not found in|NOT AVAILABLE|\bpip\b|setuptools|\bwheel\b|Cython|^\s*\S+:\d+(?::\d+)?:|\.pyx?\b")
+_WORD = re.compile(r"(?<![/\w.+-])[A-Za-z][\w+.-]*[\w+]")
+
+
+def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """A line that says something is absent and names a library Debian ships (sysnames), in whatever words the
+    package chose: in a log whose build failed, or in an import's exception; never a Python name."""
+    building = ev.phase not in ("import", "test")
+    # a compiler's own error is why such a build failed: numpy.distutils' notes on optional libraries it did not
+    # find ("Atlas (...) libraries not found.") come before the C error that stopped it
+    if building and (not BUILD_FAILED.search(ev.text) or _COMPILER_ERROR.search(ev.text)):
+        return None
+    for line in _ABSENT_LINE.finditer(ev.text, m.start()):
+        said = line.group(0)
+        if _NOT_OF_A_LIBRARY.search(said) or (not building and not _in_exception(ev.text, line.start())):
+            continue
+        for word in _WORD.findall(said):
+            hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
+            if hit:
+                return _absent(f"the system library {hit[0]} (Debian: {hit[1]})", line, ev)
+    return None
+
+
 _COMPILER_NAMES = {"cc1plus": "C++", "cc1": "C", "f951": "Fortran"}
 
 
@@ -558,17 +597,13 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t>CMake) (?P<want>[\d.]+) or higher is required\.\s+You are running version (?P<have>[\d.]+)|"
          r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
          r"(?P<have2>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
+    # last of the system rules: a line that says something is absent and names a library Debian ships, in any words
+    rule("missing-system-library", SYSTEM, _ABSENT_LINE.pattern, _named, phases=(*_BUILD_PHASES, "import", "test")),
     # a build that refuses this interpreter: no release of the package is for this Python
     rule("no-matching-distribution", SYSTEM,
          r"Cannot install on Python version (?P<v>[\d.]+);? only versions (?P<req>[^\n]+?) are supported",
          _python_guard, phases=_BUILD_PHASES),
-    rule("build-failed", BUILD,
-         r"error: subprocess-exited-with-error|Failed building wheel|Failed to build|Build backend failed|"
-         r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
-         r"\[BuildError\]|builder for '[^']*' failed|error: command '[^']*' failed with exit code|"
-         r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed|"
-         r"Build failures usually indicate a problem with the package",
-         _build, phases=_BUILD_PHASES),
+    rule("build-failed", BUILD, BUILD_FAILED.pattern, _build, phases=_BUILD_PHASES),
     rule("import-error", IMPORT, _IMPORT_LINE.pattern, _import, phases=("import",)),
     # an import that killed the interpreter (a wheel for another CPU, a mismatched extension) prints no exception
     rule("import-error", IMPORT, r"(?P<c>Segmentation fault|Illegal instruction|Fatal Python error: [^\n]+|"

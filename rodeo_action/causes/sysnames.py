@@ -1,0 +1,65 @@
+"""The names a build looks a system library up by (pkg-config modules, link-time library names,
+``foo-config`` tools), and the Debian package that provides each: ``matrix/system-names.tsv``, written by
+``scripts/system-names`` from Debian's index of every file in every package.
+
+Each package words "I did not find the library" its own way ("Can not find supported Gammu version using
+pkg-config!", "libsndfile library was not found in standard locations", "Require tss2-esys to be
+installed"); the sentences are endless, the libraries are not. A failed build's line that says something
+is absent and names one of these is a missing system library, whatever the sentence, and the Debian
+package is the fix a person can paste.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rodeo_action.resources import data_dir
+
+# Names Debian ships that are also words a build log uses for other things
+_WORDS = frozenset((
+    "check", "config", "base", "test", "tests", "version", "core", "common", "data", "util", "utils", "tools", "system",
+    "build", "make", "cmake", "meson", "ninja", "gcc", "pkg", "pkgconf", "pkg-config", "setup", "module", "package",
+    "library", "libraries", "header", "headers", "install", "python", "python3", "numpy", "cython", "wheel", "found",
+    "local", "path", "file", "files", "error", "main", "default", "static", "shared", "dev", "devel", "lib", "libs",
+    "include", "required", "support", "standard", "version", "compiler", "runtime", "engine", "server", "client",
+    "extension", "extensions", "plugin", "plugins", "interface", "api", "sdk", "toolkit", "framework", "source",
+))
+
+
+@cache
+def _table() -> dict[str, tuple[str, str]]:
+    """lower-case name -> (the name as Debian writes it, the Debian package)."""
+    found: dict[str, tuple[str, str]] = {}
+    with (data_dir("matrix") / "system-names.tsv").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            name, package = line.rstrip("\n").split("\t", 1)
+            found.setdefault(name.lower(), (name, package))
+    return found
+
+
+_SUFFIX = re.compile(r"\.(?:h|hh|hpp|pc|so(?:\.[\d.]+)?|a|dylib|dll)$")
+_VERSION = re.compile(r"[-.]?\d+(?:\.\d+)*$")
+
+
+def lookup(token: str) -> tuple[str, str] | None:
+    """(the library's name, its Debian package) for a word a log used for it: ``Gammu``, ``libsndfile``,
+    ``libusb-1.0``, ``gdal-config``, ``geos_c.h``; None for a word that names none (or names one but is
+    also an ordinary word of build logs)."""
+    word = _SUFFIX.sub("", token.strip("'\"`.,;:()[]{}<>").lower())
+    if len(word) < 3 or word in _WORDS:
+        return None
+    bare = word.removeprefix("lib")
+    if len(bare) < 3 or bare in _WORDS:
+        return None
+    table = _table()
+    unversioned = _VERSION.sub("", word)
+    for candidate in (word, f"lib{bare}", bare, f"{bare}-config", unversioned, f"lib{unversioned.removeprefix('lib')}"):
+        if candidate in table and len(candidate) >= 3:
+            return table[candidate]
+    return None
+
+
+__all__ = ["lookup"]
