@@ -361,6 +361,12 @@ IMPORT_WORDINGS_TRAIN = [
             raise OSError('{{}} not found'.format(lib_basename))
         OSError: libsamplerate not found
         """, "samplerate", id="samplerate-lib-not-found"),
+    # clr_loader, under pythonnet's "import clr": its search for Mono
+    pytest.param("clr-loader", "0.2.7", "import clr", f"""\
+          File "{SITE}/clr_loader/util/find.py", line 135, in find_libmono
+            raise RuntimeError("Could not find libmono")
+        RuntimeError: Could not find libmono
+        """, "clr-loader", id="clr-loader-libmono"),
     # python-iptables: a search for the library's files that asks for its directory
     pytest.param("iptc", "1.2.0", "import iptc", f"""\
           File "{SITE}/iptc/xtables.py", line 818, in <module>
@@ -870,7 +876,8 @@ def test_a_word_for_a_library_is_found_with_its_debian_package(word: str, name: 
     assert sysnames.lookup(word) == (name, package)
 
 
-@pytest.mark.parametrize("word", ["version", "numpy", "Cython", "python3", "config", "check", "it", "the", "pkg-config"])
+@pytest.mark.parametrize("word", ["version", "numpy", "Cython", "python3", "config", "check", "it", "the",
+                                  "pkg-config"])
 def test_a_word_of_build_logs_or_a_python_name_is_no_library(word: str) -> None:
     assert sysnames.lookup(word) is None
 

@@ -235,6 +235,9 @@ LOADER_PATTERN = (
     # samplerate: "OSError: libsamplerate not found"; python-iptables: "can't find directory with extensions; please
     # set XTABLES_LIBDIR" (a search that asks where the library's files are)
     r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l13>lib[a-z][\w+.-]*) (?:(?:was|is) )?not found\b|"
+    # clr_loader (pythonnet): "RuntimeError: Could not find libmono"
+    r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?:find|locate|load) (?!librar(?:y|ies)\b)"
+    r"(?P<l14>lib[a-z][\w+.-]*)\b|"
     r"(?i:can't|cannot|could not|couldn't|unable to) find [^\n;]{0,80}; (?:please )?set (?:the )?"
     r"(?:environment variable |env(?:ironment)? ?var(?:iable)? )?"
     r"(?P<env>[A-Z][A-Z0-9_]*?(?:LIBDIR|LIB_DIR|LIBRARY_PATH|LIB_PATH|LIBRARY|_LIB|_HOME|INSTALL_DIR|_PREFIX))\b"
@@ -367,7 +370,8 @@ _ABSENT_LINE = re.compile(
 # ...and lines that say so of something else: a Python module or requirement, a resolver's verdict, a source file
 _NOT_OF_A_LIBRARY = re.compile(
     r"No module named|ModuleNotFoundError|satisfies the requirement|matching distribution|No solution found|"
-    r"depends on|version solving|[Ww]arning|libraries \S+ not found in|NOT AVAILABLE|\bpip\b|setuptools|\bwheel\b|Cython|^\s*\S+:\d+(?::\d+)?:|\.pyx?\b")
+    r"depends on|version solving|[Ww]arning|libraries \S+ not found in|NOT AVAILABLE|\bpip\b|setuptools|\bwheel\b|"
+    r"Cython|^\s*\S+:\d+(?::\d+)?:|\.pyx?\b")
 _WORD = re.compile(r"(?<![/\w.+-])[A-Za-z][\w+.-]*[\w+]")
 
 
@@ -459,7 +463,7 @@ RULES: tuple[Rule, ...] = (
          r"all requirements must have a hash, but none were provided for: (?P<p6>" + NAME + r"?)(?:[=<>!~@ ,]|$)",
          _hashes),
     rule("missing-system-library", SYSTEM,
-         r"fatal error: ['\"]?(?P<h>[\w./+-]+\.h(?:pp|h|xx)?)['\"]?"
+         r"fatal\s+error:\s+['\"]?(?P<h>[\w./+-]+\.h(?:pp|h|xx)?)['\"]?"
          r"(?::\s+No\s+such\s+file\s+or\s+directory| file not found)|"        # uv wraps long lines
          r"you need to install a library that provides `(?P<h2>[\w./+-]+\.h(?:pp|h|xx)?)`|"     # uv's hint
          # meson's compiler.has_header/check_header (mesonbuild/interpreter/compiler.py), a setup.py's own search

@@ -860,11 +860,9 @@ FIFTH: tuple[Case, ...] = (
       "lines show only its scanner failing)", per=(("pdm", BF, "pywayland", "scanner"),)),
     C("xkbcommon", "xkbcommon", MSL, "xkbcommon", "xkbcommon", "xkbcommon", "pip:r uv:c hatch:r pdm:r pipenv:r",
       what="cffi: xkbcommon/xkbcommon.h absent"),
-    # uv's log of this case (its "fatal error:" line wrapped before the header's name) is held back: wrapped once
-    # more at 120 columns it reads as another kind, which test_a_log_wrapped_at_the_terminals_width_reads_as_itself
-    # forbids for train logs; a rule for that wrapping belongs to rodeo_action/causes, not to this catalogue
-    C("pikepdf-source", "pikepdf", MSL, "pikepdf", "qpdf", "pikepdf", "pip:r poetry:r pdm:r", no_binary=("pikepdf",),
-      what="--no-binary pikepdf: qpdf headers absent"),
+    # uv's log of this case wraps its "fatal error:" line before the header's name (the header rule reads across it)
+    C("pikepdf-source", "pikepdf", MSL, "pikepdf", "qpdf", "pikepdf", "pip:r uv:r poetry:r pdm:r",
+      no_binary=("pikepdf",), what="--no-binary pikepdf: qpdf headers absent"),
     C("pgmagick", "pgmagick", MSL, "pgmagick", "magick", "pgmagick", "pip:r uv:r pdm:c hatch:c poetry:r",
       what="GraphicsMagick's Magick++ absent"),
     C("zbarlight", "zbarlight", MSL, "zbarlight", "zbar", "zbarlight", "pip:r uv:c hatch:r poetry:r pipenv:c",
