@@ -366,7 +366,9 @@ BUILD_FAILED = re.compile(
 _ABSENT_LINE = re.compile(
     r"^[^\n]*?(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
     r"unable to (?:find|locate|load)|failed to (?:find|locate|load)|cannot locate|not installed|"
-    r"(?:is|are) (?:required|missing)|please install|to be installed)[^\n]*$", re.M)
+    r"(?:is|are) (?:required|missing)|please install|to be installed|not (?:available|detected)|unavailable|"
+    r"could not detect|(?:requires?|needs?|missing) (?:the )?\S+ (?:librar|header|development|dev\b|package)|"
+    r"(?:No|no) \S+ (?:installation |library |libraries )?(?:found|detected))[^\n]*$", re.M)
 # ...and lines that say so of something else: a Python module or requirement, a resolver's verdict, a source file
 _NOT_OF_A_LIBRARY = re.compile(
     r"No module named|ModuleNotFoundError|satisfies the requirement|matching distribution|No solution found|"
