@@ -363,18 +363,19 @@ BUILD_FAILED = re.compile(
     r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed|"
     r"Build failures usually indicate a problem with the package")
 # A line that says something is absent; whether that something is a library is for sysnames to say
-_ABSENT_LINE = re.compile(
-    r"^[^\n]*?(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
+_ABSENT = re.compile(
+    r"(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
     r"unable to (?:find|locate|load)|failed to (?:find|locate|load)|cannot locate|not installed|"
     r"(?:is|are) (?:required|missing)|please install|to be installed|not (?:available|detected)|unavailable|"
     r"could not detect|(?:requires?|needs?|missing) (?:the )?\S+ (?:librar|header|development|dev\b|package)|"
-    r"(?:No|no) \S+ (?:installation |library |libraries )?(?:found|detected))[^\n]*$", re.M)
+    r"(?:No|no) \S+ (?:installation |library |libraries )?(?:found|detected))")
 # ...and lines that say so of something else: a Python module or requirement, a resolver's verdict, a source file
 _NOT_OF_A_LIBRARY = re.compile(
     r"No module named|ModuleNotFoundError|satisfies the requirement|matching distribution|No solution found|"
     r"depends on|version solving|[Ww]arning|libraries \S+ not found in|NOT AVAILABLE|\bpip\b|setuptools|\bwheel\b|"
     r"Cython|^\s*\S+:\d+(?::\d+)?:|\.pyx?\b")
 _WORD = re.compile(r"(?<![/\w.+-])[A-Za-z][\w+.-]*[\w+]")
+_LINE = re.compile(r"[^\n]*")
 
 
 def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -385,9 +386,16 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
     # find ("Atlas (...) libraries not found.") come before the C error that stopped it
     if building and (not BUILD_FAILED.search(ev.text) or _COMPILER_ERROR.search(ev.text)):
         return None
-    for line in _ABSENT_LINE.finditer(ev.text, m.start()):
-        said = line.group(0)
-        if _NOT_OF_A_LIBRARY.search(said) or (not building and not _in_exception(ev.text, line.start())):
+    seen = -1
+    for absent in _ABSENT.finditer(ev.text, m.start()):
+        start = ev.text.rfind("\n", 0, absent.start()) + 1
+        if start == seen:           # one line, read once
+            continue
+        seen = start
+        end = ev.text.find("\n", absent.end())
+        line = _LINE.match(ev.text, start, end if end >= 0 else len(ev.text))
+        said = line.group(0) if line else ""
+        if not line or _NOT_OF_A_LIBRARY.search(said) or (not building and not _in_exception(ev.text, start)):
             continue
         for word in _WORD.findall(said):
             hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
@@ -604,7 +612,7 @@ RULES: tuple[Rule, ...] = (
          r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
          r"(?P<have2>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
     # last of the system rules: a line that says something is absent and names a library Debian ships, in any words
-    rule("missing-system-library", SYSTEM, _ABSENT_LINE.pattern, _named, phases=(*_BUILD_PHASES, "import", "test")),
+    rule("missing-system-library", SYSTEM, _ABSENT.pattern, _named, phases=(*_BUILD_PHASES, "import", "test")),
     # a build that refuses this interpreter: no release of the package is for this Python
     rule("no-matching-distribution", SYSTEM,
          r"Cannot install on Python version (?P<v>[\d.]+);? only versions (?P<req>[^\n]+?) are supported",
