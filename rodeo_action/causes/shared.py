@@ -365,7 +365,8 @@ BUILD_FAILED = re.compile(
 # A line that says something is absent; whether that something is a library is for sysnames to say
 _ABSENT = re.compile(
     r"(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
-    r"unable to (?:find|locate|load)|failed to (?:find|locate|load)|cannot locate|not installed|"
+    r"(?:unable to|failed to|could not|couldn't|cannot|can't) (?:find|locate|load|detect|open)|not installed|"
+    r"(?:does|do) not exist|not present|(?:is|are) absent|\bmissing:|"
     r"(?:is|are) (?:required|missing)|please install|to be installed|not (?:available|detected)|unavailable|"
     r"could not detect|(?:requires?|needs?|missing) (?:the )?\S+ (?:librar|header|development|dev\b|package)|"
     r"(?:No|no) \S+ (?:installation |library |libraries )?(?:found|detected))")
