@@ -126,8 +126,9 @@ def _classify(log: str, phase: str | None, manager: str | None, returncode: int 
         return verdict
     rules = _ORDER.get(manager or "", _ANY)
     hit = _first(rules, ev)
-    wrapped = ev.unwrapped()
-    if wrapped is not None:     # a rule before the one that fired, on the lines a tool wrapped, is the better reading
+    # a rule before the one that fired, on the lines a tool wrapped, is the better reading (none before the first)
+    wrapped = ev.unwrapped() if hit is None or hit[0] > 0 else None
+    if wrapped is not None:
         better = _first(rules[: hit[0] if hit else len(rules)], wrapped)
         hit, ev = (better, wrapped) if better else (hit, ev)
     if hit is not None:

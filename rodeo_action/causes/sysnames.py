@@ -1,5 +1,6 @@
 """The names a build looks a system library up by (pkg-config modules, link-time library names,
-``foo-config`` tools), and the Debian package that provides each: ``matrix/system-names.tsv``, written by
+``foo-config`` tools, the libraries ``-dev`` packages are named for, the programs of Debian's development
+sections), and the Debian package that provides each: ``matrix/system-names.tsv``, written by
 ``scripts/system-names`` from Debian's index of every file in every package.
 
 Each package words "I did not find the library" its own way ("Can not find supported Gammu version using
@@ -22,7 +23,7 @@ _WORDS = frozenset((
     "build", "make", "cmake", "meson", "ninja", "gcc", "pkg", "pkgconf", "pkg-config", "setup", "module", "package",
     "library", "libraries", "header", "headers", "install", "python", "python3", "numpy", "cython", "wheel", "found",
     "local", "path", "file", "files", "error", "main", "default", "static", "shared", "dev", "devel", "lib", "libs",
-    "include", "required", "support", "standard", "version", "compiler", "runtime", "engine", "server", "client",
+    "include", "required", "support", "standard", "compiler", "runtime", "engine", "server", "client",
     "extension", "extensions", "plugin", "plugins", "interface", "api", "sdk", "toolkit", "framework", "source",
 ))
 
