@@ -50,6 +50,12 @@ class Pasted:
     manager: str
     result: dict[str, Any]
     runs: tuple[tuple[int, str], ...]    # exit code, output (stdout and stderr)
+    tools: tuple[int, ...]               # per run: how many manager venvs it made in its own TMPDIR
+
+    def installed_its_own(self) -> None:
+        """Each paste made exactly one ``$R/tools`` venv: the manager off PATH was installed by the repro."""
+        if self.manager != "pip":
+            assert self.tools == (1, 1), (self.tools, self.result["repro"], *(out[-3000:] for _, out in self.runs))
 
 
 def write_config(folder: Path, packages: str, managers: tuple[str, ...]) -> Path:
@@ -89,13 +95,17 @@ def clean_env(folder: Path, cache: Path) -> dict[str, str]:
     return env
 
 
-def paste_twice(manager: str, result: dict[str, Any], env: dict[str, str]) -> Pasted:
-    runs = []
-    for _ in range(2):
-        proc = subprocess.run(["bash", "-c", result["repro"]], env=env, capture_output=True, text=True, timeout=900,
-                              cwd=env["HOME"])
+def paste_twice(name: str, manager: str, result: dict[str, Any], env: dict[str, str]) -> Pasted:
+    """Two pastes, each with a TMPDIR of its own, so what each one's ``mktemp -d`` made is its own to count."""
+    runs, tools = [], []
+    for n in (1, 2):
+        tmp = Path(env["TMPDIR"]) / f"{name}-{n}"
+        tmp.mkdir()
+        proc = subprocess.run(["bash", "-c", result["repro"]], env={**env, "TMPDIR": str(tmp)}, capture_output=True,
+                              text=True, timeout=900, cwd=env["HOME"])
         runs.append((proc.returncode, proc.stdout + proc.stderr))
-    return Pasted(manager, result, tuple(runs))
+        tools.append(len(list(tmp.glob("tmp.*/tools/bin"))))
+    return Pasted(manager, result, tuple(runs), tuple(tools))
 
 
 @pytest.fixture(scope="module")
@@ -114,14 +124,11 @@ def pasted(shared_cache: Path) -> dict[tuple[str, str], Pasted]:
             result = run_cell(configs[key[0]], key[1], shared_cache)
             # nothing of the machine rodeo ran on: its cache, its index
             assert not [o for o in own if o and o in result["repro"]], result["repro"]
-            return paste_twice(key[1], result, env)
+            return paste_twice(f"{key[0]}-{key[1]}", key[1], result, env)
         keys = [("pass", m) for m in MANAGERS] + [("fail", m) for m in FAILING]
         keys.sort(key=lambda k: k[1] in ("pip", "uv"))
         with ThreadPoolExecutor(4) as pool:
-            out = dict(zip(keys, pool.map(cell_then_paste, keys), strict=True))
-        installed = sorted(p.parent.parent.name for p in (folder / "tmp").glob("tmp.*/tools/bin"))
-        assert len(installed) == 2 * sum(1 for _, m in keys if m != "pip"), installed   # each run its own
-        return out
+            return dict(zip(keys, pool.map(cell_then_paste, keys), strict=True))
 
 
 def verdict(pasted: Pasted, code: int, output: str) -> tuple[str, str | None]:
@@ -138,6 +145,7 @@ def test_a_passing_cells_repro_passes_twice_as_pasted(pasted: dict[tuple[str, st
     status, repro = one.result["status"], one.result["repro"]
     assert repro.startswith(f"# rodeo-action cell {manager}-all-{OS}-py{PY}: {manager} ")
     assert "/tmp/rodeo-" not in repro and ".cache/rodeo" not in repro and "Written by rodeo-action" not in repro
+    one.installed_its_own()
     first, second = (verdict(one, code, out) for code, out in one.runs)
     cause = one.result.get("cause") or {}
     expected = ("pass", None) if status == "pass" else (cause.get("kind"), cause.get("package"))
@@ -151,6 +159,7 @@ def test_a_failing_cells_repro_fails_twice_with_its_cause(pasted: dict[tuple[str
     one = pasted[("fail", manager)]
     cause = one.result["cause"]
     assert (one.result["status"], cause["kind"], cause["package"]) == ("fail", "no-matching-distribution", "six")
+    one.installed_its_own()
     (code1, out1), (code2, out2) = one.runs
     assert code1 == code2 != 0
     assert verdict(one, code1, out1) == verdict(one, code2, out2) == (cause["kind"], "six"), (out1[-3000:],
