@@ -954,9 +954,75 @@ FIFTH: tuple[Case, ...] = (
 )
 
 
+# A sixth catalogue (issue 15), of train subjects only: each subject was checked with table.held_out() before it
+# was chosen, so the held-out part stays the 418 logs measured before it and the rules learn from more forms of
+# the same failures. System libraries absent when built (headers, pkg-config, CMake, swig, sip, *-config tools)
+# and when imported (ctypes and cffi loads of camera, input and media libraries). Labels written by reading the
+# logs.
+SIXTH: tuple[Case, ...] = (
+    C("python-uinput", "python-uinput", MSL, "python-uinput", "udev", "python-uinput", "pip:r uv:r pdm:r",
+      what="libudev.h absent"),
+    C("python-poppler-qt5", "python-poppler-qt5", MSL, "python-poppler-qt5", "qt", "python-poppler-qt5",
+      "pip:r uv:r hatch:r", what="Qt's qmake and poppler-qt5 absent"),
+    C("pykcs11-source", "pykcs11", MSL, "pykcs11", "swig", "pykcs11", "pip:r uv:r poetry:r", no_binary=("pykcs11",),
+      what="--no-binary pykcs11: swig absent"),
+    C("pplpy", "pplpy", MSL, "pplpy", "ppl", "pplpy", "pip:r uv:r pdm:r", timeout=480, what="PPL headers absent"),
+    C("primesieve", "primesieve", MSL, "primesieve", "primesieve", "primesieve", "pip:r uv:r pipenv:r",
+      what="primesieve.h absent"),
+    C("python-rocksdb", "python-rocksdb", MSL, "python-rocksdb", "rocksdb", "python-rocksdb", "pip:r uv:r hatch:r",
+      what="RocksDB headers absent"),
+    C("smbus", "smbus", MSL, "smbus", "i2c", "smbus", "pip:r uv:r poetry:r", what="i2c/smbus.h absent"),
+    C("pyalpm", "pyalpm", MSL, "pyalpm", "alpm", "pyalpm", "pip:r uv:r pdm:r", what="libalpm absent"),
+    C("turbodbc", "turbodbc", MSL, "turbodbc", "odbc", "turbodbc", "pip:r uv:r hatch:r", timeout=480,
+      what="unixODBC headers absent"),
+    C("pyalsa", "pyalsa", MSL, "pyalsa", "alsa", "pyalsa", "pip:r uv:r poetry:r", what="ALSA headers absent"),
+    C("pyfribidi", "pyfribidi", MSL, "pyfribidi", "fribidi", "pyfribidi", "pip:r uv:r pdm:r",
+      what="fribidi headers absent"),
+    C("kivy-source", "kivy", MSL, "kivy", "sdl2", "kivy", "pip:r uv:r hatch:r", no_binary=("kivy",), timeout=480,
+      what="--no-binary kivy: SDL2 absent"),
+    C("python-olm-source", "python-olm", MSL, "python-olm", "olm", "python-olm", "pip:r uv:r pdm:r",
+      no_binary=("python-olm",), what="--no-binary python-olm: libolm absent"),
+    C("fann2", "fann2", MSL, "fann2", "fann", "fann2", "pip:r uv:r pipenv:r", what="FANN absent"),
+    C("python-pcl", "python-pcl", MSL, "python-pcl", "pcl", "python-pcl", "pip:r uv:r hatch:r",
+      what="the Point Cloud Library absent"),
+    C("pylibsrtp-source", "pylibsrtp", MSL, "pylibsrtp", "srtp", "pylibsrtp", "pip:r uv:r poetry:r",
+      no_binary=("pylibsrtp",), what="--no-binary pylibsrtp: libsrtp2 absent"),
+    C("openbabel-source", "openbabel", MSL, "openbabel", "openbabel", "openbabel", "pip:r uv:r pdm:r",
+      no_binary=("openbabel",), what="--no-binary openbabel: Open Babel absent"),
+    C("gpaw", "gpaw", MSL, "gpaw", "xc", "gpaw", "pip:r uv:r hatch:r", timeout=480, what="libxc absent"),
+    C("cupy", "cupy", MSL, "cupy", "cuda", "cupy", "pip:r uv:r pipenv:r", timeout=480, what="the CUDA toolkit absent"),
+    C("pyfltk-source", "pyfltk", MSL, "pyfltk", "fltk", "pyfltk", "pip:r uv:r poetry:r", no_binary=("pyfltk",),
+      what="--no-binary pyfltk: fltk-config absent"),
+    C("subvertpy-source", "subvertpy", MSL, "subvertpy", "apr", "subvertpy", "pip:r uv:r hatch:r",
+      no_binary=("subvertpy",), what="--no-binary subvertpy: APR and Subversion absent"),
+    C("iwlib", "iwlib", MSL, "iwlib", "iwlib", "iwlib", "pip:r uv:r pdm:r", what="iwlib.h absent"),
+    C("pyspotify", "pyspotify", MSL, "pyspotify", "spotify", "pyspotify", "pip:r uv:r poetry:r",
+      what="libspotify absent"),
+    C("jpegtran-cffi", "jpegtran-cffi", MSL, "jpegtran-cffi", "turbojpeg", "jpegtran-cffi", "pip:r uv:r pipenv:r",
+      what="turbojpeg.h absent"),
+    C("pyk4a", "pyk4a", MSL, "pyk4a", "k4a", "pyk4a", "pip:r uv:r hatch:r", what="the Azure Kinect SDK absent"),
+    C("python-vlc", "python-vlc", MSL, "python-vlc", "vlc", "python-vlc", "pip:r uv:r pdm:c", phase="import",
+      imports=("vlc",), what="ctypes: libvlc absent at import"),
+    C("easyhid", "easyhid", MSL, "easyhid", "hidapi", "easyhid", "pip:r uv:r poetry:c", phase="import",
+      imports=("easyhid",), what="cffi: libhidapi absent at import"),
+    C("python-libinput", "python-libinput", MSL, "python-libinput", "libinput", "python-libinput", "pip:r uv:r",
+      phase="import", imports=("libinput",), what="ctypes: libinput absent at import"),
+    C("pyueye", "pyueye", MSL, "pyueye", "ueye", "pyueye", "pip:r uv:r hatch:c", phase="import",
+      imports=("pyueye.ueye",), what="ctypes: the uEye API library absent at import"),
+    C("pymba", "pymba", MSL, "pymba", "vimba", "pymba", "pip:r uv:r pipenv:c", phase="import", imports=("pymba",),
+      what="ctypes: Vimba's VimbaC absent at import"),
+    C("pixelinkwrapper", "pixelinkwrapper", MSL, "pixelinkwrapper", "pxlapi", "pixelinkwrapper", "pip:r uv:r",
+      phase="import", imports=("pixelinkWrapper",), what="ctypes: PixeLINK's PxLApi absent at import"),
+    C("picamera", "picamera", MSL, "picamera", "mmal", "picamera", "pip:r uv:r", phase="import",
+      imports=("picamera",), what="ctypes: the Raspberry Pi's libmmal absent at import"),
+    C("pylibftdi", "pylibftdi", MSL, "pylibftdi", "ftdi", "pylibftdi", "pip:r uv:r", phase="import",
+      imports=("pylibftdi",), what="ctypes: libftdi absent at import"),
+)
+
+
 CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
                            *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER,
-                           *THIRD, *FOURTH, *FIFTH)
+                           *THIRD, *FOURTH, *FIFTH, *SIXTH)
 
 
 @dataclass(frozen=True)
