@@ -912,3 +912,94 @@ def test_an_import_that_says_a_debian_library_is_not_installed_is_missing() -> N
         """)
     cause = classify(log, "import", "pip")
     assert (cause.kind, cause.package) == ("missing-system-library", "soundmod") and "libsndfile1-dev" in cause.summary
+
+
+# -- session 7: PyQt-builder's qmake, other linkers and MSVC, probes a build goes on after, an SDK's own check --
+
+PYQTBUILD = f"{BUILD_ENV}/pyqtbuild/builder.py"
+
+
+@pytest.mark.parametrize("frame", sorted(BUILD_FRAMES))
+@pytest.mark.parametrize("out", [
+    # Python-Qt's PyQt-builder pyqtbuild/builder.py (1.21.0, l. 49): under a PEP 517 hook the exception carries
+    # no text (sipbuild's UserException calls Exception.__init__ with none), so only the source line shows it
+    pytest.param(setup_traceback(f"  File \"{PYQTBUILD}\", line 49, in apply_user_defaults\n"
+                                 "    raise PyProjectOptionException('qmake',\n"
+                                 "sipbuild.pyproject.PyProjectOptionException\n", 708,
+                                 "prepare_metadata_for_build_wheel"),
+                 id="pep517-hook"),
+    # sipbuild/exceptions.py handle_exception (sip 6.17.2, l. 65) when sip-build itself runs
+    pytest.param("sip-build: 'tool.sip.project.qmake': specify a working qmake or add it to PATH\n", id="sip-build"),
+])
+def test_pyqt_builder_without_qmake_is_a_missing_tool(frame: str, out: str) -> None:
+    log = BUILD_FRAMES[frame]("python-poppler-qt6", "21.3.0", out, "metadata")
+    cause = classify(log, "install", frame)
+    assert (cause.kind, cause.package) == ("missing-system-library", "python-poppler-qt6"), cause.summary
+    assert "qmake" in cause.summary and explain(log).kind == "missing-system-library"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # lld (lld/ELF/DriverUtils.cpp "unable to find library -l"), mold ("library not found: "), gold as GNU ld
+    ("ld.lld: error: unable to find library -lgeos_c\nerror: command '/usr/bin/clang' failed with exit code 1\n",
+     "-lgeos_c"),
+    ("mold: fatal: library not found: proj\ncollect2: error: ld returned 1 exit status\n", "-lproj"),
+    ("/usr/bin/ld.gold: error: cannot find -lgdal\n", "-lgdal"),
+    # a Windows runner's MSVC: cl.exe's C1083 and link.exe's LNK1181
+    ("src\\_proj.c(765): fatal error C1083: Cannot open include file: 'proj.h': No such file or directory\n"
+     "error: command 'C:\\\\Program Files\\\\cl.exe' failed with exit code 2\n", "proj.h"),
+    ("LINK : fatal error LNK1181: cannot open input file 'gdal_i.lib'\n"
+     "error: command 'C:\\\\Program Files\\\\link.exe' failed with exit code 1181\n", "gdal.lib"),
+])
+def test_other_linkers_and_msvc_say_a_library_is_missing(out: str, says: str) -> None:
+    log = pip_frame("geopkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "geopkg") and says in cause.summary, cause.summary
+
+
+PROBE = ("/tmp/tmp0uhvh3za/test.c:2:10: fatal error: xc.h: No such file or directory\n    2 | #include \"xc.h\"\n"
+         "compilation terminated.\n")
+PROBE_LINK = "/usr/bin/ld: cannot find -lxc: No such file or directory\ncollect2: error: ld returned 1 exit status\n"
+LATER = ("building '_gpaw' extension\nIn file included from c/bmgs/bmgs.c:10:\n"
+         "c/bmgs/zero.c:8:10: fatal error: algorithm: No such file or directory\ncompilation terminated.\n"
+         "error: command '/usr/bin/gcc' failed with exit code 1\n")
+
+
+@pytest.mark.parametrize(("out", "kind"), [
+    # a setup.py that probes for an optional library (gpaw's config.py: a test.c in a fresh temporary folder,
+    # then "setting nolibxc = True") and fails later on its own C: the later error is the cause
+    (PROBE + "<string>:490: MissingLibraryWarning: cannot link against LibXC, setting `nolibxc = True`\n" + LATER,
+     "build-failed"),
+    (PROBE_LINK + "MissingLibraryWarning: cannot link against LibXC, setting `nolibxc = True`\n" + LATER,
+     "build-failed"),
+    # the same probes with nothing after them: they are all the log says
+    (PROBE + "error: command '/usr/bin/gcc' failed with exit code 1\n", "missing-system-library"),
+    (PROBE_LINK + "error: command '/usr/bin/gcc' failed with exit code 1\n", "missing-system-library"),
+    # a header missing in the package's own source is the cause whatever follows
+    ("src/xc_wrap.c:2:10: fatal error: xc.h: No such file or directory\ncompilation terminated.\n"
+     "src/other.c:9:1: error: expected ';' before '}' token\n", "missing-system-library"),
+])
+def test_a_probe_the_build_went_on_after_is_not_the_cause(out: str, kind: str) -> None:
+    log = uv_frame("gpaw", "26.7.0", "running build_ext\n" + out, "wheel")
+    assert classify(log, "install", "uv").kind == kind
+
+
+def test_an_sdk_a_package_says_to_install_is_missing_at_import() -> None:
+    # pymba vimba_c.py (0.3.7, l. 65): an assert on the environment Vimba's profile scripts set
+    log = import_frame("camsdk", "0.3.7", "import camsdk", f"""\
+          File "{SITE}/camsdk/vimba_c.py", line 65, in <module>
+            assert os.environ.get(
+        AssertionError: you need your GENICAM_GENTL64_PATH environment set.  Make sure you have Vimba installed, \
+        and you have loaded the /etc/profile.d/ scripts
+        """)
+    cause = classify(log, "import", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "camsdk") and "Vimba" in cause.summary
+    assert explain(log).kind == "missing-system-library"
+
+
+def test_a_python_package_a_module_says_to_install_is_no_system_library() -> None:
+    log = import_frame("plotkit", "1.0", "import plotkit", f"""\
+          File "{SITE}/plotkit/__init__.py", line 3, in <module>
+            import qtpy
+        ModuleNotFoundError: No module named 'qtpy'. Make sure you have qtpy installed
+        """)
+    assert classify(log, "import", "pip").kind == "import-error"

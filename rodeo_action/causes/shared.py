@@ -132,7 +132,25 @@ _NOT_SYSTEM_HEADERS = re.compile(
     r"(?:numpy|pybind11|nanobind|Cython|cython|pythran|cupy|torch|tensorflow)/[\w/.+-]+")
 
 
-def _header(m: re.Match[str], ev: Evidence) -> Finding:
+# a file a build compiles only to probe for an optional library: in a fresh temporary folder (distutils'
+# has_function, cffi, a setup.py's own test.c), autoconf's conftest, CMake's try_compile scratch folders
+_PROBE_SOURCE = re.compile(r"(?:^|[\s|'\"(])(?:\S*/)?(?:tmp[\w.-]*/[\w.-]+|conftest|"
+                           r"\S*CMakeFiles/CMake(?:Tmp|Scratch)/\S+)\.(?:c|cc|cpp|cxx|C)(?::\d+)+: ")
+
+
+def _probe_then_other_error(m: re.Match[str], ev: Evidence, linker: bool = False) -> bool:
+    """Whether a header error is a probe's (or a link fails), the build went on without the optional library,
+    and a later compiler error outside any probe is what stopped the build: that one is the cause. A build
+    compiles before it links, so a link error with a compiler error after it was a probe's too."""
+    line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:m.start()]
+    if not linker and not _PROBE_SOURCE.search(line):
+        return False
+    return any(not _PROBE_SOURCE.search(e.group("l")) for e in _COMPILER_ERROR.finditer(ev.text, m.end()))
+
+
+def _header(m: re.Match[str], ev: Evidence) -> Finding | None:
+    if _probe_then_other_error(m, ev):
+        return None
     pkg = ev.building()
     header = first(m, "h")
     if _NOT_SYSTEM_HEADERS.fullmatch(header):
@@ -144,10 +162,15 @@ def _header(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"missing header {header}{where}: install the library's development package", pkg)
 
 
-def _linker(m: re.Match[str], ev: Evidence) -> Finding:
+def _linker(m: re.Match[str], ev: Evidence) -> Finding | None:
+    if _probe_then_other_error(m, ev, linker=True):
+        return None
     pkg = ev.building()
     where = f" while building {pkg}" if pkg else ""
-    return Finding(f"the linker cannot find -l{m.group('l')} (lib{m.group('l')}){where}", pkg)
+    lib = first(m, "l")
+    if m.group("l3"):
+        return Finding(f"the linker cannot find {lib}.lib{where}", pkg)
+    return Finding(f"the linker cannot find -l{lib} (lib{lib}){where}", pkg)
 
 
 _IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b", re.M)
@@ -232,6 +255,9 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])(?P<t6>[\w+.-]+) is not installed\. Please install [`'\"]?"
     r"(?P<t7>[\w.+-]+-(?:utils|tools|bin|progs))\b|"
     r"(?:do not|don't) have (?P<n>[\w+.-]+)(?: or [\w+.-]+)? installed|"
+    # an SDK's or driver's own check (pymba: "AssertionError: ... Make sure you have Vimba installed, and ...")
+    r"[Mm]ake sure (?:that )?(?:you(?:'ve| have) )?(?:the )?(?P<n2>[A-Za-z][\w+.-]*)"
+    r"(?: (?:SDK|runtime|librar(?:y|ies)|drivers?|toolkit))? (?:is |are |has been |have been )?installed\b|"
     # samplerate: "OSError: libsamplerate not found"; python-iptables: "can't find directory with extensions; please
     # set XTABLES_LIBDIR" (a search that asks where the library's files are)
     r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l13>lib[a-z][\w+.-]*) (?:(?:was|is) )?not found\b|"
@@ -272,9 +298,10 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
     if tool:
         package = m.group("t7")
         return _absent(f"the system program {tool}" + (f" ({package})" if package else ""), m, ev)
-    name = m.group("n")
+    name = first(m, "n")
     if name:
-        return None if _PYTHONISH.fullmatch(name) else _absent(f"the system library {name}", m, ev)
+        python = _PYTHONISH.fullmatch(name) or re.search(rf"No module named '{re.escape(name)}\b", ev.text, re.I)
+        return None if python else _absent(f"the system library {name}", m, ev)
     env = m.group("env")
     if env:
         return _absent(f"a system library (its files were not found; {env} says where)", m, ev)
@@ -303,7 +330,8 @@ def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
 _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (the Rust toolchain)",
                "CMake": "cmake", "cmake": "cmake", "C": "a C compiler", "CXX": "a C++ compiler",
                "C++": "a C++ compiler", "Fortran": "a Fortran compiler (gfortran)", "CUDA_HOME": "the CUDA toolkit",
-               "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig"}
+               "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig",
+               "qmake": "qmake (Qt's build tool)"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding:
@@ -481,10 +509,16 @@ RULES: tuple[Rule, ...] = (
          r"(?:C|C\+\+|Objective-C) header '(?P<h3>[\w./+-]+)' not (?:found|usable)|"
          r"(?i:unable to|cannot|can't|could not|couldn't) find (?P<h4>[\w./+-]+\.h(?:pp|h|xx)?)\b|"
          r"(?<![\w./+-])['\"]?(?P<h5>[\w./+-]+\.h(?:pp|h|xx)?)['\"]? (?:was |is )?not found|"
-         r"No (?P<h6>[\w./+-]+\.h(?:pp|h|xx)?) header(?: file)? (?:detected|found)",
+         r"No (?P<h6>[\w./+-]+\.h(?:pp|h|xx)?) header(?: file)? (?:detected|found)|"
+         # MSVC (a Windows runner): "fatal error C1083: Cannot open include file: 'proj.h': No such file or directory"
+         r"fatal error C1083: Cannot open include file: '(?P<h7>[\w./\\+-]+\.h(?:pp|h|xx)?)'",
          _header),
     rule("missing-system-library", SYSTEM,
-         r"(?:cannot find -l|library not found for -l)(?P<l>[\w+.-]+)", _linker),
+         # GNU ld and gold, ld64 (macOS), lld, mold
+         r"(?:cannot find -l|library not found for -l|unable to find library -l)(?P<l>[\w+.-]+)|"
+         r"library not found: (?P<l2>[\w+.-]+)|"
+         # MSVC's link.exe: "LINK : fatal error LNK1181: cannot open input file 'gdal_i.lib'"
+         r"LNK1181: cannot open input file '(?P<l3>[\w+.-]+?)(?:_i)?\.lib'", _linker),
     rule("missing-system-library", SYSTEM,
          r"(?<![\w+.-])(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
          r"Library not loaded: \S*?(?P<l2>lib[\w+.-]+\.dylib)|"
@@ -556,7 +590,7 @@ RULES: tuple[Rule, ...] = (
     rule("missing-system-library", SYSTEM,
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
          r"make|gfortran|cargo|rustc|swig|meson|ninja|nvcc|patchelf|autoconf|libtool|go|java|javac|nasm|yasm|bison|"
-         r"flex|protoc|automake|autoreconf|aclocal|m4|perl):? (?:command )?not found|"
+         r"flex|protoc|automake|autoreconf|aclocal|m4|perl|qmake):? (?:command )?not found|"
          r"error: command '(?P<t2>[^']+)' failed: No such file or directory|"
          r"unable to execute '?(?P<t3>[^':]+)'?: No such file or directory|"
          r"(?P<t4>Cargo), the Rust package manager, is not installed|can't find (?P<t5>Rust compiler)|"
@@ -582,7 +616,10 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t27>pkg-config|pkgconf|CMake|cmake|swig|SWIG|[\w.+-]+-config|Rust|cargo|rustc|ninja|meson|gcc|"
          r"a C(?:\+\+)? compiler)\b|[Yy]ou need (?P<t28>a C(?:\+\+)? compiler)|"
          r"['\"](?P<t29>[\w.+-]+)['\"] (?:utility|command|executable|program|tool|binary) (?:is )?"
-         r"(?:missing|not found)",
+         r"(?:missing|not found)|"
+         # PyQt-builder (pyqtbuild/builder.py) finds no qmake: under a PEP 517 hook its exception carries no text
+         # (sipbuild's UserException), so the traceback's source line is all a log shows; sip-build says it whole
+         r"raise PyProjectOptionException\('(?P<t30>qmake)',|'tool\.sip\.project\.(?P<t31>qmake)': specify a working",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
