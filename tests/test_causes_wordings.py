@@ -871,13 +871,14 @@ def test_a_loaders_message_wrapped_at_a_word_boundary(pkg: str, ver: str, comman
     ("Gammu", "gammu", "libgammu-dev"), ("libsndfile", "libsndfile", "libsndfile1-dev"),
     ("libusb-1.0", "libusb-1.0", "libusb-1.0-0-dev"), ("gdal-config", "gdal-config", "libgdal-dev"),
     ("geos_c.h", "libgeos_c", "libgeos-dev"), ("'portaudio-2.0'", "portaudio-2.0", "portaudio19-dev"),
+    ("libinput", "libinput", "libinput-dev"), ("libevent", "libevent", "libevent-dev"),
 ])
 def test_a_word_for_a_library_is_found_with_its_debian_package(word: str, name: str, package: str) -> None:
     assert sysnames.lookup(word) == (name, package)
 
 
 @pytest.mark.parametrize("word", ["version", "numpy", "Cython", "python3", "config", "check", "it", "the",
-                                  "pkg-config"])
+                                  "pkg-config", "collect2", "DLL"])
 def test_a_word_of_build_logs_or_a_python_name_is_no_library(word: str) -> None:
     assert sysnames.lookup(word) is None
 
@@ -1003,3 +1004,86 @@ def test_a_python_package_a_module_says_to_install_is_no_system_library() -> Non
         ModuleNotFoundError: No module named 'qtpy'. Make sure you have qtpy installed
         """)
     assert classify(log, "import", "pip").kind == "import-error"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # a setup.py that runs pkg-config through a shell (pyfribidi-style check_output("pkg-config --cflags fribidi"))
+    (setup_traceback("subprocess.CalledProcessError: Command 'pkg-config --libs --cflags fribidi' returned non-zero "
+                     "exit status 1.\n"), "fribidi"),
+    # CMake's generate step (Source/cmGlobalGenerator.cxx): a find_library result used while NOTFOUND
+    ("CMake Error: The following variables are used in this project, but they are set to NOTFOUND.\n"
+     "Please set them or make sure they are set and tested correctly in the CMake files:\nFFTW_LIBRARY\n"
+     "    linked by target \"_fft\" in directory /tmp/x\n\n-- Configuring incomplete, errors occurred!\n", "FFTW"),
+    # meson's and numpy's words for an installation they did not find
+    ("../meson.build:5:10: ERROR: Could not find a valid install of OpenBLAS\n", "OpenBLAS"),
+    ("error: Could not find GDAL installation of version 3 or newer\n", "GDAL"),
+    # pkg-config's own hint, all a truncated log may keep of "Package glib-2.0 was not found"
+    ("Perhaps you should add the directory containing `glib-2.0.pc'\nto the PKG_CONFIG_PATH environment variable\n",
+     "glib-2.0"),
+    # a library named by its file, to gcc and to ld; ld's -l:file form
+    ("gcc: error: /usr/lib/x86_64-linux-gnu/libgsl.a: No such file or directory\n", "libgsl"),
+    ("/usr/bin/ld: cannot find /usr/lib/libnetcdf.so: No such file or directory\n"
+     "collect2: error: ld returned 1 exit status\n", "libnetcdf"),
+    ("/usr/bin/ld: cannot find -l:libgdal.so.32: No such file or directory\n"
+     "collect2: error: ld returned 1 exit status\n", "libgdal.so.32"),
+    ("collect2: fatal error: cannot find 'ld'\ncompilation terminated.\n", "ld"),
+    # a C++ library's extensionless header in its folder
+    ("src/x.cpp:3:10: fatal error: Eigen/Dense: No such file or directory\n    3 | #include <Eigen/Dense>\n",
+     "Eigen/Dense"),
+    ("src/x.cpp:3:10: fatal error: QtCore/QObject: No such file or directory\n", "QtCore/QObject"),
+    # autoconf without a working C++ compiler, a build that names the variable of an installation it needs
+    ("checking whether the C++ compiler works... no\nconfigure: error: C++ compiler cannot create executables\n",
+     "C++ compiler"),
+    (setup_traceback("Exception: MKLROOT environment variable is not set; install Intel MKL\n"), "MKLROOT"),
+    (setup_traceback("KeyError: 'ORACLE_HOME'\n"), "ORACLE_HOME"),
+    (setup_traceback("FileNotFoundError: [Errno 2] No such file or directory: '/usr/local/cuda/include'\n"), "cuda"),
+    ("error: Could not find the ftd2xx DLL\n", "DLL"),
+])
+def test_more_build_systems_say_a_library_is_missing(out: str, says: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize("out", [
+    # the C++ standard library's header under a C compiler (gpaw), a package's own static library it failed to make,
+    # a variable that is unset in a warning only, before the C error that stopped the build
+    "c/bmgs/zero.c:8:10: fatal error: algorithm: No such file or directory\ncompilation terminated.\n",
+    "gcc: error: build/temp.linux-x86_64-cpython-311/libsodium.a: No such file or directory\n",
+    "warning: MKLROOT environment variable is not set, using the reference BLAS\n"
+    "x.c:3:1: error: expected ';' before '}' token\n",
+])
+def test_near_misses_stay_build_failures(out: str) -> None:
+    failed = "error: command '/usr/bin/gcc' failed with exit code 1\n"
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out + failed, "wheel")
+    assert classify(log, "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    ("OSError: /usr/lib/x86_64-linux-gnu/ueye_api.so: cannot open shared object file: No such file or directory\n",
+     "ueye_api.so"),
+    ("OSError: [Errno 2] No such file or directory: '/usr/lib/libfoo.so'\n", "libfoo.so"),
+    ("ImportError: DLL load failed while importing _proj: The specified module could not be found.\n", "_proj"),
+])
+def test_a_loader_names_a_library_file_it_lacks(traceback: str, says: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    cause = classify(log, "import", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+def test_the_packages_own_extension_that_cannot_load_is_an_import_error() -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg", f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n'
+                       "ImportError: _somepkg.cpython-311-x86_64-linux-gnu.so: cannot open shared object file: "
+                       "No such file or directory\n")
+    assert classify(log, "import", "pip").kind == "import-error"
+
+
+def test_a_rule_that_turns_down_its_first_match_reads_the_next() -> None:
+    """A probe's header (a temporary test.c the build went on after) comes first; the package's own missing
+    header, later, is the cause: the header rule must not stop at the match it turned down."""
+    out = ("/tmp/tmp0uhvh3za/test.c:2:10: fatal error: xc.h: No such file or directory\ncompilation terminated.\n"
+           "src/a.c:1:10: error: unknown type name 'foo'\n"
+           "src/b.c:2:10: fatal error: proj.h: No such file or directory\ncompilation terminated.\n")
+    cause = classify(uv_frame("gpaw", "26.7.0", out, "wheel"), "install", "uv")
+    assert cause.kind == "missing-system-library" and "proj.h" in cause.summary, cause.summary

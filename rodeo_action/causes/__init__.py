@@ -110,10 +110,9 @@ def classify(log: str, phase: str | None, manager: str | None = None, returncode
 def _first(rules: tuple[Rule, ...], ev: Evidence) -> tuple[int, Rule, Finding] | None:
     """The first rule (in tier order) that explains the evidence, with its place and finding."""
     for i, rule in enumerate(rules):
-        match = rule.match(ev)
-        found = rule.explain(match, ev) if match is not None else None
-        if found is not None:
-            return i, rule, found
+        hit = rule.explained(ev)
+        if hit is not None:
+            return i, rule, hit[1]
     return None
 
 

@@ -7,8 +7,9 @@ a command is no proof that the package is to blame, so they are kept apart as co
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -224,6 +225,20 @@ class Rule:
             return self.pattern.search(ev.text)
         matches = list(self.pattern.finditer(ev.text))
         return matches[-1] if matches else None
+
+    def explained(self, ev: Evidence, tries: int = 40) -> tuple[re.Match[str], Finding] | None:
+        """The first match (the last, for a ``last`` rule) that ``explain`` accepts, with its finding: a match
+        the rule turns down (a probe's header, a Python name) must not hide a later one of the same pattern."""
+        if self.phases and ev.phase not in self.phases:
+            return None
+        matches: Iterable[re.Match[str]] = self.pattern.finditer(ev.text)
+        if self.last:
+            matches = reversed(list(matches))
+        for m in itertools.islice(matches, tries):
+            found = self.explain(m, ev)
+            if found is not None:
+                return m, found
+        return None
 
 
 def rule(kind: str, tier: int, pattern: str, explain: Explain, *, flags: int = re.M,

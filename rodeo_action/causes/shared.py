@@ -170,6 +170,8 @@ def _linker(m: re.Match[str], ev: Evidence) -> Finding | None:
     lib = first(m, "l")
     if m.group("l3"):
         return Finding(f"the linker cannot find {lib}.lib{where}", pkg)
+    if re.search(r"\.(?:a|so|dylib)\b", lib):     # -l:libfoo.so.1 names the file itself
+        return Finding(f"the linker cannot find {lib}{where}", pkg)
     return Finding(f"the linker cannot find -l{lib} (lib{lib}){where}", pkg)
 
 
@@ -317,6 +319,30 @@ def _ctypes_none(m: re.Match[str], ev: Evidence) -> Finding:
                    "was looked up in the interpreter itself)", pkg)
 
 
+_ERROR_LINE = re.compile(r"(?i:\berror\b|exception\b|fatal\b|\*\*\*)|"
+                         r"^[ \t|]*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b")
+
+
+def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """A build or a loader that looks for an installation by the variable that says where it is (MKLROOT,
+    ORACLE_HOME, FOO_DIR) or by its folder (/usr/local/cuda, /opt/vimba), and stops: on an error's or an
+    exception's line only (a warning that it is unset may be followed by a fallback that works)."""
+    line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:ev.text.find("\n", m.end()) % (len(ev.text) + 1)]
+    if "warn" in line.lower() or not (_ERROR_LINE.search(line) or _in_exception(ev.text, m.start())):
+        return None
+    env = first(m, "env")
+    if env:
+        return _absent(f"the installation {env} names ({env} is not set)", m, ev)
+    if m.group("dll"):
+        return _absent(f"a DLL that {m.group('dll')} loads (Windows: a system library or the MSVC runtime)", m, ev)
+    path = m.group("path")
+    parts = [x for x in path.split("/") if x]
+    if re.fullmatch(r"lib[\w+.-]+\.(?:so[\d.]*|a|dylib)|[\w+.-]+\.h(?:pp)?", parts[-1]):
+        return _absent(f"the system library file {parts[-1]} ({path} does not exist)", m, ev)
+    named = parts[2] if parts[:2] in (["usr", "local"], ["usr", "include"]) and len(parts) > 2 else parts[1]
+    return _absent(f"the system installation {named} ({path} does not exist)", m, ev)
+
+
 def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
     pkg = ev.building()
     name = first(m, "p")
@@ -427,6 +453,8 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
         if not line or _NOT_OF_A_LIBRARY.search(said) or (not building and not _in_exception(ev.text, start)):
             continue
         for word in _WORD.findall(said):
+            if word.lower() == "dll":    # a shared library by its Windows name, none that Debian's "dll" package holds
+                return _absent("a shared library (a DLL)", line, ev)
             hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
             if hit:
                 return _absent(f"the system library {hit[0]} (Debian: {hit[1]})", line, ev)
@@ -511,16 +539,24 @@ RULES: tuple[Rule, ...] = (
          r"(?<![\w./+-])['\"]?(?P<h5>[\w./+-]+\.h(?:pp|h|xx)?)['\"]? (?:was |is )?not found|"
          r"No (?P<h6>[\w./+-]+\.h(?:pp|h|xx)?) header(?: file)? (?:detected|found)|"
          # MSVC (a Windows runner): "fatal error C1083: Cannot open include file: 'proj.h': No such file or directory"
-         r"fatal error C1083: Cannot open include file: '(?P<h7>[\w./\\+-]+\.h(?:pp|h|xx)?)'",
+         r"fatal error C1083: Cannot open include file: '(?P<h7>[\w./\\+-]+\.h(?:pp|h|xx)?)'|"
+         # a C++ library's extensionless header in its own folder (<Eigen/Dense>, <QtCore/QObject>); a bare
+         # <algorithm> is the C++ standard library's, which a C compiler does not have (a build failure)
+         r"fatal\s+error:\s+['\"]?(?P<h8>[A-Za-z][\w+.-]*/[A-Za-z][\w/+-]*)['\"]?:\s+No\s+such\s+file\s+or\s+directory",
          _header),
     rule("missing-system-library", SYSTEM,
          # GNU ld and gold, ld64 (macOS), lld, mold
-         r"(?:cannot find -l|library not found for -l|unable to find library -l)(?P<l>[\w+.-]+)|"
+         r"(?:cannot find -l|library not found for -l|unable to find library -l):?(?P<l>[\w+.-]+)|"
          r"library not found: (?P<l2>[\w+.-]+)|"
+         # a library named by its file ("gcc: error: /usr/lib/libgsl.a: No such file", "ld: cannot find /usr/lib/x.so")
+         r"(?:(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|gfortran): (?:fatal )?error: |cannot find )"
+         r"(?:/usr|/opt|/lib|/lib64)/(?:\S*/)?lib(?P<l4>[\w+-]+?(?:\.\d+)*)\.(?:a|so(?:\.[\d.]*\d)?|dylib)(?::|\s|$)|"
          # MSVC's link.exe: "LINK : fatal error LNK1181: cannot open input file 'gdal_i.lib'"
          r"LNK1181: cannot open input file '(?P<l3>[\w+.-]+?)(?:_i)?\.lib'", _linker),
     rule("missing-system-library", SYSTEM,
          r"(?<![\w+.-])(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
+         r"(?<![\w+.-])(?P<l5>(?![\w+.-]*(?:cpython-|abi3|pypy))[A-Za-z][\w+.-]*?\.so(?:\.[\d.]*\d)?): "
+         r"cannot open shared object file|"
          r"Library not loaded: \S*?(?P<l2>lib[\w+.-]+\.dylib)|"
          r"Could not find lib(?:rary)? (?P<l3>[\w+.-]+) or load any of its variants|"
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
@@ -577,9 +613,21 @@ RULES: tuple[Rule, ...] = (
          # ("libsndfile library was not found in standard locations")
          r"Package '(?P<p27>[\w+.-]+)' was not found|"
          r"pkg-config package ['\"](?P<p28>[\w+.-]+)[ \t]*(?:[<>=!]=?[ \t]*[\w.]+)?['\"] (?:was )?not found|"
+         # "Could not find a valid install of OpenBLAS" (meson's and setup.py's own words)
+         r"(?:[Cc]an't|[Cc]annot|[Cc]ould not|[Cc]ouldn't|[Uu]nable to|[Ff]ailed to) (?:find|locate) "
+         r"(?:an? |the |any )?(?:local |system |working |suitable |usable |valid |compatible |supported )?"
+         r"(?:installation|install|copy) "
+         r"of (?P<p32>[A-Za-z][\w+.-]*)|"
          r"(?:[Cc]an't|[Cc]annot|[Cc]ould not|[Cc]ouldn't|[Uu]nable to|[Dd]id not) find (?:an? |the |any )?"
          r"(?:local |system |working |suitable |usable |valid |compatible |supported )?"
          r"(?P<p29>[A-Za-z][\w+.-]*(?: [A-Za-z][\w+.-]*){0,3}?) (?:installation|install)\b|"
+         # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
+         r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
+         # pkg-config's own hint, the line a truncated log may keep of "Package x was not found"
+         r"the directory containing [`'](?P<p34>[\w+.-]+)\.pc'|"
+         # CMake: a find_library/find_path result used while NOTFOUND ("FFTW_LIBRARY linked by target ...")
+         r"are set to NOTFOUND\.[^\n]*\n(?:[^\n]*\n){0,2}?[ \t|]*(?P<p35>[A-Za-z][A-Za-z0-9]*?)_(?:LIBRARY|LIBRARIES|"
+         r"LIB|INCLUDE_DIR|INCLUDE_DIRS|INCLUDE_PATH)(?:_[A-Z]+)?\b|"
          r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<p30>lib[a-z][\w+.-]*)(?: (?:shared |static )?librar(?:y|ies))? "
          r"(?:was |were |is |could )?not"
          + _SP + r"(?:be )?found\b|"
@@ -603,6 +651,7 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t14>Microsoft Visual C\+\+) [\d.]+ or greater is required|"
          r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
          r"configure: error: no acceptable (?P<t17>C|C\+\+|Fortran) compiler|"
+         r"configure: error: (?P<t32>C|C\+\+|Fortran(?: 77)?) compiler cannot create executables|"
          r"don't know how to compile (?P<t18>Fortran) code|error: linker `(?P<t19>[\w+-]+)` not found|"
          r"(?P<t20>CUDA_HOME) environment variable is not set|"
          # gcc without its C++ front end, CMake's language without a compiler (its other wording)
@@ -619,7 +668,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:missing|not found)|"
          # PyQt-builder (pyqtbuild/builder.py) finds no qmake: under a PEP 517 hook its exception carries no text
          # (sipbuild's UserException), so the traceback's source line is all a log shows; sip-build says it whole
-         r"raise PyProjectOptionException\('(?P<t30>qmake)',|'tool\.sip\.project\.(?P<t31>qmake)': specify a working",
+         r"raise PyProjectOptionException\('(?P<t30>qmake)',|'tool\.sip\.project\.(?P<t31>qmake)': specify a working|"
+         # gcc's collect2 without the linker it was told to use (-fuse-ld=gold, lld, mold)
+         r"collect2: fatal error: cannot find '(?P<t33>ld(?:\.\w+)?)'",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
@@ -649,6 +700,16 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t>CMake) (?P<want>[\d.]+) or higher is required\.\s+You are running version (?P<have>[\d.]+)|"
          r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
          r"(?P<have2>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
+    # an installation a build or a loader looks for by its variable or its folder, and a Windows DLL
+    rule("missing-system-library", SYSTEM,
+         r"(?<![\w$])(?P<env>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX|_PATH))['\"`]? "
+         r"(?:environment variable |env(?:ironment)? ?var(?:iable)? )?(?:is |was )?"
+         r"(?:not set|unset|undefined|not defined)\b|"
+         r"KeyError: '(?P<env2>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX))'|"
+         r"(?:FileNotFoundError|OSError|IOError): \[Errno 2\] No such file or directory: "
+         r"'(?P<path>(?:/usr/local|/usr/include|/usr/lib\w*|/opt|/lib\w*)/[^'\n]+)'|"
+         r"DLL load failed while importing (?P<dll>[\w.]+): The specified module could not be found",
+         _installation, phases=(*_BUILD_PHASES, "import", "test")),
     # last of the system rules: a line that says something is absent and names a library Debian ships, in any words
     rule("missing-system-library", SYSTEM, _ABSENT.pattern, _named, phases=(*_BUILD_PHASES, "import", "test")),
     # a build that refuses this interpreter: no release of the package is for this Python

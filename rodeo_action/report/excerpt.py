@@ -92,14 +92,14 @@ def cause_line(lines: list[str], cause: Cause | None, phase: str | None, manager
     occurrence = 0
     rules = sorted((*MANAGER_RULES.get(manager or "", ALL_RULES), *shared.RULES), key=lambda r: r.tier)
     for rule in rules:
-        match = rule.match(ev)
-        if match is None:
-            continue
         try:
-            finding = rule.explain(match, ev)
+            hit = rule.explained(ev)
         except Exception:       # a rule's bug costs the excerpt its focus, nothing more
             continue
-        if finding is not None and (finding.kind or rule.kind) == cause.kind:
+        if hit is None:
+            continue
+        match, finding = hit
+        if (finding.kind or rule.kind) == cause.kind:
             start = ev.text.rfind("\n", 0, match.start()) + 1
             end = ev.text.find("\n", start)
             found = ev.text[start: end if end >= 0 else len(ev.text)]
