@@ -959,7 +959,9 @@ def test_other_linkers_and_msvc_say_a_library_is_missing(out: str, says: str) ->
 
 PROBE = ("/tmp/tmp0uhvh3za/test.c:2:10: fatal error: xc.h: No such file or directory\n    2 | #include \"xc.h\"\n"
          "compilation terminated.\n")
-PROBE_LINK = "/usr/bin/ld: cannot find -lxc: No such file or directory\ncollect2: error: ld returned 1 exit status\n"
+LINK_ERROR = "/usr/bin/ld: cannot find -lxc: No such file or directory\ncollect2: error: ld returned 1 exit status\n"
+PROBE_LINK = (LINK_ERROR + "distutils.compilers.C.errors.LinkError: Command '['gcc', '/tmp/tmpl5y3273s/test.o', "
+              "'-lxc', '-o', '/tmp/tmpl5y3273s/a.out']' returned non-zero exit status 1.\n")
 LATER = ("building '_gpaw' extension\nIn file included from c/bmgs/bmgs.c:10:\n"
          "c/bmgs/zero.c:8:10: fatal error: algorithm: No such file or directory\ncompilation terminated.\n"
          "error: command '/usr/bin/gcc' failed with exit code 1\n")
@@ -975,6 +977,8 @@ LATER = ("building '_gpaw' extension\nIn file included from c/bmgs/bmgs.c:10:\n"
     # the same probes with nothing after them: they are all the log says
     (PROBE + "error: command '/usr/bin/gcc' failed with exit code 1\n", "missing-system-library"),
     (PROBE_LINK + "error: command '/usr/bin/gcc' failed with exit code 1\n", "missing-system-library"),
+    # a link error whose command names no probe's file is the package's own: the library is missing
+    (LINK_ERROR + LATER, "missing-system-library"),
     # a header missing in the package's own source is the cause whatever follows
     ("src/xc_wrap.c:2:10: fatal error: xc.h: No such file or directory\ncompilation terminated.\n"
      "src/other.c:9:1: error: expected ';' before '}' token\n", "missing-system-library"),

@@ -138,12 +138,22 @@ _PROBE_SOURCE = re.compile(r"(?:^|[\s|'\"(])(?:\S*/)?(?:tmp[\w.-]*/[\w.-]+|conft
                            r"\S*CMakeFiles/CMake(?:Tmp|Scratch)/\S+)\.(?:c|cc|cpp|cxx|C)(?::\d+)+: ")
 
 
+# the object or source a probe's link names (distutils' LinkError lists its command: '/tmp/tmpl5y3273s/test.o')
+_PROBE_FILE = re.compile(r"/tmp[\w.-]*/(?:\S*/)?[\w.-]+\.(?:o|obj|c|cc|cpp|cxx)\b|conftest\b|"
+                         r"CMakeFiles/CMake(?:Tmp|Scratch)/")
+
+
 def _probe_then_other_error(m: re.Match[str], ev: Evidence, linker: bool = False) -> bool:
-    """Whether a header error is a probe's (or a link fails), the build went on without the optional library,
-    and a later compiler error outside any probe is what stopped the build: that one is the cause. A build
-    compiles before it links, so a link error with a compiler error after it was a probe's too."""
-    line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:m.start()]
-    if not linker and not _PROBE_SOURCE.search(line):
+    """Whether a header error (or a link error) is a probe's, the build went on without the optional library,
+    and a later compiler error outside any probe is what stopped the build: that one is the cause. A header
+    error names its file; a link error does not, so the command around it (a few lines either side) must name
+    a probe's file."""
+    if linker:
+        before = ev.text.rfind("\n", 0, max(0, ev.text.rfind("\n", 0, m.start())))
+        around = ev.text[max(0, before - 400):m.end() + 1200]
+        if not _PROBE_FILE.search(around):
+            return False
+    elif not _PROBE_SOURCE.search(ev.text[ev.text.rfind("\n", 0, m.start()) + 1:m.start()]):
         return False
     return any(not _PROBE_SOURCE.search(e.group("l")) for e in _COMPILER_ERROR.finditer(ev.text, m.end()))
 
