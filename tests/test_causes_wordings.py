@@ -1042,6 +1042,11 @@ def test_a_python_package_a_module_says_to_install_is_no_system_library() -> Non
     (setup_traceback("KeyError: 'ORACLE_HOME'\n"), "ORACLE_HOME"),
     (setup_traceback("FileNotFoundError: [Errno 2] No such file or directory: '/usr/local/cuda/include'\n"), "cuda"),
     ("error: Could not find the ftd2xx DLL\n", "DLL"),
+    # CMake's FindPackageHandleStandardArgs.cmake failing in FindOpenCL.cmake, its message cut off (pdm's last ten
+    # lines start in the call stack)
+    ("  /usr/share/cmake-3.25/Modules/FindPackageHandleStandardArgs.cmake:600 (_FPHSA_FAILURE_MESSAGE)\n"
+     "  /usr/share/cmake-3.25/Modules/FindOpenCL.cmake:163 (find_package_handle_standard_args)\n"
+     "  CMakeLists.txt:165 (find_package)\n\n\n-- Configuring incomplete, errors occurred!\n", "OpenCL"),
 ])
 def test_more_build_systems_say_a_library_is_missing(out: str, says: str) -> None:
     log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
@@ -1055,6 +1060,11 @@ def test_more_build_systems_say_a_library_is_missing(out: str, says: str) -> Non
     "c/bmgs/zero.c:8:10: fatal error: algorithm: No such file or directory\ncompilation terminated.\n",
     "gcc: error: build/temp.linux-x86_64-cpython-311/libsodium.a: No such file or directory\n",
     "warning: MKLROOT environment variable is not set, using the reference BLAS\n"
+    "x.c:3:1: error: expected ';' before '}' token\n",
+    # FindPackageHandleStandardArgs' dev warning names the Find module too, in a build that then fails in C
+    "CMake Warning (dev) at /usr/share/cmake-3.25/Modules/FindPackageHandleStandardArgs.cmake:438 (message):\n"
+    "  The package name passed to `find_package_handle_standard_args` (PCRE) does not match\nCall Stack:\n"
+    "  /usr/share/cmake-3.25/Modules/FindPCRE.cmake:20 (find_package_handle_standard_args)\n"
     "x.c:3:1: error: expected ';' before '}' token\n",
 ])
 def test_near_misses_stay_build_failures(out: str) -> None:

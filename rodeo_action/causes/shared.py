@@ -633,6 +633,10 @@ RULES: tuple[Rule, ...] = (
          r"(?P<p29>[A-Za-z][\w+.-]*(?: [A-Za-z][\w+.-]*){0,3}?) (?:installation|install)\b|"
          # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
          r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
+         # CMake's call stack of a FindX module that failed (FindPackageHandleStandardArgs.cmake's
+         # _FPHSA_FAILURE_MESSAGE, then FindOpenCL.cmake's call): all a log cut short (pdm's last ten lines) keeps
+         # of "Could NOT find OpenCL"
+         r"\(_FPHSA_FAILURE_MESSAGE\)[\s|]*\S*/Find(?P<p36>[\w+-]+)\.cmake:\d+ \(find_package_handle_standard_args\)|"
          # pkg-config's own hint, the line a truncated log may keep of "Package x was not found"
          r"the directory containing [`'](?P<p34>[\w+.-]+)\.pc'|"
          # CMake: a find_library/find_path result used while NOTFOUND ("FFTW_LIBRARY linked by target ...")
