@@ -1042,6 +1042,11 @@ def test_a_python_package_a_module_says_to_install_is_no_system_library() -> Non
     (setup_traceback("KeyError: 'ORACLE_HOME'\n"), "ORACLE_HOME"),
     (setup_traceback("FileNotFoundError: [Errno 2] No such file or directory: '/usr/local/cuda/include'\n"), "cuda"),
     ("error: Could not find the ftd2xx DLL\n", "DLL"),
+    # a program run through a shell that is not there: POSIX shells exit 127 (gssapi 1.7's setup.py)
+    (setup_traceback("subprocess.CalledProcessError: Command 'krb5-config --libs gssapi' returned non-zero exit "
+                     "status 127.\n"), "krb5-config"),
+    (setup_traceback("subprocess.CalledProcessError: Command '['krb5-config', '--libs']' returned non-zero exit "
+                     "status 127.\n"), "krb5-config"),
     # CMake's FindPackageHandleStandardArgs.cmake failing in FindOpenCL.cmake, its message cut off (pdm's last ten
     # lines start in the call stack)
     ("  /usr/share/cmake-3.25/Modules/FindPackageHandleStandardArgs.cmake:600 (_FPHSA_FAILURE_MESSAGE)\n"
@@ -1061,6 +1066,11 @@ def test_more_build_systems_say_a_library_is_missing(out: str, says: str) -> Non
     "gcc: error: build/temp.linux-x86_64-cpython-311/libsodium.a: No such file or directory\n",
     "warning: MKLROOT environment variable is not set, using the reference BLAS\n"
     "x.c:3:1: error: expected ';' before '}' token\n",
+    # a shell's 127 names no program; any other exit status is the program's own verdict
+    setup_traceback("subprocess.CalledProcessError: Command '['/bin/sh', '-c', 'make']' returned non-zero exit "
+                    "status 127.\n"),
+    setup_traceback("subprocess.CalledProcessError: Command 'krb5-config --libs gssapi' returned non-zero exit "
+                    "status 1.\n"),
     # FindPackageHandleStandardArgs' dev warning names the Find module too, in a build that then fails in C
     "CMake Warning (dev) at /usr/share/cmake-3.25/Modules/FindPackageHandleStandardArgs.cmake:438 (message):\n"
     "  The package name passed to `find_package_handle_standard_args` (PCRE) does not match\nCall Stack:\n"

@@ -684,7 +684,10 @@ RULES: tuple[Rule, ...] = (
          # (sipbuild's UserException), so the traceback's source line is all a log shows; sip-build says it whole
          r"raise PyProjectOptionException\('(?P<t30>qmake)',|'tool\.sip\.project\.(?P<t31>qmake)': specify a working|"
          # gcc's collect2 without the linker it was told to use (-fuse-ld=gold, lld, mold)
-         r"collect2: fatal error: cannot find '(?P<t33>ld(?:\.\w+)?)'",
+         r"collect2: fatal error: cannot find '(?P<t33>ld(?:\.\w+)?)'|"
+         # a command run through a shell that has no such program: POSIX shells exit 127 ("command not found")
+         r"Command '(?:\[')?(?!(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh\b|env\b)(?P<t34>[\w.+/-]+)[^\n]*? returned non-zero "
+         r"exit status 127\b",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
