@@ -1111,3 +1111,9 @@ def test_a_rule_that_turns_down_its_first_match_reads_the_next() -> None:
            "src/b.c:2:10: fatal error: proj.h: No such file or directory\ncompilation terminated.\n")
     cause = classify(uv_frame("gpaw", "26.7.0", out, "wheel"), "install", "uv")
     assert cause.kind == "missing-system-library" and "proj.h" in cause.summary, cause.summary
+
+
+def test_a_build_failure_after_a_probe_names_the_error_that_stopped_it() -> None:
+    out = PROBE + "<string>:490: MissingLibraryWarning: cannot link against LibXC, setting `nolibxc = True`\n" + LATER
+    cause = classify(uv_frame("gpaw", "26.7.0", "running build_ext\n" + out, "wheel"), "install", "uv")
+    assert cause.kind == "build-failed" and "algorithm" in cause.summary and "xc.h" not in cause.summary, cause.summary

@@ -488,8 +488,10 @@ _GENERIC_BUILD_LINE = re.compile(r"subprocess-exited-with-error|metadata-generat
 
 
 def build_detail(ev: Evidence) -> str | None:
-    """The line a person would look for in a failed build: the first compiler error, else the exception."""
-    m = _COMPILER_ERROR.search(ev.text)
+    """The line a person would look for in a failed build: the first compiler error outside a probe (a
+    configure-style test the build went on after), else the first at all, else the exception."""
+    errors = list(_COMPILER_ERROR.finditer(ev.text))
+    m = next((e for e in errors if not _PROBE_SOURCE.search(e.group("l"))), errors[0] if errors else None)
     if m:
         return re.sub(r"^\S*/", "", m.group("l").strip())
     found = [x.group("l").strip() for x in _PY_ERROR.finditer(ev.text)
