@@ -1117,3 +1117,31 @@ def test_a_build_failure_after_a_probe_names_the_error_that_stopped_it() -> None
     out = PROBE + "<string>:490: MissingLibraryWarning: cannot link against LibXC, setting `nolibxc = True`\n" + LATER
     cause = classify(uv_frame("gpaw", "26.7.0", "running build_ext\n" + out, "wheel"), "install", "uv")
     assert cause.kind == "build-failed" and "algorithm" in cause.summary and "xc.h" not in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # numpy.distutils' system_info (numpy/distutils/system_info.py: NotFoundError's own text)
+    (setup_traceback("numpy.distutils.system_info.NotFoundError: No lapack/blas resources found. Note: Accelerate "
+                     "is no longer supported.\n"), "lapack/blas"),
+    # Go's os/exec, a POSIX shell (dash, bash), GNU make: a program that is not there
+    ("exec: \"go\": executable file not found in $PATH\n", "go"),
+    ("/bin/sh: 1: npm: not found\n", "npm"),
+    ("bash: line 1: protoc-c: command not found\n", "protoc-c"),
+    ("make: protoc: No such file or directory\nmake: *** [Makefile:12: foo.pb.cc] Error 127\n", "protoc"),
+    (setup_traceback("RuntimeError: Could not find `cmake` in PATH\n"), "cmake"),
+    # meson without pkg-config (mesonbuild/dependencies/pkgconfig.py)
+    ("../meson.build:210:9: ERROR: Dependency lookup for OpenBLAS with method 'pkgconfig' failed: Pkg-config for "
+     "machine host machine not found. Giving up.\n", "pkg-config"),
+    ("CMake Error at CMakeLists.txt:20 (message):\n  No suitable version of Boost found\n", "Boost"),
+])
+def test_shells_make_go_and_numpy_say_a_tool_or_library_is_missing(out: str, says: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize("out", ["sh: 1: cython: not found\n",
+                                 "meson.build:1:0: ERROR: Program 'cython' not found or not executable\n"])
+def test_a_python_build_tool_that_is_not_there_is_an_undeclared_requirement(out: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    assert classify(log, "install", "pip").kind == "build-failed"

@@ -367,11 +367,13 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "CMake": "cmake", "cmake": "cmake", "C": "a C compiler", "CXX": "a C++ compiler",
                "C++": "a C++ compiler", "Fortran": "a Fortran compiler (gfortran)", "CUDA_HOME": "the CUDA toolkit",
                "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig",
-               "qmake": "qmake (Qt's build tool)"}
+               "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)"}
 
 
-def _tool(m: re.Match[str], ev: Evidence) -> Finding:
+def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
     tool = first(m, "t").strip("'\"")
+    if _PYTHONISH.fullmatch(tool):    # "sh: 1: cython: not found": a Python build requirement, not a system tool
+        return None
     tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
     pkg = ev.building()
     return Finding(f"the build tool {tool} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
@@ -635,6 +637,9 @@ RULES: tuple[Rule, ...] = (
          r"(?P<p29>[A-Za-z][\w+.-]*(?: [A-Za-z][\w+.-]*){0,3}?) (?:installation|install)\b|"
          # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
          r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
+         # numpy.distutils' system_info without BLAS/LAPACK; a CMakeLists' "No suitable version of Boost found"
+         r"(?i:no (?P<p37>lapack/blas|blas/lapack|blas|lapack|atlas) resources found)|"
+         r"No suitable (?:version of )?(?P<p38>[A-Za-z][\w+.-]*) (?:was )?found|"
          # CMake's call stack of a FindX module that failed (FindPackageHandleStandardArgs.cmake's
          # _FPHSA_FAILURE_MESSAGE, then FindOpenCL.cmake's call): all a log cut short (pdm's last ten lines) keeps
          # of "Could NOT find OpenCL"
@@ -689,7 +694,16 @@ RULES: tuple[Rule, ...] = (
          r"collect2: fatal error: cannot find '(?P<t33>ld(?:\.\w+)?)'|"
          # a command run through a shell that has no such program: POSIX shells exit 127 ("command not found")
          r"Command '(?:\[')?(?!(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh\b|env\b)(?P<t34>[\w.+/-]+)[^\n]*? returned non-zero "
-         r"exit status 127\b",
+         r"exit status 127\b|"
+         # a shell's, make's and Go's os/exec's own words for a program that is not there
+         r"(?:^|[\s|])(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: |line \d+: )?(?P<t35>[\w.+-]+): "
+         r"(?:command )?not found|"
+         r"\bmake(?:\[\d+\])?: (?P<t36>[\w.+-]+): (?:No such file or directory|[Cc]ommand not found)|"
+         r"exec: \"(?P<t37>[\w.+-]+)\": executable file not found in \$PATH|"
+         # a setup.py's own words ("Could not find `cmake` in PATH"), meson without pkg-config
+         r"(?:[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to|[Ff]ailed to) find [`'\"]?(?P<t38>[\w.+-]+)[`'\"]? "
+         r"(?:in|on) (?:your |the )?\$?PATH\b|"
+         r"(?P<t39>Pkg-config) (?:binary )?for machine [\w ]+? not found",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
