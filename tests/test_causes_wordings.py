@@ -1145,3 +1145,44 @@ def test_shells_make_go_and_numpy_say_a_tool_or_library_is_missing(out: str, say
 def test_a_python_build_tool_that_is_not_there_is_an_undeclared_requirement(out: str) -> None:
     log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
     assert classify(log, "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # a Python built without a -dev package (pyenv, a source build): its C module of the standard library is absent
+    ('  File "/usr/lib/python3.11/tkinter/__init__.py", line 38, in <module>\n    import _tkinter\n'
+     "ModuleNotFoundError: No module named '_tkinter'\n", "tk-dev"),
+    ('  File "/usr/lib/python3.11/lzma.py", line 27, in <module>\n    from _lzma import *\n'
+     "ModuleNotFoundError: No module named '_lzma'\n", "liblzma-dev"),
+    ("ModuleNotFoundError: No module named '_ctypes'\n", "libffi-dev"),
+    ("ModuleNotFoundError: No module named '_sqlite3'\n", "libsqlite3-dev"),
+    # a wheel built on a newer system than this one's C and C++ runtimes
+    ("ImportError: /lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by "
+     f"{SITE}/somepkg/_ext.so)\n", "libstdc++ is too old"),
+    ("ImportError: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found (required by "
+     f"{SITE}/somepkg/_ext.so)\n", "glibc is too old"),
+])
+def test_a_python_or_a_runtime_without_a_system_library_is_missing_one(traceback: str, says: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    cause = classify(log, "import", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+def test_pip_in_a_python_without_ssl_is_missing_openssl_not_a_version() -> None:
+    log = ("$ pip install six\nWARNING: pip is configured with locations that require TLS/SSL, however the ssl module "
+           "in Python is not available.\nERROR: Could not find a version that satisfies the requirement six (from "
+           "versions: none)\nERROR: No matching distribution found for six\n")
+    cause = classify(log, "install", "pip")
+    assert cause.kind == "missing-system-library" and "libssl-dev" in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    ("💥 maturin failed\n  Caused by: Cargo metadata failed. Do you have cargo in your PATH?\n"
+     "  Caused by: No such file or directory (os error 2)\n", "cargo"),
+    (setup_traceback("numpy.distutils.system_info.NotFoundError: fftw (libraries fftw3) not found in "
+                     "['/usr/lib', '/usr/local/lib']\n"), "fftw"),
+])
+def test_maturin_and_numpy_distutils_say_what_is_missing(out: str, says: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary

@@ -211,13 +211,13 @@ def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
     return _absent(f"the system library {lib}" if lib else "a system library", m, ev)
 
 
-def _absent(what: str, m: re.Match[str], ev: Evidence) -> Finding:
-    """``what`` is missing, blamed on the import that needed it or the build that did."""
+def _absent(what: str, m: re.Match[str], ev: Evidence, state: str = "is missing") -> Finding:
+    """``what`` is missing (or ``state``), blamed on the import that needed it or the build that did."""
     if ev.phase in ("import", "test"):
         mod, owner = _owner(ev, m.start())
-        return Finding(f"{what} is missing" + (f": import {user} needs it" if (user := mod or owner) else ""), owner)
+        return Finding(f"{what} {state}" + (f": import {user} needs it" if (user := mod or owner) else ""), owner)
     pkg = ev.building()
-    return Finding(f"{what} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
+    return Finding(f"{what} {state}" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
 _CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|"
@@ -351,6 +351,26 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
         return _absent(f"the system library file {parts[-1]} ({path} does not exist)", m, ev)
     named = parts[2] if parts[:2] in (["usr", "local"], ["usr", "include"]) and len(parts) > 2 else parts[1]
     return _absent(f"the system installation {named} ({path} does not exist)", m, ev)
+
+
+# the standard library's C modules and the system library each links (what Debian builds Python with)
+_STDLIB_C = {"_tkinter": "Tk (tk-dev)", "tkinter": "Tk (tk-dev)", "_lzma": "liblzma (liblzma-dev)",
+             "_ctypes": "libffi (libffi-dev)", "_sqlite3": "SQLite (libsqlite3-dev)", "_bz2": "libbz2 (libbz2-dev)",
+             "_ssl": "OpenSSL (libssl-dev)", "_hashlib": "OpenSSL (libssl-dev)", "readline": "GNU readline "
+             "(libreadline-dev)", "_curses": "ncurses (libncurses-dev)", "_dbm": "gdbm (libgdbm-dev)",
+             "_gdbm": "gdbm (libgdbm-dev)", "_uuid": "libuuid (uuid-dev)", "zlib": "zlib (zlib1g-dev)",
+             "pyexpat": "expat (libexpat1-dev)"}
+_RUNTIMES = {"GLIBCXX": "libstdc++", "CXXABI": "libstdc++", "GLIBC": "glibc"}
+
+
+def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
+    if m.group("sym"):
+        return _absent(f"the system library {_RUNTIMES[m.group('sym')]}", m, ev,
+                       f"is too old ({m.group('sym')}_{m.group('ver')} not found: a compiled module built on a newer "
+                       "system)")
+    module = m.group("mod") or "_ssl"
+    return _absent(f"the system library {_STDLIB_C[module]}", m, ev,
+                   f"is missing from this Python's build (its standard-library module {module} is absent)")
 
 
 def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
@@ -703,7 +723,9 @@ RULES: tuple[Rule, ...] = (
          # a setup.py's own words ("Could not find `cmake` in PATH"), meson without pkg-config
          r"(?:[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to|[Ff]ailed to) find [`'\"]?(?P<t38>[\w.+-]+)[`'\"]? "
          r"(?:in|on) (?:your |the )?\$?PATH\b|"
-         r"(?P<t39>Pkg-config) (?:binary )?for machine [\w ]+? not found",
+         r"(?P<t39>Pkg-config) (?:binary )?for machine [\w ]+? not found|"
+         # maturin (src/project_layout.rs): "Cargo metadata failed. Do you have cargo in your PATH?"
+         r"Do you have (?P<t40>cargo) in your PATH\?",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
@@ -719,6 +741,8 @@ RULES: tuple[Rule, ...] = (
          # numpy.distutils' system_info raises its NotFoundError with the docstring: "Lapack (url) libraries not found."
          r"system_info\.\w*NotFoundError:[ \t]*\n?[ \t|]*(?P<n4>[A-Za-z][\w+.-]*) \([^)\n]*\)" + _SP
          + r"(?:libraries|sources)" + _SP + r"not" + _SP + r"found|"
+         r"system_info\.\w*NotFoundError:[ \t]*\n?[ \t|]*(?P<n7>[A-Za-z][\w+.-]*) \((?:libraries|library) [^)\n]*\)"
+         + _SP + r"not" + _SP + r"found\b|"
          # a library older than the package needs (python-gphoto2: "libgphoto2 version 2.5.10 or later is required")
          r"(?<![\w+.-])(?P<n5>lib[\w+.-]+) version [\d.]+ or (?:later|newer|higher|greater) is required|"
          # tpm2-pytss: "RuntimeError: Require tss2-esapi to be installed and at least version 2.4.0"
@@ -733,6 +757,13 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t>CMake) (?P<want>[\d.]+) or higher is required\.\s+You are running version (?P<have>[\d.]+)|"
          r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
          r"(?P<have2>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
+    # a standard-library module that is C code linked to a system library, absent because the Python was built
+    # without that library (a pyenv or source build without the -dev package): _tkinter, _lzma, _ctypes, _ssl, ...
+    rule("missing-system-library", SYSTEM,
+         r"No module named '(?P<mod>" + "|".join(map(re.escape, _STDLIB_C)) + r")'|"
+         r"the (?P<ssl>ssl) module in Python is not available|"
+         # a C or C++ runtime older than a compiled module needs (a wheel built on a newer system)
+         r"version `(?P<sym>GLIBCXX|GLIBC|CXXABI)_(?P<ver>[\d.]+)' not found", _python_built_without),
     # an installation a build or a loader looks for by its variable or its folder, and a Windows DLL
     rule("missing-system-library", SYSTEM,
          r"(?<![\w$])(?P<env>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX|_PATH))['\"`]? "
