@@ -1186,3 +1186,25 @@ def test_maturin_and_numpy_distutils_say_what_is_missing(out: str, says: str) ->
     log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
     cause = classify(log, "install", "pip")
     assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # meson's error() ("ERROR: Problem encountered: ..."), read though its line starts "file:line:col:"
+    ("meson.build:30:2: ERROR: Problem encountered: Could not find FFTW3\n", "fftw3"),
+    # advice that names the -dev package, a setup.py that runs a -config tool, an MPI wrapper, a JVM
+    ("CMake Error at CMakeLists.txt:40 (message):\n  Please install libsndfile-dev\n", "libsndfile-dev"),
+    ("error: sudo apt-get install libgeos-dev and try again\n", "libgeos-dev"),
+    (setup_traceback("Exception: Unable to run \"sdl-config\". Please make sure a development version of SDL is "
+                     "installed.\n"), "sdl-config"),
+    (setup_traceback("RuntimeError: cannot find MPI compiler wrapper (mpicc)\n"), "mpicc"),
+    (setup_traceback("RuntimeError: No JVM shared library file (libjvm.so) found. Try setting up the JAVA_HOME "
+                     "environment variable properly.\n"), "libjvm.so"),
+    # configure's own words, named by the library they mention
+    ("configure: error: could not find the libpq library\n", "libpq"),
+    ("configure: error: Unable to find libcurl\n", "libcurl"),
+    ("configure: error: *** A compiler with support for C++11 language features is required.\n", "compiler"),
+])
+def test_meson_advice_and_configure_name_what_is_missing(out: str, says: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary

@@ -231,10 +231,32 @@ def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
     said = m.group("said").strip()
     if not _CONFIGURE_MISSING.search(said):
         return None
-    found = _CONFIGURE_NAME.search(said)
     pkg = ev.building()
-    return Finding(f"the system library {found.group(1) if found else 'a library'} is missing (configure: {said})"
+    if re.search(r"\bcompiler\b", said, re.I):    # "A compiler with support for C++11 language features is required"
+        return Finding(f"the build tool a working compiler is missing (configure: {said})"
+                       + (f" while building {pkg}" if pkg else ""), pkg)
+    return Finding(f"the system library {_configure_name(said)} is missing (configure: {said})"
                    + (f" while building {pkg}" if pkg else ""), pkg)
+
+
+_NOT_A_NAME = frozenset(("could", "couldn't", "cannot", "can't", "unable", "not", "the", "a", "an", "to", "find", "is",
+                         "are", "was", "found", "required", "library", "libraries", "headers", "header", "package",
+                         "packages", "development", "files", "installed", "error", "no", "compiler", "support"))
+
+
+def _configure_name(said: str) -> str:
+    """The library a configure message names: its lib- word ("Unable to find libcurl" -> libcurl), else a word
+    Debian ships a library as, else its first word that is no verb, article or generic noun."""
+    words = [w.strip("*'\"`.,:;()") for w in said.split()]
+    words = [w for w in words if w and re.fullmatch(r"[A-Za-z][\w+.-]*", w)]
+    for w in words:
+        if re.fullmatch(r"lib[a-z][\w+.-]*", w) and w.lower() not in ("library", "libraries"):
+            return w
+    for w in words:
+        if w.lower() not in _NOT_A_NAME and sysnames.lookup(w):
+            return w
+    rest = [w for w in words if w.lower() not in _NOT_A_NAME]
+    return rest[0] if rest else "a library"
 
 
 # A loader's own words for a library it could not find or load: ctypes and cffi (python-cffi/cffi
@@ -460,7 +482,7 @@ _ABSENT = re.compile(
 _NOT_OF_A_LIBRARY = re.compile(
     r"No module named|ModuleNotFoundError|satisfies the requirement|matching distribution|No solution found|"
     r"depends on|version solving|[Ww]arning|libraries \S+ not found in|NOT AVAILABLE|\bpip\b|setuptools|\bwheel\b|"
-    r"Cython|^\s*\S+:\d+(?::\d+)?:|\.pyx?\b")
+    r"Cython|^\s*\S+:\d+(?::\d+)?:(?!\d)(?! ERROR:)|\.pyx?\b")
 _WORD = re.compile(r"(?<![/\w.+-])[A-Za-z][\w+.-]*[\w+]")
 _LINE = re.compile(r"[^\n]*")
 
@@ -657,6 +679,7 @@ RULES: tuple[Rule, ...] = (
          r"(?P<p29>[A-Za-z][\w+.-]*(?: [A-Za-z][\w+.-]*){0,3}?) (?:installation|install)\b|"
          # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
          r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
+         r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<p39>[\w+.-]+)\) found|"
          # numpy.distutils' system_info without BLAS/LAPACK; a CMakeLists' "No suitable version of Boost found"
          r"(?i:no (?P<p37>lapack/blas|blas/lapack|blas|lapack|atlas) resources found)|"
          r"No suitable (?:version of )?(?P<p38>[A-Za-z][\w+.-]*) (?:was )?found|"
@@ -701,7 +724,8 @@ RULES: tuple[Rule, ...] = (
          # meson's find_program; CMake's FindPkgConfig; pkgconfig (matze/pkgconfig) and setup.py scripts on their tools
          r"Program '(?P<t23>[\w.+-]+)' not found or not executable|(?P<t24>pkg-config) tool not found|"
          r"(?<![\w.+-])(?P<t25>pkg-config|[\w.+-]+-config|CMake|cmake|swig|SWIG) (?:is )?(?:probably )?not installed|"
-         r"(?i:unable to|cannot|could not|failed to) (?:invoke|execute) (?P<t26>pkg-config|cmake|swig)\b|"
+         r"(?i:unable to|cannot|could not|failed to) (?:invoke|execute|run) [`'\"]?(?P<t26>pkg-config|cmake|swig|"
+         r"[\w.+-]+-config)\b|"
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install|^[ \t|]*Install) (?:the |a |an )?"
          r"(?P<t27>pkg-config|pkgconf|CMake|cmake|swig|SWIG|[\w.+-]+-config|Rust|cargo|rustc|ninja|meson|gcc|"
          r"a C(?:\+\+)? compiler)\b|[Yy]ou need (?P<t28>a C(?:\+\+)? compiler)|"
@@ -725,7 +749,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:in|on) (?:your |the )?\$?PATH\b|"
          r"(?P<t39>Pkg-config) (?:binary )?for machine [\w ]+? not found|"
          # maturin (src/project_layout.rs): "Cargo metadata failed. Do you have cargo in your PATH?"
-         r"Do you have (?P<t40>cargo) in your PATH\?",
+         r"Do you have (?P<t40>cargo) in your PATH\?|"
+         r"(?i:cannot|can't|could not|couldn't|unable to|failed to) find (?:the |an? )?(?:MPI )?compiler wrapper "
+         r"\(?(?P<t41>mpicc|mpicxx|mpic\+\+|mpif90|mpifort)\)?",
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
@@ -745,6 +771,10 @@ RULES: tuple[Rule, ...] = (
          + _SP + r"not" + _SP + r"found\b|"
          # a library older than the package needs (python-gphoto2: "libgphoto2 version 2.5.10 or later is required")
          r"(?<![\w+.-])(?P<n5>lib[\w+.-]+) version [\d.]+ or (?:later|newer|higher|greater) is required|"
+         # advice naming a Debian or Fedora development package: "Please install libsndfile-dev",
+         # "sudo apt-get install libgeos-dev", "yum install proj-devel"
+         r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install|apt(?:-get)? install(?: -y)?|"
+         r"(?:yum|dnf) install(?: -y)?) (?:the )?(?:package )?['\"`]?(?P<n8>[a-z0-9][\w+.-]*-(?:dev|devel))\b|"
          # tpm2-pytss: "RuntimeError: Require tss2-esapi to be installed and at least version 2.4.0"
          r"(?:[Rr]equires?|[Nn]eeds?) (?:the )?(?P<n6>[\w+.-]+) (?:library |libraries |headers )?to be installed\b",
          _needs, phases=("install",)),
