@@ -1208,3 +1208,34 @@ def test_meson_advice_and_configure_name_what_is_missing(out: str, says: str) ->
     log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
     cause = classify(log, "install", "pip")
     assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    ("OSError: [WinError 126] The specified module could not be found\n", "DLL"),
+    ("RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a "
+     "driver\n", "NVIDIA driver"),
+    # PyGObject: gi.require_version() and the loader of a namespace's typelib (a dotted exception class)
+    ("ValueError: Namespace Gtk not available\n", "Gtk"),
+    ("gi.repository.GLib.GError: g-irepository-error-quark: Typelib file for namespace 'Gst', version '1.0' not found "
+     "(0)\n", "Gst 1.0"),
+    # a program a package runs: the OS's FileNotFoundError naming it, the package's own check
+    ("FileNotFoundError: [Errno 2] No such file or directory: 'ffmpeg'\n", "ffmpeg"),
+    ("RuntimeError: ffprobe not found, please install ffmpeg\n", "ffprobe"),
+    ("OSError: Executable `pandoc` not found\n", "pandoc"),
+])
+def test_drivers_typelibs_and_programs_a_package_loads_are_missing(traceback: str, says: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    cause = classify(log, "import", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize("traceback", [
+    "FileNotFoundError: [Errno 2] No such file or directory: 'settings'\n",   # a file, not a program
+    "RuntimeError: numpy not found, please install numpy\n",                  # a Python requirement
+    "google.protobuf.message.DecodeError: Error parsing message with type 'tensorflow.GraphDef'\n",  # dotted class
+])
+def test_other_import_time_exceptions_stay_import_errors(traceback: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    assert classify(log, "import", "pip").kind == "import-error"

@@ -367,6 +367,19 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
         return _absent(f"the installation {env} names ({env} is not set)", m, ev)
     if m.group("dll"):
         return _absent(f"a DLL that {m.group('dll')} loads (Windows: a system library or the MSVC runtime)", m, ev)
+    if m.group("dll2") is not None:
+        return _absent("a DLL (Windows: a system library or the MSVC runtime)", m, ev)
+    if m.group("driver"):
+        return _absent("the NVIDIA driver (libcuda) the GPU build needs", m, ev, "is missing or too old")
+    gi = first(m, "gi")
+    if gi:
+        version = f" {m.group('giv')}" if m.group("giv") else ""
+        return _absent(f"the introspection data (typelib) of {gi}{version} (Debian: a gir1.2-* package)", m, ev)
+    prog = first(m, "prog")
+    if prog:
+        if _PYTHONISH.fullmatch(prog):
+            return None
+        return _absent(f"the system program {prog}", m, ev)
     path = m.group("path")
     parts = [x for x in path.split("/") if x]
     if re.fullmatch(r"lib[\w+.-]+\.(?:so[\d.]*|a|dylib)|[\w+.-]+\.h(?:pp)?", parts[-1]):
@@ -383,6 +396,13 @@ _STDLIB_C = {"_tkinter": "Tk (tk-dev)", "tkinter": "Tk (tk-dev)", "_lzma": "libl
              "_gdbm": "gdbm (libgdbm-dev)", "_uuid": "libuuid (uuid-dev)", "zlib": "zlib (zlib1g-dev)",
              "pyexpat": "expat (libexpat1-dev)"}
 _RUNTIMES = {"GLIBCXX": "libstdc++", "CXXABI": "libstdc++", "GLIBC": "glibc"}
+# programs packages run (a media tool, a converter, a browser driver): a FileNotFoundError that names one bare
+_PROGRAMS = ("ffmpeg", "ffprobe", "avconv", "pandoc", "tesseract", "dot", "neato", "gs", "gswin64c", "convert",
+             "magick", "pdftoppm", "pdftotext", "pdfinfo", "java", "node", "npm", "git", "espeak", "espeak-ng", "lame",
+             "sox", "exiftool", "wkhtmltopdf", "wkhtmltoimage", "libreoffice", "soffice", "inkscape", "latex",
+             "pdflatex", "xelatex", "lualatex", "dvipng", "gpg", "gpg2", "unrar", "7z", "chromedriver", "geckodriver",
+             "chromium", "firefox", "R", "Rscript", "octave", "julia", "qpdf", "mpirun", "mpiexec", "nvidia-smi",
+             "xvfb-run", "Xvfb", "xclip", "xsel", "notify-send", "mediainfo", "mplayer", "mpv", "vlc", "aplay")
 
 
 def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
@@ -550,7 +570,8 @@ def _build(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(head + (f": {detail}" if detail else ""), pkg)
 
 
-_IMPORT_LINE = re.compile(r"^(?:(?P<mod>[A-Za-z_][\w.]*): )?(?P<exc>\w*(?:Error|Exception)|crashed the interpreter)"
+_IMPORT_LINE = re.compile(r"^(?:(?P<mod>[A-Za-z_][\w.]*): )?(?P<exc>(?:[A-Za-z_]\w*\.)*\w*(?:Error|Exception)|"
+                          r"crashed the interpreter)"
                           r"(?P<msg>.*)$", re.M)
 
 
@@ -802,7 +823,17 @@ RULES: tuple[Rule, ...] = (
          r"KeyError: '(?P<env2>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX))'|"
          r"(?:FileNotFoundError|OSError|IOError): \[Errno 2\] No such file or directory: "
          r"'(?P<path>(?:/usr/local|/usr/include|/usr/lib\w*|/opt|/lib\w*)/[^'\n]+)'|"
-         r"DLL load failed while importing (?P<dll>[\w.]+): The specified module could not be found",
+         r"DLL load failed while importing (?P<dll>[\w.]+): The specified module could not be found|"
+         r"\[WinError 126\] The specified module could not be found(?P<dll2>)|"
+         # a GPU library without the driver it loads; PyGObject without a library's introspection data (a typelib)
+         r"(?P<driver>[Ff]ound no NVIDIA driver|NVIDIA driver on your system is too old|"
+         r"CUDA driver version is insufficient)|"
+         r"Typelib file for namespace '(?P<gi>[\w.]+)', version '(?P<giv>[\d.]+)' not found|"
+         r"Namespace (?P<gi2>[\w.]+) not available\b|"
+         # a program a package runs, by the words of its own check or of the OS
+         r"(?:[Ee]xecutable|[Pp]rogram|[Cc]ommand) [`'\"](?P<prog>[\w.+-]+)[`'\"] (?:was )?not found|"
+         r"(?<![\w.+-])(?P<prog2>[\w.+-]+) not found[,.;:]? (?:please |you (?:need|must|have) to )?install\b|"
+         r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog3>" + "|".join(_PROGRAMS) + r")'",
          _installation, phases=(*_BUILD_PHASES, "import", "test")),
     # last of the system rules: a line that says something is absent and names a library Debian ships, in any words
     rule("missing-system-library", SYSTEM, _ABSENT.pattern, _named, phases=(*_BUILD_PHASES, "import", "test")),
