@@ -1239,3 +1239,25 @@ def test_other_import_time_exceptions_stay_import_errors(traceback: str) -> None
     log = import_frame("somepkg", "1.0", "import somepkg",
                        f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
     assert classify(log, "import", "pip").kind == "import-error"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # llvmlite's ffi/build.py, pkg-config's own words, a setup.py's minimum, CMake's config mode finding another version
+    (setup_traceback("RuntimeError: Building llvmlite requires LLVM 15.x.x, got '14.0.6'. Be sure to set "
+                     "LLVM_CONFIG to the right executable path.\n"), "LLVM is too old"),
+    ("Requested 'glib-2.0 >= 2.56' but version of GLib is 2.50.3\n", "glib-2.0 is too old"),
+    (setup_traceback("RuntimeError: GEOS version 3.5 or newer required\n"), "GEOS is too old"),
+    (setup_traceback("RuntimeError: pygit2 1.13 requires libgit2 1.7.x, found 1.5.1\n"), "libgit2 is too old"),
+    ("CMake Error at CMakeLists.txt:30 (find_package):\n  Could not find a configuration file for package \"LLVM\" "
+     "that is compatible\n  with requested version \"15\".\n", "LLVM"),
+])
+def test_a_library_older_than_the_build_needs_is_named(out: str, says: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
+
+@pytest.mark.parametrize("out", [setup_traceback("RuntimeError: this package requires numpy 1.20, got 1.19.5\n"),
+                                 setup_traceback("RuntimeError: Cython version 3.0 or newer required\n")])
+def test_a_python_requirement_too_old_is_no_system_library(out: str) -> None:
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"

@@ -355,6 +355,18 @@ _ERROR_LINE = re.compile(r"(?i:\berror\b|exception\b|fatal\b|\*\*\*)|"
                          r"^[ \t|]*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b")
 
 
+def _too_old(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """A system library the build found in a version it cannot use: named by its lib- name or as a library
+    Debian ships (sysnames), never a Python package a build requires in a newer version."""
+    lib = first(m, "lib")
+    if _PYTHONISH.fullmatch(lib) or not (lib.startswith("lib") or sysnames.lookup(lib)):
+        return None
+    want, have = first(m, "want"), first(m, "have")
+    found = f"{have} is there" if have else "an older one is there"
+    return _absent(f"the system library {lib}", m, ev, f"is too old ({want} or newer is needed; {found})"
+                   if want else f"is too old ({found})")
+
+
 def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
     """A build or a loader that looks for an installation by the variable that says where it is (MKLROOT,
     ORACLE_HOME, FOO_DIR) or by its folder (/usr/local/cuda, /opt/vimba), and stops: on an error's or an
@@ -701,6 +713,8 @@ RULES: tuple[Rule, ...] = (
          # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
          r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
          r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<p39>[\w+.-]+)\) found|"
+         # CMake's config mode finding only other versions ("LLVMConfig.cmake, version: 14.0.6" for 15)
+         r"Could not find a configuration file for package\s+\"(?P<p40>[\w+.-]+)\"\s+that\s+is\s+compatible|"
          # numpy.distutils' system_info without BLAS/LAPACK; a CMakeLists' "No suitable version of Boost found"
          r"(?i:no (?P<p37>lapack/blas|blas/lapack|blas|lapack|atlas) resources found)|"
          r"No suitable (?:version of )?(?P<p38>[A-Za-z][\w+.-]*) (?:was )?found|"
@@ -815,6 +829,16 @@ RULES: tuple[Rule, ...] = (
          r"the (?P<ssl>ssl) module in Python is not available|"
          # a C or C++ runtime older than a compiled module needs (a wheel built on a newer system)
          r"version `(?P<sym>GLIBCXX|GLIBC|CXXABI)_(?P<ver>[\d.]+)' not found", _python_built_without),
+    # a library that is there, in a version older (or other) than the build needs
+    rule("missing-system-library", SYSTEM,
+         r"[Rr]equires? (?P<lib>[A-Za-z][\w+.-]*) (?P<want>\d[\w.]*?)(?:\.x)*,? (?:but )?(?:got|found|have|has) "
+         r"'?(?P<have>\d[\d.]*)|"
+         # pkg-config (pkgconf's and freedesktop's): "Requested 'glib-2.0 >= 2.56' but version of GLib is 2.50.3"
+         r"Requested '(?P<lib2>[\w+.-]+) >= (?P<want2>[\d.]+)' but version of [^\n]+? is (?P<have2>[\d.]+)|"
+         r"(?<![\w+.-])(?P<lib3>[A-Za-z][\w+.-]*) version (?P<want3>[\d.]+) or (?:newer|later|higher|greater|above) "
+         r"(?:is )?required|"
+         r"your version of (?P<lib4>[A-Za-z][\w+.-]*) \((?P<have4>[\d.]+)\) is too old", _too_old,
+         phases=_BUILD_PHASES),
     # an installation a build or a loader looks for by its variable or its folder, and a Windows DLL
     rule("missing-system-library", SYSTEM,
          r"(?<![\w$])(?P<env>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX|_PATH))['\"`]? "
