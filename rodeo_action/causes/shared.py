@@ -424,7 +424,7 @@ def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
                        "system)")
     module = m.group("mod") or "_ssl"
     return _absent(f"the system library {_STDLIB_C[module]}", m, ev,
-                   f"is missing from this Python's build (its standard-library module {module} is absent)")
+                   f"is missing from this Python's build (no {module} module)")
 
 
 def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
