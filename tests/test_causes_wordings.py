@@ -1261,3 +1261,19 @@ def test_a_library_older_than_the_build_needs_is_named(out: str, says: str) -> N
                                  setup_traceback("RuntimeError: Cython version 3.0 or newer required\n")])
 def test_a_python_requirement_too_old_is_no_system_library(out: str) -> None:
     assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # gcc without binutils' assembler; numpy.distutils' Fortran library; distutils' CompileError for a missing gcc
+    ("gcc: fatal error: cannot execute 'as': execvp: No such file or directory\ncompilation terminated.\n", "as"),
+    ("error: library dfftpack has Fortran sources but no Fortran compiler found\n", "Fortran"),
+    ("distutils.errors.CompileError: command 'gcc' failed: No such file or directory\n", "gcc"),
+    (setup_traceback("RuntimeError: Could not find CUDA. Set CUDA_PATH.\n"), "CUDA toolkit"),
+    # a macOS runner without Xcode's Command Line Tools
+    ("xcrun: error: invalid active developer path (/Library/Developer/CommandLineTools), missing xcrun at: "
+     "/Library/Developer/CommandLineTools/usr/bin/xcrun\n", "xcode-select"),
+])
+def test_compilers_and_toolchains_that_are_not_there(out: str, says: str) -> None:
+    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary

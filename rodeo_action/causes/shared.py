@@ -441,11 +441,13 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "CMake": "cmake", "cmake": "cmake", "C": "a C compiler", "CXX": "a C++ compiler",
                "C++": "a C++ compiler", "Fortran": "a Fortran compiler (gfortran)", "CUDA_HOME": "the CUDA toolkit",
                "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig",
-               "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)"}
+               "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)", "CUDA": "the CUDA toolkit",
+               "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
-    tool = first(m, "t").strip("'\"")
+    tool = first(m, "t").strip("'\"") or ("Xcode's Command Line Tools (xcode-select --install)"
+                                             if m.group("t45") is not None else "")
     if _PYTHONISH.fullmatch(tool):    # "sh: 1: cython: not found": a Python build requirement, not a system tool
         return None
     tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
@@ -547,7 +549,7 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
     return None
 
 
-_COMPILER_NAMES = {"cc1plus": "C++", "cc1": "C", "f951": "Fortran"}
+_COMPILER_NAMES = {"cc1plus": "C++", "cc1": "C", "f951": "Fortran", "cc1obj": "Objective-C"}
 
 
 def _old_tool(m: re.Match[str], ev: Evidence) -> Finding:
@@ -754,7 +756,14 @@ RULES: tuple[Rule, ...] = (
          r"don't know how to compile (?P<t18>Fortran) code|error: linker `(?P<t19>[\w+-]+)` not found|"
          r"(?P<t20>CUDA_HOME) environment variable is not set|"
          # gcc without its C++ front end, CMake's language without a compiler (its other wording)
-         r"error trying to exec '(?P<t21>cc1plus|cc1|f951)': execvp: No such file|"
+         r"(?:error trying to exec|cannot execute) '(?P<t21>cc1plus|cc1|f951|as|ld|cc1obj)':? execvp: No such file|"
+         # numpy.distutils' Fortran library without a compiler; distutils' CompileError for a compiler that is not there
+         r"has Fortran sources but no (?P<t43>Fortran) compiler found|"
+         r"Error: command '(?P<t42>[^'\n]+)' failed: No such file or directory|"
+         # the CUDA toolkit by name; macOS without its Command Line Tools
+         r"(?:[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:the |a )?(?P<t44>CUDA)"
+         r"(?: [Tt]oolkit| installation)?\b|"
+         r"xcrun: error: invalid active developer path[^\n]*(?P<t45>)|"
          r"CMake Error: CMAKE_(?P<t22>\w+?)_COMPILER not set|"
          # meson's find_program; CMake's FindPkgConfig; pkgconfig (matze/pkgconfig) and setup.py scripts on their tools
          r"Program '(?P<t23>[\w.+-]+)' not found or not executable|(?P<t24>pkg-config) tool not found|"
