@@ -917,6 +917,22 @@ def test_an_import_that_says_a_debian_library_is_not_installed_is_missing() -> N
 
 # -- session 7: PyQt-builder's qmake, other linkers and MSVC, probes a build goes on after, an SDK's own check --
 
+
+def assert_build_lacks(out: str, says: str, pkg: str = "somepkg") -> None:
+    """A build of ``pkg`` whose output is ``out``, in pip's frame: a missing system library blamed on ``pkg``,
+    whose summary names ``says``."""
+    log = pip_frame(pkg, "1.0", "running build_ext\n" + out, "wheel")
+    cause = classify(log, "install", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", pkg) and says in cause.summary, cause.summary
+
+
+def assert_import_lacks(traceback: str, says: str) -> None:
+    """``import somepkg`` after an install, failing with ``traceback`` from somepkg's own module."""
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    cause = classify(log, "import", "pip")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+
 PYQTBUILD = f"{BUILD_ENV}/pyqtbuild/builder.py"
 
 
@@ -952,9 +968,7 @@ def test_pyqt_builder_without_qmake_is_a_missing_tool(frame: str, out: str) -> N
      "error: command 'C:\\\\Program Files\\\\link.exe' failed with exit code 1181\n", "gdal.lib"),
 ])
 def test_other_linkers_and_msvc_say_a_library_is_missing(out: str, says: str) -> None:
-    log = pip_frame("geopkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "geopkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "geopkg")
 
 
 PROBE = ("/tmp/tmp0uhvh3za/test.c:2:10: fatal error: xc.h: No such file or directory\n    2 | #include \"xc.h\"\n"
@@ -1054,9 +1068,7 @@ def test_a_python_package_a_module_says_to_install_is_no_system_library() -> Non
      "  CMakeLists.txt:165 (find_package)\n\n\n-- Configuring incomplete, errors occurred!\n", "OpenCL"),
 ])
 def test_more_build_systems_say_a_library_is_missing(out: str, says: str) -> None:
-    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "somepkg")
 
 
 @pytest.mark.parametrize("out", [
@@ -1090,10 +1102,7 @@ def test_near_misses_stay_build_failures(out: str) -> None:
     ("ImportError: DLL load failed while importing _proj: The specified module could not be found.\n", "_proj"),
 ])
 def test_a_loader_names_a_library_file_it_lacks(traceback: str, says: str) -> None:
-    log = import_frame("somepkg", "1.0", "import somepkg",
-                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
-    cause = classify(log, "import", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_import_lacks(traceback, says)
 
 
 def test_the_packages_own_extension_that_cannot_load_is_an_import_error() -> None:
@@ -1135,9 +1144,7 @@ def test_a_build_failure_after_a_probe_names_the_error_that_stopped_it() -> None
     ("CMake Error at CMakeLists.txt:20 (message):\n  No suitable version of Boost found\n", "Boost"),
 ])
 def test_shells_make_go_and_numpy_say_a_tool_or_library_is_missing(out: str, says: str) -> None:
-    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "somepkg")
 
 
 @pytest.mark.parametrize("out", ["sh: 1: cython: not found\n",
@@ -1162,10 +1169,7 @@ def test_a_python_build_tool_that_is_not_there_is_an_undeclared_requirement(out:
      f"{SITE}/somepkg/_ext.so)\n", "glibc is too old"),
 ])
 def test_a_python_or_a_runtime_without_a_system_library_is_missing_one(traceback: str, says: str) -> None:
-    log = import_frame("somepkg", "1.0", "import somepkg",
-                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
-    cause = classify(log, "import", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_import_lacks(traceback, says)
 
 
 def test_pip_in_a_python_without_ssl_is_missing_openssl_not_a_version() -> None:
@@ -1183,9 +1187,7 @@ def test_pip_in_a_python_without_ssl_is_missing_openssl_not_a_version() -> None:
                      "['/usr/lib', '/usr/local/lib']\n"), "fftw"),
 ])
 def test_maturin_and_numpy_distutils_say_what_is_missing(out: str, says: str) -> None:
-    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "somepkg")
 
 
 @pytest.mark.parametrize(("out", "says"), [
@@ -1205,9 +1207,7 @@ def test_maturin_and_numpy_distutils_say_what_is_missing(out: str, says: str) ->
     ("configure: error: *** A compiler with support for C++11 language features is required.\n", "compiler"),
 ])
 def test_meson_advice_and_configure_name_what_is_missing(out: str, says: str) -> None:
-    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "somepkg")
 
 
 @pytest.mark.parametrize(("traceback", "says"), [
@@ -1224,10 +1224,7 @@ def test_meson_advice_and_configure_name_what_is_missing(out: str, says: str) ->
     ("OSError: Executable `pandoc` not found\n", "pandoc"),
 ])
 def test_drivers_typelibs_and_programs_a_package_loads_are_missing(traceback: str, says: str) -> None:
-    log = import_frame("somepkg", "1.0", "import somepkg",
-                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
-    cause = classify(log, "import", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_import_lacks(traceback, says)
 
 
 @pytest.mark.parametrize("traceback", [
@@ -1252,9 +1249,7 @@ def test_other_import_time_exceptions_stay_import_errors(traceback: str) -> None
      "that is compatible\n  with requested version \"15\".\n", "LLVM"),
 ])
 def test_a_library_older_than_the_build_needs_is_named(out: str, says: str) -> None:
-    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "somepkg")
 
 
 @pytest.mark.parametrize("out", [setup_traceback("RuntimeError: this package requires numpy 1.20, got 1.19.5\n"),
@@ -1274,6 +1269,4 @@ def test_a_python_requirement_too_old_is_no_system_library(out: str) -> None:
      "/Library/Developer/CommandLineTools/usr/bin/xcrun\n", "xcode-select"),
 ])
 def test_compilers_and_toolchains_that_are_not_there(out: str, says: str) -> None:
-    log = pip_frame("somepkg", "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and says in cause.summary, cause.summary
+    assert_build_lacks(out, says, "somepkg")
