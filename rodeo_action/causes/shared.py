@@ -222,7 +222,6 @@ def _absent(what: str, m: re.Match[str], ev: Evidence, state: str = "is missing"
 
 _CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|"
                                 r"(?:Could not|Cannot|Can't|Unable to) find)\b", re.I)
-_CONFIGURE_NAME = re.compile(r"(?:find (?:the )?|^)(?:lib)?([A-Za-z][\w+.]*)")
 
 
 def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -368,9 +367,10 @@ def _too_old(m: re.Match[str], ev: Evidence) -> Finding | None:
 
 
 def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
-    """A build or a loader that looks for an installation by the variable that says where it is (MKLROOT,
-    ORACLE_HOME, FOO_DIR) or by its folder (/usr/local/cuda, /opt/vimba), and stops: on an error's or an
-    exception's line only (a warning that it is unset may be followed by a fallback that works)."""
+    """What a build or a loader looks for outside Python and stops without: an installation by the variable
+    that says where it is (MKLROOT, ORACLE_HOME, FOO_DIR) or by its folder (/usr/local/cuda), a Windows DLL,
+    the NVIDIA driver, a GObject typelib, a program it runs. On an error's or an exception's line only (a
+    warning that a variable is unset may be followed by a fallback that works)."""
     line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:ev.text.find("\n", m.end()) % (len(ev.text) + 1)]
     if "warn" in line.lower() or not (_ERROR_LINE.search(line) or _in_exception(ev.text, m.start())):
         return None
@@ -418,6 +418,7 @@ _PROGRAMS = ("ffmpeg", "ffprobe", "avconv", "pandoc", "tesseract", "dot", "neato
 
 
 def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
+    """A standard-library C module this Python was built without, or a C/C++ runtime older than a wheel's."""
     if m.group("sym"):
         return _absent(f"the system library {_RUNTIMES[m.group('sym')]}", m, ev,
                        f"is too old ({m.group('sym')}_{m.group('ver')} not found: a compiled module built on a newer "
