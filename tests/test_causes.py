@@ -489,7 +489,9 @@ def test_rodeos_own_timeout_and_memory_notes_are_the_cause() -> None:
 @pytest.mark.parametrize("line", [
     "a" * 100_000, "a-" * 50_000, "configure: error: " + "a-" * 50_000, "Err:1 " + "a" * 100_000,
     "No such file or directory: '" + "a" * 100_000, "fatal error: " + "a/" * 50_000,
-    "Because only the following versions of x are available:" + " a" * 50_000, "AttributeError: " + "/" * 100_000])
+    "Because only the following versions of x are available:" + " a" * 50_000, "AttributeError: " + "/" * 100_000,
+    # a probe's header error, then a compiler's error on a 100 KB line: the probe check reads each file name alone
+    "/tmp/tmpx/test.c:1:1: fatal error: x.h: No such file or directory\na.c:1:1: error: " + "a/" * 50_000])
 def test_a_100kb_line_is_classified_in_linear_time(line: str) -> None:
     for manager in ("pip", "uv", "poetry", "pdm", "apt", None):
         for phase in ("install", "import"):

@@ -134,8 +134,16 @@ _NOT_SYSTEM_HEADERS = re.compile(
 
 # a file a build compiles only to probe for an optional library: in a fresh temporary folder (distutils'
 # has_function, cffi, a setup.py's own test.c), autoconf's conftest, CMake's try_compile scratch folders
-_PROBE_SOURCE = re.compile(r"(?:^|[\s|'\"(])(?:\S*/)?(?:tmp[\w.-]*/[\w.-]+|conftest|"
-                           r"\S*CMakeFiles/CMake(?:Tmp|Scratch)/\S+)\.(?:c|cc|cpp|cxx|C)(?::\d+)+: ")
+_DIAGNOSTIC_FILE = re.compile(r"[\s|'\"(]*(?P<f>[^\s:'\"|()]{1,400}):\d+(?::\d+)*: ")
+_PROBE_PATH = re.compile(r"(?:^|/)(?:tmp[\w.-]*/[\w.-]+|conftest)\.(?:c|cc|cpp|cxx|C)$|"
+                         r"CMakeFiles/CMake(?:Tmp|Scratch)/")
+
+
+def _probe_source(line: str) -> bool:
+    """Whether a compiler's diagnostic line (``/tmp/tmpab12/test.c:2:10: fatal error: ...``) is about a probe's
+    file; its file is read first and alone, so that a 100 KB line costs no more than its length."""
+    found = _DIAGNOSTIC_FILE.match(line)
+    return bool(found and _PROBE_PATH.search(found.group("f")))
 
 
 # the object or source a probe's link names (distutils' LinkError lists its command: '/tmp/tmpl5y3273s/test.o')
@@ -153,9 +161,9 @@ def _probe_then_other_error(m: re.Match[str], ev: Evidence, linker: bool = False
         around = ev.text[max(0, before - 400):m.end() + 1200]
         if not _PROBE_FILE.search(around):
             return False
-    elif not _PROBE_SOURCE.search(ev.text[ev.text.rfind("\n", 0, m.start()) + 1:m.start()]):
+    elif not _probe_source(ev.text[ev.text.rfind("\n", 0, m.start()) + 1:m.start()]):
         return False
-    return any(not _PROBE_SOURCE.search(e.group("l")) for e in _COMPILER_ERROR.finditer(ev.text, m.end()))
+    return any(not _probe_source(e.group("l")) for e in _COMPILER_ERROR.finditer(ev.text, m.end()))
 
 
 def _header(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -570,7 +578,7 @@ def build_detail(ev: Evidence) -> str | None:
     """The line a person would look for in a failed build: the first compiler error outside a probe (a
     configure-style test the build went on after), else the first at all, else the exception."""
     errors = list(_COMPILER_ERROR.finditer(ev.text))
-    m = next((e for e in errors if not _PROBE_SOURCE.search(e.group("l"))), errors[0] if errors else None)
+    m = next((e for e in errors if not _probe_source(e.group("l"))), errors[0] if errors else None)
     if m:
         return re.sub(r"^\S*/", "", m.group("l").strip())
     found = [x.group("l").strip() for x in _PY_ERROR.finditer(ev.text)
