@@ -1055,7 +1055,7 @@ def test_a_python_package_a_module_says_to_install_is_no_system_library() -> Non
     (setup_traceback("Exception: MKLROOT environment variable is not set; install Intel MKL\n"), "MKLROOT"),
     (setup_traceback("KeyError: 'ORACLE_HOME'\n"), "ORACLE_HOME"),
     (setup_traceback("FileNotFoundError: [Errno 2] No such file or directory: '/usr/local/cuda/include'\n"), "cuda"),
-    ("error: Could not find the ftd2xx DLL\n", "DLL"),
+    ("error: Could not find the ftd2xx DLL\n", "ftd2xx"),
     # a program run through a shell that is not there: POSIX shells exit 127 (gssapi 1.7's setup.py)
     (setup_traceback("subprocess.CalledProcessError: Command 'krb5-config --libs gssapi' returned non-zero exit "
                      "status 127.\n"), "krb5-config"),

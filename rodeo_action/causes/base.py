@@ -217,6 +217,7 @@ class Rule:
     explain: Explain
     phases: frozenset[str] = field(default_factory=frozenset)   # empty: any phase
     last: bool = False    # use the last match (resolver messages repeat; the final one is the verdict)
+    once: bool = False    # ``explain`` reads every later match itself: call it on the first one only
 
     def match(self, ev: Evidence) -> re.Match[str] | None:
         if self.phases and ev.phase not in self.phases:
@@ -234,7 +235,7 @@ class Rule:
         matches: Iterable[re.Match[str]] = self.pattern.finditer(ev.text)
         if self.last:
             matches = reversed(list(matches))
-        for m in itertools.islice(matches, tries):
+        for m in itertools.islice(matches, 1 if self.once else tries):
             found = self.explain(m, ev)
             if found is not None:
                 return m, found
@@ -242,8 +243,8 @@ class Rule:
 
 
 def rule(kind: str, tier: int, pattern: str, explain: Explain, *, flags: int = re.M,
-         phases: tuple[str, ...] = (), last: bool = False) -> Rule:
-    return Rule(kind, tier, re.compile(pattern, flags), explain, frozenset(phases), last)
+         phases: tuple[str, ...] = (), last: bool = False, once: bool = False) -> Rule:
+    return Rule(kind, tier, re.compile(pattern, flags), explain, frozenset(phases), last, once)
 
 
 _INFORMATIVE = re.compile(r"\b(?:error|failed|failure|cannot|can't|could not|unable|not found|exception|"

@@ -157,9 +157,7 @@ def _probe_then_other_error(m: re.Match[str], ev: Evidence, linker: bool = False
     error names its file; a link error does not, so the command around it (a few lines either side) must name
     a probe's file."""
     if linker:
-        before = ev.text.rfind("\n", 0, max(0, ev.text.rfind("\n", 0, m.start())))
-        around = ev.text[max(0, before - 400):m.end() + 1200]
-        if not _PROBE_FILE.search(around):
+        if not _PROBE_FILE.search(ev.text, max(0, m.start() - 600), m.end() + 1200):
             return False
     elif not _probe_source(ev.text[ev.text.rfind("\n", 0, m.start()) + 1:m.start()]):
         return False
@@ -379,7 +377,8 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
     that says where it is (MKLROOT, ORACLE_HOME, FOO_DIR) or by its folder (/usr/local/cuda), a Windows DLL,
     the NVIDIA driver, a GObject typelib, a program it runs. On an error's or an exception's line only (a
     warning that a variable is unset may be followed by a fallback that works)."""
-    line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:ev.text.find("\n", m.end()) % (len(ev.text) + 1)]
+    end = ev.text.find("\n", m.end())
+    line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:end if end >= 0 else len(ev.text)]
     if "warn" in line.lower() or not (_ERROR_LINE.search(line) or _in_exception(ev.text, m.start())):
         return None
     env = first(m, "env")
@@ -550,8 +549,6 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
         if not line or _NOT_OF_A_LIBRARY.search(said) or (not building and not _in_exception(ev.text, start)):
             continue
         for word in _WORD.findall(said):
-            if word.lower() == "dll":    # a shared library by its Windows name, none that Debian's "dll" package holds
-                return _absent("a shared library (a DLL)", line, ev)
             hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
             if hit:
                 return _absent(f"the system library {hit[0]} (Debian: {hit[1]})", line, ev)
@@ -577,8 +574,12 @@ _GENERIC_BUILD_LINE = re.compile(r"subprocess-exited-with-error|metadata-generat
 def build_detail(ev: Evidence) -> str | None:
     """The line a person would look for in a failed build: the first compiler error outside a probe (a
     configure-style test the build went on after), else the first at all, else the exception."""
-    errors = list(_COMPILER_ERROR.finditer(ev.text))
-    m = next((e for e in errors if not _probe_source(e.group("l"))), errors[0] if errors else None)
+    m = None
+    for error in _COMPILER_ERROR.finditer(ev.text):
+        m = m or error
+        if not _probe_source(error.group("l")):
+            m = error
+            break
     if m:
         return re.sub(r"^\S*/", "", m.group("l").strip())
     found = [x.group("l").strip() for x in _PY_ERROR.finditer(ev.text)
@@ -680,7 +681,7 @@ RULES: tuple[Rule, ...] = (
          r"The headers or library files could not be found for (?P<p10>[\w+.-]+)|"
          r"Can not find valid pkg-config name|"
          r"(?:[Dd]id not|[Cc]ould not|[Cc]ouldn't|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:the )?(?P<p11>[\w+.-]+) "
-         r"(?:headers|header files|development files|installation|librar(?:y|ies))\b|"
+         r"(?:headers|header files|development files|installation|librar(?:y|ies)|DLL)\b|"
          r"Package requirements \((?P<p13>[\w+.-]+)[^)\n]*\) were not met|"
          # meson (mesonbuild/interpreter/compiler.py, dependencyfallbacks.py), pkgconf, a setup.py asking pkg-config
          r"(?:C|C\+\+) (?:shared or static |shared |static )?library '(?P<p14>[\w+.-]+)' not found|"
@@ -878,7 +879,8 @@ RULES: tuple[Rule, ...] = (
          r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog3>" + "|".join(_PROGRAMS) + r")'",
          _installation, phases=(*_BUILD_PHASES, "import", "test")),
     # last of the system rules: a line that says something is absent and names a library Debian ships, in any words
-    rule("missing-system-library", SYSTEM, _ABSENT.pattern, _named, phases=(*_BUILD_PHASES, "import", "test")),
+    rule("missing-system-library", SYSTEM, _ABSENT.pattern, _named, phases=(*_BUILD_PHASES, "import", "test"),
+         once=True),
     # a build that refuses this interpreter: no release of the package is for this Python
     rule("no-matching-distribution", SYSTEM,
          r"Cannot install on Python version (?P<v>[\d.]+);? only versions (?P<req>[^\n]+?) are supported",
