@@ -117,17 +117,18 @@ def unwrap(text: str) -> str:
     cut anywhere: short ("AttributeError:" before a long path) or after a full stop. Two lines of the
     same indentation are joined unless the second starts something of its own (``_STARTS_LINE``); the
     classifier reads this only to find a rule that the unjoined text hid."""
-    out: list[str] = []
+    out: list[list[str]] = []     # each output line as its pieces: joined once (joining as it goes is quadratic)
     last_indent = -1
     for line in text.split("\n"):
         body = line.lstrip(" ")
         indent = len(line) - len(body)
-        if out and body and out[-1].strip() and indent == last_indent and not _STARTS_LINE.match(body):
-            out[-1] = out[-1].rstrip() + " " + body
+        if out and body and out[-1][-1].strip() and indent == last_indent and not _STARTS_LINE.match(body):
+            out[-1][-1] = out[-1][-1].rstrip()
+            out[-1].append(body)
         else:
-            out.append(line)
+            out.append([line])
             last_indent = indent
-    return "\n".join(out)
+    return "\n".join(" ".join(pieces) for pieces in out)
 
 
 # What each manager prints about the package it is building, most specific first.
