@@ -525,27 +525,43 @@ def test_adoption_snippet_unchanged_on_a_pull_request(source: Path, tmp_path: Pa
     assert "Baseline for the run jobs: none (no cached report, no digest in README.md)" in log
 
 
+def _with_pages(caller: str) -> str:
+    """The adoption snippet with `pages: true` and the two permissions it needs (edited as text: a YAML
+    round trip turns `on:` into `true:`)."""
+    for old, new in (("with: { config: rodeo.yml }", "with: { config: rodeo.yml, pages: true }"),
+                     ("pull-requests: write }", "pull-requests: write, pages: write, id-token: write }")):
+        assert old in caller
+        caller = caller.replace(old, new)
+    return caller
+
+
 @pytest.mark.slow
 @pytest.mark.network
 @pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
 @needs_act
 @pytest.mark.skipif("baseline" not in flags("run"), reason="rodeo run has no --baseline yet")
-def test_a_default_branch_report_is_the_next_runs_baseline(source: Path, tmp_path: Path) -> None:
-    """Two pushes to main through the adoption snippet: the first run's report keeps its --json in the
-    cache (the act shim of actions/cache/save), the second run's plan restores it by prefix and every run
-    job hands it to `rodeo run --baseline`."""
+def test_default_branch_runs_publish_the_site_and_hand_their_report_to_the_next_run(
+        source: Path, tmp_path: Path) -> None:
+    """Two pushes to main through the adoption snippet with `pages: true`.
+
+    The first run's report job builds the --html site and uploads it (the upload-pages-artifact shim),
+    the `pages` job deploys it (the deploy-pages shim checks index.html is there), and the README block
+    links to the site. That report keeps its --json in the cache (the act shim of actions/cache/save);
+    the second run's plan restores it by prefix and every run job hands it to `rodeo run --baseline`.
+    (One act run does both: each run costs a minute of this suite.)"""
     act = _act()
     assert act
     user = tmp_path / "user-repo"
     (user / ".github" / "workflows").mkdir(parents=True)
-    shutil.copy(ADOPT, user / ".github" / "workflows" / "rodeo.yml")
+    (user / ".github" / "workflows" / "rodeo.yml").write_text(_with_pages(ADOPT.read_text(encoding="utf-8")),
+                                                              encoding="utf-8")
     shutil.copy(ROOT / "tests" / "act" / "rodeo.yml", user / "rodeo.yml")
     _git_init(user)
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=user, check=True, capture_output=True,
                           text=True).stdout.strip()
     cache = tmp_path / "act-cache-store"
     key = "rodeo_baseline-" + hashlib.sha256(b"rodeo.yml").hexdigest()[:16]
-    logs = []
+    logs, readmes = [], []
     with FakeGitHub() as fake:
         fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n"
                                    "<!-- rodeo:end id=act-rodeo -->\n")
@@ -562,9 +578,13 @@ def test_a_default_branch_report_is_the_next_runs_baseline(source: Path, tmp_pat
                                   "--env", f"RODEO_ACT_CACHE={cache}", *_mappings(f"{OWNER}@v1={source}")])
             jobs = _jobs(log)
             print(f"\nact push {run_id} ({took:.0f}s): {jobs}")
-            assert set(jobs.values()) == {"succeeded"} and len(jobs) == 4, jobs
+            assert set(jobs.values()) == {"succeeded"} and len(jobs) == 5 and any("pages" in j for j in jobs), jobs
             logs.append(log)
+            readmes.append(fake.file("README.md"))
         fake.assert_clean()
+    site = tmp_path / "run-101" / "artifacts" / "github-pages"
+    assert (site / "index.html").is_file() and list((site / "cells").glob("*.html")), sorted(site.rglob("*"))[:10]
+    assert readmes[0] is not None and "the dashboard" in readmes[0], (readmes[0] or "")[:2000]
     assert sorted(p.name for p in cache.iterdir()) == [f"{key}-101-1", f"{key}-102-1"]
     kept = json.loads((cache / f"{key}-101-1" / "data" / "baseline.json").read_text(encoding="utf-8"))
     report = json.loads((tmp_path / "run-101" / "artifacts" / "rodeo_report" / "rodeo-results.json").read_text(
@@ -575,52 +595,3 @@ def test_a_default_branch_report_is_the_next_runs_baseline(source: Path, tmp_pat
     isolating = re.findall(r"Isolating each regressed cell against (\S+)", logs[1])
     assert len(isolating) == 2 and all(p.endswith("/rodeo-baseline/baseline.json") for p in isolating), isolating
     assert "no cell is isolated" not in logs[1]   # rodeo run read it as a baseline of this rodeo (else a note)
-
-
-@pytest.mark.slow
-@pytest.mark.network
-@pytest.mark.xdist_group("act")   # act runs whole workflows on this host: one at a time
-@needs_act
-def test_pages_true_publishes_the_site_from_a_default_branch_run(source: Path, tmp_path: Path) -> None:
-    """The adoption snippet with `pages: true` (and the two permissions it needs), pushed to main: the report
-    job builds the --html site and uploads it (the upload-pages-artifact shim), the `pages` job deploys it
-    (the deploy-pages shim checks index.html is there), and the README block links to the site."""
-    act = _act()
-    assert act
-    user = tmp_path / "user-repo"
-    (user / ".github" / "workflows").mkdir(parents=True)
-    caller = ADOPT.read_text(encoding="utf-8")     # edited as text: a YAML round trip turns `on:` into `true:`
-    for old, new in (("with: { config: rodeo.yml }", "with: { config: rodeo.yml, pages: true }"),
-                     ("pull-requests: write }", "pull-requests: write, pages: write, id-token: write }")):
-        assert old in caller
-        caller = caller.replace(old, new)
-    (user / ".github" / "workflows" / "rodeo.yml").write_text(caller, encoding="utf-8")
-    # one run job is enough here (the other act tests run two): what is new is the report and pages jobs
-    rodeo_yml = (ROOT / "tests" / "act" / "rodeo.yml").read_text(encoding="utf-8")
-    (user / "rodeo.yml").write_text(rodeo_yml.replace("packages: [six, docrep]", "packages: [six]")
-                                    .replace("managers: [pip, uv]", "managers: [uv]"), encoding="utf-8")
-    _git_init(user)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=user, check=True, capture_output=True,
-                          text=True).stdout.strip()
-    with FakeGitHub() as fake:
-        fake.add_file("README.md", "# octo/rodeo\n\n<!-- rodeo:start id=act-rodeo -->\n"
-                                   "<!-- rodeo:end id=act-rodeo -->\n")
-        repo = fake.repo()
-        repo.commits[head] = repo.commits[repo.refs["main"]]
-        work = tmp_path / "run"
-        work.mkdir()
-        event = {"ref": "refs/heads/main", "after": head,
-                 "repository": {"full_name": fake.repo_name, "default_branch": "main"}}
-        (work / "event.json").write_text(json.dumps(event), encoding="utf-8")
-        log, took = _run_act(act, user, work, fake, "push",
-                             ["-e", str(work / "event.json"), "--env", "GITHUB_RUN_ID=201",
-                              "--env", f"RODEO_ACT_CACHE={tmp_path / 'cache'}",
-                              *_mappings(f"{OWNER}@v1={source}")])
-        jobs = _jobs(log)
-        print(f"\nact push with pages ({took:.0f}s): {jobs}")
-        assert set(jobs.values()) == {"succeeded"} and any("pages" in j for j in jobs), jobs
-        readme = fake.file("README.md")
-        fake.assert_clean()
-    site = work / "artifacts" / "github-pages"
-    assert (site / "index.html").is_file() and list((site / "cells").glob("*.html")), sorted(site.rglob("*"))[:10]
-    assert readme is not None and "the dashboard" in readme, (readme or "")[:2000]
