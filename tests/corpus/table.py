@@ -9,6 +9,7 @@ exits 1 when fewer than 95% are right. ``tests/test_causes.py`` asserts the same
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sys
@@ -114,6 +115,14 @@ def split(wild: list[Entry], own: list[Entry]) -> tuple[list[Entry], list[Entry]
     return train, test
 
 
+@functools.cache
+def given(entry: Entry) -> Cause:
+    """The cause with the header's manager and phase given; kept, as ``blind``'s is: the table and several
+    tests read the same entries in one process."""
+    return classify(entry.log, entry.phase, entry.manager)
+
+
+@functools.cache
 def blind(entry: Entry) -> Cause:
     """The cause `rodeo explain LOG` gives with nothing but the log (no manager, no phase)."""
     from rodeo_action.causes.logread import explain
@@ -139,17 +148,17 @@ class Figures:
 
     @staticmethod
     def of(part: list[Entry]) -> Figures:
-        given = [(e, classify(e.log, e.phase, e.manager)) for e in part]
+        told = [(e, given(e)) for e in part]
         alone = [(e, blind(e)) for e in part]
-        named = [(e, c) for e, c in given if e.kind not in NO_CULPRIT_KINDS]
+        named = [(e, c) for e, c in told if e.kind not in NO_CULPRIT_KINDS]
         misses = [f"{e.name}: expected {e.kind} ({e.package}); given {c.kind} ({c.package}); "
                   f"blind {b.kind} ({b.package})"
-                  for (e, c), (_, b) in zip(given, alone, strict=True)
+                  for (e, c), (_, b) in zip(told, alone, strict=True)
                   if c.kind != e.kind or b.kind != e.kind
                   or (e.kind not in NO_CULPRIT_KINDS and not culprit_right(e, c))]
-        by_kind = {k: (sum(c.kind == k for e, c in given if e.kind == k), sum(e.kind == k for e, _ in given))
+        by_kind = {k: (sum(c.kind == k for e, c in told if e.kind == k), sum(e.kind == k for e, _ in told))
                    for k in sorted({e.kind for e in part})}
-        return Figures((sum(c.kind == e.kind for e, c in given), len(given)),
+        return Figures((sum(c.kind == e.kind for e, c in told), len(told)),
                        (sum(b.kind == e.kind for e, b in alone), len(alone)),
                        (sum(culprit_right(e, c) for e, c in named), len(named)), tuple(misses), by_kind)
 
@@ -220,7 +229,7 @@ class Verdict:
 
 
 def judge(entry: Entry) -> Verdict:
-    return Verdict(entry, classify(entry.log, entry.phase, entry.manager))
+    return Verdict(entry, given(entry))
 
 
 def table(verdicts: list[Verdict]) -> str:
