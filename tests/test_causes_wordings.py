@@ -1270,3 +1270,42 @@ def test_a_python_requirement_too_old_is_no_system_library(out: str) -> None:
 ])
 def test_compilers_and_toolchains_that_are_not_there(out: str, says: str) -> None:
     assert_build_lacks(out, says, "somepkg")
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # distutils' build_ext asks find_swig for swig; a setup.py's own find_swig asserts it is on PATH (jamspell)
+    (f'  File "{BUILD_ENV}/setuptools/_distutils/command/build_ext.py", line 661, in swig_sources\n'
+     "    swig = self.swig or self.find_swig()\n                        ^^^^^^^^^^^^^^^^\n"
+     '  File "<string>", line 49, in find_swig\nAssertionError\n', "swig"),
+    ('  File "<string>", line 49, in find_swig\n    assert subprocess.call(["swig", "-version"]) == 0\n'
+     "AssertionError\n", "swig"),
+    # a setup.py that loads the library it wraps with ctypes before it builds (yices)
+    (setup_traceback("yices_api.YicesAPIException: Yices dynamic library not found.\n"), "Yices"),
+    (setup_traceback("OSError: Foo shared library not found\n"), "Foo"),
+])
+def test_a_setup_py_that_looks_for_its_tool_or_library_and_stops(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+def test_a_setup_py_that_finds_its_tool_goes_on_to_the_real_error() -> None:
+    """A find_swig frame that returned, then a compile error elsewhere: not the tool."""
+    out = ('  File "<string>", line 49, in find_swig\n    return "swig"\n'
+           '  File "<string>", line 60, in run\n    build()\nRuntimeError: the compile failed\n')
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # mujoco-py, which raises a bare Exception; a loader's "dynamic library" wording
+    ("Exception: You appear to be missing MuJoCo.  We expected to find the file here: /home/u/.mujoco/mujoco210\n",
+     "MuJoCo is missing"),
+    ("somepkg.LoadError: Yices dynamic library not found.\n", "Yices"),
+])
+def test_an_import_that_says_the_library_it_wraps_is_not_there(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)
+
+
+def test_a_bare_exception_of_the_probe_names_its_module() -> None:
+    log = ("# rodeo: phase import\n$ python probe.py\nnothing here\n"
+           "mujoco_py: Exception: You appear to be missing MuJoCo.  We expected to find the file here: /x\n")
+    cause = classify(log, "import", "hatch")
+    assert cause.kind == "missing-system-library" and "import mujoco_py needs it" in cause.summary, cause.summary

@@ -191,7 +191,8 @@ def _linker(m: re.Match[str], ev: Evidence) -> Finding | None:
     return Finding(f"the linker cannot find -l{lib} (lib{lib}){where}", pkg)
 
 
-_IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b", re.M)
+# (a bare "Exception" too: mujoco_py raises one)
+_IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception)\b", re.M)
 
 
 def _importer(ev: Evidence, at: int) -> str | None:
@@ -272,7 +273,8 @@ def _configure_name(said: str) -> str:
 # are no verdict.
 LOADER_PATTERN = (
     r"Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
-    r"(?<![\w+.-])(?P<l3>[\w+.-]+) (?:shared )?librar(?:y|ies) (?:(?:was |were )?not|wasn't|weren't) found|"
+    r"(?<![\w+.-])(?P<l3>[\w+.-]+) (?:shared |dynamic |native )?librar(?:y|ies) (?:(?:was |were )?not|wasn't|weren't) "
+    r"found|"
     r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
     r"cannot load library '(?P<l6>[^'\n]+)'|"
     r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
@@ -294,6 +296,8 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])(?P<t6>[\w+.-]+) is not installed\. Please install [`'\"]?"
     r"(?P<t7>[\w.+-]+-(?:utils|tools|bin|progs))\b|"
     r"(?:do not|don't) have (?P<n>[\w+.-]+)(?: or [\w+.-]+)? installed|"
+    # mujoco-py: "Exception: You appear to be missing MuJoCo.  We expected to find the file here: ..."
+    r"[Yy]ou (?:appear|seem) to be missing (?:the )?(?P<n3>[A-Za-z][\w+-]*(?:\.[\w+-]+)*)|"
     # an SDK's or driver's own check (pymba: "AssertionError: ... Make sure you have Vimba installed, and ...")
     r"[Mm]ake sure (?:that )?(?:you(?:'ve| have) )?(?:the )?(?P<n2>[A-Za-z][\w+.-]*)"
     r"(?: (?:SDK|runtime|librar(?:y|ies)|drivers?|toolkit))? (?:is |are |has been |have been )?installed\b|"
@@ -725,6 +729,9 @@ RULES: tuple[Rule, ...] = (
          # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
          r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
          r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<p39>[\w+.-]+)\) found|"
+         # a setup.py that loads the library it wraps (yices: "YicesAPIException: Yices dynamic library not found.")
+         r"(?<![\w+.-])(?P<p41>[A-Za-z][\w+.-]*) (?:shared|dynamic|native) librar(?:y|ies) (?:(?:was|were|is|could) )?"
+         r"not (?:be )?found|"
          # CMake's config mode finding only other versions ("LLVMConfig.cmake, version: 14.0.6" for 15)
          r"Could not find a configuration file for package\s+\"(?P<p40>[\w+.-]+)\"\s+that\s+is\s+compatible|"
          # numpy.distutils' system_info without BLAS/LAPACK; a CMakeLists' "No suitable version of Boost found"
@@ -774,6 +781,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:the |a )?(?P<t44>CUDA)"
          r"(?: [Tt]oolkit| installation)?\b|"
          r"xcrun: error: invalid active developer path[^\n]*(?P<t45>)|"
+         # distutils' build_ext looks for swig (find_swig); a setup.py's own find_swig that asserts it is there
+         r", in find_(?P<t46>swig|cmake|pkg_config)\n(?:[ \t|]+(?![ \t|]|File \")[^\n]*\n){0,3}?[ \t|]*"
+         r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b|"
          r"CMake Error: CMAKE_(?P<t22>\w+?)_COMPILER not set|"
          # meson's find_program; CMake's FindPkgConfig; pkgconfig (matze/pkgconfig) and setup.py scripts on their tools
          r"Program '(?P<t23>[\w.+-]+)' not found or not executable|(?P<t24>pkg-config) tool not found|"

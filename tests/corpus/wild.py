@@ -1092,9 +1092,39 @@ EIGHTH: tuple[Case, ...] = (
 )
 
 
+# Round 4 (session 8): train-only subjects again (table.held_out checked before choosing), each needing a
+# library, header or tool this machine lacks, at build or at import
+NINTH: tuple[Case, ...] = (
+    C("python-fribidi-0.1.0", "python-fribidi", MSL, "python-fribidi", "fribidi", "python-fribidi==0.1.0",
+      "pip:r uv:r hatch:c", what="fribidi headers absent"),
+    # read: setup.py calls distutils.sysconfig._init_posix, gone from today's setuptools, before any header is sought
+    C("pcapy-0.11.4", "pcapy", BF, "pcapy", "_init_posix", "pcapy==0.11.4", "pip:r poetry:r pdm:c",
+      what="setup.py calls distutils.sysconfig._init_posix (gone)"),
+    C("jamspell-0.0.12", "jamspell", MSL, "jamspell", "swig", "jamspell==0.0.12", "pip:r pdm:r hatch:r",
+      what="swig absent"),
+    C("pykcs11-1.5.9", "pykcs11", MSL, "pykcs11", "swig", "pykcs11==1.5.9", "pip:r uv:r pdm:r", what="swig absent"),
+    C("healpy-1.9.1", "healpy", BF, "healpy", "pkg_resources", "healpy==1.9.1", "pip:r uv:r", timeout=480,
+      what="setup.py uses pkg_resources, gone from today's setuptools"),
+    C("python-olm-3.1.3", "python-olm", MSL, "python-olm", "olm", "python-olm==3.1.3", "pip:r pdm:r uv:c",
+      what="libolm headers absent"),
+    C("python-rtmidi-1.4.9", "python-rtmidi", BF, "python-rtmidi", "longintrepr", "python-rtmidi==1.4.9",
+      "pip:r uv:r hatch:r", timeout=480, what="no cp311 wheel: C from an old Cython includes longintrepr.h"),
+    C("pyjags-1.3.8", "pyjags", MSL, "pyjags", "jags", "pyjags==1.3.8", "pip:r poetry:r uv:r", what="JAGS absent"),
+    C("yices-1.1.2", "yices", MSL, "yices", "yices", "yices==1.1.2", "pip:r uv:r pdm:r",
+      what="setup.py loads libyices with ctypes, absent"),
+    C("mujoco-py-2.1", "mujoco-py", MSL, "mujoco-py", "mujoco", "mujoco-py==2.1.2.14", "pip:r uv:r hatch:c",
+      phase="import", imports=("mujoco_py",), timeout=480, what="MuJoCo binaries absent at import"),
+    C("pymultinest-2.12", "pymultinest", MSL, "pymultinest", "multinest", "pymultinest==2.12", "pip:r uv:r pdm:r",
+      phase="import", imports=("pymultinest",), what="libmultinest absent at import"),
+    C("mmcv-1.7.1", "mmcv", BF, "mmcv", "torch", "mmcv==1.7.1", "pip:r poetry:r", timeout=480,
+      what="setup.py imports torch, undeclared (or builds without it)"),
+)
+
+
 CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
                            *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER,
-                           *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH, *EIGHTH)
+                           *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH, *EIGHTH,
+                           *NINTH)
 
 
 @dataclass(frozen=True)
