@@ -1309,3 +1309,19 @@ def test_a_bare_exception_of_the_probe_names_its_module() -> None:
            "mujoco_py: Exception: You appear to be missing MuJoCo.  We expected to find the file here: /x\n")
     cause = classify(log, "import", "hatch")
     assert cause.kind == "missing-system-library" and "import mujoco_py needs it" in cause.summary, cause.summary
+
+
+def test_uvs_universal_fork_without_a_wheel_for_this_python_is_no_match() -> None:
+    """uv 0.13 on kivy 2.1.0rc3: the fork's package carries its marker, and uv wraps the sentence at 120 columns
+    inside "(e.g., `cp311`)"."""
+    log = ("error: Failed to add dependencies\n  cause: No solution found when resolving dependencies\n"
+           "  cause: Because kivy-deps-sdl2{sys_platform == 'win32'}==0.4.5 has no wheels with a matching Python "
+           "version tag (e.g.,\n         `cp311`) and only the following versions of kivy-deps-sdl2{sys_platform == "
+           "'win32'} are available:\n             kivy-deps-sdl2{sys_platform == 'win32'}<=0.4.5\n"
+           "         we can conclude that kivy-deps-sdl2{sys_platform == 'win32'}>=0.4.5,<0.5.dev0 cannot be used.\n"
+           "         And because kivy==2.1.0rc3 depends on kivy-deps-sdl2{sys_platform == 'win32'}>=0.4.5,<0.5.dev0 "
+           "and your project\n         depends on kivy==2.1.0rc3, we can conclude that your project's requirements "
+           "are unsatisfiable.\n")
+    cause = classify(log, "install", "uv")
+    assert (cause.kind, cause.package) == ("no-matching-distribution", "kivy-deps-sdl2"), cause.summary
+    assert "cp311" in cause.summary

@@ -92,6 +92,9 @@ def no_platform(m: re.Match[str], ev: Evidence) -> Finding:
     return Finding(f"no wheel or sdist of {m.group('p')} {m.group('v')} for this platform{only}", m.group("p"))
 
 
+# uv's fork marker after a name, as in "kivy-deps-sdl2{sys_platform == 'win32'}"
+_MARKER = r"(?:\{[^{}\n]{1,200}\})?"
+
 RULES = (
     rule("no-matching-distribution", RESOLVER,
          r"Because (?P<p>" + NAME + r") was not found in the (?:package registry|provided package locations)",
@@ -103,13 +106,16 @@ RULES = (
          r"and you require (?P<req4>[^ ,]+))",
          no_version),
     rule("no-matching-distribution", RESOLVER,
-         r"(?:Because |because |and )(?P<p>" + NAME + r"?)(?P<v>(?:[=<>!~]=?[^ ]+)?) has no wheels with a matching "
-         r"(?P<what>[^(,\n]+?)(?: \(e\.g\., `(?P<tag>[^`]+)`\))?(?: and|,|$)", no_wheel, last=True),
+         # a universal resolution names a fork's package with its marker: "kivy-deps-sdl2{sys_platform == 'win32'}"
+         r"(?:Because |because |and )(?P<p>" + NAME + r"?)" + _MARKER + r"(?P<v>(?:[=<>!~]=?[^ ]+)?) has no wheels "
+         r"with a matching "
+         r"(?P<what>[^(,\n]+?)(?:\s+\(e\.g\.,\s+`(?P<tag>[^`]+)`\))?(?: and|,|$)", no_wheel, last=True),
     rule("no-matching-distribution", RESOLVER,
          r"(?:current|requested) Python version \((?P<v>[^)]+)\) does not satisfy Python(?P<req>\S+) and "
          r"(?:all (?:of the )?versions of )?(?P<p>" + NAME + r"\S*) depends? on", python),
     rule("no-matching-distribution", RESOLVER,
-         r"(?:Because |because |and )(?P<p>" + NAME + r"?)(?P<v>(?:[=<>!~]=?[^ ]+)?) has no usable wheels",
+         r"(?:Because |because |and )(?P<p>" + NAME + r"?)" + _MARKER + r"(?P<v>(?:[=<>!~]=?[^ ]+)?) has no usable "
+         r"wheels",
          lambda m, ev: Finding(f"no usable wheel of {m.group('p')}{m.group('v')} (and no build from source)",
                                m.group("p"))),
     rule("no-matching-distribution", RESOLVER,

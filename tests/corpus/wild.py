@@ -1121,10 +1121,25 @@ NINTH: tuple[Case, ...] = (
 )
 
 
+# Round 5 (session 8): train-only subjects whose import or build meets a device or media library this machine lacks
+TENTH: tuple[Case, ...] = (
+    C("python-mpv-1.0.8", "python-mpv", MSL, "python-mpv", "mpv", "python-mpv==1.0.8", "pip:r poetry:r hatch:c",
+      phase="import", imports=("mpv",), what="libmpv absent at import"),
+    # read: Cython cannot find the sdist's own ppl_decl.pxd (the build's cimport path, not the PPL library)
+    C("pplpy-0.8.7", "pplpy", BF, "pplpy", "pplpy", "pplpy==0.8.7", "pip:r uv:r", timeout=480,
+      what="Cython: the sdist's own ppl_decl.pxd not found"),
+    # read: pip builds it and the C of an old Cython meets 3.11's PyFrameObject; uv's universal resolution finds no
+    # kivy-deps-sdl2 (a Windows-only dependency) for cp311 first
+    C("kivy-2.1.0rc3", "kivy", BF, "kivy", "kivy", "kivy==2.1.0rc3", "pip:r uv:r", timeout=480,
+      per=(("uv", NMD, "kivy-deps-sdl2", "kivy-deps-sdl2"),),
+      what="no cp311 wheel: old Cython C on 3.11; uv: no kivy-deps-sdl2 for cp311 on Windows"),
+)
+
+
 CASES: tuple[Case, ...] = (*NO_MATCH, *CONFLICTS, *NETWORK, *OTHER, *APT, *IMPORTS, *SYSLIB_IMPORTS, *ABI,
                            *SYSLIB_BUILDS, *BUILDS, *MORE_SYSLIB, *MORE_BUILDS, *MORE_IMPORTS, *MORE_OTHER,
                            *THIRD, *FOURTH, *FIFTH, *SIXTH, *SEVENTH, *EIGHTH,
-                           *NINTH)
+                           *NINTH, *TENTH)
 
 
 @dataclass(frozen=True)
