@@ -1325,3 +1325,37 @@ def test_uvs_universal_fork_without_a_wheel_for_this_python_is_no_match() -> Non
     cause = classify(log, "install", "uv")
     assert (cause.kind, cause.package) == ("no-matching-distribution", "kivy-deps-sdl2"), cause.summary
     assert "cp311" in cause.summary
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # the dynamic loader's words for a name without lib- or .so (PyOpenGL passes dlerror's text on), musl's
+    ("ImportError: ('Unable to load OpenGL library', 'GL: cannot open shared object file: No such file or "
+     "directory', 'GL', None)\n", "libGL"),
+    ("OSError: GL: cannot open shared object file: No such file or directory\n", "libGL"),
+    ("ImportError: Error loading shared library libstdc++.so.6: No such file or directory (needed by "
+     "/v/site-packages/somepkg/_x.so)\n", "libstdc++.so.6"),
+    # a loader's own sentences
+    ("ImportError: The 'foo' library could not be loaded\n", "libfoo"),
+    ("ImportError: libfoo is not available\n", "libfoo"),
+    ("OSError: could not open libfoo.so.2\n", "libfoo.so.2"),
+    ("OSError: ctypes.util.find_library('foo') failed\n", "libfoo"),
+    ("somepkg.errors.LibraryNotFoundError: libfoo\n", "libfoo"),
+    ("RuntimeError: The FOO C library is required but was not found\n", "FOO"),
+    ("ImportError: Missing required dependencies: libfoo\n", "libfoo"),
+    ("RuntimeError: Please set FOO_LIB to the path of libfoo.so\n", "FOO_LIB"),
+    ("ImportError: foo is not installed. Please install it with your system package manager.\n", "foo"),
+])
+def test_an_import_whose_loader_says_its_library_is_absent(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)
+
+
+@pytest.mark.parametrize("traceback", [
+    # a Python requirement in the same words is no system library; an extension module of the package is its own
+    "ImportError: numpy is not installed. Please install it with pip.\n",
+    "ImportError: /v/site-packages/somepkg/_x.cpython-311-x86_64-linux-gnu.so: cannot open shared object file: "
+    "No such file or directory\n",
+])
+def test_an_import_that_misses_no_system_library_stays_an_import_error(traceback: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    assert classify(log, "import", "pip").kind == "import-error"

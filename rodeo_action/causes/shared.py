@@ -191,8 +191,9 @@ def _linker(m: re.Match[str], ev: Evidence) -> Finding | None:
     return Finding(f"the linker cannot find -l{lib} (lib{lib}){where}", pkg)
 
 
-# (a bare "Exception" too: mujoco_py raises one)
-_IMPORTER = re.compile(r"^(?P<mod>[A-Za-z_][\w.]*): (?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception)\b", re.M)
+# (a bare "Exception" too: mujoco_py raises one; "ImportError: Error loading ..." names no module)
+_IMPORTER = re.compile(r"^(?P<mod>(?![\w.]*(?:Error|Exception|Warning)\b)[A-Za-z_][\w.]*): "
+                       r"(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception)\b", re.M)
 
 
 def _importer(ev: Evidence, at: int) -> str | None:
@@ -309,7 +310,30 @@ LOADER_PATTERN = (
     r"(?P<l14>lib[a-z][\w+.-]*)\b|"
     r"(?i:can't|cannot|could not|couldn't|unable to) find [^\n;]{0,80}; (?:please )?set (?:the )?"
     r"(?:environment variable |env(?:ironment)? ?var(?:iable)? )?"
-    r"(?P<env>[A-Z][A-Z0-9_]*?(?:LIBDIR|LIB_DIR|LIBRARY_PATH|LIB_PATH|LIBRARY|_LIB|_HOME|INSTALL_DIR|_PREFIX))\b"
+    r"(?P<env>[A-Z][A-Z0-9_]*?(?:LIBDIR|LIB_DIR|LIBRARY_PATH|LIB_PATH|LIBRARY|_LIB|_HOME|INSTALL_DIR|_PREFIX))\b|"
+    # the dynamic loader's own words (dlerror) for any name, PyOpenGL's "GL: cannot open shared object file";
+    # musl's ("Error loading shared library libstdc++.so.6: No such file or directory")
+    r"(?<![\w+./-])(?P<l15>(?![\w+.-]*(?:cpython-|abi3|pypy))[A-Za-z][\w+.-]*): cannot open shared object file|"
+    r"Error loading shared library (?P<l16>[\w+.-]+): No such file or directory|"
+    # a loader's other sentences: "The 'foo' library could not be loaded", "libfoo is not available",
+    # "could not open libfoo.so.2", "ctypes.util.find_library('foo') failed", "LibraryNotFoundError: libfoo"
+    r"(?<![\w+.-])['\"]?(?P<l17>[\w+.-]+)['\"]? (?:C |C\+\+ |shared |dynamic |native |system )?librar(?:y|ies) "
+    r"(?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
+    r"(?<![\w+.-])(?P<l18>lib[a-z][\w+.-]*) (?:is|was) not available\b|"
+    r"(?i:could not|couldn't|cannot|can't|unable to|failed to) open (?:the )?(?:shared object |library )?"
+    r"['\"]?(?P<l19>lib[\w+.-]+\.so[\w.]*)|"
+    r"find_library\(['\"](?P<l20>[\w+.-]+)['\"]\) (?:failed|returned None)|"
+    r"Librar(?:y|ies)NotFound(?:Error|Exception)?: ['\"]?(?P<l21>[\w+.-]+)|"
+    # "The FOO C library is required but was not found"; "Missing required dependencies: libfoo"
+    r"(?<![\w+.-])(?P<l22>[\w+.-]+) (?:C |C\+\+ |shared |dynamic |native |system )?librar(?:y|ies) (?:is |are )?"
+    r"required,? but (?:was |were |is |are |could )?not (?:be )?found|"
+    r"[Mm]issing (?:required |system )?(?:dependenc(?:y|ies)|librar(?:y|ies)):? ['\"]?(?P<l23>lib[a-z][\w+.-]*)|"
+    # "Please set FOO_LIB to the path of libfoo.so"
+    r"[Pp]lease set (?:the )?(?:environment variable )?(?P<env2>[A-Z][A-Z0-9_]+) to the (?:path|location|directory|"
+    r"folder) (?:of|to|where|containing) [^\n]{0,40}?(?:lib[a-z][\w+.-]*|librar(?:y|ies)|\.so\b|DLL)|"
+    # "foo is not installed. Please install it with your system package manager."
+    r"(?<![\w+.-])(?P<n4>[A-Za-z][\w+.-]*) is not installed[^\n]{0,80}?(?:with|using|via|from|through) your "
+    r"(?:system|OS|operating system|distribution)(?:'s)? package manager"
 )
 _EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
                              r"(?:Error|Exception|Exit)\b(?::|$)|"
@@ -345,7 +369,7 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
     if name:
         python = _PYTHONISH.fullmatch(name) or re.search(rf"No module named '{re.escape(name)}\b", ev.text, re.I)
         return None if python else _absent(f"the system library {name}", m, ev)
-    env = m.group("env")
+    env = first(m, "env")
     if env:
         return _absent(f"a system library (its files were not found; {env} says where)", m, ev)
     return _shared_lib(m, ev)
