@@ -1359,3 +1359,32 @@ def test_an_import_that_misses_no_system_library_stays_an_import_error(traceback
     log = import_frame("somepkg", "1.0", "import somepkg",
                        f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
     assert classify(log, "import", "pip").kind == "import-error"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # a setup.py that loads the library it wraps, in a loader's words
+    (setup_traceback("OSError: GL: cannot open shared object file: No such file or directory\n"), "libGL"),
+    (setup_traceback("RuntimeError: The 'foo' library could not be loaded\n"), "libfoo"),
+    (setup_traceback("OSError: ctypes.util.find_library('foo') failed\n"), "libfoo"),
+    (setup_traceback("RuntimeError: The FOO C library is required but was not found\n"), "FOO"),
+    (setup_traceback("RuntimeError: Please set FOO_DIR to the directory containing libfoo.so\n"), "FOO_DIR"),
+    # a build's own sentences, on an exception's or an error's line
+    (setup_traceback("RuntimeError: foo headers are missing\n"), "foo"),
+    (setup_traceback("RuntimeError: No foo installation found\n"), "foo"),
+    (setup_traceback("ValueError: Could not find the foo include directory\n"), "foo"),
+    (setup_traceback("RuntimeError: libfoo >= 2.0 is required. Please install it first.\n"), "libfoo"),
+    ("error: You need libfoo to build this package\n", "libfoo"),
+    ("error: you need the foo development files to compile this extension\n", "foo"),
+    (setup_traceback("RuntimeError: Unable to locate foo.h\n"), "foo.h"),
+])
+def test_a_build_that_says_in_its_own_words_what_it_lacks(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+@pytest.mark.parametrize("out", [
+    # the same words as a warning, before a build that fails for its own reason
+    "WARNING: libfoo is required for the fast path; building without it\nx.c:3:5: error: expected ';' before '}'\n",
+    "warning: could not find the foo include directory, foo support disabled\nx.c:3:5: error: expected ';'\n",
+])
+def test_a_warning_in_those_words_is_not_the_cause(out: str) -> None:
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"

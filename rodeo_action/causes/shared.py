@@ -504,7 +504,7 @@ def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
     """A build's own sentence on what it lacks: "Exception: Magick++ not found", "error: xmlsec1 is not installed",
     "You need to install libcap development headers"; not a Python package or a file it says so of, and only in a
     log that shows a build (a manager's own "error: X not found" is no library)."""
-    name = first(m, "n")
+    name = re.sub(r" (?:library|headers|development files)$", "", first(m, "n"))
     pkg = ev.building()
     if _PYTHONISH.fullmatch(name) or pkg is None:
         return None
@@ -864,8 +864,25 @@ RULES: tuple[Rule, ...] = (
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install|apt(?:-get)? install(?: -y)?|"
          r"(?:yum|dnf) install(?: -y)?) (?:the )?(?:package )?['\"`]?(?P<n8>[a-z0-9][\w+.-]*-(?:dev|devel))\b|"
          # tpm2-pytss: "RuntimeError: Require tss2-esapi to be installed and at least version 2.4.0"
-         r"(?:[Rr]equires?|[Nn]eeds?) (?:the )?(?P<n6>[\w+.-]+) (?:library |libraries |headers )?to be installed\b",
+         r"(?:[Rr]equires?|[Nn]eeds?) (?:the )?(?P<n6>[\w+.-]+) (?:library |libraries |headers )?to be installed\b|"
+         # on an error's or an exception's line (a warning in the same words may be followed by a fallback that
+         # works): "foo headers are missing", "No foo installation found", "Could not find the foo include
+         # directory", "libfoo >= 2.0 is required", "You need libfoo to build this package", "Unable to locate foo.h"
+         r"^[ \t|]*(?:(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): |error: |ERROR: |Error: |\*\*\* )"
+         r"[^\n]{0,120}?"
+         r"(?:(?<![\w+.-])(?P<n9>[A-Za-z][\w+.-]*) (?:headers?|librar(?:y|ies)|development (?:package|headers|files)) "
+         r"(?:is|are) missing\b|"
+         r"\b[Nn]o (?P<n10>[A-Za-z][\w+.-]*) (?:installation|install|library|libraries|headers) (?:was |were )?found\b|"
+         r"(?i:could not|couldn't|cannot|can't|unable to|failed to) (?:find|locate) (?:the )?(?P<n11>[A-Za-z][\w+.-]*) "
+         r"(?:include|header|lib|library) (?:directory|dir|path|folder|files)\b|"
+         r"(?<![\w+.-])(?P<n12>lib[a-z][\w+.-]*)(?: ?[<>=]=? ?\d[\w.]*)? (?:is|are) required\b|"
+         r"[Yy]ou need (?:the )?(?P<n13>lib[a-z][\w+.-]*|[A-Za-z][\w+.-]* (?:library|headers|development files)) to "
+         r"(?:build|compile|install)\b|"
+         r"(?i:unable to|could not|couldn't|cannot|can't|failed to) (?:find|locate) (?:the )?(?:header )?['\"`]?"
+         r"(?P<n14>[\w/+-]+\.h(?:pp|h|xx)?)\b)",
          _needs, phases=("install",)),
+    # a setup.py that loads the library it wraps (ctypes, cffi) before it builds, in a loader's words (an exception's)
+    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=_BUILD_PHASES, last=True),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
          r"CMake Error at [^\n]*\((?:message|find_package|pkg_check_modules|pkg_search_module)\):"
