@@ -1388,3 +1388,22 @@ def test_a_build_that_says_in_its_own_words_what_it_lacks(out: str, says: str) -
 ])
 def test_a_warning_in_those_words_is_not_the_cause(out: str) -> None:
     assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    ("OSError: Could not find/load shared object file: libllvmlite.so\n", "libllvmlite.so"),
+    ("pdf2image.exceptions.PDFInfoNotInstalledError: Unable to get page count. Is poppler installed and in PATH?\n",
+     "poppler"),
+    ("OSError: Ghostscript is not installed. You can install it using the instructions here: https://x\n",
+     "Ghostscript"),
+    ("ValueError: r_home is None. Try python -m rpy2.situation\n", "R (the R language"),
+    ("Exception: Unable to find JAVA_HOME\n", "JAVA_HOME"),
+    ("ImportError: pycurl: libcurl link-time version (7.74.0) is older than compile-time version (7.88.1)\n",
+     "libcurl is too old (7.88.1 or newer is needed; 7.74.0 is there)"),
+    # the name, not the words around it: a quoted name before "C library", a name before "shared library"
+    ("ImportError: The 'enchant' C library was not found and maybe needs to be installed.\n", "libenchant"),
+    ("ModuleNotFoundError: Couldn't locate OpenSlide shared library. Try installing OpenSlide with your package "
+     "manager\n", "libOpenSlide is missing"),
+])
+def test_an_import_that_names_a_program_or_an_older_library(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)

@@ -274,12 +274,13 @@ def _configure_name(said: str) -> str:
 # are no verdict.
 LOADER_PATTERN = (
     r"Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
-    r"(?<![\w+.-])(?P<l3>[\w+.-]+) (?:shared |dynamic |native )?librar(?:y|ies) (?:(?:was |were )?not|wasn't|weren't) "
-    r"found|"
+    r"(?<![\w+.-])['\"]?(?P<l3>[\w+.-]+)['\"]? (?:C |C\+\+ )?(?:shared |dynamic |native )?librar(?:y|ies) "
+    r"(?:(?:was |were )?not|wasn't|weren't) found|"
     r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
     r"cannot load library '(?P<l6>[^'\n]+)'|"
     r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
-    r"(?:path to (?:the )?)?(?P<l7>[\w+.-]+(?: (?:or )?[\w+.-]+)?) (?:shared |C |dynamic |native )?"
+    r"(?:path to (?:the )?)?(?P<l7>[\w+.-]+(?: (?:or )?(?!(?:shared|dynamic|native|C)\b)[\w+.-]+)?) "
+    r"(?:shared |C |dynamic |native )?"
     r"(?:librar(?:y|ies)|lib|DLL)\b|"
     r"[Nn]o library named [\"']?(?P<l8>[\w+.-]+)|[Ll]ibrary [\"'](?P<l9>[\w+.-]+)[\"'] (?:was )?not found|"
     r"did not manage to locate a library called [\"'](?P<l10>[^\"'\n]+)[\"']|"
@@ -331,8 +332,18 @@ LOADER_PATTERN = (
     # "Please set FOO_LIB to the path of libfoo.so"
     r"[Pp]lease set (?:the )?(?:environment variable )?(?P<env2>[A-Z][A-Z0-9_]+) to the (?:path|location|directory|"
     r"folder) (?:of|to|where|containing) [^\n]{0,40}?(?:lib[a-z][\w+.-]*|librar(?:y|ies)|\.so\b|DLL)|"
+    # llvmlite's "Could not find/load shared object file: libllvmlite.so"; pdf2image's "Is poppler installed and
+    # in PATH?"; camelot's "Ghostscript is not installed. You can install it using the instructions here";
+    # rpy2 without R ("r_home is None"); pyjnius without a JDK ("Unable to find JAVA_HOME")
+    r"Could not find/load shared object file:? ['\"]?(?P<l24>[\w+.-]+)|"
+    r"\b[Ii]s (?P<n4>[A-Za-z][\w+.-]*) installed and (?:in|on) (?:your |the )?\$?PATH\?|"
+    r"(?<![\w+.-])(?P<n5>[\w+.-]+) is not installed\. (?:You can|Please|To) install it (?:using|with|from|via|by "
+    r"following) (?:the )?(?:instructions|your system|your OS|apt|brew|https?://)|"
+    r"\br_home is None(?P<rhome>)|\bR_HOME (?:is )?not (?:set|defined|found)(?P<rhome2>)|"
+    r"(?i:unable to|could not|couldn't|cannot|can't|failed to) (?:find|determine|locate) (?:the )?"
+    r"(?P<env3>JAVA_HOME|JDK_HOME)\b|"
     # "foo is not installed. Please install it with your system package manager."
-    r"(?<![\w+.-])(?P<n4>[A-Za-z][\w+.-]*) is not installed[^\n]{0,80}?(?:with|using|via|from|through) your "
+    r"(?<![\w+.-])(?P<n6>[A-Za-z][\w+.-]*) is not installed[^\n]{0,80}?(?:with|using|via|from|through) your "
     r"(?:system|OS|operating system|distribution)(?:'s)? package manager"
 )
 _EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
@@ -361,6 +372,8 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
         return None
     if m.group("usb") is not None:
         return _absent("libusb (pyusb found no backend)", m, ev)
+    if m.group("rhome") is not None or m.group("rhome2") is not None:
+        return _absent("R (the R language; Debian: r-base)", m, ev)
     tool = first(m, "t")
     if tool:
         package = m.group("t7")
@@ -909,6 +922,11 @@ RULES: tuple[Rule, ...] = (
          r"(?:is )?required|"
          r"your version of (?P<lib4>[A-Za-z][\w+.-]*) \((?P<have4>[\d.]+)\) is too old", _too_old,
          phases=_BUILD_PHASES),
+    # a compiled module whose library is older here than where it was built (pycurl: "libcurl link-time version
+    # (7.74.0) is older than compile-time version (7.88.1)")
+    rule("missing-system-library", SYSTEM,
+         r"(?P<lib>lib[a-z][\w+.-]*) link-time version \((?P<have>[\d.]+)\) is older than compile-time version "
+         r"\((?P<want>[\d.]+)\)", _too_old),
     # an installation a build or a loader looks for by its variable or its folder, and a Windows DLL
     rule("missing-system-library", SYSTEM,
          r"(?<![\w$])(?P<env>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX|_PATH))['\"`]? "
