@@ -1407,3 +1407,35 @@ def test_a_warning_in_those_words_is_not_the_cause(out: str) -> None:
 ])
 def test_an_import_that_names_a_program_or_an_older_library(traceback: str, says: str) -> None:
     assert_import_lacks(traceback, says)
+
+
+EXECUTE_CHILD = ('  File "/usr/lib/python3.11/subprocess.py", line 1950, in _execute_child\n'
+                 "    raise child_exception_type(errno_num, err_msg, err_filename)\n")
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # any program subprocess could not start, whatever its name; one on no PATH; one a shell could not find
+    (EXECUTE_CHILD + "FileNotFoundError: [Errno 2] No such file or directory: 'gdal-config'\n", "gdal-config"),
+    (EXECUTE_CHILD + "FileNotFoundError: [Errno 2] No such file or directory: 'zbarimg'\n", "zbarimg"),
+    ("RuntimeError: java not found on PATH\n", "java"),
+    ("subprocess.CalledProcessError: Command 'javac -version' returned non-zero exit status 127.\n", "javac"),
+    ("Exception: Java not found. Please install Java 8 or later\n", "Java"),
+])
+def test_an_import_that_runs_a_program_that_is_not_there(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, f"the system program {says} is missing")
+
+
+def test_a_data_file_not_found_is_no_program() -> None:
+    """A bare name in a FileNotFoundError without subprocess's frame is a file the package opened."""
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    open("VERSION")\n'
+                       "FileNotFoundError: [Errno 2] No such file or directory: 'VERSION'\n")
+    assert classify(log, "import", "pip").kind == "import-error"
+
+
+def test_poetrys_note_under_a_backends_failure_is_a_failed_build() -> None:
+    log = ("  - Installing somepkg (1.0)\n\nPEP517 build of a dependency failed\n\n"
+           "Backend operation failed: RuntimeError: the build stopped\n\n"
+           "Note: This error originates from the build backend, and is likely not a problem with poetry but one of "
+           "the following issues with somepkg (1.0)\n")
+    assert classify(log, "install", "poetry").kind == "build-failed"

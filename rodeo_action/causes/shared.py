@@ -435,6 +435,8 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
     if gi:
         version = f" {m.group('giv')}" if m.group("giv") else ""
         return _absent(f"the introspection data (typelib) of {gi}{version} (Debian: a gir1.2-* package)", m, ev)
+    if m.group("prog4") and "in _execute_child" not in ev.text[max(0, m.start() - 400):m.start()]:
+        return None     # a data file a package did not find, not a program it ran
     prog = first(m, "prog")
     if prog:
         if _PYTHONISH.fullmatch(prog):
@@ -552,7 +554,10 @@ BUILD_FAILED = re.compile(
     r"ChefBuildError|PEP517 build of a dependency failed|Backend subprocess exited|metadata-generation-failed|"
     r"\[BuildError\]|builder for '[^']*' failed|error: command '[^']*' failed with exit code|"
     r"Installing \S+ \([^)]*\): Failed|returned non-zero\s+exit status|✖ Install \S+ \S+ failed|"
-    r"Build failures usually indicate a problem with the package")
+    r"Build failures usually indicate a problem with the package|"
+    # poetry's note under a backend's failure; pip's "× Building wheel for x (pyproject.toml) did not run successfully."
+    r"This error originates from the build backend|"
+    r"(?:Building wheel|Preparing metadata|Getting requirements to build)[^\n]{0,80} did not run successfully")
 # A line that says something is absent; whether that something is a library is for sysnames to say
 _ABSENT = re.compile(
     r"(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
@@ -944,8 +949,14 @@ RULES: tuple[Rule, ...] = (
          r"Namespace (?P<gi2>[\w.]+) not available\b|"
          # a program a package runs, by the words of its own check or of the OS
          r"(?:[Ee]xecutable|[Pp]rogram|[Cc]ommand) [`'\"](?P<prog>[\w.+-]+)[`'\"] (?:was )?not found|"
-         r"(?<![\w.+-])(?P<prog2>[\w.+-]+) not found[,.;:]? (?:please |you (?:need|must|have) to )?install\b|"
-         r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog3>" + "|".join(_PROGRAMS) + r")'",
+         r"(?<![\w.+-])(?P<prog2>[\w.+-]+) not found[,.;:]? (?:[Pp]lease |[Yy]ou (?:need|must|have) to )?[Ii]nstall\b|"
+         r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog3>" + "|".join(_PROGRAMS) + r")'|"
+         # any program subprocess could not start (its _execute_child frame just above), one on no PATH, one a
+         # shell could not find (exit status 127)
+         r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog4>[A-Za-z][\w.+-]*)'|"
+         r"(?<![\w.+-])(?P<prog5>[A-Za-z][\w.+-]*) (?:was |is )?not found (?:on|in) (?:your |the )?\$?PATH\b|"
+         r"Command '(?:\[')?(?!(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh\b|env\b)(?P<prog6>[\w.+-]+)[^\n]*? returned non-zero "
+         r"exit status 127\b",
          _installation, phases=(*_BUILD_PHASES, "import", "test")),
     # last of the system rules: a line that says something is absent and names a library Debian ships, in any words
     rule("missing-system-library", SYSTEM, _ABSENT.pattern, _named, phases=(*_BUILD_PHASES, "import", "test"),
