@@ -1231,6 +1231,10 @@ def test_drivers_typelibs_and_programs_a_package_loads_are_missing(traceback: st
     "FileNotFoundError: [Errno 2] No such file or directory: 'settings'\n",   # a file, not a program
     "RuntimeError: numpy not found, please install numpy\n",                  # a Python requirement
     "google.protobuf.message.DecodeError: Error parsing message with type 'tensorflow.GraphDef'\n",  # dotted class
+    # a Python requirement in a loader's words; an extension module of the package, which is its own
+    "ImportError: numpy is not installed. Please install it with pip.\n",
+    "ImportError: /v/site-packages/somepkg/_x.cpython-311-x86_64-linux-gnu.so: cannot open shared object file: "
+    "No such file or directory\n",
 ])
 def test_other_import_time_exceptions_stay_import_errors(traceback: str) -> None:
     log = import_frame("somepkg", "1.0", "import somepkg",
@@ -1349,18 +1353,6 @@ def test_an_import_whose_loader_says_its_library_is_absent(traceback: str, says:
     assert_import_lacks(traceback, says)
 
 
-@pytest.mark.parametrize("traceback", [
-    # a Python requirement in the same words is no system library; an extension module of the package is its own
-    "ImportError: numpy is not installed. Please install it with pip.\n",
-    "ImportError: /v/site-packages/somepkg/_x.cpython-311-x86_64-linux-gnu.so: cannot open shared object file: "
-    "No such file or directory\n",
-])
-def test_an_import_that_misses_no_system_library_stays_an_import_error(traceback: str) -> None:
-    log = import_frame("somepkg", "1.0", "import somepkg",
-                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
-    assert classify(log, "import", "pip").kind == "import-error"
-
-
 @pytest.mark.parametrize(("out", "says"), [
     # a setup.py that loads the library it wraps, in a loader's words
     (setup_traceback("OSError: GL: cannot open shared object file: No such file or directory\n"), "libGL"),
@@ -1423,14 +1415,6 @@ EXECUTE_CHILD = ('  File "/usr/lib/python3.11/subprocess.py", line 1950, in _exe
 ])
 def test_an_import_that_runs_a_program_that_is_not_there(traceback: str, says: str) -> None:
     assert_import_lacks(traceback, f"the system program {says} is missing")
-
-
-def test_a_data_file_not_found_is_no_program() -> None:
-    """A bare name in a FileNotFoundError without subprocess's frame is a file the package opened."""
-    log = import_frame("somepkg", "1.0", "import somepkg",
-                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    open("VERSION")\n'
-                       "FileNotFoundError: [Errno 2] No such file or directory: 'VERSION'\n")
-    assert classify(log, "import", "pip").kind == "import-error"
 
 
 def test_poetrys_note_under_a_backends_failure_is_a_failed_build() -> None:
