@@ -625,3 +625,23 @@ def test_a_heredoc_whose_end_was_trimmed_away_is_no_heredoc() -> None:
     cause = classify(log, "import", "pipenv")
     assert cause.kind == "import-error", cause.summary
     assert classify(log + "EOF\n", "import", "pipenv").kind == "unknown"   # a closed heredoc stays rodeo's
+
+
+def test_an_exceptions_window_is_its_line_and_the_eleven_after() -> None:
+    """The loader rules search only there: its words elsewhere (a build's notes) are no verdict, and a long
+    build log is not searched at every position by their many alternatives."""
+    from rodeo_action.causes.base import Evidence
+
+    notes = "".join(f"note {i}: libzzfoo is not available\n" for i in range(30))
+    text = notes + "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nOSError: boom\n" + \
+        "".join(f"Collecting pkg{i}\n" for i in range(20))
+    ev = Evidence.of(text, "import", "pip")
+    (start, end), = ev.exception_windows
+    assert text[start:].startswith("OSError: boom\n") and text[start:end].count("\n") == 12
+    assert classify(text, "import", "pip").kind == "import-error"      # the notes' words are outside it
+    assert classify(text + "note: libzzfoo is not available\n", "import", "pip").kind == "import-error"   # 21 after
+    inside = text.replace("OSError: boom\n", "OSError: boom\nnote: libzzfoo is not available\n")
+    assert classify(inside, "import", "pip").kind == "missing-system-library"
+    two = "ValueError: a\n" + "x\n" * 5 + "KeyError: b\n" + "y\n" * 30
+    assert Evidence.of(two, "import", "pip").exception_windows == ((0, len("ValueError: a\n" + "x\n" * 5
+                                                                            + "KeyError: b\n" + "y\n" * 11)),)

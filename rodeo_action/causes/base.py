@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -29,6 +29,9 @@ BROKEN = 60       # a traceback in the manager's own code, once nothing above ex
 IMPORT = 70
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+# an exception's line: "ValueError: ...", a probe's "mod: OSError: ...", "pkg.errors.LibraryNotFoundError: x"
+EXCEPTION_LINE = re.compile(r"^[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
+                             r"(?:Error|Exception|Exit)\b(?::|$)|(?:[a-z_]\w*\.)+[A-Z]\w*: )", re.M)
 NAME = r"[A-Za-z0-9][A-Za-z0-9._+-]*"
 
 
@@ -67,6 +70,26 @@ class Evidence:
             else:
                 out.append(line)
         return cls("\n".join(out), "\n".join(ctx), phase, manager)
+
+    @cached_property
+    def exception_windows(self) -> tuple[tuple[int, int], ...]:
+        """Where an exception's message can be: each exception's line and the 11 after it, merged. A rule that
+        reads only exceptions' messages searches these, not the whole log (its alternatives, tried at every
+        position of a long build log, cost more than the rest of the classifier)."""
+        windows: list[tuple[int, int]] = []
+        for head in EXCEPTION_LINE.finditer(self.text):
+            end = head.start()
+            for _ in range(12):
+                nl = self.text.find("\n", end)
+                if nl < 0:
+                    end = len(self.text)
+                    break
+                end = nl + 1
+            if windows and head.start() <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((head.start(), end))
+        return tuple(windows)
 
     @cached_property
     def python_tag(self) -> str | None:
@@ -219,13 +242,21 @@ class Rule:
     phases: frozenset[str] = field(default_factory=frozenset)   # empty: any phase
     last: bool = False    # use the last match (resolver messages repeat; the final one is the verdict)
     once: bool = False    # ``explain`` reads every later match itself: call it on the first one only
+    in_exceptions: bool = False   # ``explain`` accepts a match only in an exception's message: search only there
+
+    def finditer(self, ev: Evidence) -> Iterator[re.Match[str]]:
+        if not self.in_exceptions:
+            yield from self.pattern.finditer(ev.text)
+            return
+        for start, end in ev.exception_windows:     # lookbehinds, ^ and \b still see the whole text
+            yield from self.pattern.finditer(ev.text, start, end)
 
     def match(self, ev: Evidence) -> re.Match[str] | None:
         if self.phases and ev.phase not in self.phases:
             return None
         if not self.last:
-            return self.pattern.search(ev.text)
-        matches = list(self.pattern.finditer(ev.text))
+            return next(self.finditer(ev), None)
+        matches = list(self.finditer(ev))
         return matches[-1] if matches else None
 
     def explained(self, ev: Evidence, tries: int = 40) -> tuple[re.Match[str], Finding] | None:
@@ -233,7 +264,7 @@ class Rule:
         the rule turns down (a probe's header, a Python name) must not hide a later one of the same pattern."""
         if self.phases and ev.phase not in self.phases:
             return None
-        matches: Iterable[re.Match[str]] = self.pattern.finditer(ev.text)
+        matches: Iterable[re.Match[str]] = self.finditer(ev)
         if self.last:
             matches = reversed(list(matches))
         for m in itertools.islice(matches, 1 if self.once else tries):
@@ -244,8 +275,8 @@ class Rule:
 
 
 def rule(kind: str, tier: int, pattern: str, explain: Explain, *, flags: int = re.M,
-         phases: tuple[str, ...] = (), last: bool = False, once: bool = False) -> Rule:
-    return Rule(kind, tier, re.compile(pattern, flags), explain, frozenset(phases), last, once)
+         phases: tuple[str, ...] = (), last: bool = False, once: bool = False, in_exceptions: bool = False) -> Rule:
+    return Rule(kind, tier, re.compile(pattern, flags), explain, frozenset(phases), last, once, in_exceptions)
 
 
 _INFORMATIVE = re.compile(r"\b(?:error|failed|failure|cannot|can't|could not|unable|not found|exception|"

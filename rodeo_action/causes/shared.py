@@ -10,7 +10,20 @@ from __future__ import annotations
 import re
 
 from rodeo_action.causes import sysnames
-from rodeo_action.causes.base import BUILD, DISK, IMPORT, NAME, NETWORK, SYSTEM, Evidence, Finding, Rule, first, rule
+from rodeo_action.causes.base import (
+    BUILD,
+    DISK,
+    EXCEPTION_LINE,
+    IMPORT,
+    NAME,
+    NETWORK,
+    SYSTEM,
+    Evidence,
+    Finding,
+    Rule,
+    first,
+    rule,
+)
 from rodeo_action.causes.culprit import import_owner
 
 _BUILD_PHASES = ("setup", "create", "install")
@@ -346,9 +359,7 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])(?P<n6>[A-Za-z][\w+.-]*) is not installed[^\n]{0,80}?(?:with|using|via|from|through) your "
     r"(?:system|OS|operating system|distribution)(?:'s)? package manager"
 )
-_EXCEPTION_HEAD = re.compile(r"[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
-                             r"(?:Error|Exception|Exit)\b(?::|$)|"
-                             r"(?:[a-z_]\w*\.)+[A-Z]\w*: )")     # graphviz.backend.execute.ExecutableNotFound: ...
+_EXCEPTION_HEAD = EXCEPTION_LINE     # also graphviz.backend.execute.ExecutableNotFound: ...
 _FRAME_LINE = re.compile(r"[ \t|]*(?:File \"|Traceback \(most recent call last\))")
 
 
@@ -709,7 +720,8 @@ RULES: tuple[Rule, ...] = (
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
          _shared_lib),
     # what a package that loads a library itself (ctypes, cffi, its own search) says when the library is absent
-    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=("import", "test"), last=True),
+    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=("import", "test"), last=True,
+         in_exceptions=True),
     # autoconf's configure stops on what it did not find (the line is bounded: read by _configure, not a regex)
     rule("missing-system-library", SYSTEM, r"^\s*configure: error: (?P<said>[^\n]{1,300})", _configure,
          phases=_BUILD_PHASES),
@@ -900,7 +912,8 @@ RULES: tuple[Rule, ...] = (
          r"(?P<n14>[\w/+-]+\.h(?:pp|h|xx)?)\b)",
          _needs, phases=("install",)),
     # a setup.py that loads the library it wraps (ctypes, cffi) before it builds, in a loader's words (an exception's)
-    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=_BUILD_PHASES, last=True),
+    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=_BUILD_PHASES, last=True,
+         in_exceptions=True),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
          r"CMake Error at [^\n]*\((?:message|find_package|pkg_check_modules|pkg_search_module)\):"
