@@ -1423,3 +1423,10 @@ def test_poetrys_note_under_a_backends_failure_is_a_failed_build() -> None:
            "Note: This error originates from the build backend, and is likely not a problem with poetry but one of "
            "the following issues with somepkg (1.0)\n")
     assert classify(log, "install", "poetry").kind == "build-failed"
+
+
+def test_a_failed_builds_summary_quotes_a_bare_exception() -> None:
+    """The pytorch placeholder sdist raises a bare ``Exception``: its message is why the build failed."""
+    out = setup_traceback('Exception: You tried to install "pytorch". The package named for PyTorch is "torch"\n')
+    cause = classify(pip_frame("pytorch", "1.0", out, "wheel"), "install", "pip")
+    assert cause.kind == "build-failed" and 'named for PyTorch is "torch"' in cause.summary, cause.summary

@@ -359,7 +359,6 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])(?P<n6>[A-Za-z][\w+.-]*) is not installed[^\n]{0,80}?(?:with|using|via|from|through) your "
     r"(?:system|OS|operating system|distribution)(?:'s)? package manager"
 )
-_EXCEPTION_HEAD = EXCEPTION_LINE     # also graphviz.backend.execute.ExecutableNotFound: ...
 _FRAME_LINE = re.compile(r"[ \t|]*(?:File \"|Traceback \(most recent call last\))")
 
 
@@ -370,7 +369,7 @@ def _in_exception(text: str, at: int) -> bool:
     for _ in range(12):
         end = text.find("\n", start)
         line = text[start: end if end >= 0 else len(text)]
-        if _EXCEPTION_HEAD.match(line):
+        if EXCEPTION_LINE.match(line):
             return True
         if not line.strip() or _FRAME_LINE.match(line) or start == 0:
             return False
@@ -623,7 +622,7 @@ def _old_tool(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 _COMPILER_ERROR = re.compile(r"^\s*\|?\s*(?P<l>\S+?:\d+(?::\d+)?: (?:fatal )?error: .+)$", re.M)
-_PY_ERROR = re.compile(r"^\s*\|?\s*(?P<l>(?:[a-z_.]+\.)?[A-Z]\w*(?:Error|Exception): .+)$", re.M)
+_PY_ERROR = re.compile(r"^\s*\|?\s*(?P<l>(?:[a-z_.]+\.)?(?:[A-Z]\w*)?(?:Error|Exception): .+)$", re.M)
 _GENERIC_BUILD_LINE = re.compile(r"subprocess-exited-with-error|metadata-generation-failed|"
                                  r"Backend subprocess exited|Failed to build|command '.*' failed")
 
@@ -719,9 +718,6 @@ RULES: tuple[Rule, ...] = (
          r"Could not find lib(?:rary)? (?P<l3>[\w+.-]+) or load any of its variants|"
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
          _shared_lib),
-    # what a package that loads a library itself (ctypes, cffi, its own search) says when the library is absent
-    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=("import", "test"), last=True,
-         in_exceptions=True),
     # autoconf's configure stops on what it did not find (the line is bounded: read by _configure, not a regex)
     rule("missing-system-library", SYSTEM, r"^\s*configure: error: (?P<said>[^\n]{1,300})", _configure,
          phases=_BUILD_PHASES),
@@ -911,9 +907,10 @@ RULES: tuple[Rule, ...] = (
          r"(?i:unable to|could not|couldn't|cannot|can't|failed to) (?:find|locate) (?:the )?(?:header )?['\"`]?"
          r"(?P<n14>[\w/+-]+\.h(?:pp|h|xx)?)\b)",
          _needs, phases=("install",)),
-    # a setup.py that loads the library it wraps (ctypes, cffi) before it builds, in a loader's words (an exception's)
-    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=_BUILD_PHASES, last=True,
-         in_exceptions=True),
+    # what a package that loads a library itself (ctypes, cffi, its own search) says when the library is absent: at
+    # import, and in a setup.py that loads the library it wraps before it builds (after the build's own words)
+    rule("missing-system-library", SYSTEM, LOADER_PATTERN, _loader, phases=(*_BUILD_PHASES, "import", "test"),
+         last=True, in_exceptions=True),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
          r"CMake Error at [^\n]*\((?:message|find_package|pkg_check_modules|pkg_search_module)\):"
