@@ -1430,3 +1430,80 @@ def test_a_failed_builds_summary_quotes_a_bare_exception() -> None:
     out = setup_traceback('Exception: You tried to install "pytorch". The package named for PyTorch is "torch"\n')
     cause = classify(pip_frame("pytorch", "1.0", out, "wheel"), "install", "pip")
     assert cause.kind == "build-failed" and 'named for PyTorch is "torch"' in cause.summary, cause.summary
+
+
+# -- session 9: more of a build's and a loader's own sentences -----------------------------------------
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # lxml 4.x's setupinfo.py when xslt-config gave nothing; cffi's setup.py after its test compile of ffi.h
+    ("Building lxml version 4.9.3.\nBuilding without Cython.\nError: Please make sure the libxml2 and libxslt "
+     "development packages are installed.\n", "libxml2"),
+    ("No working compiler found, or bogus compiler options passed to\nthe compiler from Python's standard "
+     "\"distutils\" module.  See\nthe error messages above.  Likewise, you may have to install\nthe package "
+     "\"libffi-dev\".\n", "libffi-dev"),
+    # a tool asked for by the path it lives at, a JDK, SWIG, as a setup.py says they are absent
+    ("error: [Errno 2] No such file or directory: '/usr/local/cuda/bin/nvcc'\n", "nvcc"),
+    ("error: Could not find javac. Set JAVA_HOME\n", "javac"),
+    (setup_traceback("RuntimeError: Unable to find JDK: set JAVA_HOME\n"), "JDK"),
+    (setup_traceback("RuntimeError: SWIG is required to build this package\n"), "swig"),
+    # a setup.py's own stops: "Fatal:", "SystemExit:", a version it needs, a location it could not work out
+    ("Fatal: Failed to build or find libzmq\n", "libzmq"),
+    (setup_traceback("SystemExit: You need libgeos >= 3.8 to build this package\n"), "libgeos"),
+    (setup_traceback("RuntimeError: Could not determine the location of libgeos_c\n"), "libgeos_c"),
+    (setup_traceback("SystemExit: ERROR: Minimum supported PROJ version is 9.2.0, installed version is 7.2.1.\n"),
+     "PROJ is too old (9.2.0 or newer is needed; 7.2.1 is there)"),
+    # autoconf's PKG_CHECK_MODULES-style stop; sentences naming a library Debian ships in words of their own
+    ("checking for xmlInitParser in -lxml2... no\nconfigure: error: Library requirements (libxml2) not met.\n",
+     "libxml2"),
+    (setup_traceback("OSError: Error locating graphviz.\n"), "graphviz"),
+    (setup_traceback("Exception: Missing library: geos\n"), "geos"),
+    ("Found no libxml2 installation\n" + setup_traceback("SystemExit: 1\n"), "libxml2"),
+    (setup_traceback("RuntimeError: libxml2 must be installed first\n"), "libxml2"),
+])
+def test_a_setup_py_says_what_it_lacks_in_its_own_words(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+def test_a_sentence_about_building_without_something_names_no_package() -> None:
+    """lxml's "Building without Cython." starts no build: "without" is no distribution to blame."""
+    out = "Building lxml version 4.9.3.\nBuilding without Cython.\nx.c:3:5: error: expected ';' before '}'\n"
+    cause = classify(pip_frame("lxml", "4.9.3", out), "install", "pip")
+    assert cause.package != "without" and "without from source" not in cause.summary, cause
+
+
+@pytest.mark.parametrize("out", [
+    # a Python package a setup.py needs, in the same sentences, is an undeclared build requirement
+    setup_traceback("RuntimeError: Cython must be installed first\n"),
+    setup_traceback("SystemExit: You need numpy >= 1.20 to build this package\n"),
+    setup_traceback("RuntimeError: Minimum supported numpy version is 1.22.0, installed version is 1.21.6.\n"),
+    "Error: Please make sure the setuptools and wheel packages are installed.\n",
+])
+def test_a_python_package_in_those_sentences_is_no_system_library(out: str) -> None:
+    assert classify(pip_frame("somepkg", "1.0", out), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    ("ImportError: You need to install the GEOS library (libgeos-dev) to use this module\n", "GEOS"),
+    ("OSError: no such library: libsndfile\n", "libsndfile"),
+    ("RuntimeError: ffmpeg was not found\n", "the system program ffmpeg"),
+    ("RuntimeError: Could not find ffmpeg\n", "the system program ffmpeg"),
+    # the name the sentence gives, never the word "library"
+    ("OSError: The libgeos_c library is not available on this system\n", "libgeos_c"),
+])
+def test_an_import_says_what_it_lacks_in_its_own_words(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    assert "library library" not in classify(log, "import", "pip").summary
+
+
+def test_qt_without_its_platform_plugins_libraries_is_missing_them() -> None:
+    """Qt's xcb plugin is there, its X libraries (libxcb-cursor0, ...) are not; Qt aborts the interpreter."""
+    log = import_frame("somepkg", "1.0", "import somepkg", f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n'
+                       "    app = QApplication([])\n") .replace("Traceback (most recent call last):\n", "")
+    log += ('qt.qpa.plugin: Could not load the Qt platform plugin "xcb" in "" even though it was found.\n'
+            "This application failed to start because no Qt platform plugin could be initialized.\n"
+            "Aborted (core dumped)\n")
+    cause = classify(log, "import", "pip")
+    assert cause.kind == "missing-system-library" and "xcb" in cause.summary, cause.summary

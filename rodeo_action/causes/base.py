@@ -174,6 +174,11 @@ _STARTED_BUILD = re.compile(
     r"(?:Collecting|Processing|Building wheel for|Building|Preparing metadata for|Downloading|Using cached)"
     r" (?:\S*/)?(?P<p>[A-Za-z][A-Za-z0-9._-]*?)(?:-\d[^ /]*\.(?:tar\.gz|zip|whl)|[=<>!~ (@\[]|$)", re.M)
 
+# what follows "Building" in a build's own prose ("Building without Cython.", "Building wheels for collected
+# packages"), never a distribution that started building
+_PROSE = frozenset(("without", "against", "using", "wheels", "extension", "extensions", "module", "modules", "docs",
+                    "sources", "cython", "c", "cpp", "ext", "lib", "library", "libraries", "bundled", "static",
+                    "shared", "wheel"))
 
 # setuptools' egg_info step names the project it builds ("writing src/greenlet.egg-info/PKG-INFO"): all a
 # log may keep of the name when its head, where the manager said what it was building, was cut
@@ -191,7 +196,8 @@ def building(text: str) -> str | None:
         return nix_name(m.group("p")) if pattern.pattern.startswith("builder") else m.group("p")
     found = None
     for m in _STARTED_BUILD.finditer(text):
-        found = m.group("p")
+        if plausible(m.group("p")) and m.group("p").lower() not in _PROSE:
+            found = m.group("p")
     spack = re.findall(r"^==> Installing (" + NAME + r"?)-\d", text, re.M)
     if spack or found:
         return spack[-1] if spack else found

@@ -241,7 +241,7 @@ def _absent(what: str, m: re.Match[str], ev: Evidence, state: str = "is missing"
     return Finding(f"{what} {state}" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
-_CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|"
+_CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|not met|"
                                 r"(?:Could not|Cannot|Can't|Unable to) find)\b", re.I)
 
 
@@ -249,7 +249,8 @@ def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
     """configure's "libxml2 not found", "Could not find libpq", "zlib headers are required"; not its
     other stops (a bad option, a compiler that cannot create executables)."""
     said = m.group("said").strip()
-    if not _CONFIGURE_MISSING.search(said):
+    # pkg-config's "Package requirements (dbus-1 >= 1.8) were not met" is the pkg-config rule's to word
+    if not _CONFIGURE_MISSING.search(said) or said.startswith("Package requirements"):
         return None
     pkg = ev.building()
     if re.search(r"\bcompiler\b", said, re.I):    # "A compiler with support for C++11 language features is required"
@@ -333,7 +334,9 @@ LOADER_PATTERN = (
     # "could not open libfoo.so.2", "ctypes.util.find_library('foo') failed", "LibraryNotFoundError: libfoo"
     r"(?<![\w+.-])['\"]?(?P<l17>[\w+.-]+)['\"]? (?:C |C\+\+ |shared |dynamic |native |system )?librar(?:y|ies) "
     r"(?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
-    r"(?<![\w+.-])(?P<l18>lib[a-z][\w+.-]*) (?:is|was) not available\b|"
+    r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l18>lib[a-z][\w+.-]*)(?: librar(?:y|ies))? (?:is|was) not available\b|"
+    r"(?:need|have|must) to install (?:the )?(?P<n7>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies)\b|"
+    r"[Nn]o such librar(?:y|ies):? ['\"]?(?P<l25>[\w+.-]+)|"
     r"(?i:could not|couldn't|cannot|can't|unable to|failed to) open (?:the )?(?:shared object |library )?"
     r"['\"]?(?P<l19>lib[\w+.-]+\.so[\w.]*)|"
     r"find_library\(['\"](?P<l20>[\w+.-]+)['\"]\) (?:failed|returned None)|"
@@ -488,6 +491,15 @@ def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
                    f"is missing from this Python's build (no {module} module)")
 
 
+def _qt_plugin(m: re.Match[str], ev: Evidence) -> Finding:
+    """Qt found its platform plugin but not the system libraries it loads (xcb's: libxcb-cursor0,
+    libxkbcommon-x11-0, libegl1, ...); Qt then aborts the interpreter, so no exception says so."""
+    plugin = m.group("qt")
+    needs = " (Debian: libxcb-cursor0, libxkbcommon-x11-0, libegl1 and the other libxcb-* libraries)" \
+        if plugin == "xcb" else ""
+    return _absent(f'the system libraries Qt\'s "{plugin}" platform plugin loads{needs}', m, ev, "are missing")
+
+
 def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
     pkg = ev.building()
     name = first(m, "p")
@@ -503,7 +515,8 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "C++": "a C++ compiler", "Fortran": "a Fortran compiler (gfortran)", "CUDA_HOME": "the CUDA toolkit",
                "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig",
                "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)", "CUDA": "the CUDA toolkit",
-               "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler"}
+               "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler",
+               "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -523,6 +536,11 @@ _PYTHONISH = re.compile(
     r"directory|path|command|attribute|key|target|source|project|package|dependency|requirement|config|distribution|"
     r"sdist|archive|interpreter|environment|venv|lock|lockfile|index|url|host|field|entry|metadata)|"
     r".+\.(?:py|pyx|pxd|c|cc|cpp|md|rst|txt|cfg|toml|json|in|ini|ya?ml|lock)")
+
+
+# where an error's line starts: an exception's, a SystemExit's (a setup.py's sys.exit("...")), a tool's error or fatal
+_ERROR_PREFIX = (r"^[ \t|]*(?:(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): |SystemExit: (?:error: |ERROR: )?|"
+                 r"error: |ERROR: |Error: |[Ff]atal: |FATAL: |\*\*\* )")
 
 
 def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -575,7 +593,11 @@ _ABSENT = re.compile(
     r"(?:does|do) not exist|not present|(?:is|are) absent|\bmissing:|"
     r"(?:is|are) (?:required|missing)|please install|to be installed|not (?:available|detected)|unavailable|"
     r"could not detect|(?:requires?|needs?|missing) (?:the )?\S+ (?:librar|header|development|dev\b|package)|"
-    r"(?:No|no) \S+ (?:installation |library |libraries )?(?:found|detected))")
+    r"(?:No|no) \S+ (?:installation |library |libraries )?(?:found|detected)|"
+    # "Error locating graphviz", "Found no libxml2 installation", "libxml2 must be installed first",
+    # "Missing library: geos", "no such library: libsndfile"
+    r"(?i:error locating|found no|must be installed|missing (?:librar(?:y|ies)|dependenc(?:y|ies)|headers?):|"
+    r"no such librar))")
 # ...and lines that say so of something else: a Python module or requirement, a resolver's verdict, a source file
 _NOT_OF_A_LIBRARY = re.compile(
     r"No module named|ModuleNotFoundError|satisfies the requirement|matching distribution|No solution found|"
@@ -812,6 +834,11 @@ RULES: tuple[Rule, ...] = (
          r"(?P<t4>Cargo), the Rust package manager, is not installed|can't find (?P<t5>Rust compiler)|"
          r"Could not find (?:the )?(?P<t6>[\w-]+-config)|Error: (?P<t7>pg_config) executable not found|"
          r"Did not find (?P<t8>CMake)|No such file or directory: '(?P<t9>[\w.+-]+-config|pkg-config|gcc|cmake)'|"
+         # a tool asked for by where it should be ('/usr/local/cuda/bin/nvcc'); a JDK; "SWIG is required"
+         r"No such file or directory: '/[^'\n]*/(?P<t47>nvcc|gcc|g\+\+|cc|c\+\+|clang|cmake|swig|pkg-config|javac|"
+         r"gfortran|[\w.+-]+-config)'|"
+         r"(?:[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:a |the )?(?P<t48>javac|JDK|Java Development Kit)\b|"
+         r"(?<![\w.+-])(?P<t49>SWIG|swig) (?:is )?required\b|"
          r"(?<![\w.+-])(?P<t10>[\w.+-]+-config|pkg-config)(?: executable| command)? (?:was not found|could not be "
          r"found|not found)|Did not find (?P<t11>pkg-config) by name|"
          r"[Nn]o such file or directory: '(?P<t12>(?![A-Z]{3,}\b)[A-Za-z][\w+-]*)'|"      # a bare command, not VERSION
@@ -869,8 +896,8 @@ RULES: tuple[Rule, ...] = (
          _tool, phases=_BUILD_PHASES),
     # a build's own sentence on what it lacks, on an exception's or an error's line, or as advice to install it
     rule("missing-system-library", SYSTEM,
-         r"^[ \t|]*(?:(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): |error: |ERROR: |Error: |\*\*\* )"
-         r"(?:[Tt]he )?(?P<n>[\w+.-]+)(?: \(or [\w+.-]+\))?"
+         _ERROR_PREFIX
+         + r"(?:[Tt]he )?(?P<n>[\w+.-]+)(?: \(or [\w+.-]+\))?"
          r"(?: headers?| librar(?:y|ies)| development (?:package|headers|files))? "
          r"(?:(?:is|was|were|are) )?(?:probably )?(?:not found|not installed|unavailable|could not be found)\b|"
          r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install) (?:the )?(?P<n2>[\w+.-]+) "
@@ -887,23 +914,32 @@ RULES: tuple[Rule, ...] = (
          r"(?<![\w+.-])(?P<n5>lib[\w+.-]+) version [\d.]+ or (?:later|newer|higher|greater) is required|"
          # advice naming a Debian or Fedora development package: "Please install libsndfile-dev",
          # "sudo apt-get install libgeos-dev", "yum install proj-devel"
-         r"(?:[Pp]lease install|[Yy]ou (?:will )?(?:need|have|must) to install|apt(?:-get)? install(?: -y)?|"
-         r"(?:yum|dnf) install(?: -y)?) (?:the )?(?:package )?['\"`]?(?P<n8>[a-z0-9][\w+.-]*-(?:dev|devel))\b|"
+         r"(?:[Pp]lease install|[Yy]ou (?:will |may |might )?(?:need|have|must) to" + _SP + r"install|"
+         r"apt(?:-get)? install(?: -y)?|(?:yum|dnf) install(?: -y)?)" + _SP + r"(?:the" + _SP + r")?(?:package"
+         + _SP + r")?['\"`]?(?P<n8>[a-z0-9][\w+.-]*-(?:dev|devel))\b|"
          # tpm2-pytss: "RuntimeError: Require tss2-esapi to be installed and at least version 2.4.0"
          r"(?:[Rr]equires?|[Nn]eeds?) (?:the )?(?P<n6>[\w+.-]+) (?:library |libraries |headers )?to be installed\b|"
          # on an error's or an exception's line (a warning in the same words may be followed by a fallback that
          # works): "foo headers are missing", "No foo installation found", "Could not find the foo include
          # directory", "libfoo >= 2.0 is required", "You need libfoo to build this package", "Unable to locate foo.h"
-         r"^[ \t|]*(?:(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*)?(?:Error|Exception): |error: |ERROR: |Error: |\*\*\* )"
-         r"[^\n]{0,120}?"
+         + _ERROR_PREFIX
+         + r"[^\n]{0,120}?"
          r"(?:(?<![\w+.-])(?P<n9>[A-Za-z][\w+.-]*) (?:headers?|librar(?:y|ies)|development (?:package|headers|files)) "
          r"(?:is|are) missing\b|"
          r"\b[Nn]o (?P<n10>[A-Za-z][\w+.-]*) (?:installation|install|library|libraries|headers) (?:was |were )?found\b|"
          r"(?i:could not|couldn't|cannot|can't|unable to|failed to) (?:find|locate) (?:the )?(?P<n11>[A-Za-z][\w+.-]*) "
          r"(?:include|header|lib|library) (?:directory|dir|path|folder|files)\b|"
          r"(?<![\w+.-])(?P<n12>lib[a-z][\w+.-]*)(?: ?[<>=]=? ?\d[\w.]*)? (?:is|are) required\b|"
-         r"[Yy]ou need (?:the )?(?P<n13>lib[a-z][\w+.-]*|[A-Za-z][\w+.-]* (?:library|headers|development files)) to "
-         r"(?:build|compile|install)\b|"
+         r"[Yy]ou need (?:the )?(?P<n13>lib[a-z][\w+.-]*|[A-Za-z][\w+.-]* (?:library|headers|development files))"
+         r"(?: ?[<>=]=? ?\d[\w.]*)? to (?:build|compile|install)\b|"
+         # pyzmq's "Fatal: Failed to build or find libzmq"; "Could not determine the location of libgeos_c";
+         # lxml's "Please make sure the libxml2 and libxslt development packages are installed."
+         r"(?i:failed to|could not|couldn't|unable to|cannot|can't) (?:build or )?(?:find|locate)(?: or build)? "
+         r"(?P<n15>lib[a-z][\w+.-]*)\b|"
+         r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?:determine|find|locate) the (?:location|path) "
+         r"(?:of|to) (?:the )?(?P<n16>lib[a-z][\w+.-]*|[A-Za-z][\w+.-]* library)\b|"
+         r"[Mm]ake sure (?:that )?(?:the )?(?P<n17>[A-Za-z][\w+.-]*)(?: and [\w+.-]+)? (?:development|dev|devel) "
+         r"(?:packages?|headers|files|libraries) (?:is |are )?installed\b|"
          r"(?i:unable to|could not|couldn't|cannot|can't|failed to) (?:find|locate) (?:the )?(?:header )?['\"`]?"
          r"(?P<n14>[\w/+-]+\.h(?:pp|h|xx)?)\b)",
          _needs, phases=("install",)),
@@ -927,6 +963,10 @@ RULES: tuple[Rule, ...] = (
          r"the (?P<ssl>ssl) module in Python is not available|"
          # a C or C++ runtime older than a compiled module needs (a wheel built on a newer system)
          r"version `(?P<sym>GLIBCXX|GLIBC|CXXABI)_(?P<ver>[\d.]+)' not found", _python_built_without),
+    # Qt's platform plugin without its X libraries: "Could not load the Qt platform plugin "xcb" in "" even though
+    # it was found." (qtbase src/gui/kernel/qguiapplication.cpp), then an abort
+    rule("missing-system-library", SYSTEM, r"Could not load the Qt platform plugin \"(?P<qt>[\w-]+)\"", _qt_plugin,
+         phases=("import", "test")),
     # a library that is there, in a version older (or other) than the build needs
     rule("missing-system-library", SYSTEM,
          r"[Rr]equires? (?P<lib>[A-Za-z][\w+.-]*) (?P<want>\d[\w.]*?)(?:\.x)*,? (?:but )?(?:got|found|have|has) "
@@ -935,7 +975,10 @@ RULES: tuple[Rule, ...] = (
          r"Requested '(?P<lib2>[\w+.-]+) >= (?P<want2>[\d.]+)' but version of [^\n]+? is (?P<have2>[\d.]+)|"
          r"(?<![\w+.-])(?P<lib3>[A-Za-z][\w+.-]*) version (?P<want3>[\d.]+) or (?:newer|later|higher|greater|above) "
          r"(?:is )?required|"
-         r"your version of (?P<lib4>[A-Za-z][\w+.-]*) \((?P<have4>[\d.]+)\) is too old", _too_old,
+         r"your version of (?P<lib4>[A-Za-z][\w+.-]*) \((?P<have4>[\d.]+)\) is too old|"
+         # pyproj's setup.py: "Minimum supported PROJ version is 9.2.0, installed version is 7.2.1"
+         r"[Mm]inimum (?:supported |required )?(?P<lib5>[A-Za-z][\w+.-]*) version is (?P<want5>\d[\d.]*\d),? "
+         r"(?:but )?(?:the )?installed version is (?P<have5>\d[\d.]*\d)", _too_old,
          phases=_BUILD_PHASES),
     # a compiled module whose library is older here than where it was built (pycurl: "libcurl link-time version
     # (7.74.0) is older than compile-time version (7.88.1)")
@@ -961,6 +1004,10 @@ RULES: tuple[Rule, ...] = (
          r"(?:[Ee]xecutable|[Pp]rogram|[Cc]ommand) [`'\"](?P<prog>[\w.+-]+)[`'\"] (?:was )?not found|"
          r"(?<![\w.+-])(?P<prog2>[\w.+-]+) not found[,.;:]? (?:[Pp]lease |[Yy]ou (?:need|must|have) to )?[Ii]nstall\b|"
          r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog3>" + "|".join(_PROGRAMS) + r")'|"
+         # a program packages run, said absent in their own words ("ffmpeg was not found", "Could not find ffmpeg")
+         r"(?<![\w.+-])(?P<prog7>" + "|".join(_PROGRAMS) + r") (?:was |is )?not found\b|"
+         r"(?i:could not|couldn't|cannot|can't|unable to) find (?:the )?(?P<prog8>" + "|".join(_PROGRAMS)
+         + r")\b(?![\w.+-]| (?:module|package))|"
          # any program subprocess could not start (its _execute_child frame just above), one on no PATH, one a
          # shell could not find (exit status 127)
          r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog4>[A-Za-z][\w.+-]*)'|"
