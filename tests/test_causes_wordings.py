@@ -1507,3 +1507,23 @@ def test_qt_without_its_platform_plugins_libraries_is_missing_them() -> None:
             "Aborted (core dumped)\n")
     cause = classify(log, "import", "pip")
     assert cause.kind == "missing-system-library" and "xcb" in cause.summary, cause.summary
+
+
+def test_a_probes_compiler_error_does_not_hide_the_sentence_after_it() -> None:
+    """A setup.py that compiles a test.c to look for GEOS, then stops in its own words: the probe's error is
+    how it looked, not why the build failed."""
+    out = ("/tmp/tmpq1w2e3r4/test.c:1:10: fatal error: geos_c.h: No such file or directory\ncompilation terminated.\n"
+           + setup_traceback("RuntimeError: GEOS could not be found; install it first\n"))
+    assert_build_lacks(out, "geos")
+
+
+def test_uvs_download_and_build_is_a_failed_build() -> None:
+    """uv (crates/uv-distribution-types/src/dist_error.rs) says "Failed to download and build" of a remote sdist
+    whose build failed other than in its backend, and "The build backend returned an error" of the backend."""
+    out = setup_traceback("RuntimeError: the build stopped\n")
+    log = uv_frame("somepkg", "1.0", out, "wheel").replace("error: Failed to build", "error: Failed to download and build")
+    cause = classify(log, "install", "uv")
+    assert (cause.kind, cause.package) == ("build-failed", "somepkg") and "the build stopped" in cause.summary, cause
+    log = ("$ uv pip install somepkg==1.0\n  × Failed to download and build `somepkg==1.0`\n"
+           "  ├─▶ Failed to install requirements from `build-system.requires`\n  ╰─▶ Failed to run `python`\n")
+    assert classify(log, "install", "uv").kind == "build-failed"

@@ -585,7 +585,10 @@ BUILD_FAILED = re.compile(
     r"Build failures usually indicate a problem with the package|"
     # poetry's note under a backend's failure; pip's "× Building wheel for x (pyproject.toml) did not run successfully."
     r"This error originates from the build backend|"
-    r"(?:Building wheel|Preparing metadata|Getting requirements to build)[^\n]{0,80} did not run successfully")
+    r"(?:Building wheel|Preparing metadata|Getting requirements to build)[^\n]{0,80} did not run successfully|"
+    # uv (uv-distribution-types dist_error.rs): a remote sdist is "Failed to download and build" unless the backend
+    # itself failed ("Failed to build"); its backend's failure is "The build backend returned an error"
+    r"Failed to download and build|The build backend returned an error")
 # A line that says something is absent; whether that something is a library is for sysnames to say
 _ABSENT = re.compile(
     r"(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
@@ -612,8 +615,10 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
     package chose: in a log whose build failed, or in an import's exception; never a Python name."""
     building = ev.phase not in ("import", "test")
     # a compiler's own error is why such a build failed: numpy.distutils' notes on optional libraries it did not
-    # find ("Atlas (...) libraries not found.") come before the C error that stopped it
-    if building and (not BUILD_FAILED.search(ev.text) or _COMPILER_ERROR.search(ev.text)):
+    # find ("Atlas (...) libraries not found.") come before the C error that stopped it; a probe's error is none
+    # (a setup.py that compiled a test.c to look for the library, then stopped because it was not there)
+    if building and (not BUILD_FAILED.search(ev.text)
+                     or any(not _probe_source(e.group("l")) for e in _COMPILER_ERROR.finditer(ev.text))):
         return None
     seen = -1
     for absent in _ABSENT.finditer(ev.text, m.start()):
