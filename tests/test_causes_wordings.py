@@ -1521,7 +1521,8 @@ def test_uvs_download_and_build_is_a_failed_build() -> None:
     """uv (crates/uv-distribution-types/src/dist_error.rs) says "Failed to download and build" of a remote sdist
     whose build failed other than in its backend, and "The build backend returned an error" of the backend."""
     out = setup_traceback("RuntimeError: the build stopped\n")
-    log = uv_frame("somepkg", "1.0", out, "wheel").replace("error: Failed to build", "error: Failed to download and build")
+    log = uv_frame("somepkg", "1.0", out, "wheel").replace("error: Failed to build",
+                                                           "error: Failed to download and build")
     cause = classify(log, "install", "uv")
     assert (cause.kind, cause.package) == ("build-failed", "somepkg") and "the build stopped" in cause.summary, cause
     log = ("$ uv pip install somepkg==1.0\n  × Failed to download and build `somepkg==1.0`\n"
