@@ -919,11 +919,12 @@ def test_an_import_that_says_a_debian_library_is_not_installed_is_missing() -> N
 
 
 def assert_build_lacks(out: str, says: str, pkg: str = "somepkg") -> None:
-    """A build of ``pkg`` whose output is ``out``, in pip's frame: a missing system library blamed on ``pkg``,
-    whose summary names ``says``."""
-    log = pip_frame(pkg, "1.0", "running build_ext\n" + out, "wheel")
-    cause = classify(log, "install", "pip")
-    assert (cause.kind, cause.package) == ("missing-system-library", pkg) and says in cause.summary, cause.summary
+    """A build of ``pkg`` whose output is ``out``, in pip's, uv's and poetry's frames (poetry puts "| " before each
+    line): a missing system library blamed on ``pkg``, whose summary names ``says``."""
+    for manager, frame in BUILD_FRAMES.items():
+        cause = classify(frame(pkg, "1.0", "running build_ext\n" + out, "wheel"), "install", manager)
+        assert (cause.kind, cause.package) == ("missing-system-library", pkg) and says in cause.summary, \
+            (manager, cause.summary)
 
 
 def assert_import_lacks(traceback: str, says: str) -> None:
@@ -1528,3 +1529,35 @@ def test_uvs_download_and_build_is_a_failed_build() -> None:
     log = ("$ uv pip install somepkg==1.0\n  × Failed to download and build `somepkg==1.0`\n"
            "  ├─▶ Failed to install requirements from `build-system.requires`\n  ╰─▶ Failed to run `python`\n")
     assert classify(log, "install", "uv").kind == "build-failed"
+
+
+CMAKE_CONFIG_TAIL = ['    FooConfig.cmake', '    foo-config.cmake', '',
+                     '  Add the installation prefix of "Foo" to CMAKE_PREFIX_PATH or set',
+                     '  "Foo_DIR" to a directory containing one of the above files.  If "Foo"',
+                     '  provides a separate development package or SDK, be sure it has been', '  installed.', '', '',
+                     '-- Configuring incomplete, errors occurred!']
+
+
+def pdm_tail(lines: list[str]) -> str:
+    """pdm's raw output of a failed build: the last ten lines of the backend's output and nothing before them."""
+    return ("$ pdm add somepkg==1.0\nAdding packages to default dependencies: somepkg==1.0\n"
+            "  ✖ Install somepkg 1.0 failed\n\nERROR: Installing packages failed; see above.\n"
+            "[BuildError]: Build backend raised error: Showing the last 10 lines of the build output:\n"
+            + "\n".join("  " + line for line in lines) + "\n")
+
+
+def test_cmakes_find_package_cut_to_its_last_lines_still_names_the_package() -> None:
+    """Source/cmFindPackageCommand.cxx's message ends "Add the installation prefix of "Foo" to CMAKE_PREFIX_PATH
+    ... If "Foo" provides a separate development package or SDK, be sure it has been installed."""
+    cause = classify(pdm_tail(CMAKE_CONFIG_TAIL), "install", "pdm")
+    assert (cause.kind, cause.package) == ("missing-system-library", "somepkg") and "Foo" in cause.summary, cause
+
+
+@pytest.mark.parametrize("name", ["pybind11", "nanobind", "Torch"])
+def test_a_python_package_cmake_cannot_find_is_no_system_library(name: str) -> None:
+    out = (f'CMake Error at CMakeLists.txt:10 (find_package):\n  Could not find a package configuration file provided '
+           f'by "{name}" with any\n  of the following names:\n\n    {name}Config.cmake\n\n'
+           "-- Configuring incomplete, errors occurred!\n")
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    tail = [line.replace("Foo", name) for line in CMAKE_CONFIG_TAIL]
+    assert classify(pdm_tail(tail), "install", "pdm").kind == "build-failed"

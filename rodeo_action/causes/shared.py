@@ -500,9 +500,13 @@ def _qt_plugin(m: re.Match[str], ev: Evidence) -> Finding:
     return _absent(f'the system libraries Qt\'s "{plugin}" platform plugin loads{needs}', m, ev, "are missing")
 
 
-def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding:
+def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding | None:
     pkg = ev.building()
     name = first(m, "p")
+    # a Python package CMake was asked to find (pybind11, nanobind, Torch): a build requirement it did not declare
+    # or cannot see, not a system library; CMake's Python/Python3 is the interpreter's headers (python3-dev)
+    if name and _PYTHONISH.fullmatch(name) and not re.fullmatch(r"(?i:python3?)", name):
+        return None
     if not name:
         return Finding("a system library is missing (not found by pkg-config/build)"
                        + (f" while building {pkg}" if pkg else ""), pkg)
@@ -569,7 +573,9 @@ def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
         return None
     named = [n.group("n") or n.group("n2") for n in _CMAKE_NAME.finditer(said)]
     name = next((n for n in named if n.startswith("lib")), named[0] if named else "")
-    if name and _PYTHONISH.fullmatch(name):
+    config = re.search(r"provided by \"(?P<n>[\w+.-]+)\"", said)     # find_package(X CONFIG)'s own message
+    name = name or (config.group("n") if config else "")
+    if name and _PYTHONISH.fullmatch(name) and not re.fullmatch(r"(?i:python3?)", name):
         return None
     pkg = ev.building()
     return Finding(f"the system library {name or 'a library'} is missing (CMake: {said})"
@@ -746,7 +752,7 @@ RULES: tuple[Rule, ...] = (
          r"OSError: (?:cannot load library '|Unable to load library )?'?(?P<l4>lib[\w+.-]+\.so[\d.]*)",
          _shared_lib),
     # autoconf's configure stops on what it did not find (the line is bounded: read by _configure, not a regex)
-    rule("missing-system-library", SYSTEM, r"^\s*configure: error: (?P<said>[^\n]{1,300})", _configure,
+    rule("missing-system-library", SYSTEM, r"^[ \t|]*configure: error: (?P<said>[^\n]{1,300})", _configure,
          phases=_BUILD_PHASES),
     # ctypes.CDLL(find_library(x)) with no library found loads the interpreter itself: its symbols are missing
     rule("missing-system-library", SYSTEM,
@@ -775,6 +781,9 @@ RULES: tuple[Rule, ...] = (
          # CMake: find_package(X CONFIG) (Source/cmFindPackageCommand.cxx), pkg_check_modules (FindPkgConfig.cmake)
          r"Could not find a package configuration file (?:named \"[^\"\n]+\"[\s|]+)?provided by(?: package)?[\s|]+"
          r"\"(?P<p19>[\w+.-]+)\"|The following required packages were not found:[\s|]*- *(?P<p20>[\w+.-]+)|"
+         # the same message's end, all a log cut short keeps (pdm's last ten lines)
+         r"Add[\s|]+the[\s|]+installation[\s|]+prefix[\s|]+of[\s|]+\"(?P<p42>[\w+.-]+)\"[\s|]+to[\s|]+CMAKE_PREFIX_PATH|"
+         r"If[\s|]+\"(?P<p43>[\w+.-]+)\"[\s|]+provides[\s|]+a[\s|]+separate[\s|]+development[\s|]+package|"
          r"None of the required '(?P<p21>[\w+.-]+)|A required package was not found|"
          # openssl-sys's build script
          r"(?:[Cc]ould not|[Cc]annot|[Uu]nable to) find directory of (?P<p22>[\w+.-]+) installation|"
