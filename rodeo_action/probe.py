@@ -124,11 +124,27 @@ def installed() -> Dict[str, str]:
     return resolved
 
 
+def _traceback(exc: BaseException) -> List[str]:
+    """The failure as Python prints it, chained exceptions included, without the probe's own frame: the first
+    line of the message, all the verdict keeps, is often not the one that says why (psycopg lists its attempts
+    under "no pq wrapper available."; a package re-raises a loader's OSError as an ImportError of its own).
+    Its last 80 lines; ``traceback`` is imported only here, when an import has failed."""
+    try:
+        import traceback
+
+        tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+        text = "".join(traceback.format_exception(type(exc), exc, tb))
+    except BaseException:  # a message whose str() raises: the verdict says what it can
+        return []
+    return [line[:400] for line in text.splitlines()[-80:]]
+
+
 def main() -> None:
     out_path = sys.argv[1]
     with open(sys.argv[2], encoding="utf-8") as fh:
         spec = json.load(fh)
     imports: Dict[str, str] = {}
+    tracebacks: Dict[str, List[str]] = {}
     timings: Dict[str, float] = {}
     missing: List[str] = []
     modules: List[str] = []
@@ -147,7 +163,8 @@ def main() -> None:
     if spec.get("only"):
         modules = [m for m in modules if m in spec["only"]]
     resolved: Dict[str, str] = {}
-    result: Dict[str, Any] = {"modules": modules, "owners": owners, "imports": imports, "timings": timings,
+    result: Dict[str, Any] = {"modules": modules, "owners": owners, "imports": imports, "tracebacks": tracebacks,
+                              "timings": timings,
                               "missing": missing, "python_version": sys.version.split()[0],
                               "platform": sysconfig.get_platform(),
                               "resolved": resolved, "done": False}
@@ -165,6 +182,7 @@ def main() -> None:
         except BaseException as exc:  # a verdict, not a crash: SystemExit and friends too
             message = str(exc).strip().splitlines()
             imports[mod] = (type(exc).__name__ + (": " + message[0] if message else ""))[:500]
+            tracebacks[mod] = _traceback(exc)
         timings[mod] = round(time.perf_counter() - start, 3)
         flush()  # a segfault in the next import still leaves this verdict behind
     resolved.update(installed())

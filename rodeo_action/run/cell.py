@@ -32,7 +32,7 @@ from rodeo_action.results import Attempt, Cause, CellInfo, Redactor, Result, red
 from rodeo_action.run.celllog import CellLog, finish_log
 from rodeo_action.run.lock import read_lock, swap, url_swaps, write_lock, write_tool_lock
 from rodeo_action.run.options import RunOptions
-from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe
+from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe, verdict_lines
 from rodeo_action.run.repro import ROOT as REPRO_ROOT
 from rodeo_action.run.repro import About, repro_text, shown_spec
 from rodeo_action.run.spec import import_names, index_urls, requirements_for, unavailable_here
@@ -476,8 +476,8 @@ class _Attempt:
         with self.clock.phase("import"):
             probe = run_probe(ready.recipe, packages_spec(self.cell, self.config, self.names), self.env, ready.workdir,
                               bytecode, self.steps)
-        for module, verdict in probe.imports.items():
-            self.log.say(f"{module}: {verdict}")
+        for line in verdict_lines(probe, probe.imports):
+            self.log.say(line)
         self.result = replace(self.result, imports=probe.imports, resolved=probe.resolved,
                               python_version=probe.python_version or self.result.python_version,
                               platform=probe.platform, durations=self.clock.times())
@@ -487,7 +487,7 @@ class _Attempt:
         return None
 
     def _import_failed(self, probe: ProbeOutcome, failed: dict[str, str]) -> Result:
-        text = "\n".join(f"{m}: {v}" for m, v in failed.items()) or "the probe found nothing to import"
+        text = "\n".join(verdict_lines(probe, failed)) or "the probe found nothing to import"
         cause = _classify(text, "import", self.cell.manager)
         if cause.kind == "unknown":
             cause = Cause("import-error", _clip(text.splitlines()[0]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class ProbeOutcome:
     platform: str | None
     modules: dict[str, str]   # module -> the package it was imported for
     signals: dict[str, int] = field(default_factory=dict)   # module -> the (negative) code a signal ended it with
+    tracebacks: dict[str, list[str]] = field(default_factory=dict)   # module -> its failure as Python printed it
 
 
 def packages_spec(cell: Cell, config: Config, names: NameMap) -> list[dict[str, object]]:
@@ -45,6 +47,7 @@ def run_probe(recipe: Recipe, packages: list[dict[str, object]], env: dict[str, 
     spec_file = workdir / ".rodeo-probe-spec.json"   # a path, not JSON text: see Recipe.launched
     data: dict[str, object] = {}
     done: dict[str, str] = {}
+    tracebacks: dict[str, list[str]] = {}
     signals: dict[str, int] = {}
     only: list[str] | None = None
     for _round in range(64):
@@ -57,6 +60,7 @@ def run_probe(recipe: Recipe, packages: list[dict[str, object]], env: dict[str, 
         data = _read(out)
         imports = _strings(data.get("imports"))
         done.update(imports)
+        tracebacks.update(_lines(data.get("tracebacks")))
         modules = [str(m) for m in _list(data.get("modules"))]
         if data.get("done") or not modules:
             if not data and code != 0:
@@ -74,7 +78,17 @@ def run_probe(recipe: Recipe, packages: list[dict[str, object]], env: dict[str, 
             break
     return ProbeOutcome(imports=done, resolved=_strings(data.get("resolved")),
                         python_version=_text(data.get("python_version")), platform=_text(data.get("platform")),
-                        modules=_strings(data.get("owners")), signals=signals)
+                        modules=_strings(data.get("owners")), signals=signals, tracebacks=tracebacks)
+
+
+def verdict_lines(outcome: ProbeOutcome, modules: Iterable[str]) -> list[str]:
+    """Each module's verdict (``module: ImportError: first line``) and under it, indented, its traceback: what
+    the cell's log shows and what the import's cause is read from."""
+    out: list[str] = []
+    for module in modules:
+        out.append(f"{module}: {outcome.imports[module]}")
+        out.extend(f"    {line}" if line.strip() else "" for line in outcome.tracebacks.get(module, ()))
+    return out
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -88,6 +102,13 @@ def _read(path: Path) -> dict[str, object]:
 
 def _strings(value: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _lines(value: object) -> dict[str, list[str]]:
+    """module -> lines, from JSON the environment's interpreter wrote (anything else is dropped)."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): [str(x) for x in v] for k, v in value.items() if isinstance(v, list)}
 
 
 def _list(value: object) -> list[object]:

@@ -31,6 +31,7 @@ def test_import_failure_gets_a_per_module_verdict(tmp_path: Path, shared_cache: 
     assert (result.status, result.phase) == ("fail", "import"), result.log_tail
     assert result.imports["six"] == "ok"
     assert result.imports["rodeo_broken"].startswith("ImportError: libgeos_c.so.1")
+    assert "    Traceback (most recent call last):" in result.log_tail     # under the verdict, as Python said it
     assert result.cause is not None and result.cause.kind == "missing-system-library"
     assert result.cause.package == "rodeo-broken"
     assert result.resolved.get("rodeo-broken") == "1.0"
@@ -94,3 +95,31 @@ def test_an_interpreter_that_does_not_run_is_said(tmp_path: Path) -> None:
     fake.chmod(0o755)
     with pytest.raises(RuntimeError, match=f"the environment's interpreter {fake} did not run \\(exit 3\\)"):
         _probe(tmp_path, str(fake), [{"name": "six", "imports": None}])
+
+
+# psycopg 3 without libpq: the verdict keeps the message's first line, the reason is four lines down
+PSYCOPG = ('raise ImportError("no pq wrapper available.\\nAttempts made:\\n'
+           "- couldn't import psycopg 'c' implementation: No module named 'psycopg_c'\\n"
+           "- couldn't import psycopg 'python' implementation: libpq library not found\")\n")
+# a package that re-raises its loader's OSError as an ImportError of its own
+WRAPPED = ("try:\n    raise OSError('libgeos_c.so.1: cannot open shared object file: No such file or directory')\n"
+           "except OSError as e:\n    raise ImportError('the GEOS wrapper could not be loaded') from e\n")
+
+
+@pytest.mark.parametrize(("body", "says"), [(PSYCOPG, "libpq"), (WRAPPED, "libgeos_c.so.1")])
+def test_the_traceback_under_a_verdict_says_why(tmp_path: Path, body: str, says: str) -> None:
+    """The probe keeps each failure as Python prints it (chained exceptions too, not its own frame); the cell's
+    log shows it under the verdict, and the cause is read from both."""
+    from rodeo_action.causes import classify
+    from rodeo_action.run.probe_driver import verdict_lines
+
+    python = fake_env(tmp_path / "env", {"rodeo-lib": "1.0"}, modules={"rodeo_lib": body})
+    outcome, _ = _probe(tmp_path, str(python), [{"name": "rodeo-lib", "imports": None}])
+    verdict, *traceback = verdict_lines(outcome, ["rodeo_lib"])
+    assert verdict.startswith("rodeo_lib: ImportError: ") and "\n" not in verdict
+    assert traceback[0] == "    Traceback (most recent call last):" and says in "\n".join(traceback)
+    assert str(PROBE) not in "\n".join(traceback) and all(line.startswith("    ") or not line for line in traceback)
+    cause = classify("\n".join([verdict, *traceback]), "import", "pip")
+    assert cause.kind == "missing-system-library" and says in cause.summary, cause
+    # the verdict alone does not say why: the traceback is what tells
+    assert classify(verdict, "import", "pip").kind == "import-error"
