@@ -18,6 +18,7 @@ from collections.abc import Callable
 import pytest
 
 from rodeo_action.causes import classify, sysnames
+from rodeo_action.causes.base import unwrap
 from rodeo_action.causes.logread import explain
 
 SITE = "/home/user/.venv/lib/python3.11/site-packages"
@@ -1561,3 +1562,15 @@ def test_a_python_package_cmake_cannot_find_is_no_system_library(name: str) -> N
     assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
     tail = [line.replace("Foo", name) for line in CMAKE_CONFIG_TAIL]
     assert classify(pdm_tail(tail), "install", "pdm").kind == "build-failed"
+
+
+def test_a_line_rich_cut_at_the_consoles_width_is_read_whole() -> None:
+    """pipenv and pdm print a build's output through rich: an indented line is cut after a word at the console's
+    width (its trailing space kept) and goes on at column 0."""
+    line = "      Package rodeofoo was not found in the pkg-config search "    # cut after "search "
+    log = pdm_tail(["running build_ext"]) + line + "\npath, so the build could not go on\n  error: the build stopped\n"
+    assert len(line) >= 60
+    cause = classify(log, "install", "pdm")
+    assert cause.kind == "missing-system-library" and "rodeofoo" in cause.summary, cause
+    # a short line that happens to end in a space is no cut
+    assert unwrap("    error: \nfound nothing\n") == "    error: \nfound nothing\n"

@@ -138,20 +138,29 @@ def unwrap(text: str) -> str:
     """Join each line a tool may have wrapped onto the one before it. uv (miette) and rich consoles wrap
     at the terminal's width word by word, the continuation at the same indentation, so a line may be
     cut anywhere: short ("AttributeError:" before a long path) or after a full stop. Two lines of the
-    same indentation are joined unless the second starts something of its own (``_STARTS_LINE``); the
-    classifier reads this only to find a rule that the unjoined text hid."""
+    same indentation are joined unless the second starts something of its own (``_STARTS_LINE``). pipenv
+    and pdm print a build's output through rich without a width of their own: an indented line is cut
+    after a word at the console's width, its trailing space kept, and goes on at column 0 ("fatal error:
+    foo.h: No such file or " / "directory"); such a long line ending in a space is joined to the next
+    unindented one too. The classifier reads this only to find a rule that the unjoined text hid."""
     out: list[list[str]] = []     # each output line as its pieces: joined once (joining as it goes is quadratic)
     last_indent = -1
     for line in text.split("\n"):
         body = line.lstrip(" ")
         indent = len(line) - len(body)
-        if out and body and out[-1][-1].strip() and indent == last_indent and not _STARTS_LINE.match(body):
-            out[-1][-1] = out[-1][-1].rstrip()
+        last = out[-1][-1] if out else ""
+        same = indent == last_indent
+        cut = indent == 0 and len(last) >= _CUT_AT_LEAST and last.endswith(" ")
+        if body and last.strip() and (same or cut) and not _STARTS_LINE.match(body):
+            out[-1][-1] = last.rstrip()
             out[-1].append(body)
         else:
             out.append([line])
             last_indent = indent
     return "\n".join(" ".join(pieces) for pieces in out)
+
+
+_CUT_AT_LEAST = 60    # a shorter line ending in a space is no cut: no console is that narrow
 
 
 # What each manager prints about the package it is building, most specific first.
