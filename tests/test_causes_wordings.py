@@ -1574,3 +1574,18 @@ def test_a_line_rich_cut_at_the_consoles_width_is_read_whole() -> None:
     assert cause.kind == "missing-system-library" and "rodeofoo" in cause.summary, cause
     # a short line that happens to end in a space is no cut
     assert unwrap("    error: \nfound nothing\n") == "    error: \nfound nothing\n"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # autoconf's AC_CHECK_HEADER / AC_CHECK_LIB / PKG_CHECK_MODULES test, then the configure.ac's own words
+    ("checking for gdbm.h... no\nconfigure: error: cannot build the extension without it\n", "gdbm.h"),
+    ("checking for gdbm_open in -lgdbm... no\nconfigure: error: giving up\n", "libgdbm"),
+    ("checking for DBUS... no\nconfigure: error: see config.log for details\n", "DBUS"),
+])
+def test_configures_own_words_after_a_failed_check_name_what_it_checked(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+def test_configures_other_stops_after_a_check_that_passed_are_no_library() -> None:
+    out = "checking for gdbm.h... yes\nconfigure: error: unrecognized option: --enable-foo\n"
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"

@@ -245,13 +245,30 @@ _CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could no
                                 r"(?:Could not|Cannot|Can't|Unable to) find)\b", re.I)
 
 
+# autoconf's AC_CHECK_HEADER, AC_CHECK_LIB and PKG_CHECK_MODULES print their test just before the AC_MSG_ERROR a
+# configure.ac calls when it fails: "checking for gdbm.h... no", "checking for gdbm_open in -lgdbm... no"
+_CHECKED_NO = re.compile(r"^[ \t|]*checking for (?:(?P<f>\w+) in )?(?P<what>-l[\w+.-]+|[\w+./-]+\.h|[A-Z][A-Z0-9_]+)"
+                         r"\.\.\. no[ \t]*$", re.M)
+
+
 def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
-    """configure's "libxml2 not found", "Could not find libpq", "zlib headers are required"; not its
-    other stops (a bad option, a compiler that cannot create executables)."""
+    """configure's "libxml2 not found", "Could not find libpq", "zlib headers are required"; or any words of its
+    own right after a test of a header or a library that failed ("checking for gdbm.h... no", then "configure:
+    error: cannot build without it"); not its other stops (a bad option, a compiler that cannot create
+    executables)."""
     said = m.group("said").strip()
     # pkg-config's "Package requirements (dbus-1 >= 1.8) were not met" is the pkg-config rule's to word
-    if not _CONFIGURE_MISSING.search(said) or said.startswith("Package requirements"):
+    if said.startswith("Package requirements"):
         return None
+    if not _CONFIGURE_MISSING.search(said):
+        checked = [c for c in _CHECKED_NO.finditer(ev.text, max(0, m.start() - 400), m.start())]
+        if not checked:
+            return None
+        what = checked[-1].group("what")
+        pkg = ev.building()
+        name = f"lib{what[2:]}" if what.startswith("-l") else what
+        return Finding(f"the system library {name} is missing (configure checked for {what}: no; {said})"
+                       + (f" while building {pkg}" if pkg else ""), pkg)
     pkg = ev.building()
     if re.search(r"\bcompiler\b", said, re.I):    # "A compiler with support for C++11 language features is required"
         return Finding(f"the build tool a working compiler is missing (configure: {said})"
