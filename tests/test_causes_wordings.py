@@ -1589,3 +1589,27 @@ def test_configures_own_words_after_a_failed_check_name_what_it_checked(out: str
 def test_configures_other_stops_after_a_check_that_passed_are_no_library() -> None:
     out = "checking for gdbm.h... yes\nconfigure: error: unrecognized option: --enable-foo\n"
     assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # a system package's data file or program, by where it should be
+    ("FileNotFoundError: [Errno 2] No such file or directory: '/usr/share/proj/proj.db'\n", "proj"),
+    ("FileNotFoundError: [Errno 2] No such file or directory: '/usr/bin/tesseract'\n", "the system program tesseract"),
+    # Tcl/Tk without their script libraries
+    ("_tkinter.TclError: Can't find a usable init.tcl in the following directories: \n    /usr/share/tcltk/tcl8.6\n",
+     "tcl8.6"),
+])
+def test_a_system_packages_file_or_script_library_is_missing(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)
+
+
+def test_a_modules_lower_case_error_class_is_an_import_error() -> None:
+    """pygame.error, socket.error, struct.error: a module's own exception class named in lower case."""
+    log = import_frame("somepkg", "1.0", "import somepkg", f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n'
+                       "    x()\npygame.error: No available video device\n")
+    cause = classify(log, "import", "pip")
+    assert cause.kind == "import-error" and "No available video device" in cause.summary, cause
+    # and a data file outside the system's folders is the package's own: no system library
+    log = log.replace("pygame.error: No available video device",
+                      "FileNotFoundError: [Errno 2] No such file or directory: '/etc/somepkg.conf'")
+    assert classify(log, "import", "pip").kind == "import-error"

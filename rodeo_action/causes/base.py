@@ -31,7 +31,7 @@ IMPORT = 70
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # an exception's line: "ValueError: ...", a probe's "mod: OSError: ...", "pkg.errors.LibraryNotFoundError: x"
 EXCEPTION_LINE = re.compile(r"^[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
-                             r"(?:Error|Exception|Exit)\b(?::|$)|(?:[a-z_]\w*\.)+[A-Z]\w*: )", re.M)
+                             r"(?:Error|Exception|Exit)\b(?::|$)|(?:[a-z_]\w*\.)+(?:[A-Z]\w*|error): )", re.M)
 NAME = r"[A-Za-z0-9][A-Za-z0-9._+-]*"
 
 

@@ -465,6 +465,9 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
     if gi:
         version = f" {m.group('giv')}" if m.group("giv") else ""
         return _absent(f"the introspection data (typelib) of {gi}{version} (Debian: a gir1.2-* package)", m, ev)
+    if m.group("tcl"):
+        which = "Tcl" if m.group("tcl") == "init" else "Tk"
+        return _absent(f"{which}'s script library (Debian: {which.lower()}8.6)", m, ev)
     if m.group("prog4") and "in _execute_child" not in ev.text[max(0, m.start() - 400):m.start()]:
         return None     # a data file a package did not find, not a program it ran
     prog = first(m, "prog")
@@ -476,7 +479,10 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
     parts = [x for x in path.split("/") if x]
     if re.fullmatch(r"lib[\w+.-]+\.(?:so[\d.]*|a|dylib)|[\w+.-]+\.h(?:pp)?", parts[-1]):
         return _absent(f"the system library file {parts[-1]} ({path} does not exist)", m, ev)
-    named = parts[2] if parts[:2] in (["usr", "local"], ["usr", "include"]) and len(parts) > 2 else parts[1]
+    if len(parts) >= 2 and parts[-2] in ("bin", "sbin"):
+        return _absent(f"the system program {parts[-1]} ({path} does not exist)", m, ev)
+    named = parts[2] if parts[:2] in (["usr", "local"], ["usr", "include"], ["usr", "share"]) and len(parts) > 2 \
+        else parts[1]
     return _absent(f"the system installation {named} ({path} does not exist)", m, ev)
 
 
@@ -701,6 +707,8 @@ def _build(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 _IMPORT_LINE = re.compile(r"^(?:(?P<mod>[A-Za-z_][\w.]*): )?(?P<exc>(?:[A-Za-z_]\w*\.)*\w*(?:Error|Exception)|"
+                          # a module's own lower-case class (pygame.error, socket.error, struct.error)
+                          r"(?:[A-Za-z_]\w*\.)+error(?=:)|"
                           r"crashed the interpreter)"
                           r"(?P<msg>.*)$", re.M)
 
@@ -1023,7 +1031,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:not set|unset|undefined|not defined)\b|"
          r"KeyError: '(?P<env2>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*?(?:ROOT|_HOME|_DIR|_PREFIX))'|"
          r"(?:FileNotFoundError|OSError|IOError): \[Errno 2\] No such file or directory: "
-         r"'(?P<path>(?:/usr/local|/usr/include|/usr/lib\w*|/opt|/lib\w*)/[^'\n]+)'|"
+         r"'(?P<path>(?:/usr/local|/usr/include|/usr/lib\w*|/usr/share|/usr/s?bin|/opt|/lib\w*|/s?bin)/[^'\n]+)'|"
+         # Tcl/Tk without their script libraries (tcl8.6, tk8.6): "Can't find a usable init.tcl in ..."
+         r"Can't find a usable (?P<tcl>init|tk)\.tcl\b|"
          r"DLL load failed while importing (?P<dll>[\w.]+): The specified module could not be found|"
          r"\[WinError 126\] The specified module could not be found(?P<dll2>)|"
          # a GPU library without the driver it loads; PyGObject without a library's introspection data (a typelib)
