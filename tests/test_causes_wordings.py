@@ -1613,3 +1613,22 @@ def test_a_modules_lower_case_error_class_is_an_import_error() -> None:
     log = log.replace("pygame.error: No available video device",
                       "FileNotFoundError: [Errno 2] No such file or directory: '/etc/somepkg.conf'")
     assert classify(log, "import", "pip").kind == "import-error"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # what a build runs says the network failed in its own words: Go's net package, npm, rustup, http.client, ssl
+    ("go: github.com/foo/bar@v1.0.0: Get \"https://proxy.golang.org/github.com/foo/bar/@v/v1.0.0.mod\": dial tcp: "
+     "lookup proxy.golang.org on 127.0.0.53:53: server misbehaving\n", "cannot resolve proxy.golang.org"),
+    ("go: downloading golang.org/x/sys v0.1.0\ndial tcp 142.250.0.1:443: i/o timeout\n", "timed out"),
+    ("npm ERR! code ENOTFOUND\nnpm ERR! syscall getaddrinfo\nnpm ERR! network request to "
+     "https://registry.npmjs.org/foo failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org\n",
+     "cannot resolve registry.npmjs.org"),
+    ("error: could not download file from 'https://static.rust-lang.org/dist/channel-rust-stable.toml.sha256' to "
+     "'/root/.rustup/tmp/x'\ninfo: caused by: failed to make network request\n", "static.rust-lang.org"),
+    (setup_traceback("ssl.SSLEOFError: EOF occurred in violation of protocol (_ssl.c:2426)\n"), "TLS"),
+    (setup_traceback("http.client.RemoteDisconnected: Remote end closed connection without response\n"),
+     "connection dropped"),
+])
+def test_a_build_that_fetches_says_the_network_failed_in_its_tools_words(out: str, says: str) -> None:
+    cause = classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip")
+    assert cause.kind == "network" and says in cause.summary, cause

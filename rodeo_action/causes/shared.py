@@ -60,14 +60,16 @@ _NET_REASONS = (
     (re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
                 r"Could not resolve host|dns error|failed to lookup address|Failed to resolve|getaddrinfo failed|"
                 r"No address associated with hostname|Temporary failure resolving|NameResolutionError|"
-                r"Couldn't resolve host|Could not resolve '", re.I), "cannot resolve"),
+                r"Couldn't resolve host|Could not resolve '|no such host|server misbehaving|ENOTFOUND|EAI_AGAIN",
+                re.I), "cannot resolve"),
     (re.compile(r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
-                r"UnknownIssuer|SSL certificate problem", re.I), "TLS/certificate error talking to"),
+                r"UnknownIssuer|SSL certificate problem|EOF occurred in violation of protocol", re.I),
+     "TLS/certificate error talking to"),
     (re.compile(r"Connection refused|ConnectionRefusedError|tcp connect error|Couldn't connect to server",
                 re.I), "connection refused by"),
     (re.compile(r"Failed to establish a secure connection", re.I), "TLS/certificate error talking to"),
     (re.compile(r"Failed to connect to proxy", re.I), "the proxy failed for"),
-    (re.compile(r"timed out|Timeout|didn't respond within", re.I), "timed out talking to"),
+    (re.compile(r"timed out|Timeout|didn't respond within|ETIMEDOUT", re.I), "timed out talking to"),
     (re.compile(r"\b5\d\d\b +(?:Server Error|Service Unavailable|Bad Gateway|Gateway Time)|HTTP status server error|"
                 r"HTTP Error 5\d\d|HTTP error 5\d\d|Server error '5\d\d", re.I), "a server error (5xx) from"),
     (re.compile(r"\b4\d\d Client Error|HTTP status client error|HTTP error 4\d\d|Client error '4\d\d|"
@@ -80,7 +82,7 @@ _NET_REASONS = (
 )
 _HOST = re.compile(r"host='(?P<h>[^']+)'(?:, port=(?P<p>\d+))?|"
                    r"(?:https?|ftp)://(?P<u>[A-Za-z0-9.-]+(?::\d+)?)|"
-                   r"(?:resolve host:?|resolving|Failed to resolve|Could not resolve) "
+                   r"(?:resolve host:?|resolving|Failed to resolve|Could not resolve|lookup|ENOTFOUND|EAI_AGAIN) "
                    r"'?(?P<r>[A-Za-z0-9.-]+\.[A-Za-z]+)'?")
 
 
@@ -121,7 +123,14 @@ NETWORK_PATTERN = (
     # pip 25.3+'s diagnostics (src/pip/_internal/exceptions/network.py), uv's and httpx's own words
     r"Failed to connect to (?:proxy )?\S+ while fetching|Failed to establish a secure connection (?:to|for) \S+|"
     r"didn't respond within [\d.]+ seconds|because not enough bytes were received|"
-    r"Network connection timeout after multiple retry attempts|Server disconnected without sending a response"
+    r"Network connection timeout after multiple retry attempts|Server disconnected without sending a response|"
+    # what a build runs says so in its own words: Go's net package, node's (npm, yarn), rustup, http.client, ssl
+    r"dial tcp[46]?: lookup [\w.-]+(?: on [^\n]*?)?: (?:no such host|server misbehaving|i/o timeout)|"
+    r"dial tcp[46]? \S+: (?:connect: connection refused|i/o timeout|connect: network is unreachable)|"
+    r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) [\w.-]+|\b(?:connect )?(?:ECONNREFUSED|ETIMEDOUT|ENETUNREACH) \S*\d|"
+    r"npm ERR! code (?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET)\b|"
+    r"could not download file from '[^'\n]+'|failed to make network request|[Cc]ouldn't connect to '?https?://|"
+    r"SSLEOFError|EOF occurred in violation of protocol|Remote end closed connection without response"
 )
 
 
