@@ -1632,3 +1632,12 @@ def test_a_modules_lower_case_error_class_is_an_import_error() -> None:
 def test_a_build_that_fetches_says_the_network_failed_in_its_tools_words(out: str, says: str) -> None:
     cause = classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip")
     assert cause.kind == "network" and says in cause.summary, cause
+
+
+def test_a_wrapped_line_going_on_with_an_acronym_is_joined() -> None:
+    """uv (miette) wraps at its width; the continuation may start with a library's acronym ("GEOS library"):
+    an all-caps word starts a line of its own only as a key ("CFLAGS=...", "NOTE:") or a heading alone."""
+    out = setup_traceback("RuntimeError: this build stopped because it could not find the\nGEOS library\n")
+    cause = classify(uv_frame("somepkg", "1.0", out, "wheel"), "install", "uv")
+    assert cause.kind == "missing-system-library" and "GEOS" in cause.summary, cause
+    assert unwrap("  a line\n  CFLAGS=-O2\n  NOTE: x\n  FAILED\n") == "  a line\n  CFLAGS=-O2\n  NOTE: x\n  FAILED\n"

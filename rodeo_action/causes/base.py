@@ -129,7 +129,7 @@ class Evidence:
 # drawing, a list item, a step of a build) is never the continuation of the line before it
 _STARTS_LINE = re.compile(
     r"(?:File \"|Traceback|[\^~×╰│├─|*•>+=#\[({]|-{2,}|\d+ \||(?i:error|warning|note|hint|cause|help|fatal|info|debug)"
-    r"\b|In file included|from \S|\S+:\d+:|[A-Za-z]:\\|[A-Z][A-Z_]{2,}\b|Collecting|Downloading|Building|"
+    r"\b|In file included|from \S|\S+:\d+:|[A-Za-z]:\\|[A-Z][A-Z_]{2,}(?:[=:]|[ \t]*$)|Collecting|Downloading|Building|"
     r"Installing|Running|Successfully|Using|Resolv|Prepar|Obtaining|Requirement|checking|configure:|CMake|-- |\$ |"
     r"creating|copying|(?:\S*/)?(?:gcc|g\+\+|cc|c\+\+|x86_64\S*|ld|clang\S*):?\s)")
 
