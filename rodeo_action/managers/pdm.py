@@ -30,6 +30,7 @@ def environment(spec: CellSpec) -> tuple[tuple[str, str], ...]:
         "PDM_CHECK_UPDATE": "false",
         "PDM_VENV_IN_PROJECT": "true",
         "PDM_IGNORE_ACTIVE_VENV": "1",
+        "COLUMNS": "400",   # pdm's rich console wraps at 80 columns, a build's output and its tracebacks mid-word
         # the host user's global config must not change what a cell means; logs stay with the cell
         "PDM_CONFIG_FILE": t.join(work, ".pdm-config.toml"),
         "PDM_LOG_DIR": t.join(work, ".pdm-log"),

@@ -21,6 +21,7 @@ def test_pdm_argv(family: Family) -> None:
     assert env["PDM_NON_INTERACTIVE"] == "1"
     assert env["PDM_CHECK_UPDATE"] == "false"
     assert env["PDM_CACHE_DIR"] == "CACHE"
+    assert env["COLUMNS"] == "400"     # rich would cut a build's output at 80 columns, mid-word
 
 
 def test_pdm_pyproject_sources() -> None:
