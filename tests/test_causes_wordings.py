@@ -1641,3 +1641,97 @@ def test_a_wrapped_line_going_on_with_an_acronym_is_joined() -> None:
     cause = classify(uv_frame("somepkg", "1.0", out, "wheel"), "install", "uv")
     assert cause.kind == "missing-system-library" and "GEOS" in cause.summary, cause
     assert unwrap("  a line\n  CFLAGS=-O2\n  NOTE: x\n  FAILED\n") == "  a line\n  CFLAGS=-O2\n  NOTE: x\n  FAILED\n"
+
+
+# -- session 9: a third source round (each wording read in the package's own source, at the commit named) ------
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # PyTables setup.py (PyTables/PyTables); python-casacore's old setup.py (casacore/python-casacore v3.5.2)
+    ("  .. ERROR:: Unsupported HDF5 version! HDF5 v1.10.5+ required. Found version v1.8.12\n",
+     "HDF5 is too old (1.10.5 or newer is needed; 1.8.12 is there)"),
+    (setup_traceback("RuntimeError: Your casacore version is too old. Minimum is 3.1.1, you have 2.4.1\n"),
+     "casacore is too old (3.1.1 or newer is needed; 2.4.1 is there)"),
+    # psycopg2's psycopg/psycopg.h: a C #error that names the library version it needs
+    ('psycopg/psycopg.h:32:2: error: #error "Psycopg requires PostgreSQL client library (libpq) >= 9.1"\n',
+     "libpq is too old (9.1 or newer is needed"),
+    # jep's commands/java.py: JAVA_HOME without a JDK
+    ("Error: \nPlease set the environment variable JAVA_HOME to a path containing the JDK.\n", "JDK"),
+    ("Error: \njni.h should be in '/usr/lib/jvm/java-17-openjdk-amd64/include/jni.h' but doesn't exist. Please check "
+     "you've installed the JDK properly.\n", "JDK"),
+    ("Error: \nPath /usr/lib/jvm/java-17-openjdk indicated by JAVA_HOME does not exist.\n", "JDK"),
+    # pyicu's setup.py (ovalhub/pyicu); xmlsec's setup.py (xmlsec/python-xmlsec)
+    ("Could not configure CFLAGS with icu-config\n", "icu-config"),
+    (setup_traceback("distutils.errors.DistutilsError: Bad or incomplete result returned from pkg-config.\n"),
+     "pkg-config"),
+    # python-evdev's setup.py (gvalkov/python-evdev)
+    ("The 'linux/input.h' and 'linux/input-event-codes.h' include files\nare missing. You will have to install the "
+     "kernel header files in\norder to continue:\n", "linux/input.h"),
+])
+def test_a_third_source_rounds_build_wordings(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+def test_a_vendor_installation_a_loader_cannot_find_is_missing() -> None:
+    # nidaqmx/errors.py (ni/nidaqmx-python): DaqNotFoundError's text
+    assert_import_lacks("nidaqmx.errors.DaqNotFoundError: Could not find an installation of NI-DAQmx. Please ensure "
+                        "that NI-DAQmx is installed on this machine.\n", "NI-DAQmx")
+
+
+@pytest.mark.parametrize("out", [
+    # a Python package's version in the same words is an undeclared or wrong build requirement
+    "  .. ERROR:: Unsupported numpy version! numpy v1.20+ required. Found version v1.19.5\n",
+    setup_traceback("RuntimeError: Your cython version is too old. Minimum is 0.29, you have 0.28\n"),
+])
+def test_a_python_package_too_old_in_those_words_is_no_system_library(out: str) -> None:
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # Pillow's setup.py (python-pillow/Pillow 10.1.0): the exception with the library's name alone
+    (setup_traceback("__main__.RequiredDependencyException: jpeg\n"), "jpeg"),
+    # a C file's own #error on the library it needs: pygit2 src/types.h, cryptography's _openssl.c, pycurl
+    ("src/types.h:37:2: error: #error You need a compatible libgit2 version (1.9.x)\n", "libgit2"),
+    ('build/_openssl.c:575:6: error: #error "pyca/cryptography MUST be linked with OpenSSL 3.0.0 or later"\n',
+     "libssl-dev"),
+    ('src/pycurl.h:100:4: error: #error "Need libcurl version 7.19.0 or greater to compile pycurl."\n', "libcurl"),
+    # the openssl-sys crate's build script
+    ("  --- stderr\n  openssl-sys crate build failed: no supported version of OpenSSL found.\n", "OpenSSL"),
+    ("  OpenSSL libdir at `[\"/usr/lib\"]` does not contain the required files to either statically or dynamically "
+     "link OpenSSL\n", "OpenSSL"),
+    # CMake's find_program(REQUIRED) (jpype1 CMakeLists.txt), pycurl's setup.py, pymssql's setup.py
+    ("CMake Error at CMakeLists.txt:84 (find_program):\n  Could not find ANT_EXECUTABLE using the following names: "
+     "ant\n", "ant"),
+    (setup_traceback("__main__.ConfigurationError: Problem running `curl-config' --cflags\n"), "curl-config"),
+    ("setup.py: ERROR: Could not find C compiler\n", "C compiler"),
+    ("setup.py: ERROR: command 'x86_64-linux-gnu-gcc' failed: No such file or directory\n", "x86_64-linux-gnu-gcc"),
+    ("CMake Error at CMakeLists.txt:76 (message):\n  JAR building disabled, but NO cached JAR and NO JDK found!\n",
+     "JDK"),
+])
+def test_a_third_source_rounds_other_build_wordings(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+@pytest.mark.parametrize("out", [
+    # a C file's #error on its own configuration, or on Python, names no system library
+    "src/x.c:3:2: error: #error \"this module needs a C99 compiler mode\"\n",
+    "src/x.c:3:2: error: #error Python 3.8 or later is required\n",
+])
+def test_an_error_directive_on_something_else_is_a_failed_build(out: str) -> None:
+    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize("traceback", [
+    # jpype's _jvmfinder.py, from a package that starts the JVM when it is imported
+    "jpype._jvmfinder.JVMNotFoundException: Sorry no JVM could be found. Please ensure your JAVA_HOME environment "
+    "variable is pointing to correct installation.\n",
+    "OSError: [Errno 2] JVM DLL not found: /usr/lib/jvm/default-java/lib/server/libjvm.so\n",
+])
+def test_no_jvm_at_import_is_a_missing_system_library(traceback: str) -> None:
+    assert_import_lacks(traceback, "JVM")
+
+
+def test_a_language_standard_is_no_library() -> None:
+    """sysnames read "C99" as "c" and then "libc": a name without its version must still be three letters."""
+    assert sysnames.lookup("C99") is None and sysnames.lookup("C11") is None
+    assert sysnames.lookup("X11") is not None and sysnames.lookup("gtk3") is not None

@@ -361,6 +361,10 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])['\"]?(?P<l17>[\w+.-]+)['\"]? (?:C |C\+\+ |shared |dynamic |native |system )?librar(?:y|ies) "
     r"(?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
     r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l18>lib[a-z][\w+.-]*)(?: librar(?:y|ies))? (?:is|was) not available\b|"
+    # jpype's _jvmfinder.py: "Sorry no JVM could be found", "JVM DLL not found: .../libjvm.so"
+    r"[Nn]o (?P<n10>JVM) could be found|(?P<n11>JVM) DLL not found\b|"
+    r"(?i:could not|couldn't|unable to|cannot|can't) find an? (?:local |system |working |valid )?installation of "
+    r"(?P<n9>[A-Za-z][\w+.-]*)|"
     r"(?:need|have|must) to install (?:the )?(?P<n7>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies)\b|"
     r"[Nn]o such librar(?:y|ies):? ['\"]?(?P<l25>[\w+.-]+)|"
     r"(?i:could not|couldn't|cannot|can't|unable to|failed to) open (?:the )?(?:shared object |library )?"
@@ -557,7 +561,7 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
     tool = first(m, "t").strip("'\"") or ("Xcode's Command Line Tools (xcode-select --install)"
-                                             if m.group("t45") is not None else "")
+                                             if m.group("t45") is not None else "JDK")
     if _PYTHONISH.fullmatch(tool):    # "sh: 1: cython: not found": a Python build requirement, not a system tool
         return None
     tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
@@ -673,6 +677,19 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
             hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
             if hit:
                 return _absent(f"the system library {hit[0]} (Debian: {hit[1]})", line, ev)
+    return None
+
+
+def _preprocessor_error(m: re.Match[str], ev: Evidence) -> Finding | None:
+    """A C file's own ``#error`` that names a library Debian ships: the package checked the library's version
+    (pygit2's "You need a compatible libgit2 version (1.9.x)", python-ldap's "requires OpenLDAP 2.4.x",
+    cryptography's "MUST be linked with OpenSSL 3.0.0 or later"), never a bug of its own code."""
+    said = m.group("said").strip().strip('"').strip()
+    for word in _WORD.findall(said):
+        hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
+        if hit:
+            return _absent(f"the system library {hit[0]} (Debian: {hit[1]})", m, ev,
+                           f"is missing or not a version this build accepts (#error {said})")
     return None
 
 
@@ -815,6 +832,14 @@ RULES: tuple[Rule, ...] = (
          # CMake: find_package(X CONFIG) (Source/cmFindPackageCommand.cxx), pkg_check_modules (FindPkgConfig.cmake)
          r"Could not find a package configuration file (?:named \"[^\"\n]+\"[\s|]+)?provided by(?: package)?[\s|]+"
          r"\"(?P<p19>[\w+.-]+)\"|The following required packages were not found:[\s|]*- *(?P<p20>[\w+.-]+)|"
+         # xmlsec's setup.py when pkg-config knows no xmlsec1
+         r"Bad or incomplete result returned from pkg-config(?P<p44>)|"
+         # Pillow's setup.py raises these with the library's name alone ("RequiredDependencyException: jpeg")
+         r"\b(?:Required)?DependencyException: (?P<p45>[\w+.-]+)[ \t]*$|"
+         # the openssl-sys crate's build script (cryptography's Rust, many others)
+         r"no supported version of (?P<p46>OpenSSL) found|"
+         r"(?P<p47>OpenSSL) libdir at [^\n]*? does not contain the required files|"
+         r"This crate is only compatible with (?P<p48>OpenSSL) \(version|"
          # the same message's end, all a log cut short keeps (pdm's last ten lines)
          r"Add[\s|]+the[\s|]+installation[\s|]+prefix[\s|]+of[\s|]+\"(?P<p42>[\w+.-]+)\"[\s|]+to[\s|]+CMAKE_PREFIX_PATH|"
          r"If[\s|]+\"(?P<p43>[\w+.-]+)\"[\s|]+provides[\s|]+a[\s|]+separate[\s|]+development[\s|]+package|"
@@ -877,7 +902,7 @@ RULES: tuple[Rule, ...] = (
          r"(?:^|\s|/)(?P<t>[\w.+-]+-config|pkg-config|pg_config|mysql_config|gcc|g\+\+|cc|c\+\+|clang|cmake|"
          r"make|gfortran|cargo|rustc|swig|meson|ninja|nvcc|patchelf|autoconf|libtool|go|java|javac|nasm|yasm|bison|"
          r"flex|protoc|automake|autoreconf|aclocal|m4|perl|qmake):? (?:command )?not found|"
-         r"error: command '(?P<t2>[^']+)' failed: No such file or directory|"
+         r"(?:error|ERROR): command '(?P<t2>[^']+)' failed: No such file or directory|"
          r"unable to execute '?(?P<t3>[^':]+)'?: No such file or directory|"
          r"(?P<t4>Cargo), the Rust package manager, is not installed|can't find (?P<t5>Rust compiler)|"
          r"Could not find (?:the )?(?P<t6>[\w-]+-config)|Error: (?P<t7>pg_config) executable not found|"
@@ -887,11 +912,24 @@ RULES: tuple[Rule, ...] = (
          r"gfortran|[\w.+-]+-config)'|"
          r"(?:[Cc]ould not|[Cc]annot|[Cc]an't|[Uu]nable to) find (?:a |the )?(?P<t48>javac|JDK|Java Development Kit)\b|"
          r"(?<![\w.+-])(?P<t49>SWIG|swig) (?:is )?required\b|"
+         # jep's setup (commands/java.py): a JAVA_HOME without a JDK
+         r"(?:check|make sure) you(?:'ve| have) installed the (?P<t50>JDK) properly|"
+         r"set the environment variable JAVA_HOME to a path containing the (?P<t51>JDK)\b|"
+         r"indicated by JAVA_HOME does not exist(?P<t52>)|"
+         # pyicu's setup.py: a -config tool or pkg-config that gave nothing
+         r"Could not configure (?:CFLAGS|LFLAGS|LDFLAGS|CPPFLAGS|LIBS) with (?P<t53>[\w.+-]+-config|pkg-config)\b|"
          r"(?<![\w.+-])(?P<t10>[\w.+-]+-config|pkg-config)(?: executable| command)? (?:was not found|could not be "
          r"found|not found)|Did not find (?P<t11>pkg-config) by name|"
          r"[Nn]o such file or directory: '(?P<t12>(?![A-Z]{3,}\b)[A-Za-z][\w+-]*)'|"      # a bare command, not VERSION
          r"The '(?P<t13>[\w.+-]+)' command appears not to be installed|"
          r"(?P<t14>Microsoft Visual C\+\+) [\d.]+ or greater is required|"
+         # CMake's find_program(... REQUIRED) (jpype's "Could not find ANT_EXECUTABLE using the following names: ant")
+         r"Could not find [A-Z0-9_]+ using the following names: (?P<t56>[\w.+-]+)|"
+         # pycurl's setup.py ("Problem running `curl-config' --cflags"), pymssql's ("Could not find C compiler"),
+         # jpype's CMakeLists ("NO cached JAR and NO JDK found!")
+         r"Problem running [`'\"](?P<t55>[\w.+-]+-config)\b|"
+         r"(?i:could not|couldn't|cannot|can't|unable to) find (?:a |the )?(?P<t57>C|C\+\+) compiler\b|"
+         r"NO (?P<t58>JDK) found|"
          r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
          r"configure: error: no acceptable (?P<t17>C|C\+\+|Fortran) compiler|"
          r"configure: error: (?P<t32>C|C\+\+|Fortran(?: 77)?) compiler cannot create executables|"
@@ -967,6 +1005,9 @@ RULES: tuple[Rule, ...] = (
          + _SP + r")?['\"`]?(?P<n8>[a-z0-9][\w+.-]*-(?:dev|devel))\b|"
          # tpm2-pytss: "RuntimeError: Require tss2-esapi to be installed and at least version 2.4.0"
          r"(?:[Rr]equires?|[Nn]eeds?) (?:the )?(?P<n6>[\w+.-]+) (?:library |libraries |headers )?to be installed\b|"
+         # python-evdev's setup.py: "The 'linux/input.h' and 'linux/input-event-codes.h' include files are missing."
+         r"(?<![\w/.+-])['\"]?(?P<n19>[\w/.+-]+\.h)['\"]? (?:and ['\"]?[\w/.+-]+\.h['\"]? )?include" + _SP + r"files"
+         + _SP + r"are" + _SP + r"missing\b|"
          # on an error's or an exception's line (a warning in the same words may be followed by a fallback that
          # works): "foo headers are missing", "No foo installation found", "Could not find the foo include
          # directory", "libfoo >= 2.0 is required", "You need libfoo to build this package", "Unable to locate foo.h"
@@ -1015,6 +1056,9 @@ RULES: tuple[Rule, ...] = (
     # it was found." (qtbase src/gui/kernel/qguiapplication.cpp), then an abort
     rule("missing-system-library", SYSTEM, r"Could not load the Qt platform plugin \"(?P<qt>[\w-]+)\"", _qt_plugin,
          phases=("import", "test")),
+    # a C file's own #error on the library it needs
+    rule("missing-system-library", SYSTEM, r"error: #error (?P<said>[^\n]{1,200})", _preprocessor_error,
+         phases=_BUILD_PHASES),
     # a library that is there, in a version older (or other) than the build needs
     rule("missing-system-library", SYSTEM,
          r"[Rr]equires? (?P<lib>[A-Za-z][\w+.-]*) (?P<want>\d[\w.]*?)(?:\.x)*,? (?:but )?(?:got|found|have|has) "
@@ -1026,7 +1070,14 @@ RULES: tuple[Rule, ...] = (
          r"your version of (?P<lib4>[A-Za-z][\w+.-]*) \((?P<have4>[\d.]+)\) is too old|"
          # pyproj's setup.py: "Minimum supported PROJ version is 9.2.0, installed version is 7.2.1"
          r"[Mm]inimum (?:supported |required )?(?P<lib5>[A-Za-z][\w+.-]*) version is (?P<want5>\d[\d.]*\d),? "
-         r"(?:but )?(?:the )?installed version is (?P<have5>\d[\d.]*\d)", _too_old,
+         r"(?:but )?(?:the )?installed version is (?P<have5>\d[\d.]*\d)|"
+         # PyTables' setup.py ("Unsupported HDF5 version! HDF5 v1.10.5+ required. Found version v1.8.12"),
+         # python-casacore's ("Your casacore version is too old. Minimum is 3.1.1, you have 2.4.1")
+         r"(?<![\w+.-])(?P<lib6>[A-Za-z][\w+.-]*) v?(?P<want6>\d[\d.]*\d)\+ required\.? Found version "
+         r"v?(?P<have6>\d[\d.]*\d)|"
+         r"#error \"[^\"\n]*?\brequires?\b[^\"\n]*?\((?P<lib8>lib[a-z][\w+.-]*)\) >= ?(?P<want8>\d[\d.]*)|"
+         r"[Yy]our (?P<lib7>[A-Za-z][\w+.-]*) version is too old\.? (?:Minimum|Required|Needed) is "
+         r"v?(?P<want7>\d[\d.]*\d),? you have v?(?P<have7>\d[\d.]*\d)", _too_old,
          phases=_BUILD_PHASES),
     # a compiled module whose library is older here than where it was built (pycurl: "libcurl link-time version
     # (7.74.0) is older than compile-time version (7.88.1)")

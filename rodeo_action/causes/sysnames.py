@@ -60,7 +60,10 @@ def lookup(token: str) -> tuple[str, str] | None:
         return None
     table = _table()
     unversioned = _VERSION.sub("", word)
-    for candidate in (word, f"lib{bare}", bare, f"{bare}-config", unversioned, f"lib{unversioned.removeprefix('lib')}"):
+    # "C99" is no "libc", "X11" may well be "libx11": a name without its version must still be a name
+    versionless = (unversioned, f"lib{unversioned.removeprefix('lib')}") \
+        if len(unversioned.removeprefix("lib")) >= 3 else ()
+    for candidate in (word, f"lib{bare}", bare, f"{bare}-config", *versionless):
         if candidate in table and len(candidate) >= 3:
             return table[candidate]
     return None
