@@ -1647,11 +1647,6 @@ def test_a_wrapped_line_going_on_with_an_acronym_is_joined() -> None:
 
 
 @pytest.mark.parametrize(("out", "says"), [
-    # PyTables setup.py (PyTables/PyTables); python-casacore's old setup.py (casacore/python-casacore v3.5.2)
-    ("  .. ERROR:: Unsupported HDF5 version! HDF5 v1.10.5+ required. Found version v1.8.12\n",
-     "HDF5 is too old (1.10.5 or newer is needed; 1.8.12 is there)"),
-    (setup_traceback("RuntimeError: Your casacore version is too old. Minimum is 3.1.1, you have 2.4.1\n"),
-     "casacore is too old (3.1.1 or newer is needed; 2.4.1 is there)"),
     # psycopg2's psycopg/psycopg.h: a C #error that names the library version it needs
     ('psycopg/psycopg.h:32:2: error: #error "Psycopg requires PostgreSQL client library (libpq) >= 9.1"\n',
      "libpq is too old (9.1 or newer is needed"),
@@ -1678,18 +1673,9 @@ def test_a_vendor_installation_a_loader_cannot_find_is_missing() -> None:
                         "that NI-DAQmx is installed on this machine.\n", "NI-DAQmx")
 
 
-@pytest.mark.parametrize("out", [
-    # a Python package's version in the same words is an undeclared or wrong build requirement
-    "  .. ERROR:: Unsupported numpy version! numpy v1.20+ required. Found version v1.19.5\n",
-    setup_traceback("RuntimeError: Your cython version is too old. Minimum is 0.29, you have 0.28\n"),
-])
-def test_a_python_package_too_old_in_those_words_is_no_system_library(out: str) -> None:
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
 
 
 @pytest.mark.parametrize(("out", "says"), [
-    # Pillow's setup.py (python-pillow/Pillow 10.1.0): the exception with the library's name alone
-    (setup_traceback("__main__.RequiredDependencyException: jpeg\n"), "jpeg"),
     # a C file's own #error on the library it needs: pygit2 src/types.h, cryptography's _openssl.c, pycurl
     ("src/types.h:37:2: error: #error You need a compatible libgit2 version (1.9.x)\n", "libgit2"),
     ('build/_openssl.c:575:6: error: #error "pyca/cryptography MUST be linked with OpenSSL 3.0.0 or later"\n',
@@ -1699,12 +1685,10 @@ def test_a_python_package_too_old_in_those_words_is_no_system_library(out: str) 
     ("  --- stderr\n  openssl-sys crate build failed: no supported version of OpenSSL found.\n", "OpenSSL"),
     ("  OpenSSL libdir at `[\"/usr/lib\"]` does not contain the required files to either statically or dynamically "
      "link OpenSSL\n", "OpenSSL"),
-    # CMake's find_program(REQUIRED) (jpype1 CMakeLists.txt), pycurl's setup.py, pymssql's setup.py
+    # CMake's find_program(REQUIRED) (jpype1 CMakeLists.txt), pycurl's setup.py
     ("CMake Error at CMakeLists.txt:84 (find_program):\n  Could not find ANT_EXECUTABLE using the following names: "
      "ant\n", "ant"),
     (setup_traceback("__main__.ConfigurationError: Problem running `curl-config' --cflags\n"), "curl-config"),
-    ("setup.py: ERROR: Could not find C compiler\n", "C compiler"),
-    ("setup.py: ERROR: command 'x86_64-linux-gnu-gcc' failed: No such file or directory\n", "x86_64-linux-gnu-gcc"),
     ("CMake Error at CMakeLists.txt:76 (message):\n  JAR building disabled, but NO cached JAR and NO JDK found!\n",
      "JDK"),
 ])
