@@ -1719,3 +1719,21 @@ def test_a_language_standard_is_no_library() -> None:
     """sysnames read "C99" as "c" and then "libc": a name without its version must still be three letters."""
     assert sysnames.lookup("C99") is None and sysnames.lookup("C11") is None
     assert sysnames.lookup("X11") is not None and sysnames.lookup("gtk3") is not None
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # build systems' own words (scikit-build-core errors.py, CMake's cmGlobalGenerator and
+    # CMakeDetermineCUDACompiler.cmake, meson's dependencies/python.py, dash running a script)
+    ("scikit_build_core.errors.CMakeNotFoundError: Could not find CMake with version >=3.15\n", "cmake"),
+    ("CMake Error: CMake was unable to find a build program corresponding to \"Unix Makefiles\".  "
+     "CMAKE_MAKE_PROGRAM is not set.  You probably need to select a different build tool.\n", "the build tool make"),
+    ("CMake Error at /usr/share/cmake-3.25/Modules/CMakeDetermineCUDACompiler.cmake:180 (message):\n  Failed to find "
+     "nvcc.\n\n  Compiler requires the CUDA toolkit.  Please set the CUDAToolkit_ROOT\n  variable.\n", "nvcc"),
+    ("CMake Error at CMakeLists.txt:10 (enable_language):\n  No CMAKE_ASM_NASM_COMPILER could be found.\n", "nasm"),
+    ("../meson.build:10:0: ERROR: Python dependency not found\n", "python3-dev"),
+    ("./autogen.sh: 5: libtoolize: not found\n", "libtoolize"),
+    # "Could not find ninja. Please install ninja": the tool, not "ninja. Please"
+    ("*** Could not find ninja. Please install ninja or set CMAKE_MAKE_PROGRAM\n", "the build tool ninja"),
+])
+def test_build_systems_say_a_tool_is_missing(out: str, says: str) -> None:
+    assert_build_lacks(out, says)

@@ -527,6 +527,10 @@ def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
                    f"is missing from this Python's build (no {module} module)")
 
 
+def _python_headers(m: re.Match[str], ev: Evidence) -> Finding:
+    return _absent("the Python headers and library (Debian: python3-dev)", m, ev, "are missing")
+
+
 def _qt_plugin(m: re.Match[str], ev: Evidence) -> Finding:
     """Qt found its platform plugin but not the system libraries it loads (xcb's: libxcb-cursor0,
     libxkbcommon-x11-0, libegl1, ...); Qt then aborts the interpreter, so no exception says so."""
@@ -556,7 +560,9 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig",
                "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)", "CUDA": "the CUDA toolkit",
                "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler",
-               "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)"}
+               "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)",
+               "Unix Makefiles": "make", "Ninja": "ninja", "ASM_NASM": "nasm", "ASM": "an assembler",
+               "nvcc": "nvcc (the CUDA toolkit)"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -868,7 +874,7 @@ RULES: tuple[Rule, ...] = (
          r"of (?P<p32>[A-Za-z][\w+.-]*)|"
          r"(?:[Cc]an't|[Cc]annot|[Cc]ould not|[Cc]ouldn't|[Uu]nable to|[Dd]id not) find (?:an? |the |any )?"
          r"(?:local |system |working |suitable |usable |valid |compatible |supported )?"
-         r"(?P<p29>[A-Za-z][\w+.-]*(?: [A-Za-z][\w+.-]*){0,3}?) (?:installation|install)\b|"
+         r"(?P<p29>[A-Za-z](?:[\w+.-]*[\w+])?(?: [A-Za-z](?:[\w+.-]*[\w+])?){0,3}?) (?:installation|install)\b|"
          # a setup.py's pkg-config query as a string (check_output("pkg-config --cflags fribidi", shell=True))
          r"Command '(?:\S*/)?pkg-config(?: --?[\w-]+(?:=\S*)?)+ (?P<p33>[\w+.-]+)[^'\n]*' returned non-zero|"
          r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<p39>[\w+.-]+)\) found|"
@@ -927,6 +933,12 @@ RULES: tuple[Rule, ...] = (
          # found!")
          r"Problem running [`'\"](?P<t55>[\w.+-]+-config)\b|"
          r"NO (?P<t58>JDK) found|"
+         # scikit-build-core without CMake; CMake without the build program its generator runs, or without nvcc
+         r"CMakeNotFoundError: Could not find (?P<t59>CMake)\b|"
+         r"CMake was unable to find a build program corresponding to \"(?P<t60>Unix Makefiles|Ninja)\"|"
+         r"Failed to find (?P<t61>nvcc)\b|"
+         # a shell script's own "not found" (dash: "./autogen.sh: 5: libtoolize: not found")
+         r"(?:^|[\s|])\S*\.sh: (?:\d+: |line \d+: )(?P<t62>[\w.+-]+): (?:command )?not found|"
          r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
          r"configure: error: no acceptable (?P<t17>C|C\+\+|Fortran) compiler|"
          r"configure: error: (?P<t32>C|C\+\+|Fortran(?: 77)?) compiler cannot create executables|"
@@ -1049,6 +1061,9 @@ RULES: tuple[Rule, ...] = (
          r"the (?P<ssl>ssl) module in Python is not available|"
          # a C or C++ runtime older than a compiled module needs (a wheel built on a newer system)
          r"version `(?P<sym>GLIBCXX|GLIBC|CXXABI)_(?P<ver>[\d.]+)' not found", _python_built_without),
+    # meson (dependencies/python.py) without the interpreter's headers and library: python3-dev
+    rule("missing-system-library", SYSTEM, r"ERROR: Python dependency not found", _python_headers,
+         phases=_BUILD_PHASES),
     # Qt's platform plugin without its X libraries: "Could not load the Qt platform plugin "xcb" in "" even though
     # it was found." (qtbase src/gui/kernel/qguiapplication.cpp), then an abort
     rule("missing-system-library", SYSTEM, r"Could not load the Qt platform plugin \"(?P<qt>[\w-]+)\"", _qt_plugin,
