@@ -1737,3 +1737,20 @@ def test_a_language_standard_is_no_library() -> None:
 ])
 def test_build_systems_say_a_tool_is_missing(out: str, says: str) -> None:
     assert_build_lacks(out, says)
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # Rust's build ecosystem: the cc crate, the cmake crate, cargo older than a crate's edition
+    ("  error occurred: Failed to find tool. Is `gcc` installed?\n", "the build tool gcc"),
+    ("  failed to execute command: No such file or directory (os error 2)\n  is `cmake` not installed?\n",
+     "the build tool cmake"),
+    ("  The package requires the Cargo feature called `edition2021`, but that feature is not stabilized in this "
+     "version of Cargo (1.53.0).\n", "cargo is too old (1.53.0)"),
+])
+def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+def test_the_word_tool_is_no_library() -> None:
+    """"Failed to find tool" read "tool" as libtool."""
+    assert sysnames.lookup("tool") is None

@@ -703,10 +703,11 @@ _COMPILER_NAMES = {"cc1plus": "C++", "cc1": "C", "f951": "Fortran", "cc1obj": "O
 
 
 def _old_tool(m: re.Match[str], ev: Evidence) -> Finding:
-    tool = first(m, "t")
+    tool, want = first(m, "t"), first(m, "want")
     pkg = ev.building()
-    return Finding(f"the build tool {tool.lower()} is too old ({first(m, 'have')}; {first(m, 'want')} or newer is "
-                   "needed)" + (f" while building {pkg}" if pkg else ""), pkg)
+    return Finding(f"the build tool {tool.lower()} is too old ({first(m, 'have')}"
+                   + (f"; {want} or newer is needed)" if want else ")")
+                   + (f" while building {pkg}" if pkg else ""), pkg)
 
 
 _COMPILER_ERROR = re.compile(r"^\s*\|?\s*(?P<l>\S+?:\d+(?::\d+)?: (?:fatal )?error: .+)$", re.M)
@@ -937,6 +938,8 @@ RULES: tuple[Rule, ...] = (
          r"CMakeNotFoundError: Could not find (?P<t59>CMake)\b|"
          r"CMake was unable to find a build program corresponding to \"(?P<t60>Unix Makefiles|Ninja)\"|"
          r"Failed to find (?P<t61>nvcc)\b|"
+         # Rust's cc crate ("Failed to find tool. Is `gcc` installed?"), the cmake crate ("is `cmake` not installed?")
+         r"Failed to find tool\. Is `(?P<t63>[\w.+-]+)` installed\?|[Ii]s `(?P<t64>[\w.+-]+)` not installed\?|"
          # a shell script's own "not found" (dash: "./autogen.sh: 5: libtoolize: not found")
          r"(?:^|[\s|])\S*\.sh: (?:\d+: |line \d+: )(?P<t62>[\w.+-]+): (?:command )?not found|"
          r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
@@ -1053,7 +1056,9 @@ RULES: tuple[Rule, ...] = (
     rule("missing-system-library", SYSTEM,
          r"(?P<t>CMake) (?P<want>[\d.]+) or higher is required\.\s+You are running version (?P<have>[\d.]+)|"
          r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
-         r"(?P<have2>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
+         r"(?P<have2>[\d.]+)|"
+         # cargo older than a crate's edition or a feature it uses
+         r"not stabilized in this version of (?P<t3>Cargo) \((?P<have3>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
     # a standard-library module that is C code linked to a system library, absent because the Python was built
     # without that library (a pyenv or source build without the -dev package): _tkinter, _lzma, _ctypes, _ssl, ...
     rule("missing-system-library", SYSTEM,

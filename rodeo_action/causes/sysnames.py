@@ -24,7 +24,7 @@ _WORDS = frozenset((
     "library", "libraries", "header", "headers", "install", "python", "python3", "numpy", "cython", "wheel", "found",
     "local", "path", "file", "files", "error", "main", "default", "static", "shared", "dev", "devel", "lib", "libs",
     "include", "required", "support", "standard", "compiler", "runtime", "engine", "server", "client",
-    "extension", "extensions", "plugin", "plugins", "interface", "api", "sdk", "toolkit", "framework", "source",
+    "extension", "extensions", "plugin", "plugins", "interface", "api", "sdk", "toolkit", "framework", "source", "tool",
 ))
 # words of logs that name a program or a file type, never a library a build or a loader lacks, though Debian ships
 # a package by that name (gcc's collect2, Windows' "DLL load failed"); "usb" or "audio" may well name one
