@@ -1754,3 +1754,12 @@ def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
 def test_the_word_tool_is_no_library() -> None:
     """"Failed to find tool" read "tool" as libtool."""
     assert sysnames.lookup("tool") is None
+
+
+@pytest.mark.parametrize("word", ["size", "strings", "time", "attribute", "amd64", "input", "user", "debug"])
+def test_an_english_word_of_logs_is_no_library_by_itself(word: str) -> None:
+    assert sysnames.lookup(word) is None
+
+
+def test_a_library_named_for_an_english_word_is_still_one() -> None:
+    assert sysnames.lookup("libinput") == ("libinput", "libinput-dev")
