@@ -1763,3 +1763,26 @@ def test_an_english_word_of_logs_is_no_library_by_itself(word: str) -> None:
 
 def test_a_library_named_for_an_english_word_is_still_one() -> None:
     assert sysnames.lookup("libinput") == ("libinput", "libinput-dev")
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # a FindX module's own message (mxnet cmake/Modules/FindOpenBLAS.cmake, upper-case MESSAGE), its CUDA check
+    ("CMake Error at cmake/Modules/FindOpenBLAS.cmake:82 (MESSAGE):\n  Could not find OpenBLAS\n", "OpenBLAS"),
+    ("CMake Error at CMakeLists.txt:660 (message):\n  ENABLE_CUDA_RTC=ON, but failed to find NVRTC. CMake will exit.\n",
+     "NVRTC"),
+    # ibm-db's setup.py asks for the variable that names the DB2 client's installation
+    ("Environment variable IBM_DB_HOME is not set. Set it to your DB2/IBM_Data_Server_Driver installation directory "
+     "and retry ibm_db module install.\n", "IBM_DB_HOME"),
+    ("You must set the environment variable IBM_DB_HOME to the HLQ of a DB2 installation.\n", "IBM_DB_HOME"),
+])
+def test_a_fourth_source_rounds_build_wordings(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # pyogg's library_loader.py, scapy's tcpdump helper
+    ("pyogg.library_loader.ExternalLibraryError: library 'ogg' couldn't be loaded\n", "ogg"),
+    ("FileNotFoundError: Could not execute tcpdump, is it installed?\n", "the system program tcpdump"),
+])
+def test_a_fourth_source_rounds_import_wordings(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)

@@ -365,6 +365,7 @@ LOADER_PATTERN = (
     r"[Nn]o (?P<n10>JVM) could be found|(?P<n11>JVM) DLL not found\b|"
     r"(?i:could not|couldn't|unable to|cannot|can't) find an? (?:local |system |working |valid )?installation of "
     r"(?P<n9>[A-Za-z][\w+.-]*)|"
+    r"librar(?:y|ies) ['\"](?P<l26>[\w+.-]+)['\"] (?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
     r"(?:need|have|must) to install (?:the )?(?P<n7>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies)\b|"
     r"[Nn]o such librar(?:y|ies):? ['\"]?(?P<l25>[\w+.-]+)|"
     r"(?i:could not|couldn't|cannot|can't|unable to|failed to) open (?:the )?(?:shared object |library )?"
@@ -463,8 +464,12 @@ def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
     warning that a variable is unset may be followed by a fallback that works)."""
     end = ev.text.find("\n", m.end())
     line = ev.text[ev.text.rfind("\n", 0, m.start()) + 1:end if end >= 0 else len(ev.text)]
-    if "warn" in line.lower() or not (_ERROR_LINE.search(line) or _in_exception(ev.text, m.start())):
+    # "You must set the environment variable X": a demand, never a warning
+    asked = m.group("env3") or m.group("env4") or m.group("env5")
+    if "warn" in line.lower() or not (asked or _ERROR_LINE.search(line) or _in_exception(ev.text, m.start())):
         return None
+    if asked:
+        return _absent(f"the installation {asked} names ({asked} is not set, or not to the installation)", m, ev)
     env = first(m, "env")
     if env:
         return _absent(f"the installation {env} names ({env} is not set)", m, ev)
@@ -602,9 +607,13 @@ def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
     return Finding(f"the system library {name} is {state} ({said}) while building {pkg}", pkg)
 
 
-_CMAKE_MISSING = re.compile(r"not found|wasn't found|could not be found|[Cc]ould not find|not installed")
+_CMAKE_MISSING = re.compile(r"not found|wasn't found|could not be found|[Cc]ould not find|not installed|"
+                            r"[Ff]ailed to find")
 _CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|is) )?not (?:found|installed)|"
-                         r"(?P<n2>lib[\w+.-]+|[\w+.-]+) wasn't found")
+                         r"(?P<n2>lib[\w+.-]+|[\w+.-]+) wasn't found|"
+                         # a FindX module's own "Could not find OpenBLAS", "failed to find NVRTC"
+                         r"(?i:could not|couldn't|unable to|cannot|failed to) find (?:the )?(?P<n3>[A-Za-z][\w+-]*)"
+                         r"(?:[.!]|\s*$)")
 
 
 def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -613,7 +622,7 @@ def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
     said = " ".join(line.strip(" \t|") for line in m.group("cm").splitlines() if line.strip(" \t|"))
     if not _CMAKE_MISSING.search(said):
         return None
-    named = [n.group("n") or n.group("n2") for n in _CMAKE_NAME.finditer(said)]
+    named = [n.group("n") or n.group("n2") or n.group("n3") for n in _CMAKE_NAME.finditer(said)]
     name = next((n for n in named if n.startswith("lib")), named[0] if named else "")
     config = re.search(r"provided by \"(?P<n>[\w+.-]+)\"", said)     # find_package(X CONFIG)'s own message
     name = name or (config.group("n") if config else "")
@@ -1050,7 +1059,7 @@ RULES: tuple[Rule, ...] = (
          last=True, in_exceptions=True),
     # a CMakeLists' message(FATAL_ERROR) or find_package that says what it did not find (read by _cmake_message)
     rule("missing-system-library", SYSTEM,
-         r"CMake Error at [^\n]*\((?:message|find_package|pkg_check_modules|pkg_search_module)\):"
+         r"CMake Error at [^\n]*\((?i:message|find_package|pkg_check_modules|pkg_search_module)\):"
          r"(?P<cm>(?:\n[ \t|]*\S[^\n]*){1,3})", _cmake_message, phases=_BUILD_PHASES),
     # a build tool that is there but too old: CMake's cmake_minimum_required, cargo's rust-version check
     rule("missing-system-library", SYSTEM,
@@ -1118,6 +1127,10 @@ RULES: tuple[Rule, ...] = (
          r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog3>" + "|".join(_PROGRAMS) + r")'|"
          # a program packages run, said absent in their own words ("ffmpeg was not found", "Could not find ffmpeg")
          r"(?<![\w.+-])(?P<prog7>" + "|".join(_PROGRAMS) + r") (?:was |is )?not found\b|"
+         r"Could not execute (?P<prog9>[\w.+-]+), is it installed\?|"
+         r"(?:[Yy]ou must|[Pp]lease|[Yy]ou (?:need|have) to) set the environment variable (?P<env3>[A-Z][A-Z0-9_]*)\b|"
+         r"[Cc]heck if you have set the (?P<env4>[A-Z][A-Z0-9_]*) environment variable|"
+         r"[Ee]nvironment variable (?P<env5>[A-Z][A-Z0-9_]*) is not set\. Set it to (?:your|the)\b|"
          r"(?i:could not|couldn't|cannot|can't|unable to) find (?:the )?(?P<prog8>" + "|".join(_PROGRAMS)
          + r")\b(?![\w.+-]| (?:module|package))|"
          # any program subprocess could not start (its _execute_child frame just above), one on no PATH, one a
