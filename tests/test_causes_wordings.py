@@ -1786,3 +1786,20 @@ def test_a_fourth_source_rounds_build_wordings(out: str, says: str) -> None:
 ])
 def test_a_fourth_source_rounds_import_wordings(traceback: str, says: str) -> None:
     assert_import_lacks(traceback, says)
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    # aubio's wscript, uwsgi's jvm plugin, mysql-connector-python's cpydist
+    ('Running "pkg-config --libs --cflags sndfile" failed: CalledProcessError(1, [\'pkg-config\', \'--libs\', '
+     "'--cflags', 'sndfile'])\n" + setup_traceback("SystemExit: 1\n"), "sndfile"),
+    ("unable to autodetect the JVM path, please specify UWSGICONFIG_JVM_INCPATH and UWSGICONFIG_JVM_LIBPATH "
+     "environment vars\n", "JDK"),
+    (setup_traceback("ValueError: Error executing command: /usr/local/mysql/bin/mysql_config (b'')\n"),
+     "mysql_config"),
+])
+def test_a_fourth_source_rounds_other_build_wordings(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
+def test_pyscfs_library_candidates_not_found_is_a_missing_library() -> None:
+    assert_import_lacks("OSError: Library candidates ('libxc', 'xc') not found\n", "libxc")

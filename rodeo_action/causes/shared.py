@@ -366,6 +366,8 @@ LOADER_PATTERN = (
     r"(?i:could not|couldn't|unable to|cannot|can't) find an? (?:local |system |working |valid )?installation of "
     r"(?P<n9>[A-Za-z][\w+.-]*)|"
     r"librar(?:y|ies) ['\"](?P<l26>[\w+.-]+)['\"] (?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
+    # pyscf's lib/misc.py: "Library candidates ('libxc', 'xc') not found"
+    r"Library candidates \(['\"](?P<l27>[\w+.-]+)['\"][^)\n]*\) not found|"
     r"(?:need|have|must) to install (?:the )?(?P<n7>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies)\b|"
     r"[Nn]o such librar(?:y|ies):? ['\"]?(?P<l25>[\w+.-]+)|"
     r"(?i:could not|couldn't|cannot|can't|unable to|failed to) open (?:the )?(?:shared object |library )?"
@@ -565,7 +567,7 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "R": "R (the R language)", "Rust": "rustc (the Rust toolchain)", "SWIG": "swig",
                "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)", "CUDA": "the CUDA toolkit",
                "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler",
-               "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)",
+               "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)", "JVM": "a Java JDK (javac)",
                "Unix Makefiles": "make", "Ninja": "ninja", "ASM_NASM": "nasm", "ASM": "an assembler",
                "nvcc": "nvcc (the CUDA toolkit)"}
 
@@ -848,6 +850,8 @@ RULES: tuple[Rule, ...] = (
          # CMake: find_package(X CONFIG) (Source/cmFindPackageCommand.cxx), pkg_check_modules (FindPkgConfig.cmake)
          r"Could not find a package configuration file (?:named \"[^\"\n]+\"[\s|]+)?provided by(?: package)?[\s|]+"
          r"\"(?P<p19>[\w+.-]+)\"|The following required packages were not found:[\s|]*- *(?P<p20>[\w+.-]+)|"
+         # aubio's wscript: 'Running "pkg-config --libs --cflags sndfile" failed'
+         r"Running [\"'](?:\S*/)?pkg-config(?: --?[\w-]+)+ (?P<p49>[\w+.-]+)[\"'] failed|"
          # xmlsec's setup.py when pkg-config knows no xmlsec1
          r"Bad or incomplete result returned from pkg-config(?P<p44>)|"
          # the openssl-sys crate's build script (cryptography's Rust, many others)
@@ -943,6 +947,9 @@ RULES: tuple[Rule, ...] = (
          # found!")
          r"Problem running [`'\"](?P<t55>[\w.+-]+-config)\b|"
          r"NO (?P<t58>JDK) found|"
+         # uwsgi's jvm plugin; mysql-connector-python's cpydist running mysql_config
+         r"unable to autodetect the (?P<t65>JVM) path|"
+         r"Error executing command: (?:\S*/)?(?P<t66>[\w.+-]+-config|mysql_config|pg_config)\b|"
          # scikit-build-core without CMake; CMake without the build program its generator runs, or without nvcc
          r"CMakeNotFoundError: Could not find (?P<t59>CMake)\b|"
          r"CMake was unable to find a build program corresponding to \"(?P<t60>Unix Makefiles|Ninja)\"|"
