@@ -1803,3 +1803,9 @@ def test_a_fourth_source_rounds_other_build_wordings(out: str, says: str) -> Non
 
 def test_pyscfs_library_candidates_not_found_is_a_missing_library() -> None:
     assert_import_lacks("OSError: Library candidates ('libxc', 'xc') not found\n", "libxc")
+
+
+def test_a_loaders_words_after_a_blank_line_of_the_same_message_are_read() -> None:
+    """An exception's message may keep blank lines between its sentences (a banner, then why)."""
+    assert_import_lacks("ImportError: \n\n  somepkg could not start.\n\n  The zbar shared library was not found; "
+                        "install it with your package manager.\n", "zbar")

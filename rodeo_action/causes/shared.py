@@ -400,14 +400,15 @@ _FRAME_LINE = re.compile(r"[ \t|]*(?:File \"|Traceback \(most recent call last\)
 
 def _in_exception(text: str, at: int) -> bool:
     """Whether ``text[at]`` is in an exception's message: on the exception's line, or on one of the few lines
-    after it (psycopg lists its attempts under "ImportError: no pq wrapper available."), with no frame between."""
+    after it (psycopg lists its attempts under "ImportError: no pq wrapper available."; a message may keep
+    blank lines between its sentences), with no frame between."""
     start = text.rfind("\n", 0, at) + 1
     for _ in range(12):
         end = text.find("\n", start)
         line = text[start: end if end >= 0 else len(text)]
         if EXCEPTION_LINE.match(line):
             return True
-        if not line.strip() or _FRAME_LINE.match(line) or start == 0:
+        if _FRAME_LINE.match(line) or start == 0:
             return False
         start = text.rfind("\n", 0, start - 1) + 1
     return False
