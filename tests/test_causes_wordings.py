@@ -928,6 +928,13 @@ def assert_build_lacks(out: str, says: str, pkg: str = "somepkg") -> None:
             (manager, cause.summary)
 
 
+def assert_build_fails(out: str, stage: str = "wheel") -> None:
+    """A build whose output is ``out`` is a failed build in pip's, uv's and poetry's frames: no missing library."""
+    for manager, frame in BUILD_FRAMES.items():
+        cause = classify(frame("somepkg", "1.0", out, stage), "install", manager)
+        assert cause.kind == "build-failed", (manager, cause.summary)
+
+
 def assert_import_lacks(traceback: str, says: str) -> None:
     """``import somepkg`` after an install, failing with ``traceback`` from somepkg's own module."""
     log = import_frame("somepkg", "1.0", "import somepkg",
@@ -1261,7 +1268,7 @@ def test_a_library_older_than_the_build_needs_is_named(out: str, says: str) -> N
 @pytest.mark.parametrize("out", [setup_traceback("RuntimeError: this package requires numpy 1.20, got 1.19.5\n"),
                                  setup_traceback("RuntimeError: Cython version 3.0 or newer required\n")])
 def test_a_python_requirement_too_old_is_no_system_library(out: str) -> None:
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    assert_build_fails(out)
 
 
 @pytest.mark.parametrize(("out", "says"), [
@@ -1297,7 +1304,7 @@ def test_a_setup_py_that_finds_its_tool_goes_on_to_the_real_error() -> None:
     """A find_swig frame that returned, then a compile error elsewhere: not the tool."""
     out = ('  File "<string>", line 49, in find_swig\n    return "swig"\n'
            '  File "<string>", line 60, in run\n    build()\nRuntimeError: the compile failed\n')
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    assert_build_fails(out)
 
 
 @pytest.mark.parametrize(("traceback", "says"), [
@@ -1381,7 +1388,7 @@ def test_a_build_that_says_in_its_own_words_what_it_lacks(out: str, says: str) -
     "warning: could not find the foo include directory, foo support disabled\nx.c:3:5: error: expected ';'\n",
 ])
 def test_a_warning_in_those_words_is_not_the_cause(out: str) -> None:
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    assert_build_fails(out)
 
 
 @pytest.mark.parametrize(("traceback", "says"), [
@@ -1482,7 +1489,7 @@ def test_a_sentence_about_building_without_something_names_no_package() -> None:
     "Error: Please make sure the setuptools and wheel packages are installed.\n",
 ])
 def test_a_python_package_in_those_sentences_is_no_system_library(out: str) -> None:
-    assert classify(pip_frame("somepkg", "1.0", out), "install", "pip").kind == "build-failed"
+    assert_build_fails(out, "requirements")
 
 
 @pytest.mark.parametrize(("traceback", "says"), [
@@ -1559,7 +1566,7 @@ def test_a_python_package_cmake_cannot_find_is_no_system_library(name: str) -> N
     out = (f'CMake Error at CMakeLists.txt:10 (find_package):\n  Could not find a package configuration file provided '
            f'by "{name}" with any\n  of the following names:\n\n    {name}Config.cmake\n\n'
            "-- Configuring incomplete, errors occurred!\n")
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    assert_build_fails(out)
     tail = [line.replace("Foo", name) for line in CMAKE_CONFIG_TAIL]
     assert classify(pdm_tail(tail), "install", "pdm").kind == "build-failed"
 
@@ -1588,7 +1595,7 @@ def test_configures_own_words_after_a_failed_check_name_what_it_checked(out: str
 
 def test_configures_other_stops_after_a_check_that_passed_are_no_library() -> None:
     out = "checking for gdbm.h... yes\nconfigure: error: unrecognized option: --enable-foo\n"
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    assert_build_fails(out)
 
 
 @pytest.mark.parametrize(("traceback", "says"), [
@@ -1702,7 +1709,7 @@ def test_a_third_source_rounds_other_build_wordings(out: str, says: str) -> None
     "src/x.c:3:2: error: #error Python 3.8 or later is required\n",
 ])
 def test_an_error_directive_on_something_else_is_a_failed_build(out: str) -> None:
-    assert classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip").kind == "build-failed"
+    assert_build_fails(out)
 
 
 @pytest.mark.parametrize("traceback", [
