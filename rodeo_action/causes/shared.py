@@ -575,7 +575,8 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
     tool = first(m, "t").strip("'\"") or ("Xcode's Command Line Tools (xcode-select --install)"
-                                             if m.group("t45") is not None else "JDK")
+                                             if m.group("t45") is not None else "JDK" if m.group("t52") is not None
+                                             else "")
     if _PYTHONISH.fullmatch(tool):    # "sh: 1: cython: not found": a Python build requirement, not a system tool
         return None
     tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
@@ -700,8 +701,8 @@ def _named(m: re.Match[str], ev: Evidence) -> Finding | None:
 
 def _preprocessor_error(m: re.Match[str], ev: Evidence) -> Finding | None:
     """A C file's own ``#error`` that names a library Debian ships: the package checked the library's version
-    (pygit2's "You need a compatible libgit2 version (1.9.x)", python-ldap's "requires OpenLDAP 2.4.x",
-    cryptography's "MUST be linked with OpenSSL 3.0.0 or later"), never a bug of its own code."""
+    (pygit2's "You need a compatible libgit2 version (1.9.x)", cryptography's "MUST be linked with OpenSSL
+    3.0.0 or later"), never a bug of its own code."""
     said = m.group("said").strip().strip('"').strip()
     for word in _WORD.findall(said):
         hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
