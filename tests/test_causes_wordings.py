@@ -1404,7 +1404,7 @@ def test_a_warning_in_those_words_is_not_the_cause(out: str) -> None:
     # the name, not the words around it: a quoted name before "C library", a name before "shared library"
     ("ImportError: The 'enchant' C library was not found and maybe needs to be installed.\n", "libenchant"),
     ("ModuleNotFoundError: Couldn't locate OpenSlide shared library. Try installing OpenSlide with your package "
-     "manager\n", "libOpenSlide is missing"),
+     "manager\n", "libOpenSlide (Debian: libopenslide-dev) is missing"),
 ])
 def test_an_import_that_names_a_program_or_an_older_library(traceback: str, says: str) -> None:
     assert_import_lacks(traceback, says)
@@ -1816,3 +1816,9 @@ def test_a_loaders_words_after_a_blank_line_of_the_same_message_are_read() -> No
     """An exception's message may keep blank lines between its sentences (a banner, then why)."""
     assert_import_lacks("ImportError: \n\n  somepkg could not start.\n\n  The zbar shared library was not found; "
                         "install it with your package manager.\n", "zbar")
+
+
+def test_a_library_a_loader_names_comes_with_the_debian_package_that_brings_it() -> None:
+    """cfgrib's bindings.py: "ecCodes library not found": the summary says what to install."""
+    assert_import_lacks("RuntimeError: ecCodes library not found using ['eccodes', 'libeccodes.so', 'libeccodes']\n",
+                        "(Debian: libeccodes-dev)")

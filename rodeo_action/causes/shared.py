@@ -236,9 +236,13 @@ def _owner(ev: Evidence, at: int) -> tuple[str | None, str | None]:
 
 
 def _shared_lib(m: re.Match[str], ev: Evidence) -> Finding:
-    lib = first(m, "l").strip("'\"")
-    lib = "" if not lib else lib if lib.startswith("lib") or re.search(r"[. ]", lib) else f"lib{lib}"
-    return _absent(f"the system library {lib}" if lib else "a system library", m, ev)
+    """A library a loader named, with the Debian package that brings it when ``sysnames`` knows the name
+    ("ecCodes library not found": libeccodes-dev), so the summary says what to install."""
+    said = first(m, "l").strip("'\"")
+    lib = "" if not said else said if said.startswith("lib") or re.search(r"[. ]", said) else f"lib{said}"
+    hit = sysnames.lookup(said) if said and not _PYTHONISH.fullmatch(said) else None
+    debian = f" (Debian: {hit[1]})" if hit else ""
+    return _absent(f"the system library {lib}{debian}" if lib else "a system library", m, ev)
 
 
 def _absent(what: str, m: re.Match[str], ev: Evidence, state: str = "is missing") -> Finding:
