@@ -33,6 +33,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 EXCEPTION_LINE = re.compile(r"^[ \t|]*(?:[A-Za-z_][\w.]*: )?(?:(?:[A-Za-z_]\w*\.)*(?:[A-Za-z_]\w*)?"
                              r"(?:Error|Exception|Exit)\b(?::|$)|(?:[a-z_]\w*\.)+(?:[A-Z]\w*|error): )", re.M)
 NAME = r"[A-Za-z0-9][A-Za-z0-9._+-]*"
+# the runner's note of the distribution each module of the set was imported for ("cf2cdm (cfgrib), ...")
+MODULES_NOTE = "# rodeo: modules imported for the set: "
 
 
 class Finding(NamedTuple):
@@ -101,8 +103,13 @@ class Evidence:
         return None
 
     def distribution(self, module: str) -> str | None:
-        """The distribution rodeo's import probe imported ``module`` for (its ``$ `` line), else None:
-        the runner, which knows the probe's owners, fills the package in then."""
+        """The distribution rodeo's import probe imported ``module`` for (the runner's note of the probe's
+        owners, else the probe's ``$ `` line), else None: the runner, which knows the owners, fills it in then."""
+        note = re.search("^" + re.escape(MODULES_NOTE) + "(.*)$", self.context, re.M)
+        if note:
+            owner = re.search(r"(?:^|, )" + re.escape(module) + r" \(([^)]+)\)", note.group(1))
+            if owner:
+                return owner.group(1)
         probe = re.search(r'"packages": (\[.*?\]), "only"', self.context)
         if probe:
             entry = r'\{"name": "([^"]+)", "imports": (null|\[[^]]*\])'

@@ -32,7 +32,14 @@ from rodeo_action.results import Attempt, Cause, CellInfo, Redactor, Result, red
 from rodeo_action.run.celllog import CellLog, finish_log
 from rodeo_action.run.lock import read_lock, swap, url_swaps, write_lock, write_tool_lock
 from rodeo_action.run.options import RunOptions
-from rodeo_action.run.probe_driver import OUTSIDE_SIGNALS, ProbeOutcome, packages_spec, run_probe, verdict_lines
+from rodeo_action.run.probe_driver import (
+    OUTSIDE_SIGNALS,
+    ProbeOutcome,
+    modules_note,
+    packages_spec,
+    run_probe,
+    verdict_lines,
+)
 from rodeo_action.run.repro import ROOT as REPRO_ROOT
 from rodeo_action.run.repro import About, repro_text, shown_spec
 from rodeo_action.run.spec import import_names, index_urls, requirements_for, unavailable_here
@@ -476,6 +483,8 @@ class _Attempt:
         with self.clock.phase("import"):
             probe = run_probe(ready.recipe, packages_spec(self.cell, self.config, self.names), self.env, ready.workdir,
                               bytecode, self.steps)
+        if probe.modules:    # which distribution each module was imported for: `rodeo explain` reads it back
+            self.log.say(modules_note(probe.modules))
         for line in verdict_lines(probe, probe.imports):
             self.log.say(line)
         self.result = replace(self.result, imports=probe.imports, resolved=probe.resolved,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rodeo_action.causes.base import MODULES_NOTE
 from rodeo_action.config import Config
 from rodeo_action.managers import Recipe
 from rodeo_action.managers.base import Step
@@ -79,6 +80,12 @@ def run_probe(recipe: Recipe, packages: list[dict[str, object]], env: dict[str, 
     return ProbeOutcome(imports=done, resolved=_strings(data.get("resolved")),
                         python_version=_text(data.get("python_version")), platform=_text(data.get("platform")),
                         modules=_strings(data.get("owners")), signals=signals, tracebacks=tracebacks)
+
+
+def modules_note(owners: dict[str, str]) -> str:
+    """``# rodeo: modules imported for the set: cf2cdm (cfgrib), gribapi (eccodes), ...``: the distribution each
+    module was imported for, which a log alone cannot say (gribapi is eccodes')."""
+    return MODULES_NOTE + ", ".join(f"{module} ({owner})" for module, owner in owners.items())
 
 
 def verdict_lines(outcome: ProbeOutcome, modules: Iterable[str]) -> list[str]:

@@ -123,3 +123,24 @@ def test_the_traceback_under_a_verdict_says_why(tmp_path: Path, body: str, says:
     assert cause.kind == "missing-system-library" and says in cause.summary, cause
     # the verdict alone does not say why: the traceback is what tells
     assert classify(verdict, "import", "pip").kind == "import-error"
+
+
+def test_the_log_says_which_distribution_each_module_was_imported_for(tmp_path: Path) -> None:
+    """A module of a dependency (gribapi is eccodes') is named by its distribution when `rodeo explain` reads the
+    cell's log alone: the runner notes the probe's owners."""
+    from rodeo_action.causes.logread import explain
+    from rodeo_action.run.probe_driver import modules_note, verdict_lines
+
+    python = fake_env(tmp_path / "env", {"eccodes": "1.3.3"},
+                      modules={"gribapi": "raise RuntimeError('Cannot find the ecCodes library')\n"})
+    outcome, _ = _probe(tmp_path, str(python), [{"name": "eccodes", "imports": ["gribapi"]}])
+    note = modules_note(outcome.modules)
+    assert note == "# rodeo: modules imported for the set: gribapi (eccodes)"
+    probe = ("$ (cd /tmp/w && /tmp/w/.venv/bin/python -I -B /r/rodeo_action/probe.py /tmp/w/.rodeo-probe.json "
+             "/tmp/w/.rodeo-probe-spec.json)")
+    head = "# rodeo cell uv-all-ubuntu-latest-py3.12: uv installing eccodes on ubuntu-latest with Python 3.12"
+    log = "\n".join([head, "# rodeo: phase import", probe, note, *verdict_lines(outcome, ["gribapi"])])
+    found = explain(log + "\n")
+    assert (found.kind, found.package) == ("missing-system-library", "eccodes"), found
+    # without the note the log names only the module
+    assert explain(log.replace(note + "\n", "") + "\n").package == "gribapi"
