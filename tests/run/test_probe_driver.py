@@ -134,8 +134,11 @@ def test_the_log_says_which_distribution_each_module_was_imported_for(tmp_path: 
     python = fake_env(tmp_path / "env", {"eccodes": "1.3.3"},
                       modules={"gribapi": "raise RuntimeError('Cannot find the ecCodes library')\n"})
     outcome, _ = _probe(tmp_path, str(python), [{"name": "eccodes", "imports": ["gribapi"]}])
+    from rodeo_action.causes.base import MODULES_NOTE as READ
+    from rodeo_action.run.probe_driver import MODULES_NOTE as WRITTEN
+
     note = modules_note(outcome.modules)
-    assert note == "# rodeo: modules imported for the set: gribapi (eccodes)"
+    assert WRITTEN == READ and note == "# rodeo: modules imported for the set: gribapi (eccodes)"
     probe = ("$ (cd /tmp/w && /tmp/w/.venv/bin/python -I -B /r/rodeo_action/probe.py /tmp/w/.rodeo-probe.json "
              "/tmp/w/.rodeo-probe-spec.json)")
     head = "# rodeo cell uv-all-ubuntu-latest-py3.12: uv installing eccodes on ubuntu-latest with Python 3.12"
