@@ -552,12 +552,16 @@ def _qt_plugin(m: re.Match[str], ev: Evidence) -> Finding:
     return _absent(f'the system libraries Qt\'s "{plugin}" platform plugin loads{needs}', m, ev, "are missing")
 
 
+def _cmake_python_package(name: str) -> bool:
+    """A Python package CMake was asked to find (pybind11, nanobind, Torch): a build requirement the build did not
+    declare or cannot see, not a system library; CMake's Python/Python3 are the interpreter's headers (python3-dev)."""
+    return bool(_PYTHONISH.fullmatch(name)) and not re.fullmatch(r"(?i:python3?)", name)
+
+
 def _pkgconfig(m: re.Match[str], ev: Evidence) -> Finding | None:
     pkg = ev.building()
     name = first(m, "p")
-    # a Python package CMake was asked to find (pybind11, nanobind, Torch): a build requirement it did not declare
-    # or cannot see, not a system library; CMake's Python/Python3 is the interpreter's headers (python3-dev)
-    if name and _PYTHONISH.fullmatch(name) and not re.fullmatch(r"(?i:python3?)", name):
+    if name and _cmake_python_package(name):
         return None
     if not name:
         return Finding("a system library is missing (not found by pkg-config/build)"
@@ -573,14 +577,14 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)", "CUDA": "the CUDA toolkit",
                "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler",
                "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)", "JVM": "a Java JDK (javac)",
+               "JAVA_HOME": "a Java JDK (javac)",
                "Unix Makefiles": "make", "Ninja": "ninja", "ASM_NASM": "nasm", "ASM": "an assembler",
                "nvcc": "nvcc (the CUDA toolkit)"}
 
 
 def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
     tool = first(m, "t").strip("'\"") or ("Xcode's Command Line Tools (xcode-select --install)"
-                                             if m.group("t45") is not None else "JDK" if m.group("t52") is not None
-                                             else "")
+                                             if m.group("t45") is not None else "")
     if _PYTHONISH.fullmatch(tool):    # "sh: 1: cython: not found": a Python build requirement, not a system tool
         return None
     tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
@@ -634,7 +638,7 @@ def _cmake_message(m: re.Match[str], ev: Evidence) -> Finding | None:
     name = next((n for n in named if n.startswith("lib")), named[0] if named else "")
     config = re.search(r"provided by \"(?P<n>[\w+.-]+)\"", said)     # find_package(X CONFIG)'s own message
     name = name or (config.group("n") if config else "")
-    if name and _PYTHONISH.fullmatch(name) and not re.fullmatch(r"(?i:python3?)", name):
+    if name and _cmake_python_package(name):
         return None
     pkg = ev.building()
     return Finding(f"the system library {name or 'a library'} is missing (CMake: {said})"
@@ -939,7 +943,7 @@ RULES: tuple[Rule, ...] = (
          # jep's setup (commands/java.py): a JAVA_HOME without a JDK
          r"(?:check|make sure) you(?:'ve| have) installed the (?P<t50>JDK) properly|"
          r"set the environment variable JAVA_HOME to a path containing the (?P<t51>JDK)\b|"
-         r"indicated by JAVA_HOME does not exist(?P<t52>)|"
+         r"indicated by (?P<t52>JAVA_HOME) does not exist|"
          # pyicu's setup.py: a -config tool or pkg-config that gave nothing
          r"Could not configure (?:CFLAGS|LFLAGS|LDFLAGS|CPPFLAGS|LIBS) with (?P<t53>[\w.+-]+-config|pkg-config)\b|"
          r"(?<![\w.+-])(?P<t10>[\w.+-]+-config|pkg-config)(?: executable| command)? (?:was not found|could not be "

@@ -26,15 +26,14 @@ _WORDS = frozenset((
     "include", "required", "support", "standard", "compiler", "runtime", "engine", "server", "client",
     "extension", "extensions", "plugin", "plugins", "interface", "api", "sdk", "toolkit", "framework", "source", "tool",
 ))
-# English words of logs that Debian also ships a library or a program as (binutils' size and strings, ivtools'
-# libTime and libAttribute, suitesparse's libamd for "amd64"): no library by themselves, though "libinput" is one
-_ENGLISH = frozenset((
-    "size", "strings", "debug", "user", "global", "int", "criterion", "unused", "frame", "attribute", "input",
-    "inspect", "opt", "time", "expect", "tag", "direct", "amd64", "foundation", "dns", "bash",
+# words of logs, read alone, that name a program, a file type or nothing at all, never a library a build or a loader
+# lacks, though Debian ships a package by that name: gcc's collect2, Windows' "DLL load failed", English words
+# (binutils' size and strings, ivtools' libTime and libAttribute, suitesparse's libamd for "amd64"); with its lib-
+# prefix the name is one ("libinput"), and "usb" or "audio" may well name one
+_BARE_WORDS = frozenset((
+    "collect", "collect2", "dll", "size", "strings", "debug", "user", "global", "int", "criterion", "unused", "frame",
+    "attribute", "input", "inspect", "opt", "time", "expect", "tag", "direct", "amd64", "foundation", "dns", "bash",
 ))
-# words of logs that name a program or a file type, never a library a build or a loader lacks, though Debian ships
-# a package by that name (gcc's collect2, Windows' "DLL load failed"); "usb" or "audio" may well name one
-_BARE_WORDS = frozenset(("collect", "collect2", "dll"))
 
 
 @cache
@@ -59,7 +58,7 @@ def lookup(token: str) -> tuple[str, str] | None:
     ``libusb-1.0``, ``gdal-config``, ``geos_c.h``; None for a word that names none (or names one but is
     also an ordinary word of build logs)."""
     word = _SUFFIX.sub("", token.strip("'\"`.,;:()[]{}<>").lower())
-    if len(word) < 3 or word in _WORDS or word in _BARE_WORDS or word in _ENGLISH:
+    if len(word) < 3 or word in _WORDS or word in _BARE_WORDS:
         return None
     bare = word.removeprefix("lib")
     if len(bare) < 3 or bare in _WORDS:
