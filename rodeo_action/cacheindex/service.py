@@ -34,6 +34,7 @@ from rodeo_action import host
 if TYPE_CHECKING:
     from rodeo_action.run.options import RunOptions
     from rodeo_action.run.supervise import Supervisor
+    from rodeo_action.run.toolhome import ToolHome
 
 HERE = Path(__file__).resolve().parent
 LAUNCHER = HERE / "launcher.py"
@@ -155,38 +156,51 @@ class StartFailed(Exception):
 
 
 def install(options: RunOptions, steps: Supervisor) -> str | None:
-    """The Python of proxpi's own venv (``<cache>/tools/proxpi-1.3.1``), installed once from the pinned
-    requirements, straight from the machine's index (not through a caching index: it is not there yet)."""
+    """The Python of proxpi's own venv (under ``<cache>/tools/proxpi-1.3.1``, once per machine:
+    :mod:`rodeo_action.run.toolhome`), installed from the pinned requirements, straight from the
+    machine's index (not through a caching index: it is not there yet)."""
     from rodeo_action.managers import Target
-    from rodeo_action.run.tools import venv_install
+    from rodeo_action.run.toolhome import Busy, ToolHome
 
     target = Target(host.family())
-    home = options.cache_root / "tools" / PROXPI
-    python = target.venv_python(str(home / "venv"))
-    stamp = home / ".rodeo-installed"
+    home = ToolHome(options.cache_root / "tools" / PROXPI)
     wanted = REQUIREMENTS.read_text(encoding="utf-8")
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted and os.path.exists(python):
-        return python
-    import shutil
 
+    def usable() -> str | None:
+        now = home.current()
+        python = target.venv_python(str(now.folder / "venv")) if now is not None and now.what == wanted else None
+        return python if python is not None and os.path.exists(python) else None
+
+    if found := usable():
+        return found
+    try:
+        with home.held():
+            return usable() or _install_into(home, options, steps)
+    except Busy as exc:
+        steps.log.say(f"# rodeo: {exc}")
+        return None
+
+
+def _install_into(home: ToolHome, options: RunOptions, steps: Supervisor) -> str | None:
+    from rodeo_action.managers import Target
     from rodeo_action.run.celllog import CellLog
     from rodeo_action.run.supervise import execute
+    from rodeo_action.run.tools import venv_install
 
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
+    folder = home.new_generation()
     # its own log: pip's words about proxpi's install are not the cell's (a reader of the cell's log, or
     # the classifier, would take them for the set's)
-    path = home / "install.log"
-    steps.log.say(f"# rodeo: installing the caching index ({PROXPI}) into {home}; its log: {path}")
+    path = folder / "install.log"
+    steps.log.say(f"# rodeo: installing the caching index ({PROXPI}) into {folder}; its log: {path}")
     with open(path, "w+b") as fh:
         log = CellLog(fh, path)
-        for step in venv_install(options, "proxpi", home / "venv", ("--only-binary", ":all:", "-r",
-                                                                     str(REQUIREMENTS))):
+        for step in venv_install(options, "proxpi", folder / "venv", ("--only-binary", ":all:", "-r",
+                                                                       str(REQUIREMENTS))):
             if execute(step, dict(host.scrubbed_env(options.environ)), log, steps.deadline, steps.processes) != 0:
                 steps.log.say(f"# rodeo: the caching index could not be installed; see {path}")
                 return None
-    stamp.write_text(wanted, encoding="utf-8")
-    return python
+    home.publish(folder, REQUIREMENTS.read_text(encoding="utf-8"))
+    return Target(host.family()).venv_python(str(folder / "venv"))
 
 
 def proxpi_env(environ: Mapping[str, str], upstream: str, folder: Path) -> dict[str, str]:

@@ -74,25 +74,39 @@ class ToolBox:
     def install(self, options: RunOptions, info: ManagerInfo, version: str | None, env: dict[str, str],
                 steps: Supervisor) -> str:
         """Install a PyPI-hosted manager into ``<cache>/tools/<name>-<version>`` (with uv when it is on
-        PATH, else ``python -m venv`` + pip); a "latest" install is refreshed after a day."""
+        PATH, else ``python -m venv`` + pip), once per machine (:mod:`rodeo_action.run.toolhome`); a
+        "latest" install is refreshed after a day."""
+        from rodeo_action.run.toolhome import Busy, ToolHome
+
         assert info.pypi is not None and info.executable is not None
-        target = Target(host.family())
-        home = options.cache_root / "tools" / f"{info.name}-{version or 'latest'}"
-        exe = target.join(target.bin_dir(str(home)), target.exe(info.executable))
-        stamp = home / ".rodeo-installed"
-        fresh = stamp.exists() and (version is not None or time.time() - stamp.stat().st_mtime < TOOL_REFRESH)
-        if fresh and os.path.exists(exe):
-            return exe
-        steps.log.say(f"# {info.name} is not on PATH: installing {info.pypi}{'==' + version if version else ''} "
-                      f"into {home}")
-        shutil.rmtree(home, ignore_errors=True)
+        target, executable = Target(host.family()), info.executable
+        home = ToolHome(options.cache_root / "tools" / f"{info.name}-{version or 'latest'}")
         requirement = f"{info.pypi}=={version}" if version else info.pypi
-        for step in venv_install(options, info.name, home, (requirement, *_through_cache(options, steps))):
-            code = steps.run(step, env)
-            if code != 0:
-                raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
-        stamp.write_text(requirement + "\n")
-        return exe
+
+        def usable() -> str | None:
+            now = home.current()
+            if now is None or now.what != requirement or (version is None and time.time() - now.at >= TOOL_REFRESH):
+                return None
+            exe = target.join(target.bin_dir(str(now.folder)), target.exe(executable))
+            return exe if os.path.exists(exe) else None
+
+        if found := usable():
+            return found
+        try:
+            with home.held():
+                if found := usable():     # another process installed it while this one waited
+                    return found
+                folder = home.new_generation()
+                steps.log.say(f"# {info.name} is not on PATH: installing {requirement} into {folder}")
+                for step in venv_install(options, info.name, folder, (requirement, *_through_cache(options, steps))):
+                    code = steps.run(step, env)
+                    if code != 0:
+                        home.discard(folder)
+                        raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
+                home.publish(folder, requirement)
+                return target.join(target.bin_dir(str(folder)), target.exe(executable))
+        except Busy as exc:
+            raise Unavailable(str(exc)) from exc
 
     def version(self, options: RunOptions, tool: str, info: ManagerInfo, env: dict[str, str], deadline: float) -> str:
         """The tool's own version line, e.g. "uv 0.9.5" (cached per executable, in memory and on disk).

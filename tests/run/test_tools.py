@@ -106,3 +106,120 @@ def test_a_tool_not_on_pypi_is_found_on_path_or_unavailable_with_its_hint(tmp_pa
         assert options.tools.locate(options, info, "1.2.3", {}, steps) == str(tool)
         with pytest.raises(Unavailable, match=f"^faketool not found at version 9.9 \\(found {tool}\\); install"):
             options.tools.locate(options, info, "9.9", {}, steps)
+
+
+# ---------------------------------------------------------------- offline: installs shared by processes
+
+LOCATE = """
+import json, os, sys, time
+from pathlib import Path
+from rodeo_action.managers import ManagerInfo
+from rodeo_action.run import RunOptions
+from rodeo_action.run.celllog import CellLog
+from rodeo_action.run.supervise import Supervisor
+
+cache, wheel, log, ready, peers = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
+ready.mkdir(exist_ok=True)
+(ready / str(os.getpid())).touch()
+while len(list(ready.iterdir())) < peers:     # start together: the installs overlap
+    time.sleep(0.005)
+env = {"PATH": "/usr/bin:/bin", "HOME": str(log.parent), "UV_CACHE_DIR": str(log.parent / "uv-cache"),
+       "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+options = RunOptions(output=log.parent / "out", environ=env, cache_root=cache)
+info = ManagerInfo(name="faketool", ecosystem="pypi", executable="faketool", families=("linux", "macos"), pypi=wheel)
+with log.open("wb") as fh:
+    print(options.tools.locate(options, info, None, env, Supervisor(CellLog(fh, log), time.monotonic() + 300)))
+"""
+
+
+def _fake_tool_wheel(folder: Path, line: str = "faketool 1.0") -> Path:
+    """A wheel of ``faketool``, whose console script prints ``line``: a tool installed without a network."""
+    from tests.pyindex import Wheel
+
+    wheel = Wheel("faketool", "1.0", modules={
+        "faketool.py": f"def main():\n    print({line!r})\n",
+        "faketool-1.0.dist-info/entry_points.txt": "[console_scripts]\nfaketool = faketool:main\n"})
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / wheel.filename
+    path.write_bytes(wheel.build())
+    return path
+
+
+def _locate_in(processes: int, tmp_path: Path, cache: Path, wheel: Path, code: int = 0) -> list[tuple[str, str]]:
+    """``ToolBox.locate`` of faketool in ``processes`` rodeo processes at once; each one's answer (its
+    stdout, or its stderr when it exits ``code`` != 0) and its log."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    ready = tmp_path / f"ready-{time.monotonic_ns()}"
+    runs = []
+    for n in range(processes):
+        log = tmp_path / f"p{n}-{time.monotonic_ns()}" / "cell.log"
+        log.parent.mkdir()
+        runs.append((log, subprocess.Popen([sys.executable, "-c", LOCATE, str(cache), str(wheel), str(log), str(ready),
+                                            str(processes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                           text=True, env={**os.environ, "PYTHONPATH": str(root)})))
+    out = []
+    for log, proc in runs:
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == code, stderr
+        out.append(((stdout if code == 0 else stderr).strip(), log.read_text()))
+    return out
+
+
+def _runs(exe: str) -> str:
+    import subprocess
+
+    return subprocess.run([exe], capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX paths of the venv")
+def test_two_processes_sharing_a_cache_install_a_tool_once(tmp_path: Path) -> None:
+    """Two rodeo processes (parallel jobs of one runner) that need the same tool at once: one installs it,
+    the other waits and uses that install. Before the tool's lock, the second deleted the first one's
+    half-made venv and the first cell said "cannot start .../tools/uv-latest/bin/uv"."""
+    wheel = _fake_tool_wheel(tmp_path / "wheels")
+    cache = tmp_path / "cache"
+    (one, log1), (two, log2) = _locate_in(2, tmp_path, cache, wheel)
+    assert one == two and _runs(one) == "faketool 1.0"
+    assert (log1 + log2).count("# faketool is not on PATH: installing") == 1, log1 + log2
+    assert [p.name for p in (cache / "tools" / "faketool-latest").glob("g-*")] == [Path(one).parents[1].name]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX paths of the venv")
+def test_a_refreshed_tool_keeps_the_install_running_cells_use_for_a_day(tmp_path: Path) -> None:
+    import json
+
+    from rodeo_action.run.toolhome import RETIRED_FOR, ToolHome
+
+    wheel = _fake_tool_wheel(tmp_path / "wheels")
+    cache = tmp_path / "cache"
+    [(first, _)] = _locate_in(1, tmp_path, cache, wheel)
+    home = ToolHome(cache / "tools" / "faketool-latest")
+    pointer = json.loads((home.folder / "current").read_text())
+    pointer["at"] -= 2 * 24 * 3600            # installed two days ago: a "latest" tool is installed again
+    (home.folder / "current").write_text(json.dumps(pointer))
+    [(second, log)] = _locate_in(1, tmp_path, cache, wheel)
+    assert second != first and "installing" in log
+    assert _runs(first) == "faketool 1.0" and _runs(second) == "faketool 1.0"   # a cell running the first still can
+    now = home.current()
+    assert now is not None and str(now.folder) in second
+    dead = home.new_generation()              # an install whose process was killed: never current
+    home.publish(now.folder, now.what, now=time.time() + RETIRED_FOR + 60)      # a day later
+    assert not Path(first).exists() and not dead.exists() and _runs(second) == "faketool 1.0"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX paths of the venv")
+def test_a_failed_tool_install_leaves_nothing_current(tmp_path: Path) -> None:
+    from rodeo_action.run.toolhome import ToolHome
+
+    cache = tmp_path / "cache"
+    legacy = cache / "tools" / "faketool-latest"     # rodeo before generations: one venv in the folder
+    (legacy / "bin").mkdir(parents=True)
+    (legacy / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    [(error, log)] = _locate_in(1, tmp_path, cache, tmp_path / "no-such.whl", code=1)
+    assert error.endswith(f"Unavailable: could not install {tmp_path / 'no-such.whl'} from PyPI (exit 1); see the log")
+    assert "no-such.whl" in log
+    home = ToolHome(legacy)
+    assert home.current() is None and not list(home.folder.glob("g-*")) and not (legacy / "pyvenv.cfg").exists()

@@ -1,0 +1,113 @@
+"""One tool's folder in rodeo's cache (``<cache>/tools/<name>-<version>``), shared by every rodeo process
+on the machine: parallel jobs of a self-hosted runner, a ``rodeo local`` next to a ``rodeo run``, the
+threads of one command.
+
+A tool is installed into a *generation* (``g-<random>/``, a venv) and made current by replacing the
+``current`` file atomically, under a file lock: a second process waits for the first install instead
+of deleting it half-made, and a refresh (a "latest" tool is re-installed after a day) never deletes the
+venv a running cell executes from. A generation that stopped being current is removed a day later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+RETIRED_FOR = 24 * 3600     # how long a replaced generation stays, for the cells still running it
+LOCK_WAIT = 1800            # what a process waits for another's install before it gives up
+
+
+class Busy(Exception):
+    """Another process held the tool's lock for longer than :data:`LOCK_WAIT`."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    """The current generation: its folder, what was installed (a requirement, a requirements file's
+    text), and when."""
+
+    folder: Path
+    what: str
+    at: float
+
+
+@dataclass(frozen=True)
+class ToolHome:
+    folder: Path
+
+    @property
+    def _pointer(self) -> Path:
+        return self.folder / "current"
+
+    def current(self) -> Installed | None:
+        """The current generation, or None (never installed, a pointer another tool wrote, its folder gone)."""
+        try:
+            data = json.loads(self._pointer.read_text(encoding="utf-8"))
+            name, what, at = data["generation"], data["installed"], float(data["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(name, str) or not isinstance(what, str) or "/" in name or "\\" in name \
+                or not name.startswith("g-"):
+            return None
+        folder = self.folder / name
+        return Installed(folder, what, at) if folder.is_dir() else None
+
+    @contextmanager
+    def held(self, timeout: float = LOCK_WAIT) -> Iterator[None]:
+        """The tool's lock (``<name>-<version>.lock`` next to its folder), across processes."""
+        from filelock import FileLock, Timeout
+
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(f"{self.folder}.lock")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise Busy(f"another rodeo has been installing into {self.folder} for {timeout:.0f} s") from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def new_generation(self) -> Path:
+        """An empty folder for the next install (the caller holds the lock)."""
+        if (self.folder / "pyvenv.cfg").exists():    # rodeo before generations: one venv in the folder itself
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="g-", dir=self.folder))
+
+    def publish(self, generation: Path, what: str, now: float | None = None) -> None:
+        """Make ``generation`` current, atomically; retire the one it replaces and remove those retired
+        for longer than :data:`RETIRED_FOR` (the caller holds the lock)."""
+        now = time.time() if now is None else now
+        before = self.current()
+        if before is not None and before.folder != generation:   # marked first: a generation without a
+            (before.folder / ".rodeo-retired").write_text(f"{now}\n", encoding="utf-8")   # mark is a dead install
+        fd, tmp = tempfile.mkstemp(prefix=".current-", dir=self.folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"generation": generation.name, "installed": what, "at": now}, fh)
+        os.replace(tmp, self._pointer)
+        self._sweep(generation, now)
+
+    def discard(self, generation: Path) -> None:
+        """A failed install's generation: never current, so nothing runs from it."""
+        shutil.rmtree(generation, ignore_errors=True)
+
+    def _sweep(self, keep: Path, now: float) -> None:
+        """Remove what no cell can be running: a generation retired a day ago, and one never made current
+        (its install died with its process; installs happen only under the lock the caller holds)."""
+        for old in self.folder.glob("g-*"):
+            if old == keep:
+                continue
+            try:
+                retired = float((old / ".rodeo-retired").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                retired = None
+            if retired is None or now - retired > RETIRED_FOR:
+                shutil.rmtree(old, ignore_errors=True)
