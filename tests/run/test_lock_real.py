@@ -19,6 +19,7 @@ import pytest
 
 from rodeo_action.config import host_os_label, host_python
 from rodeo_action.managers.locks import pinned_names
+from rodeo_action.run.lock import venv_python
 from tests.conftest import host_cell, load_result, write_config
 from tests.managers.pypikit import install_tools, real_environment
 
@@ -51,6 +52,15 @@ def _run(rodeo: Run, env: dict[str, str], manager: str, output: str, *extra: str
     return load_result(Path(env["RODEO_TEST_DIR"]) / output, cell)
 
 
+def _tool_ran(tmp_path: Path, manager: str) -> str:
+    """The manager's executable the cell's install phase ran, from its log."""
+    log = (tmp_path / "out" / f"{host_cell(manager)}.log").read_text(encoding="utf-8")
+    ran = re.search(rf"^\$ (?!cat )[^\n]*?(/\S+/{manager})(?=\s)", log.split("# rodeo: phase install\n", 1)[-1],
+                    re.M)
+    assert ran is not None, log
+    return ran.group(1)
+
+
 @pytest.mark.parametrize("manager", MANAGERS)
 def test_a_pass_writes_its_lock_and_the_lock_reinstalls_the_same_versions(
         rodeo: Run, cli_env: dict[str, str], tools_bin: Path, tmp_path: Path, manager: str) -> None:
@@ -67,7 +77,11 @@ def test_a_pass_writes_its_lock_and_the_lock_reinstalls_the_same_versions(
     text = path.read_text(encoding="utf-8")
     assert "1.17.0" in text and "six" in text.lower()
     assert "/tmp/" not in text and str(tmp_path) not in text   # no path of this machine in a lock
-    if manager != "pip":   # pip runs from the cell's own venv: there is no tool venv
+    if manager == "pip" or venv_python(_tool_ran(tmp_path, manager)) is None:
+        # pip runs from the cell's own venv, and a uv on PATH may be no venv's (its static binary, a pyenv
+        # shim): there is no tool venv to list
+        assert first.get("tool_lock") is None, first.get("tool_lock")
+    else:
         tool = first["tool_lock"]
         assert isinstance(tool, dict)
         tools = pinned_names((tmp_path / "out" / tool["file"]).read_text())
