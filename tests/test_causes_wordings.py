@@ -1462,6 +1462,14 @@ def test_a_failed_builds_summary_quotes_a_bare_exception() -> None:
     (setup_traceback("RuntimeError: Could not determine the location of libgeos_c\n"), "libgeos_c"),
     (setup_traceback("SystemExit: ERROR: Minimum supported PROJ version is 9.2.0, installed version is 7.2.1.\n"),
      "PROJ is too old (9.2.0 or newer is needed; 7.2.1 is there)"),
+    # cartopy's setup.py (0.17-0.20) prints to stderr and exits; "0.0.0" is what it reports when it found none
+    ("Proj version 4.9.3 is installed, but cartopy requires at least version 8.0.0.\n",
+     "Proj is too old (8.0.0 or newer is needed; 4.9.3 is there)"),
+    ("GEOS version 0.0.0 is installed, but cartopy requires at least version 3.3.3.\n",
+     "GEOS is missing (3.3.3 or newer is needed)"),
+    # dlib's setup.py
+    (setup_traceback("RuntimeError: CMake must be installed to build the following extensions: _dlib_pybind11\n"),
+     "cmake"),
     # autoconf's PKG_CHECK_MODULES-style stop; sentences naming a library Debian ships in words of their own
     ("checking for xmlInitParser in -lxml2... no\nconfigure: error: Library requirements (libxml2) not met.\n",
      "libxml2"),
@@ -1635,6 +1643,30 @@ def test_a_modules_lower_case_error_class_is_an_import_error() -> None:
     (setup_traceback("ssl.SSLEOFError: EOF occurred in violation of protocol (_ssl.c:2426)\n"), "TLS"),
     (setup_traceback("http.client.RemoteDisconnected: Remote end closed connection without response\n"),
      "connection dropped"),
+    # the JVM's: Bazel's downloader, Maven's transfer, Gradle's wrapper
+    ("ERROR: An error occurred during the fetch of repository 'foo':\n   java.io.IOException: Error downloading "
+     "[https://github.com/x/y.tar.gz] to /tmp/x/temp.tar.gz: Unknown host: github.com\n", "cannot resolve github.com"),
+    ("[ERROR] Could not transfer artifact a:b:pom:2.0 from/to central (https://repo.maven.apache.org/maven2): "
+     "Unknown host repo.maven.apache.org: Temporary failure in name resolution\n",
+     "cannot resolve repo.maven.apache.org"),
+    ("Exception in thread \"main\" java.net.UnknownHostException: services.gradle.org\n",
+     "cannot resolve services.gradle.org"),
+    # curl's exit codes (CURLE_*), also through git; wget's, Subversion's and GnuTLS's words
+    ("curl: (6) Could not resolve host: github.com\n", "cannot resolve github.com"),
+    ("curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to github.com:443\n", "TLS"),
+    ("error: RPC failed; curl 56 GnuTLS recv error (-9): Error decoding the received TLS packet.\n", "TLS"),
+    ("fatal: unable to access 'https://github.com/x/y/': gnutls_handshake() failed: The TLS connection was "
+     "non-properly terminated.\n", "TLS/certificate error talking to github.com"),
+    ("Resolving github.com (github.com)... failed: Name or service not known.\n"
+     "wget: unable to resolve host address \u2018github.com\u2019\n", "cannot resolve github.com"),
+    ("svn: E170013: Unable to connect to a repository at URL 'https://svn.example.org/repo'\n"
+     "svn: E731001: Unknown hostname 'svn.example.org'\n", "cannot resolve svn.example.org"),
+    # Python's for a download cut short, a socket that timed out
+    (setup_traceback("http.client.IncompleteRead: IncompleteRead(1234 bytes read, 5678 more expected)\n"),
+     "connection dropped"),
+    (setup_traceback("urllib.error.ContentTooShortError: <urlopen error retrieval incomplete: got only 1 out of 2 "
+                     "bytes>\n"), "connection dropped"),
+    (setup_traceback("socket.timeout: timed out\n"), "timed out"),
 ])
 def test_a_build_that_fetches_says_the_network_failed_in_its_tools_words(out: str, says: str) -> None:
     cause = classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip")
@@ -1822,3 +1854,12 @@ def test_a_library_a_loader_names_comes_with_the_debian_package_that_brings_it()
     """cfgrib's bindings.py: "ecCodes library not found": the summary says what to install."""
     assert_import_lacks("RuntimeError: ecCodes library not found using ['eccodes', 'libeccodes.so', 'libeccodes']\n",
                         "(Debian: libeccodes-dev)")
+
+
+def test_pythonnet_without_a_dotnet_runtime_is_a_missing_runtime() -> None:
+    """pythonnet 3's own words when clr_loader found no Mono (its message is indented in its source); a log cut
+    at the verdict's first line keeps only this, not clr_loader's "Could not find libmono" above it."""
+    assert_import_lacks('RuntimeError: Failed to create a default .NET runtime, which would\n'
+                        '                    have been "mono" on this system. Either install a\n'
+                        '                    compatible runtime or configure it explicitly via\n',
+                        'the .NET runtime "mono" (Debian: mono-runtime) is missing')

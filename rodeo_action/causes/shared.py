@@ -60,10 +60,12 @@ _NET_REASONS = (
     (re.compile(r"Temporary failure in name resolution|Name or service not known|nodename nor servname|"
                 r"Could not resolve host|dns error|failed to lookup address|Failed to resolve|getaddrinfo failed|"
                 r"No address associated with hostname|Temporary failure resolving|NameResolutionError|"
-                r"Couldn't resolve host|Could not resolve '|no such host|server misbehaving|ENOTFOUND|EAI_AGAIN",
+                r"Couldn't resolve host|Could not resolve '|no such host|server misbehaving|ENOTFOUND|EAI_AGAIN|"
+                r"UnknownHostException|Unknown host|unable to resolve host address|curl: \([56]\) ",
                 re.I), "cannot resolve"),
     (re.compile(r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|invalid peer certificate|"
-                r"UnknownIssuer|SSL certificate problem|EOF occurred in violation of protocol", re.I),
+                r"UnknownIssuer|SSL certificate problem|EOF occurred in violation of protocol|curl: \((?:35|60)\) |"
+                r"gnutls_handshake|GnuTLS recv error", re.I),
      "TLS/certificate error talking to"),
     (re.compile(r"Connection refused|ConnectionRefusedError|tcp connect error|Couldn't connect to server",
                 re.I), "connection refused by"),
@@ -77,13 +79,15 @@ _NET_REASONS = (
      "a client error (4xx: a file it lists is gone?) from"),
     (re.compile(r"ProxyError|Unable to connect to proxy|Tunnel connection failed", re.I), "the proxy failed for"),
     (re.compile(r"Network is unreachable|No route to host", re.I), "network unreachable for"),
-    (re.compile(r"Connection reset|connection closed|RemoteDisconnected|IncompleteRead|Connection aborted", re.I),
+    (re.compile(r"Connection reset|connection closed|RemoteDisconnected|IncompleteRead|Connection aborted|"
+                r"ContentTooShortError|curl: \((?:52|55|56)\) |curl 56\b", re.I),
      "connection dropped by"),
 )
 _HOST = re.compile(r"host='(?P<h>[^']+)'(?:, port=(?P<p>\d+))?|"
                    r"(?:https?|ftp)://(?P<u>[A-Za-z0-9.-]+(?::\d+)?)|"
-                   r"(?:resolve host:?|resolving|Failed to resolve|Could not resolve|lookup|ENOTFOUND|EAI_AGAIN) "
-                   r"'?(?P<r>[A-Za-z0-9.-]+\.[A-Za-z]+)'?")
+                   r"(?:resolve host:?|resolving|Failed to resolve|Could not resolve|lookup|ENOTFOUND|EAI_AGAIN|"
+                   r"Unknown host:?|UnknownHostException:|unable to resolve host address|Unknown hostname) "
+                   r"[‘'\"]?(?P<r>[A-Za-z0-9.-]+\.[A-Za-z]+)")
 
 
 def _network(m: re.Match[str], ev: Evidence) -> Finding:
@@ -130,7 +134,16 @@ NETWORK_PATTERN = (
     r"getaddrinfo (?:ENOTFOUND|EAI_AGAIN) [\w.-]+|\b(?:connect )?(?:ECONNREFUSED|ETIMEDOUT|ENETUNREACH) \S*\d|"
     r"npm ERR! code (?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET)\b|"
     r"could not download file from '[^'\n]+'|failed to make network request|[Cc]ouldn't connect to '?https?://|"
-    r"SSLEOFError|EOF occurred in violation of protocol|Remote end closed connection without response"
+    r"SSLEOFError|EOF occurred in violation of protocol|Remote end closed connection without response|"
+    # the JVM's (java.net; Bazel's downloader says "Unknown host: github.com", Maven "Unknown host x: ...")
+    r"java\.net\.(?:UnknownHostException|ConnectException|NoRouteToHostException)\b|Unknown host:? [\w-]+\.[\w.-]+|"
+    # curl's exit codes for a network failure (libcurl's CURLE_*: 5, 6 resolve, 7 connect, 28 timeout, 35 TLS
+    # handshake, 52 empty reply, 55/56 send/receive, 60 certificate), also through git ("RPC failed; curl 56");
+    # wget's, Subversion's and GnuTLS's words; Python's for a download cut short or a socket that timed out
+    r"\bcurl: \((?:5|6|7|28|35|52|55|56|60)\) |RPC failed; curl (?:5|6|7|18|28|35|52|55|56|60|92)\b|"
+    r"unable to resolve host address|Unknown hostname '|gnutls_handshake\(\) failed|"
+    r"IncompleteRead\(\d+ bytes read|ContentTooShortError|socket\.timeout: timed out|"
+    r"\[Errno 99\] Cannot assign requested address"
 )
 
 
@@ -255,7 +268,7 @@ def _absent(what: str, m: re.Match[str], ev: Evidence, state: str = "is missing"
 
 
 _CONFIGURE_MISSING = re.compile(r"(?:not found|is required|are required|could not be found|not installed|not met|"
-                                r"(?:Could not|Cannot|Can't|Unable to) find)\b", re.I)
+                                r"(?:Could not|Can ?not|Can't|Unable to) find)\b", re.I)
 
 
 # autoconf's AC_CHECK_HEADER, AC_CHECK_LIB and PKG_CHECK_MODULES print their test just before the AC_MSG_ERROR a
@@ -322,14 +335,14 @@ LOADER_PATTERN = (
     r"(?:(?:was |were )?not|wasn't|weren't) found|"
     r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
     r"cannot load library '(?P<l6>[^'\n]+)'|"
-    r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
+    r"(?i:could not|couldn't|unable to|can ?not|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
     r"(?:path to (?:the )?)?(?P<l7>[\w+.-]+(?: (?:or )?(?!(?:shared|dynamic|native|C)\b)[\w+.-]+)?) "
     r"(?:shared |C |dynamic |native )?"
     r"(?:librar(?:y|ies)|lib|DLL)\b|"
     r"[Nn]o library named [\"']?(?P<l8>[\w+.-]+)|[Ll]ibrary [\"'](?P<l9>[\w+.-]+)[\"'] (?:was )?not found|"
     r"did not manage to locate a library called [\"'](?P<l10>[^\"'\n]+)[\"']|"
     r"No (?:[\w+.-]+ )?shared library(?: file)? \((?P<l11>[\w+.-]+)\) found|"
-    r"(?i:failed to|unable to|could not|cannot) (?:locate|find) and (?:open|load) [\"'](?P<l12>[^\"'\n]+)[\"']|"
+    r"(?i:failed to|unable to|could not|can ?not) (?:locate|find) and (?:open|load) [\"'](?P<l12>[^\"'\n]+)[\"']|"
     # a loader that names no library (capstone: "fail to load the dynamic library"), pyusb's search for libusb
     r"(?i:fail(?:ed)? to load) the (?:dynamic|shared) library\b|No backend available\b(?P<usb>)|"
     # a system program a package runs (pytesseract, graphviz, imageio-ffmpeg, pdfkit, python-gnupg, pikepdf, camelot),
@@ -351,9 +364,9 @@ LOADER_PATTERN = (
     # set XTABLES_LIBDIR" (a search that asks where the library's files are)
     r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l13>lib[a-z][\w+.-]*) (?:(?:was|is) )?not found\b|"
     # clr_loader (pythonnet): "RuntimeError: Could not find libmono"
-    r"(?i:could not|couldn't|unable to|cannot|can't|failed to) (?:find|locate|load) (?!librar(?:y|ies)\b)"
+    r"(?i:could not|couldn't|unable to|can ?not|can't|failed to) (?:find|locate|load) (?!librar(?:y|ies)\b)"
     r"(?P<l14>lib[a-z][\w+.-]*)\b|"
-    r"(?i:can't|cannot|could not|couldn't|unable to) find [^\n;]{0,80}; (?:please )?set (?:the )?"
+    r"(?i:can't|can ?not|could not|couldn't|unable to) find [^\n;]{0,80}; (?:please )?set (?:the )?"
     r"(?:environment variable |env(?:ironment)? ?var(?:iable)? )?"
     r"(?P<env>[A-Z][A-Z0-9_]*?(?:LIBDIR|LIB_DIR|LIBRARY_PATH|LIB_PATH|LIBRARY|_LIB|_HOME|INSTALL_DIR|_PREFIX))\b|"
     # the dynamic loader's own words (dlerror) for any name, PyOpenGL's "GL: cannot open shared object file";
@@ -363,13 +376,13 @@ LOADER_PATTERN = (
     # a loader's other sentences: "The 'foo' library could not be loaded", "libfoo is not available",
     # "could not open libfoo.so.2", "ctypes.util.find_library('foo') failed", "LibraryNotFoundError: libfoo"
     r"(?<![\w+.-])['\"]?(?P<l17>[\w+.-]+)['\"]? (?:C |C\+\+ |shared |dynamic |native |system )?librar(?:y|ies) "
-    r"(?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
+    r"(?:could not|couldn't|can ?not|can't) be (?:loaded|found|opened)|"
     r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l18>lib[a-z][\w+.-]*)(?: librar(?:y|ies))? (?:is|was) not available\b|"
     # jpype's _jvmfinder.py: "Sorry no JVM could be found", "JVM DLL not found: .../libjvm.so"
     r"[Nn]o (?P<n10>JVM) could be found|(?P<n11>JVM) DLL not found\b|"
-    r"(?i:could not|couldn't|unable to|cannot|can't) find an? (?:local |system |working |valid )?installation of "
+    r"(?i:could not|couldn't|unable to|can ?not|can't) find an? (?:local |system |working |valid )?installation of "
     r"(?P<n9>[A-Za-z][\w+.-]*)|"
-    r"librar(?:y|ies) ['\"](?P<l26>[\w+.-]+)['\"] (?:could not|couldn't|cannot|can't) be (?:loaded|found|opened)|"
+    r"librar(?:y|ies) ['\"](?P<l26>[\w+.-]+)['\"] (?:could not|couldn't|can ?not|can't) be (?:loaded|found|opened)|"
     # pyscf's lib/misc.py: "Library candidates ('libxc', 'xc') not found"
     r"Library candidates \(['\"](?P<l27>[\w+.-]+)['\"][^)\n]*\) not found|"
     r"(?:need|have|must) to install (?:the )?(?P<n7>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies)\b|"
@@ -393,7 +406,7 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])(?P<n5>[\w+.-]+) is not installed\. (?:You can|Please|To) install it (?:using|with|from|via|by "
     r"following) (?:the )?(?:instructions|your system|your OS|apt|brew|https?://)|"
     r"\br_home is None(?P<rhome>)|\bR_HOME (?:is )?not (?:set|defined|found)(?P<rhome2>)|"
-    r"(?i:unable to|could not|couldn't|cannot|can't|failed to) (?:find|determine|locate) (?:the )?"
+    r"(?i:unable to|could not|couldn't|can ?not|can't|failed to) (?:find|determine|locate) (?:the )?"
     r"(?P<env3>JAVA_HOME|JDK_HOME)\b|"
     # "foo is not installed. Please install it with your system package manager."
     r"(?<![\w+.-])(?P<n6>[A-Za-z][\w+.-]*) is not installed[^\n]{0,80}?(?:with|using|via|from|through) your "
@@ -459,6 +472,8 @@ def _too_old(m: re.Match[str], ev: Evidence) -> Finding | None:
     if _PYTHONISH.fullmatch(lib) or not (lib.startswith("lib") or sysnames.lookup(lib)):
         return None
     want, have = first(m, "want"), first(m, "have")
+    if have and not have.strip("0."):     # "0.0.0": the build found no version at all
+        return _absent(f"the system library {lib}", m, ev, f"is missing ({want} or newer is needed)")
     found = f"{have} is there" if have else "an older one is there"
     return _absent(f"the system library {lib}", m, ev, f"is too old ({want} or newer is needed; {found})"
                    if want else f"is too old ({found})")
@@ -552,6 +567,14 @@ def _qt_plugin(m: re.Match[str], ev: Evidence) -> Finding:
     return _absent(f'the system libraries Qt\'s "{plugin}" platform plugin loads{needs}', m, ev, "are missing")
 
 
+def _dotnet(m: re.Match[str], ev: Evidence) -> Finding:
+    """pythonnet (``import clr``) found no .NET runtime: Mono on Linux and macOS (Debian: mono-runtime), or a
+    .NET Core one it was told to use."""
+    runtime = m.group("rt")
+    debian = " (Debian: mono-runtime)" if runtime == "mono" else ""
+    return _absent(f'the .NET runtime "{runtime}"{debian}', m, ev)
+
+
 def _cmake_python_package(name: str) -> bool:
     """A Python package CMake was asked to find (pybind11, nanobind, Torch): a build requirement the build did not
     declare or cannot see, not a system library; CMake's Python/Python3 are the interpreter's headers (python3-dev)."""
@@ -624,7 +647,7 @@ _CMAKE_MISSING = re.compile(r"not found|wasn't found|could not be found|[Cc]ould
 _CMAKE_NAME = re.compile(r"(?P<n>lib[\w+.-]+|[\w+.-]+) (?:(?:was|is) )?not (?:found|installed)|"
                          r"(?P<n2>lib[\w+.-]+|[\w+.-]+) wasn't found|"
                          # a FindX module's own "Could not find OpenBLAS", "failed to find NVRTC"
-                         r"(?i:could not|couldn't|unable to|cannot|failed to) find (?:the )?(?P<n3>[A-Za-z][\w+-]*)"
+                         r"(?i:could not|couldn't|unable to|can ?not|failed to) find (?:the )?(?P<n3>[A-Za-z][\w+-]*)"
                          r"(?:[.!]|\s*$)")
 
 
@@ -661,7 +684,7 @@ BUILD_FAILED = re.compile(
 # A line that says something is absent; whether that something is a library is for sysnames to say
 _ABSENT = re.compile(
     r"(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
-    r"(?:unable to|failed to|could not|couldn't|cannot|can't) (?:find|locate|load|detect|open)|not installed|"
+    r"(?:unable to|failed to|could not|couldn't|can ?not|can't) (?:find|locate|load|detect|open)|not installed|"
     r"(?:does|do) not exist|not present|(?:is|are) absent|\bmissing:|"
     r"(?:is|are) (?:required|missing)|please install|to be installed|not (?:available|detected)|unavailable|"
     r"could not detect|(?:requires?|needs?|missing) (?:the )?\S+ (?:librar|header|development|dev\b|package)|"
@@ -966,6 +989,8 @@ RULES: tuple[Rule, ...] = (
          r"Failed to find (?P<t61>nvcc)\b|"
          # Rust's cc crate ("Failed to find tool. Is `gcc` installed?"), the cmake crate ("is `cmake` not installed?")
          r"Failed to find tool\. Is `(?P<t63>[\w.+-]+)` installed\?|[Ii]s `(?P<t64>[\w.+-]+)` not installed\?|"
+         # dlib's setup.py: "CMake must be installed to build the following extensions: _dlib_pybind11"
+         r"(?<![\w.+-])(?P<t67>CMake|cmake) must be installed to build\b|"
          # a shell script's own "not found" (dash: "./autogen.sh: 5: libtoolize: not found")
          r"(?:^|[\s|])\S*\.sh: (?:\d+: |line \d+: )(?P<t62>[\w.+-]+): (?:command )?not found|"
          r"ERROR: Unknown compiler\(s\): \[\['(?P<t15>[\w+-]+)'|No CMAKE_(?P<t16>\w+?)_COMPILER could be found|"
@@ -1097,6 +1122,11 @@ RULES: tuple[Rule, ...] = (
          phases=_BUILD_PHASES),
     # Qt's platform plugin without its X libraries: "Could not load the Qt platform plugin "xcb" in "" even though
     # it was found." (qtbase src/gui/kernel/qguiapplication.cpp), then an abort
+    # pythonnet/__init__.py (3.0): "Failed to create a default .NET runtime, which would have been "mono" on this
+    # system. Either install a compatible runtime or ..." (the message's lines are indented in its source)
+    rule("missing-system-library", SYSTEM,
+         r"Failed to create a default \.NET runtime, which would\s+have been \"(?P<rt>[\w.-]+)\"", _dotnet,
+         phases=("import", "test")),
     rule("missing-system-library", SYSTEM, r"Could not load the Qt platform plugin \"(?P<qt>[\w-]+)\"", _qt_plugin,
          phases=("import", "test")),
     # a C file's own #error on the library it needs
@@ -1114,7 +1144,11 @@ RULES: tuple[Rule, ...] = (
          # pyproj's setup.py: "Minimum supported PROJ version is 9.2.0, installed version is 7.2.1"
          r"[Mm]inimum (?:supported |required )?(?P<lib5>[A-Za-z][\w+.-]*) version is (?P<want5>\d[\d.]*\d),? "
          r"(?:but )?(?:the )?installed version is (?P<have5>\d[\d.]*\d)|"
-         r"#error \"[^\"\n]*?\brequires?\b[^\"\n]*?\((?P<lib8>lib[a-z][\w+.-]*)\) >= ?(?P<want8>\d[\d.]*)", _too_old,
+         r"#error \"[^\"\n]*?\brequires?\b[^\"\n]*?\((?P<lib8>lib[a-z][\w+.-]*)\) >= ?(?P<want8>\d[\d.]*)|"
+         # cartopy's setup.py (0.17-0.20): "Proj version 4.9.3 is installed, but cartopy requires at least version
+         # 8.0.0." ("0.0.0" when it found none)
+         r"(?<![\w+.-])(?P<lib9>[A-Za-z][\w+.-]*) version (?P<have9>\d[\d.]*) is installed, but [\w.-]+ requires at "
+         r"least version (?P<want9>\d[\d.]*\d)", _too_old,
          phases=_BUILD_PHASES),
     # a compiled module whose library is older here than where it was built (pycurl: "libcurl link-time version
     # (7.74.0) is older than compile-time version (7.88.1)")
