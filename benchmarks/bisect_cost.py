@@ -43,6 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rodeo_action.run.toolhome import installed  # noqa: E402
 from tests.pyindex import Index, dep_names, many_scenario  # noqa: E402
 
 BUDGET = 64          # high enough that the installs counted are the search's, never the cap's
@@ -206,7 +207,7 @@ def raw_install(bench: Bench, manager: str, folder: Path, index_url: str) -> flo
     shutil.rmtree(venv, ignore_errors=True)
     python = str(venv / "bin" / "python")
     if manager == "uv":   # rodeo put uv in its tool cache when it was not on PATH
-        uv = shutil.which("uv") or str(cache / "tools" / "uv-latest" / "bin" / "uv")
+        uv = shutil.which("uv") or str(installed(cache, "uv"))
         env = {**bench.env, "UV_CACHE_DIR": str(cache / "uv_cache_dir"), "UV_NO_CONFIG": "1",
                "UV_PYTHON_DOWNLOADS": "never"}
         commands = [[uv, "venv", "--quiet", "--python", sys.executable, str(venv)],

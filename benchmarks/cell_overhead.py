@@ -95,7 +95,10 @@ def main() -> int:
             repro = str(result["repro"])
             # the repro a person pastes has no cache settings; give it rodeo's, so both run warm
             renv = {**env, CACHE_VARS.get(manager, "X_CACHE"): str(cache / CACHE_VARS.get(manager, "x").lower())}
-            renv["PATH"] = f"{cache / 'tools' / (manager + '-latest') / 'bin'}:{env.get('PATH', '')}"
+            from rodeo_action.run.toolhome import installed
+
+            tool = installed(cache, manager)
+            renv["PATH"] = f"{tool.parent if tool else ''}:{env.get('PATH', '')}"
             if manager == "hatch":   # hatch's pip and virtualenv caches, where rodeo keeps them
                 tool_cache = cache / CACHE_VARS["hatch"].lower()
                 renv["PIP_CACHE_DIR"] = str(tool_cache / "pip")

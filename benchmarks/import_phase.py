@@ -35,9 +35,10 @@ def uv_exe() -> str:
     if found:
         return found
     from rodeo_action import host
+    from rodeo_action.run.toolhome import installed
 
-    cached = host.cache_root(os.environ) / "tools" / "uv-latest" / "bin" / "uv"
-    if cached.exists():
+    cached = installed(host.cache_root(os.environ), "uv")
+    if cached is not None:
         return str(cached)
     raise SystemExit("no uv found: put uv on PATH (pip install uv) or run a uv cell first")
 

@@ -111,3 +111,14 @@ class ToolHome:
                 retired = None
             if retired is None or now - retired > RETIRED_FOR:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def installed(cache_root: Path, name: str, version: str | None = None, executable: str | None = None) -> Path | None:
+    """The executable of a manager rodeo installed into its cache (``<cache>/tools/<name>-<version>``, the
+    current generation's), or None: for tools and benchmarks that run the same manager outside a cell."""
+    now = ToolHome(cache_root / "tools" / f"{name}-{version or 'latest'}").current()
+    if now is None:
+        return None
+    exe = now.folder / ("Scripts" if os.name == "nt" else "bin") / ((executable or name) + (".exe" if os.name == "nt"
+                                                                                            else ""))
+    return exe if exe.exists() else None

@@ -1675,11 +1675,14 @@ def relabel(todo: list[Job]) -> int:
 
 
 def tools(work: Path, env: dict[str, str]) -> dict[str, str]:
-    cache = Path(os.environ.get("RODEO_CACHE_DIR", Path.home() / ".cache" / "rodeo")) / "tools"
-    found = {m: str(cache / f"{m}-latest" / "bin" / m) for m in ("uv", "poetry", "pipenv", "hatch")}
-    found["pdm-latest"] = str(cache / "pdm-latest" / "bin" / "pdm")
+    from rodeo_action.run.toolhome import installed
+
+    cache = host.cache_root(os.environ)
+    found = {m: str(installed(cache, m) or shutil.which(m) or f"{m}-latest")
+             for m in ("uv", "poetry", "pipenv", "hatch")}
+    found["pdm-latest"] = str(installed(cache, "pdm") or "pdm-latest")
     found["pdm"] = str(venv_with(work / "pdm-working", PDM_WORKING, env).parent / "pdm")
-    missing = [m for m, p in found.items() if not Path(p).exists()]
+    missing = [m for m, p in found.items() if not Path(p).is_absolute() or not Path(p).exists()]
     if missing:
         raise SystemExit(f"wild: tools not found: {', '.join(missing)} (run capture.py once to bootstrap them)")
     return found
