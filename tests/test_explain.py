@@ -111,6 +111,26 @@ def test_steps_after_the_imports_are_the_test_or_rodeos_own(tmp_path: Path) -> N
         assert explain(str(log)).stdout == said + "\n", text
 
 
+def test_a_failed_imports_traceback_under_its_verdict_belongs_to_it(tmp_path: Path) -> None:
+    """The log holds each failed import's traceback indented under its verdict (run/probe_driver.py), and the
+    next module's verdict after it: the import failed, whatever the last verdict says."""
+    log = tmp_path / "x.log"
+    log.write_text(f"# rodeo cell {CELL}: pip installing pyarrow on debian-12 with Python 3.11\n"
+                   "$ /w/.venv/bin/python -m pip install pyarrow==11.0.0 numpy==2.1.3\n"
+                   "$ (cd /w && /w/.venv/bin/python -I -B /r/rodeo_action/probe.py /w/.rodeo-probe.json "
+                   "/w/.rodeo-probe-spec.json)\n"
+                   "# rodeo: modules imported for the set: pyarrow (pyarrow), numpy (numpy)\n"
+                   "pyarrow: ImportError: numpy.core.multiarray failed to import\n"
+                   "    Traceback (most recent call last):\n"
+                   '      File "/w/.venv/lib/python3.11/site-packages/pyarrow/__init__.py", line 65, in <module>\n'
+                   "        import pyarrow.lib as _lib\n\n"
+                   "    ImportError: numpy.core.multiarray failed to import\n"
+                   "numpy: ok\n")
+    out = explain(str(log)).stdout
+    assert out.startswith("import-error (pyarrow): ") and "phase: import (read from the log: the import probe's " \
+        "verdicts)" in out, out
+
+
 def test_a_real_cell_log_from_rodeo_run(cli_env: dict[str, str], tmp_path: Path) -> None:
     """Logs rodeo writes now, not only the example's: a pass whose import prints TensorFlow's warning, a
     failed import, and an unavailable manager."""

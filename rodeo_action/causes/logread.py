@@ -301,9 +301,12 @@ def _from_markers(body: str, header: re.Match[str], cell: str, manager: str) -> 
 
 
 def _verdicts(block: str) -> dict[str, str]:
-    """The probe's verdict lines: the run of ``module: verdict`` lines that ends its output."""
+    """The probe's verdict lines: the run of ``module: verdict`` lines that ends its output, each failed one
+    with its traceback under it, indented (blank lines kept blank), which belongs to the verdict."""
     found: dict[str, str] = {}
     for line in reversed(block.rstrip("\n").splitlines()):
+        if not line.strip() or line[0] in " \t":
+            continue
         m = _VERDICT.fullmatch(line.strip())
         if m is None:
             break
