@@ -504,11 +504,14 @@ def test_rodeos_own_timeout_and_memory_notes_are_the_cause() -> None:
     # a probe's header error, then a compiler's error on a 100 KB line: the probe check reads each file name alone
     "/tmp/tmpx/test.c:1:1: fatal error: x.h: No such file or directory\na.c:1:1: error: " + "a/" * 50_000])
 def test_a_100kb_line_is_classified_in_linear_time(line: str) -> None:
+    """A regex that backtracks over the line from each position takes minutes on 100 KB; a linear read takes
+    0.3-0.4 s idle and up to 0.7 s on a machine loaded twice over. The bound tells the two apart without
+    failing under load (the classifier's speed itself is benchmarks/' business)."""
     for manager in ("pip", "uv", "poetry", "pdm", "apt", None):
         for phase in ("install", "import"):
             start = time.monotonic()
             classify(line + "\n", phase, manager)
-            assert time.monotonic() - start < 0.5, (line[:30], manager, phase)
+            assert time.monotonic() - start < 2.0, (line[:30], manager, phase)
 
 
 

@@ -1863,3 +1863,25 @@ def test_pythonnet_without_a_dotnet_runtime_is_a_missing_runtime() -> None:
                         '                    have been "mono" on this system. Either install a\n'
                         '                    compatible runtime or configure it explicitly via\n',
                         'the .NET runtime "mono" (Debian: mono-runtime) is missing')
+
+
+@pytest.mark.parametrize(("out", "says"), [
+    ("gcc: fatal error: Killed signal terminated program cc1plus\n", "the compiler cc1plus was killed"),
+    ("collect2: fatal error: ld terminated with signal 9 [Killed]\n", "the linker ld was killed"),
+    (setup_traceback("subprocess.CalledProcessError: Command '['cmake', '--build', '.']' died with "
+                     "<Signals.SIGKILL: 9>.\n"), "a process was killed (SIGKILL: out of memory?)"),
+])
+def test_a_build_whose_process_the_kernel_killed_is_killed(out: str, says: str) -> None:
+    """The out-of-memory killer's SIGKILL, in the words of gcc, collect2 and Python's subprocess."""
+    for frame in BUILD_FRAMES.values():
+        cause = classify(frame("somepkg", "1.0", out, "wheel"), "install", "pip")
+        assert cause.kind == "killed" and says in cause.summary, cause
+
+
+def test_a_build_backend_killed_by_a_signal_is_killed() -> None:
+    """uv prints the backend's ExitStatus ("signal: 9 (SIGKILL)"), pip the returncode ("exit code: -9")."""
+    log = uv_frame("somepkg", "1.0", "").replace("failed (exit status: 1)", "failed (signal: 9 (SIGKILL))")
+    assert classify(log, "install", "uv").kind == "killed"
+    log = pip_frame("somepkg", "1.0", "", "wheel").replace("exit code: 1", "exit code: -9")
+    assert classify(log, "install", "pip").kind == "killed"
+    assert classify(log.replace("exit code: -9", "exit code: -90"), "install", "pip").kind == "build-failed"

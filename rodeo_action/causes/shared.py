@@ -46,10 +46,11 @@ def _disk(m: re.Match[str], ev: Evidence) -> Finding:
 
 
 def _killed(m: re.Match[str], ev: Evidence) -> Finding:
-    program = m.group("p")
-    if program:      # gcc/g++: the compiler proper died, nearly always of the out-of-memory killer
+    program = first(m, "p")
+    if program:      # gcc/g++: the compiler proper (or collect2's linker) died, nearly always of the OOM killer
         pkg = ev.building()
-        return Finding(f"the compiler {program} was killed (SIGKILL: out of memory?)"
+        role = "linker" if re.fullmatch(r"ld(?:\.\w+)?|lld|mold|gold", program) else "compiler"
+        return Finding(f"the {role} {program} was killed (SIGKILL: out of memory?)"
                        + (f" while building {pkg}" if pkg else ""), pkg)
     what = (m.group("cmd") or "").strip()
     return Finding(f"a process was killed (SIGKILL: out of memory?) during {ev.phase or 'the step'}"
@@ -809,7 +810,10 @@ RULES: tuple[Rule, ...] = (
          r"File too large|\[Errno 27\]|EFBIG|File size limit exceeded", _disk),
     # a shell's report of a child killed by SIGKILL, or gcc's of its compiler proper
     rule("killed", DISK, r"Killed signal terminated program (?P<p>[\w.+-]+)|"
-         r"^(?:\S+: )?(?:line \d+: )? *\d+ Killed\b[ \t]*(?P<cmd>.*)$|^Killed$", _killed),   # bash pads the pid
+         r"^(?:\S+: )?(?:line \d+: )? *\d+ Killed\b[ \t]*(?P<cmd>.*)$|^Killed$|"   # bash pads the pid
+         # collect2 of its linker; uv of a build backend (Rust's ExitStatus); Python's subprocess; pip's own
+         r"collect2: fatal error: (?P<p2>[\w.+-]+) terminated with signal 9 \[Killed\]|"
+         r"failed \(signal: 9 \(SIGKILL\)\)|died with <Signals\.SIGKILL: 9>|^[ \t|\u2502]*exit code: -9$", _killed),
     rule("network", NETWORK, NETWORK_PATTERN, _network),
     # pip's (pipenv's) and uv's words for a file whose hash is not the pinned one, and poetry's
     rule("hash-mismatch", NETWORK,
