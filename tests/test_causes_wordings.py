@@ -1790,6 +1790,16 @@ def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
     assert_build_lacks(out, says)
 
 
+@pytest.mark.parametrize(("out", "says"), [
+    # networkit's and couchbase's setup.py
+    ("ERROR: NetworKit compilation requires cmake.\n", "the build tool cmake"),
+    ("ERROR: NetworKit compilation requires Make or Ninja.\n", "the build tool Make"),
+    ("cmake executable not found. Set CMAKE_EXE environment or update your path\n", "the build tool cmake"),
+])
+def test_a_setup_py_says_it_needs_a_build_tool(out: str, says: str) -> None:
+    assert_build_lacks(out, says)
+
+
 def test_the_word_tool_is_no_library() -> None:
     """"Failed to find tool" read "tool" as libtool."""
     assert sysnames.lookup("tool") is None
@@ -1885,3 +1895,55 @@ def test_a_build_backend_killed_by_a_signal_is_killed() -> None:
     log = pip_frame("somepkg", "1.0", "", "wheel").replace("exit code: 1", "exit code: -9")
     assert classify(log, "install", "pip").kind == "killed"
     assert classify(log.replace("exit code: -9", "exit code: -90"), "install", "pip").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # glcontext (moderngl's default context): its loader's own words for libGL and libX11
+    ("Exception: libGL.so not found in /lib, /usr/lib or LD_LIBRARY_PATH\n", "libGL"),
+    ("Exception: (detect) libX11.so not loaded\n", "libX11"),
+    # python-vlc 3: "import vlc" succeeds without libvlc; its first call's ctypes wrapper has no function
+    ("NameError: no function 'libvlc_new'\n", "libvlc"),
+    # pyvisa without an IVI VISA library or pyvisa-py, and with a VISA library it cannot open
+    ("ValueError: Could not locate a VISA implementation. Install either the IVI binary or pyvisa-py.\n", "VISA"),
+    ("OSError: Could not open VISA library:\n", "VISA"),
+    # python-nmap's PortScanner without nmap
+    ("nmap.nmap.PortScannerError: 'nmap program was not found in path. PATH is : /usr/local/bin:/usr/bin:/bin'\n",
+     "the system program nmap"),
+    # filemagic; pyscreeze (pyautogui); tabula-py; mouseinfo's advice in its SystemExit
+    ("ImportError: Loading libmagic.so.1 failed\n", "libmagic"),
+    ('NotImplementedError: "scrot" must be installed to use screenshot functions in Linux. Run: sudo apt-get install '
+     "scrot\n", "scrot"),
+    ("tabula.errors.JavaNotFoundError: `java` command is not found from this Python process.Please ensure Java is "
+     "installed and PATH is set for `java`\n", "the system program java"),
+    ("SystemExit: NOTE: You must install tkinter on Linux to use MouseInfo. Run the following: sudo apt-get install "
+     "python3-tk python3-dev\n", "the system package python3-tk (Debian)"),
+    # a system library that loaded without a function the package calls (pysodium, libarchive-c), libnacl's words
+    ("AttributeError: /lib/x86_64-linux-gnu/libsodium.so.23: undefined symbol: crypto_pwhash_scryptsalsa208sha256_"
+     "strprefix\n", "the system library libsodium is too old (it lacks crypto_pwhash_scryptsalsa208sha256_strprefix)"),
+    ("AttributeError: /usr/lib/x86_64-linux-gnu/libarchive.so.13: undefined symbol: archive_read_support_filter_lz4\n",
+     "libarchive is too old"),
+    ("ValueError: Underlying Sodium library does not support sealed boxes\n",
+     "the system library libsodium is too old (it lacks sealed boxes)"),
+    # pyacoustid without chromaprint's fpcalc
+    ("acoustid.NoBackendError: fpcalc not found\n", "the system program fpcalc"),
+    # JPype with an old JVM; pyspark's gateway without Java
+    ("RuntimeError: Java version too old. Java 9 or later is required\n", "a Java runtime new enough"),
+    ("pyspark.errors.exceptions.base.PySparkRuntimeError: [JAVA_GATEWAY_EXITED] Java gateway process exited before "
+     "sending its port number.\n", "a Java runtime"),
+])
+def test_packages_loaders_say_what_they_lack_in_their_own_words(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)
+
+
+@pytest.mark.parametrize("traceback", [
+    "ModuleNotFoundError: No module named 'json' not found in path\n",
+    "ValueError: Could not find a JSON implementation\n",
+    "NameError: no function 'compute_mean'\n",
+    "RuntimeError: the 'pip' command is not found in the venv's bin, run: pip install --upgrade pip\n",
+    # an extension module of the package itself, not a system library
+    f"AttributeError: {SITE}/somepkg/libsomepkg.so: undefined symbol: somepkg_init\n",
+])
+def test_words_near_a_loaders_are_no_missing_library(traceback: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    assert classify(log, "import", "pip").kind == "import-error"

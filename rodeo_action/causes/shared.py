@@ -336,7 +336,7 @@ LOADER_PATTERN = (
     r"(?:(?:was |were )?not|wasn't|weren't) found|"
     r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
     r"cannot load library '(?P<l6>[^'\n]+)'|"
-    r"(?i:could not|couldn't|unable to|can ?not|can't|failed to) (?i:find|load|locate) (?:the |an? )?"
+    r"(?i:could not|couldn't|unable to|can ?not|can't|failed to) (?i:find|load|locate|open) (?:the |an? )?"
     r"(?:path to (?:the )?)?(?P<l7>[\w+.-]+(?: (?:or )?(?!(?:shared|dynamic|native|C)\b)[\w+.-]+)?) "
     r"(?:shared |C |dynamic |native )?"
     r"(?:librar(?:y|ies)|lib|DLL)\b|"
@@ -363,7 +363,8 @@ LOADER_PATTERN = (
     r"(?: (?:SDK|runtime|librar(?:y|ies)|drivers?|toolkit))? (?:is |are |has been |have been )?installed\b|"
     # samplerate: "OSError: libsamplerate not found"; python-iptables: "can't find directory with extensions; please
     # set XTABLES_LIBDIR" (a search that asks where the library's files are)
-    r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l13>lib[a-z][\w+.-]*) (?:(?:was|is) )?not found\b|"
+    # glcontext (moderngl): "libGL.so not found in /lib, /usr/lib or LD_LIBRARY_PATH", "(detect) libX11.so not loaded"
+    r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l13>lib[A-Za-z][\w+.-]*) (?:(?:was|is) )?not (?:found|loaded)\b|"
     # clr_loader (pythonnet): "RuntimeError: Could not find libmono"
     r"(?i:could not|couldn't|unable to|can ?not|can't|failed to) (?:find|locate|load) (?!librar(?:y|ies)\b)"
     r"(?P<l14>lib[a-z][\w+.-]*)\b|"
@@ -379,6 +380,20 @@ LOADER_PATTERN = (
     r"(?<![\w+.-])['\"]?(?P<l17>[\w+.-]+)['\"]? (?:C |C\+\+ |shared |dynamic |native |system )?librar(?:y|ies) "
     r"(?:could not|couldn't|can ?not|can't) be (?:loaded|found|opened)|"
     r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<l18>lib[a-z][\w+.-]*)(?: librar(?:y|ies))? (?:is|was) not available\b|"
+    # filemagic: "ImportError: Loading libmagic.so.1 failed"; pyscreeze: '"scrot" must be installed to use screenshot
+    # functions'; tabula-py: "`java` command is not found from this Python process"; advice to install a Debian package
+    # in the exception's own words (mouseinfo: "Run the following: sudo apt-get install python3-tk python3-dev")
+    r"[Ll]oading (?P<l30>lib[\w+-]+(?:\.[\w+-]+)*?\.so[\w.]*) failed|"
+    r"[\"'`](?P<t8>[\w.+-]+)[\"'`] must be installed\b|[\"'`](?P<t9>[\w.+-]+)[\"'`] command is not found\b|"
+    r"(?<![\w-])apt(?:-get)? install (?:-y )?(?P<deb>[a-z0-9][a-z0-9+.-]*[a-z0-9])\b|"
+    # JPype: "Java version too old. Java 9 or later is required", "libjvm.so is older than required Java version11";
+    # pyspark: "[JAVA_GATEWAY_EXITED] Java gateway process exited before sending its port number"
+    r"Java version too old\b(?P<jdk>)|is older than required Java version ?\d+(?P<jdk2>)|"
+    r"Java gateway process exited before sending its port number(?P<jgw>)|"
+    # python-vlc's ctypes wrappers when no libvlc loaded: "NameError: no function 'libvlc_new'"; pyvisa without a VISA
+    # library: "Could not locate a VISA implementation. Install either the IVI binary or pyvisa-py."
+    r"NameError: no function '(?P<l28>lib[a-z0-9]+)_\w+'|"
+    r"(?i:could not|couldn't|unable to|can ?not|can't|failed to) (?:find|locate) a (?P<n12>VISA) implementation\b|"
     # jpype's _jvmfinder.py: "Sorry no JVM could be found", "JVM DLL not found: .../libjvm.so"
     r"[Nn]o (?P<n10>JVM) could be found|(?P<n11>JVM) DLL not found\b|"
     r"(?i:could not|couldn't|unable to|can ?not|can't) find an? (?:local |system |working |valid )?installation of "
@@ -439,7 +454,15 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
         return _absent("libusb (pyusb found no backend)", m, ev)
     if m.group("rhome") is not None or m.group("rhome2") is not None:
         return _absent("R (the R language; Debian: r-base)", m, ev)
+    if m.group("jdk") is not None or m.group("jdk2") is not None:
+        return _absent("a Java runtime new enough (Debian: default-jdk)", m, ev, "is missing: the one found is too old")
+    if m.group("jgw") is not None:
+        return _absent("a Java runtime (pyspark's gateway did not start; Debian: default-jre)", m, ev)
+    if m.group("deb"):
+        return _absent(f"the system package {m.group('deb')} (Debian)", m, ev)
     tool = first(m, "t")
+    if tool and _PYTHONISH.fullmatch(tool):     # pip, cython: a Python tool the environment lacks
+        return None
     if tool:
         package = m.group("t7")
         return _absent(f"the system program {tool}" + (f" ({package})" if package else ""), m, ev)
@@ -478,6 +501,13 @@ def _too_old(m: re.Match[str], ev: Evidence) -> Finding | None:
     found = f"{have} is there" if have else "an older one is there"
     return _absent(f"the system library {lib}", m, ev, f"is too old ({want} or newer is needed; {found})"
                    if want else f"is too old ({found})")
+
+
+def _too_old_symbol(m: re.Match[str], ev: Evidence) -> Finding:
+    """A system library that loaded but lacks a function the package calls: older than the package needs."""
+    lib = first(m, "lib")
+    lib = lib if lib.startswith("lib") else f"lib{lib.lower()}"
+    return _absent(f"the system library {lib}", m, ev, f"is too old (it lacks {first(m, 'sym').rstrip('.')})")
 
 
 def _installation(m: re.Match[str], ev: Evidence) -> Finding | None:
@@ -541,7 +571,9 @@ _PROGRAMS = ("ffmpeg", "ffprobe", "avconv", "pandoc", "tesseract", "dot", "neato
              "sox", "exiftool", "wkhtmltopdf", "wkhtmltoimage", "libreoffice", "soffice", "inkscape", "latex",
              "pdflatex", "xelatex", "lualatex", "dvipng", "gpg", "gpg2", "unrar", "7z", "chromedriver", "geckodriver",
              "chromium", "firefox", "R", "Rscript", "octave", "julia", "qpdf", "mpirun", "mpiexec", "nvidia-smi",
-             "xvfb-run", "Xvfb", "xclip", "xsel", "notify-send", "mediainfo", "mplayer", "mpv", "vlc", "aplay")
+             "xvfb-run", "Xvfb", "xclip", "xsel", "notify-send", "mediainfo", "mplayer", "mpv", "vlc", "aplay",
+             "ffplay", "play", "fpcalc", "scrot", "gnome-screenshot", "nmap", "tshark", "dumpcap", "unpaper", "jbig2",
+             "pngquant")
 
 
 def _python_built_without(m: re.Match[str], ev: Evidence) -> Finding:
@@ -863,6 +895,13 @@ RULES: tuple[Rule, ...] = (
     # ctypes.CDLL(find_library(x)) with no library found loads the interpreter itself: its symbols are missing
     rule("missing-system-library", SYSTEM,
          r"AttributeError: \S*/python[\d.]*: undefined symbol: (?P<s>\w+)", _ctypes_none),
+    # ctypes looking a function up in a system library that is there but older than the package needs (pysodium on
+    # Debian's libsodium 1.0.18, libarchive-c): "AttributeError: /lib/x86_64-linux-gnu/libsodium.so.23: undefined
+    # symbol: crypto_..."; libnacl's "Underlying Sodium library does not support sealed boxes"
+    rule("missing-system-library", SYSTEM,
+         r"AttributeError: (?:/usr)?/lib(?:64)?/(?:[\w-]+/)?(?P<lib>lib[\w+-]+)\.so[\w.]*: undefined symbol: "
+         r"(?P<sym>\w+)|[Uu]nderlying (?P<lib2>\w+) library does not support (?P<sym2>[^\n]{1,80})", _too_old_symbol,
+         phases=("import", "test")),
     rule("missing-system-library", SYSTEM,
          r"Package '?(?P<p>[\w+.-]+)'?,? (?:was )?not found in the pkg-config search path|"
          r"No package '(?P<p2>[\w+.-]+)' found|"
@@ -993,6 +1032,10 @@ RULES: tuple[Rule, ...] = (
          r"Failed to find (?P<t61>nvcc)\b|"
          # Rust's cc crate ("Failed to find tool. Is `gcc` installed?"), the cmake crate ("is `cmake` not installed?")
          r"Failed to find tool\. Is `(?P<t63>[\w.+-]+)` installed\?|[Ii]s `(?P<t64>[\w.+-]+)` not installed\?|"
+         # networkit's setup.py: "ERROR: NetworKit compilation requires cmake." (or "Make or Ninja."); couchbase's:
+         # "cmake executable not found. Set CMAKE_EXE environment or update your path"
+         r"(?:[Cc]ompilation|[Bb]uild(?:ing)?) requires (?P<t68>cmake|CMake|[Mm]ake|[Nn]inja|swig|SWIG|pkg-config)\b|"
+         r"(?<![\w.+-])(?P<t69>cmake|CMake|ninja|make|swig|pkg-config|gcc|g\+\+) executable (?:was )?not found\b|"
          # dlib's setup.py: "CMake must be installed to build the following extensions: _dlib_pybind11"
          r"(?<![\w.+-])(?P<t67>CMake|cmake) must be installed to build\b|"
          # a shell script's own "not found" (dash: "./autogen.sh: 5: libtoolize: not found")
@@ -1192,6 +1235,13 @@ RULES: tuple[Rule, ...] = (
          # shell could not find (exit status 127)
          r"FileNotFoundError: \[Errno 2\] No such file or directory: '(?P<prog4>[A-Za-z][\w.+-]*)'|"
          r"(?<![\w.+-])(?P<prog5>[A-Za-z][\w.+-]*) (?:was |is )?not found (?:on|in) (?:your |the )?\$?PATH\b|"
+         # ocrmypdf: "The program 'tesseract' could not be executed or was not found on your system PATH.",
+         # "Could not find program 'tesseract' on the PATH"
+         r"[Tt]he program '(?P<prog11>[\w.+-]+)' could not be executed or was not found\b|"
+         r"[Cc]ould not find program '(?P<prog12>[\w.+-]+)' on the PATH\b|"
+         # python-nmap: "PortScannerError: 'nmap program was not found in path. PATH is : ..."
+         r"(?<![\w.+-])(?P<prog10>[A-Za-z][\w.+-]*) (?:program|executable|binary) (?:was |is )?not found in "
+         r"(?:your |the )?(?:PATH|path)\b|"
          r"Command '(?:\[')?(?!(?:/usr)?(?:/bin/)?(?:ba|da|z)?sh\b|env\b)(?P<prog6>[\w.+-]+)[^\n]*? returned non-zero "
          r"exit status 127\b",
          _installation, phases=(*_BUILD_PHASES, "import", "test")),
