@@ -1667,6 +1667,10 @@ def test_a_modules_lower_case_error_class_is_an_import_error() -> None:
     (setup_traceback("urllib.error.ContentTooShortError: <urlopen error retrieval incomplete: got only 1 out of 2 "
                      "bytes>\n"), "connection dropped"),
     (setup_traceback("socket.timeout: timed out\n"), "timed out"),
+    # a build's own words for a failed download, its tool's reason unprinted
+    ("-- Downloading https://github.com/x/y/archive/v1.tar.gz\nCMake Error at CMakeLists.txt:10 (file):\n  file "
+     "DOWNLOAD error: Failed to download https://github.com/x/y/archive/v1.tar.gz\n", "github.com"),
+    ("Error downloading https://example.org/libfoo-1.0.tar.gz, giving up\n", "example.org"),
 ])
 def test_a_build_that_fetches_says_the_network_failed_in_its_tools_words(out: str, says: str) -> None:
     cause = classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip")
@@ -1947,3 +1951,10 @@ def test_words_near_a_loaders_are_no_missing_library(traceback: str) -> None:
     log = import_frame("somepkg", "1.0", "import somepkg",
                        f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
     assert classify(log, "import", "pip").kind == "import-error"
+
+
+def test_uvs_download_and_build_of_a_url_is_no_failed_download() -> None:
+    """uv's "Failed to download and build `foo @ https://…`" heads a build's failure, not a download's."""
+    log = ("$ uv pip install 'foo @ https://github.com/x/foo/archive/v1.tar.gz'\n  × Failed to download and build "
+           "`foo @ https://github.com/x/foo/archive/v1.tar.gz`\n  ╰─▶ The build backend returned an error\n")
+    assert classify(log, "install", "uv").kind == "build-failed"

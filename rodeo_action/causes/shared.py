@@ -144,7 +144,10 @@ NETWORK_PATTERN = (
     r"\bcurl: \((?:5|6|7|28|35|52|55|56|60)\) |RPC failed; curl (?:5|6|7|18|28|35|52|55|56|60|92)\b|"
     r"unable to resolve host address|Unknown hostname '|gnutls_handshake\(\) failed|"
     r"IncompleteRead\(\d+ bytes read|ContentTooShortError|socket\.timeout: timed out|"
-    r"\[Errno 99\] Cannot assign requested address"
+    r"\[Errno 99\] Cannot assign requested address|"
+    # a build's own words for a download of a URL that failed (its tool's reason may not be printed)
+    r"(?i:failed to download|download failed|error downloading|could not download|unable to download) (?!and build)"
+    r"[^\n]{0,40}?\bhttps?://[\w.-]+"
 )
 
 
