@@ -1799,6 +1799,17 @@ def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
     ("ERROR: NetworKit compilation requires cmake.\n", "the build tool cmake"),
     ("ERROR: NetworKit compilation requires Make or Ninja.\n", "the build tool Make"),
     ("cmake executable not found. Set CMAKE_EXE environment or update your path\n", "the build tool cmake"),
+    # waf's configure checks, the last one failed before "The configuration failed"
+    ("Checking for 'gtk+-3.0'                 : not found \nThe configuration failed\n(complete log in "
+     "/tmp/x/build/config.log)\n", "the system library gtk+-3.0"),
+    ("Checking for program 'msgfmt'           : not found\nThe configuration failed\n", "the system program msgfmt"),
+    # GNU ld on a library another one needs; rustc on a crate's native library
+    ("/usr/bin/ld: warning: libfoo.so.1, needed by /usr/lib/libbar.so, not found (try using -rpath or -rpath-link)\n"
+     "/usr/bin/ld: /usr/lib/libbar.so: undefined reference to `foo_init'\ncollect2: error: ld returned 1 exit status\n",
+     "the linker cannot find libfoo.so.1, which another library needs"),
+    ("error: could not find native static library `foo`, perhaps an -L flag is missing?\n", "-lfoo (libfoo)"),
+    # a sentence that a library is required, not the word "library" itself, nor an article
+    ("Error: foo library is required\n", "the system library foo is missing"),
 ])
 def test_a_setup_py_says_it_needs_a_build_tool(out: str, says: str) -> None:
     assert_build_lacks(out, says)
@@ -1928,6 +1939,12 @@ def test_a_build_backend_killed_by_a_signal_is_killed() -> None:
      "libarchive is too old"),
     ("ValueError: Underlying Sodium library does not support sealed boxes\n",
      "the system library libsodium is too old (it lacks sealed boxes)"),
+    # macOS's dyld through ctypes, old and new wording; Debian's Python without python3-tk
+    ("OSError: dlopen(libfoo.dylib, 6): image not found\n", "libfoo.dylib"),
+    ("OSError: dlopen(libfoo.dylib, 0x0006): tried: 'libfoo.dylib' (no such file), '/usr/local/lib/libfoo.dylib' (no "
+     "such file)\n", "libfoo.dylib"),
+    ("ImportError: No module named _tkinter, please install the python3-tk package\n",
+     "the system package python3-tk (Debian)"),
     # pyacoustid without chromaprint's fpcalc
     ("acoustid.NoBackendError: fpcalc not found\n", "the system program fpcalc"),
     # JPype with an old JVM; pyspark's gateway without Java
@@ -1951,6 +1968,13 @@ def test_words_near_a_loaders_are_no_missing_library(traceback: str) -> None:
     log = import_frame("somepkg", "1.0", "import somepkg",
                        f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
     assert classify(log, "import", "pip").kind == "import-error"
+
+
+@pytest.mark.parametrize("out", ["Error: A C library is required\n", "Error: This library is required\n",
+                                 "Error: the library is required\n"])
+def test_a_library_required_without_a_name_names_none(out: str) -> None:
+    cause = classify(pip_frame("somepkg", "1.0", out, "wheel"), "install", "pip")
+    assert "system library" not in cause.summary, cause
 
 
 def test_uvs_download_and_build_of_a_url_is_no_failed_download() -> None:

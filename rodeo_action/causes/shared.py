@@ -225,6 +225,8 @@ def _linker(m: re.Match[str], ev: Evidence) -> Finding | None:
     lib = first(m, "l")
     if m.group("l3"):
         return Finding(f"the linker cannot find {lib}.lib{where}", pkg)
+    if m.group("l6"):
+        return Finding(f"the linker cannot find {lib}, which another library needs{where}", pkg)
     if re.search(r"\.(?:a|so|dylib)\b", lib):     # -l:libfoo.so.1 names the file itself
         return Finding(f"the linker cannot find {lib}{where}", pkg)
     return Finding(f"the linker cannot find -l{lib} (lib{lib}){where}", pkg)
@@ -309,7 +311,8 @@ def _configure(m: re.Match[str], ev: Evidence) -> Finding | None:
 
 _NOT_A_NAME = frozenset(("could", "couldn't", "cannot", "can't", "unable", "not", "the", "a", "an", "to", "find", "is",
                          "are", "was", "found", "required", "library", "libraries", "headers", "header", "package",
-                         "packages", "development", "files", "installed", "error", "no", "compiler", "support"))
+                         "packages", "development", "files", "installed", "error", "no", "compiler", "support",
+                         "this", "that", "which", "some", "any", "one", "your", "its", "following", "other", "another"))
 
 
 def _configure_name(said: str) -> str:
@@ -389,6 +392,10 @@ LOADER_PATTERN = (
     r"[Ll]oading (?P<l30>lib[\w+-]+(?:\.[\w+-]+)*?\.so[\w.]*) failed|"
     r"[\"'`](?P<t8>[\w.+-]+)[\"'`] must be installed\b|[\"'`](?P<t9>[\w.+-]+)[\"'`] command is not found\b|"
     r"(?<![\w-])apt(?:-get)? install (?:-y )?(?P<deb>[a-z0-9][a-z0-9+.-]*[a-z0-9])\b|"
+    # Debian's own Python without python3-tk: "No module named _tkinter, please install the python3-tk package"
+    r"[Pp]lease install the (?P<deb2>python3-[a-z0-9.-]*[a-z0-9]|lib[a-z0-9.+-]+-dev) package\b|"
+    # macOS's dyld (ctypes): "dlopen(libfoo.dylib, 6): image not found", "(no such file)"
+    r"dlopen\((?P<l31>[^,()\n]+?), (?:0x)?[\da-fA-F]+\): (?:image not found|[^\n]{0,200}?\(no such file\))|"
     # JPype: "Java version too old. Java 9 or later is required", "libjvm.so is older than required Java version11";
     # pyspark: "[JAVA_GATEWAY_EXITED] Java gateway process exited before sending its port number"
     r"Java version too old\b(?P<jdk>)|is older than required Java version ?\d+(?P<jdk2>)|"
@@ -461,8 +468,9 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
         return _absent("a Java runtime new enough (Debian: default-jdk)", m, ev, "is missing: the one found is too old")
     if m.group("jgw") is not None:
         return _absent("a Java runtime (pyspark's gateway did not start; Debian: default-jre)", m, ev)
-    if m.group("deb"):
-        return _absent(f"the system package {m.group('deb')} (Debian)", m, ev)
+    deb = first(m, "deb")
+    if deb:
+        return _absent(f"the system package {deb} (Debian)", m, ev)
     tool = first(m, "t")
     if tool and _PYTHONISH.fullmatch(tool):     # pip, cython: a Python tool the environment lacks
         return None
@@ -603,6 +611,16 @@ def _qt_plugin(m: re.Match[str], ev: Evidence) -> Finding:
     return _absent(f'the system libraries Qt\'s "{plugin}" platform plugin loads{needs}', m, ev, "are missing")
 
 
+def _waf(m: re.Match[str], ev: Evidence) -> Finding:
+    """waf's configure check that failed last before it stopped: a program, a header or a library."""
+    what, name = (m.group("what") or "").strip(), m.group("w")
+    if what == "program":
+        return _absent(f"the system program {name}", m, ev)
+    if what == "header" or name.endswith(".h"):
+        return _absent(f"the header {name} (its library's development package)", m, ev)
+    return _absent(f"the system library {name}", m, ev)
+
+
 def _dotnet(m: re.Match[str], ev: Evidence) -> Finding:
     """pythonnet (``import clr``) found no .NET runtime: Mono on Linux and macOS (Debian: mono-runtime), or a
     .NET Core one it was told to use."""
@@ -671,7 +689,7 @@ def _needs(m: re.Match[str], ev: Evidence) -> Finding | None:
     log that shows a build (a manager's own "error: X not found" is no library)."""
     name = re.sub(r" (?:library|headers|development files)$", "", first(m, "n"))
     pkg = ev.building()
-    if _PYTHONISH.fullmatch(name) or pkg is None:
+    if _PYTHONISH.fullmatch(name) or name.lower() in _NOT_A_NAME or pkg is None:
         return None
     said = " ".join(m.group(0).replace("|", " ").split()).lstrip("* ")
     state = "too old" if m.group("n5") else "missing"
@@ -883,7 +901,11 @@ RULES: tuple[Rule, ...] = (
          r"(?:(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|gfortran): (?:fatal )?error: |cannot find )"
          r"(?:/usr|/opt|/lib|/lib64)/(?:\S*/)?lib(?P<l4>[\w+-]+?(?:\.\d+)*)\.(?:a|so(?:\.[\d.]*\d)?|dylib)(?::|\s|$)|"
          # MSVC's link.exe: "LINK : fatal error LNK1181: cannot open input file 'gdal_i.lib'"
-         r"LNK1181: cannot open input file '(?P<l3>[\w+.-]+?)(?:_i)?\.lib'", _linker),
+         r"LNK1181: cannot open input file '(?P<l3>[\w+.-]+?)(?:_i)?\.lib'|"
+         # GNU ld on a library another one needs ("warning: libfoo.so.1, needed by /usr/lib/libbar.so, not found (try
+         # using -rpath or -rpath-link)"); rustc on a native library a crate links
+         r"ld: warning: (?P<l6>lib[\w+-]+(?:\.[\w+-]+)*?\.so[\w.]*), needed by \S+, not found\b|"
+         r"could not find native static library `(?P<l7>[\w+.-]+)`", _linker),
     rule("missing-system-library", SYSTEM,
          r"(?<![\w+.-])(?P<l>lib[\w+.-]+?\.(?:so(?:\.[\d.]*\d)?|dylib)): cannot open shared object file|"
          r"(?<![\w+.-])(?P<l5>(?![\w+.-]*(?:cpython-|abi3|pypy))[A-Za-z][\w+.-]*?\.so(?:\.[\d.]*\d)?): "
@@ -1131,7 +1153,8 @@ RULES: tuple[Rule, ...] = (
          r"\b[Nn]o (?P<n10>[A-Za-z][\w+.-]*) (?:installation|install|library|libraries|headers) (?:was |were )?found\b|"
          r"(?i:could not|couldn't|cannot|can't|unable to|failed to) (?:find|locate) (?:the )?(?P<n11>[A-Za-z][\w+.-]*) "
          r"(?:include|header|lib|library) (?:directory|dir|path|folder|files)\b|"
-         r"(?<![\w+.-])(?P<n12>lib[a-z][\w+.-]*)(?: ?[<>=]=? ?\d[\w.]*)? (?:is|are) required\b|"
+         r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<n12>lib[a-z][\w+.-]*)(?: ?[<>=]=? ?\d[\w.]*)? (?:is|are) required\b|"
+         r"(?<![\w+.-])(?P<n20>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies) (?:is|are) required\b|"
          r"[Yy]ou need (?:the )?(?P<n13>lib[a-z][\w+.-]*|[A-Za-z][\w+.-]* (?:library|headers|development files))"
          r"(?: ?[<>=]=? ?\d[\w.]*)? to (?:build|compile|install)\b|"
          # pyzmq's "Fatal: Failed to build or find libzmq"; "Could not determine the location of libgeos_c";
@@ -1179,6 +1202,10 @@ RULES: tuple[Rule, ...] = (
          phases=("import", "test")),
     rule("missing-system-library", SYSTEM, r"Could not load the Qt platform plugin \"(?P<qt>[\w-]+)\"", _qt_plugin,
          phases=("import", "test")),
+    # waf's configure: "Checking for 'gtk+-3.0' : not found", then "The configuration failed"
+    rule("missing-system-library", SYSTEM,
+         r"^[ \t|]*Checking for (?P<what>program |header |library )?'?(?P<w>[\w+./-]+?)'?[ \t]*: not found[ \t]*\n"
+         r"(?:[^\n]*\n){0,30}?[ \t|]*The configuration failed", _waf, phases=_BUILD_PHASES),
     # a C file's own #error on the library it needs
     rule("missing-system-library", SYSTEM, r"error: #error (?P<said>[^\n]{1,200})", _preprocessor_error,
          phases=_BUILD_PHASES),
