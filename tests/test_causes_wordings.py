@@ -1810,6 +1810,13 @@ def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
     ("error: could not find native static library `foo`, perhaps an -L flag is missing?\n", "-lfoo (libfoo)"),
     # a sentence that a library is required, not the word "library" itself, nor an article
     ("Error: foo library is required\n", "the system library foo is missing"),
+    (setup_traceback("RuntimeError: The 'freetype' library is needed to build this package\n"), "freetype"),
+    (setup_traceback("RuntimeError: libfoo-dev is missing\n"), "libfoo-dev"),
+    (setup_traceback("RuntimeError: SDL2 development libraries not found\n"), "libSDL2 (Debian: libsdl2-dev)"),
+    # umbrella names no Debian file is named after
+    (setup_traceback("RuntimeError: Cannot find MPI\n"), "MPI (Debian: mpi-default-dev)"),
+    (setup_traceback("RuntimeError: No MPI compiler found\n"), "an MPI compiler wrapper"),
+    (setup_traceback("RuntimeError: Could not find OpenBLAS\n"), "OpenBLAS (Debian: libopenblas-dev)"),
 ])
 def test_a_setup_py_says_it_needs_a_build_tool(out: str, says: str) -> None:
     assert_build_lacks(out, says)

@@ -338,7 +338,7 @@ def _configure_name(said: str) -> str:
 # are no verdict.
 LOADER_PATTERN = (
     r"Unable to find (?P<l>[\w+.-]+) shared library|could not find any library for (?P<l2>[\w+.-]+)|"
-    r"(?<![\w+.-])['\"]?(?P<l3>[\w+.-]+)['\"]? (?:C |C\+\+ )?(?:shared |dynamic |native )?librar(?:y|ies) "
+    r"(?<![\w+.-])['\"]?(?P<l3>[\w+.-]+)['\"]? (?:C |C\+\+ )?(?:shared |dynamic |native |development )?librar(?:y|ies) "
     r"(?:(?:was |were )?not|wasn't|weren't) found|"
     r"Unable to find (?P<l4>lib[\w+.-]+)|no library called [\"'](?P<l5>[^\"'\n]+)[\"'] was found|"
     r"cannot load library '(?P<l6>[^'\n]+)'|"
@@ -654,7 +654,7 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "Pkg-config": "pkg-config", "qmake": "qmake (Qt's build tool)", "CUDA": "the CUDA toolkit",
                "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler",
                "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)", "JVM": "a Java JDK (javac)",
-               "JAVA_HOME": "a Java JDK (javac)",
+               "JAVA_HOME": "a Java JDK (javac)", "MPI": "an MPI compiler wrapper (mpicc; Debian: mpi-default-dev)",
                "Unix Makefiles": "make", "Ninja": "ninja", "ASM_NASM": "nasm", "ASM": "an assembler",
                "nvcc": "nvcc (the CUDA toolkit)"}
 
@@ -789,7 +789,8 @@ def _preprocessor_error(m: re.Match[str], ev: Evidence) -> Finding | None:
     (pygit2's "You need a compatible libgit2 version (1.9.x)", cryptography's "MUST be linked with OpenSSL
     3.0.0 or later"), never a bug of its own code."""
     said = m.group("said").strip().strip('"').strip()
-    for word in _WORD.findall(said):
+    words = _WORD.findall(said)    # a lib- name first: "PostgreSQL client library (libpq)" is libpq
+    for word in sorted(words, key=lambda w: not w.startswith("lib")):
         hit = None if _PYTHONISH.fullmatch(word) else sysnames.lookup(word)
         if hit:
             return _absent(f"the system library {hit[0]} (Debian: {hit[1]})", m, ev,
@@ -1057,6 +1058,7 @@ RULES: tuple[Rule, ...] = (
          r"Failed to find (?P<t61>nvcc)\b|"
          # Rust's cc crate ("Failed to find tool. Is `gcc` installed?"), the cmake crate ("is `cmake` not installed?")
          r"Failed to find tool\. Is `(?P<t63>[\w.+-]+)` installed\?|[Ii]s `(?P<t64>[\w.+-]+)` not installed\?|"
+         r"[Nn]o (?P<t70>MPI) compiler (?:wrapper )?(?:was )?found\b|"
          # networkit's setup.py: "ERROR: NetworKit compilation requires cmake." (or "Make or Ninja."); couchbase's:
          # "cmake executable not found. Set CMAKE_EXE environment or update your path"
          r"(?:[Cc]ompilation|[Bb]uild(?:ing)?) requires (?P<t68>cmake|CMake|[Mm]ake|[Nn]inja|swig|SWIG|pkg-config)\b|"
@@ -1154,7 +1156,9 @@ RULES: tuple[Rule, ...] = (
          r"(?i:could not|couldn't|cannot|can't|unable to|failed to) (?:find|locate) (?:the )?(?P<n11>[A-Za-z][\w+.-]*) "
          r"(?:include|header|lib|library) (?:directory|dir|path|folder|files)\b|"
          r"(?<![\w+.-])(?!librar(?:y|ies)\b)(?P<n12>lib[a-z][\w+.-]*)(?: ?[<>=]=? ?\d[\w.]*)? (?:is|are) required\b|"
-         r"(?<![\w+.-])(?P<n20>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared |system )?librar(?:y|ies) (?:is|are) required\b|"
+         r"(?<![\w+.-])['\"]?(?P<n20>[A-Za-z][\w+.-]*)['\"]? (?:C |C\+\+ |shared |system |development )?"
+         r"librar(?:y|ies) (?:is|are) (?:required|needed)\b|"
+         r"(?<![\w+.-])(?P<n21>[a-z0-9][\w+.-]*-dev(?:el)?)(?: package)? (?:is|are) (?:missing|not installed)\b|"
          r"[Yy]ou need (?:the )?(?P<n13>lib[a-z][\w+.-]*|[A-Za-z][\w+.-]* (?:library|headers|development files))"
          r"(?: ?[<>=]=? ?\d[\w.]*)? to (?:build|compile|install)\b|"
          # pyzmq's "Fatal: Failed to build or find libzmq"; "Could not determine the location of libgeos_c";
@@ -1206,9 +1210,6 @@ RULES: tuple[Rule, ...] = (
     rule("missing-system-library", SYSTEM,
          r"^[ \t|]*Checking for (?P<what>program |header |library )?'?(?P<w>[\w+./-]+?)'?[ \t]*: not found[ \t]*\n"
          r"(?:[^\n]*\n){0,30}?[ \t|]*The configuration failed", _waf, phases=_BUILD_PHASES),
-    # a C file's own #error on the library it needs
-    rule("missing-system-library", SYSTEM, r"error: #error (?P<said>[^\n]{1,200})", _preprocessor_error,
-         phases=_BUILD_PHASES),
     # a library that is there, in a version older (or other) than the build needs
     rule("missing-system-library", SYSTEM,
          r"[Rr]equires? (?P<lib>[A-Za-z][\w+.-]*) (?P<want>\d[\w.]*?)(?:\.x)*,? (?:but )?(?:got|found|have|has) "
@@ -1226,6 +1227,9 @@ RULES: tuple[Rule, ...] = (
          # 8.0.0." ("0.0.0" when it found none)
          r"(?<![\w+.-])(?P<lib9>[A-Za-z][\w+.-]*) version (?P<have9>\d[\d.]*) is installed, but [\w.-]+ requires at "
          r"least version (?P<want9>\d[\d.]*\d)", _too_old,
+         phases=_BUILD_PHASES),
+    # a C file's own #error on the library it needs (after the version checks above, which say more)
+    rule("missing-system-library", SYSTEM, r"error: #error (?P<said>[^\n]{1,200})", _preprocessor_error,
          phases=_BUILD_PHASES),
     # a compiled module whose library is older here than where it was built (pycurl: "libcurl link-time version
     # (7.74.0) is older than compile-time version (7.88.1)")

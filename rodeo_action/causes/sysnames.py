@@ -36,6 +36,25 @@ _BARE_WORDS = frozenset((
 ))
 
 
+# Names a build or a loader uses for a library no file of Debian's is named after: an umbrella (MPI, LAPACK,
+# Qt5, Eigen), a project's own name for libraries whose files are named otherwise (PostgreSQL's libpq, ZeroMQ's
+# libzmq), a runtime (CUDA, the JDK)
+_ALIASES = {
+    "mpi": ("MPI", "mpi-default-dev"), "lapack": ("LAPACK", "liblapack-dev"),
+    "openblas": ("OpenBLAS", "libopenblas-dev"), "openmp": ("OpenMP", "libomp-dev"),
+    "eigen": ("Eigen", "libeigen3-dev"), "eigen3": ("Eigen3", "libeigen3-dev"),
+    "cuda": ("CUDA", "nvidia-cuda-toolkit"), "jdk": ("JDK", "default-jdk"), "java": ("Java", "default-jdk"),
+    "qt5": ("Qt5", "qtbase5-dev"), "qt6": ("Qt6", "qt6-base-dev"), "tk": ("Tk", "tk-dev"),
+    "kerberos": ("Kerberos", "libkrb5-dev"), "gssapi": ("GSSAPI", "libkrb5-dev"),
+    "freeglut": ("freeglut", "freeglut3-dev"),
+    "ffmpeg": ("FFmpeg", "libavformat-dev"), "pulseaudio": ("PulseAudio", "libpulse-dev"),
+    "postgresql": ("PostgreSQL", "libpq-dev"), "postgres": ("PostgreSQL", "libpq-dev"),
+    "mysql": ("MySQL", "default-libmysqlclient-dev"), "zeromq": ("ZeroMQ", "libzmq3-dev"),
+    "gobject": ("GObject", "libglib2.0-dev"), "ghostscript": ("Ghostscript", "libgs-dev"),
+    "openjpeg": ("OpenJPEG", "libopenjp2-7-dev"),
+}
+
+
 @cache
 def _table() -> dict[str, tuple[str, str]]:
     """lower-case name -> (the name as Debian writes it, the Debian package)."""
@@ -71,7 +90,7 @@ def lookup(token: str) -> tuple[str, str] | None:
     for candidate in (word, f"lib{bare}", bare, f"{bare}-config", *versionless):
         if candidate in table and len(candidate) >= 3:
             return table[candidate]
-    return None
+    return _ALIASES.get(word) or _ALIASES.get(unversioned)
 
 
 __all__ = ["lookup"]
