@@ -1799,6 +1799,20 @@ def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
     ("ERROR: NetworKit compilation requires cmake.\n", "the build tool cmake"),
     ("ERROR: NetworKit compilation requires Make or Ninja.\n", "the build tool Make"),
     ("cmake executable not found. Set CMAKE_EXE environment or update your path\n", "the build tool cmake"),
+    # MSVC absent (Windows), Apple's clang without OpenMP, meson and meson-python without ninja, cargo's MSRV check,
+    # bash's own words, a Perl module a Configure needs
+    ("error: Unable to find vcvarsall.bat\n", "Microsoft Visual C++"),
+    ("error: Microsoft Visual C++ 14.0 is required. Get it with \"Microsoft Visual C++ Build Tools\": "
+     "https://visualstudio.microsoft.com/downloads/\n", "the build tool Microsoft Visual C++ is missing"),
+    ("clang: error: unsupported option '-fopenmp'\nerror: command '/usr/bin/clang' failed with exit code 1\n",
+     "OpenMP for clang (libomp)"),
+    ("../meson.build:1:0: ERROR: Could not detect Ninja v1.8.2 or newer\n", "the build tool ninja"),
+    ("meson-python: error: Could not find ninja version 1.8.2 or newer.\n", "the build tool ninja"),
+    ("error: rustc 1.63.0 is not supported by the following packages:\n  foo@1.0.0 requires rustc 1.70\n",
+     "rustc is too old (1.63.0; 1.70 or newer is needed)"),
+    ("libtoolize: command not found\n", "the build tool libtoolize"),
+    ("Can't locate ExtUtils/MakeMaker.pm in @INC (you may need to install the ExtUtils::MakeMaker module)\n",
+     "the Perl module ExtUtils::MakeMaker (Debian: perl) is missing"),
     # waf's configure checks, the last one failed before "The configuration failed"
     ("Checking for 'gtk+-3.0'                 : not found \nThe configuration failed\n(complete log in "
      "/tmp/x/build/config.log)\n", "the system library gtk+-3.0"),

@@ -655,6 +655,7 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "as": "the assembler as (binutils)", "Objective-C": "an Objective-C compiler",
                "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)", "JVM": "a Java JDK (javac)",
                "JAVA_HOME": "a Java JDK (javac)", "MPI": "an MPI compiler wrapper (mpicc; Debian: mpi-default-dev)",
+               "vcvarsall": "Microsoft Visual C++ (its Build Tools)", "openmp": "OpenMP for clang (libomp)",
                "Unix Makefiles": "make", "Ninja": "ninja", "ASM_NASM": "nasm", "ASM": "an assembler",
                "nvcc": "nvcc (the CUDA toolkit)"}
 
@@ -664,8 +665,11 @@ def _tool(m: re.Match[str], ev: Evidence) -> Finding | None:
                                              if m.group("t45") is not None else "")
     if _PYTHONISH.fullmatch(tool):    # "sh: 1: cython: not found": a Python build requirement, not a system tool
         return None
-    tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
     pkg = ev.building()
+    if m.group("t76"):     # a Perl module: ExtUtils/MakeMaker -> ExtUtils::MakeMaker
+        return Finding(f"the Perl module {tool.replace('/', '::')} (Debian: perl) is missing"
+                       + (f" while building {pkg}" if pkg else ""), pkg)
+    tool = _TOOL_NAMES.get(_COMPILER_NAMES.get(tool, tool), tool.rsplit("/", 1)[-1])
     return Finding(f"the build tool {tool} is missing" + (f" while building {pkg}" if pkg else ""), pkg)
 
 
@@ -1042,7 +1046,14 @@ RULES: tuple[Rule, ...] = (
          r"found|not found)|Did not find (?P<t11>pkg-config) by name|"
          r"[Nn]o such file or directory: '(?P<t12>(?![A-Z]{3,}\b)[A-Za-z][\w+-]*)'|"      # a bare command, not VERSION
          r"The '(?P<t13>[\w.+-]+)' command appears not to be installed|"
-         r"(?P<t14>Microsoft Visual C\+\+) [\d.]+ or greater is required|"
+         r"(?P<t14>Microsoft Visual C\+\+) [\d.]+ (?:or greater )?is required|Unable to find (?P<t71>vcvarsall)\.bat|"
+         # meson and meson-python without ninja; Apple's clang without OpenMP (libomp)
+         r"Could not detect (?P<t72>Ninja) v[\d.]+ or newer|Could not find (?P<t73>ninja) version [\d.]+ or newer|"
+         r"clang: error: unsupported option '-f(?P<t74>openmp)'|"
+         # a program a shell could not find, as bash words it when its own name is not printed
+         r"^[ \t|]*(?P<t75>[A-Za-z][\w.+-]*): command not found$|"
+         # a Perl module a configure or Makefile.PL needs (OpenSSL's Configure, autotools' scripts)
+         r"Can't locate (?P<t76>[\w/]+)\.pm in @INC|"
          # CMake's find_program(... REQUIRED) (jpype's "Could not find ANT_EXECUTABLE using the following names: ant")
          r"Could not find [A-Z0-9_]+ using the following names: (?P<t56>[\w.+-]+)|"
          # pycurl's setup.py ("Problem running `curl-config' --cflags"), jpype's CMakeLists ("NO cached JAR and NO JDK
@@ -1186,7 +1197,11 @@ RULES: tuple[Rule, ...] = (
          r"requires (?P<t2>rustc) (?P<want2>[\d.]+) or newer, while the currently active rustc version is "
          r"(?P<have2>[\d.]+)|"
          # cargo older than a crate's edition or a feature it uses
-         r"not stabilized in this version of (?P<t3>Cargo) \((?P<have3>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
+         r"not stabilized in this version of (?P<t3>Cargo) \((?P<have3>[\d.]+)|"
+         # cargo 1.70+'s MSRV check: "rustc 1.63.0 is not supported by the following packages:\n  foo@1.0 requires rustc
+         # 1.70"
+         r"(?P<t4>rustc) (?P<have4>[\d.]+) is not supported by the following packages?:\s*\n[ \t|]*\S+ requires rustc "
+         r"(?P<want4>[\d.]+)", _old_tool, phases=_BUILD_PHASES),
     # a standard-library module that is C code linked to a system library, absent because the Python was built
     # without that library (a pyenv or source build without the -dev package): _tkinter, _lzma, _ctypes, _ssl, ...
     rule("missing-system-library", SYSTEM,
