@@ -2003,3 +2003,11 @@ def test_uvs_download_and_build_of_a_url_is_no_failed_download() -> None:
     log = ("$ uv pip install 'foo @ https://github.com/x/foo/archive/v1.tar.gz'\n  × Failed to download and build "
            "`foo @ https://github.com/x/foo/archive/v1.tar.gz`\n  ╰─▶ The build backend returned an error\n")
     assert classify(log, "install", "uv").kind == "build-failed"
+
+
+def test_uvs_last_hint_is_a_failed_build_when_the_log_kept_only_its_tail() -> None:
+    """A cell log trimmed to its tail may keep a build's stderr and uv's last line, never its "Failed to build"."""
+    log = ("# rodeo: phase install\n$ /usr/bin/uv pip install foo==1.0\n[... 1200 lines trimmed ...]\n"
+           "      src/foo.c:10:5: warning: unused variable 'x'\n"
+           "      hint: This usually indicates a problem with the package or the build environment.\n")
+    assert classify(log, "install", "uv").kind == "build-failed"

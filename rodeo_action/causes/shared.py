@@ -738,7 +738,9 @@ BUILD_FAILED = re.compile(
     r"(?:Building wheel|Preparing metadata|Getting requirements to build)[^\n]{0,80} did not run successfully|"
     # uv (uv-distribution-types dist_error.rs): a remote sdist is "Failed to download and build" unless the backend
     # itself failed ("Failed to build"); its backend's failure is "The build backend returned an error"
-    r"Failed to download and build|The build backend returned an error")
+    r"Failed to download and build|The build backend returned an error|"
+    # ...and the hint uv prints last under every build failure: all a log cut to its tail may keep of uv's words
+    r"hint: This usually indicates a problem with the package or the build environment")
 # A line that says something is absent; whether that something is a library is for sysnames to say
 _ABSENT = re.compile(
     r"(?i:not found|could not (?:be )?found|couldn't find|can ?not find|can't find|"
