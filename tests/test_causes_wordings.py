@@ -1310,7 +1310,7 @@ def test_a_setup_py_that_finds_its_tool_goes_on_to_the_real_error() -> None:
 @pytest.mark.parametrize(("traceback", "says"), [
     # mujoco-py, which raises a bare Exception; a loader's "dynamic library" wording
     ("Exception: You appear to be missing MuJoCo.  We expected to find the file here: /home/u/.mujoco/mujoco210\n",
-     "MuJoCo is missing"),
+     "MuJoCo (Debian: libmujoco-dev) is missing"),
     ("somepkg.LoadError: Yices dynamic library not found.\n", "Yices"),
 ])
 def test_an_import_that_says_the_library_it_wraps_is_not_there(traceback: str, says: str) -> None:
@@ -2011,3 +2011,34 @@ def test_uvs_last_hint_is_a_failed_build_when_the_log_kept_only_its_tail() -> No
            "      src/foo.c:10:5: warning: unused variable 'x'\n"
            "      hint: This usually indicates a problem with the package or the build environment.\n")
     assert classify(log, "install", "uv").kind == "build-failed"
+
+
+@pytest.mark.parametrize(("traceback", "says"), [
+    # a loader's shorter sentences on a lib- name
+    ("OSError: Could not load shared object file: libfoo.so\n", "libfoo.so"),
+    ("RuntimeError: libfoo could not be loaded\n", "libfoo"),
+    ("ImportError: No libfoo found\n", "libfoo"),
+    ("ImportError: Please install libfoo first\n", "libfoo"),
+    ("ImportError: Error importing shared library: libfoo\n", "libfoo"),
+    ("RuntimeError: foo is not installed on this system\n", "the system library foo"),
+    # what ctypes.util.find_library returned when it found nothing, handed to a loader
+    ("TypeError: LoadLibrary() argument 1 must be str, not None\n", "ctypes.util.find_library"),
+    ("OSError: None: cannot open shared object file: No such file or directory\n", "ctypes.util.find_library"),
+    # a library older than the import needs, in a loader's words
+    ("ImportError: Requires geos >= 3.10 (found 3.8)\n", "geos is too old (3.10 or newer is needed; 3.8 is there)"),
+    ("RuntimeError: geos version 3.8 is too old, need 3.10\n", "geos is too old (3.10 or newer is needed"),
+    ("ImportError: This package requires the geos library version 3.10 or newer\n", "geos is too old"),
+])
+def test_an_imports_loader_says_a_library_is_missing_or_old(traceback: str, says: str) -> None:
+    assert_import_lacks(traceback, says)
+
+
+@pytest.mark.parametrize("traceback", [
+    "ImportError: dlopen: cannot load any more object with static TLS\n",   # glibc's static TLS, not a library
+    "ImportError: Requires numpy >= 2.0 (found 1.26)\n",                   # a Python package
+    "RuntimeError: pandas version 1.5 is too old, need 2.0\n",
+])
+def test_an_import_that_wants_something_else_is_an_import_error(traceback: str) -> None:
+    log = import_frame("somepkg", "1.0", "import somepkg",
+                       f'  File "{SITE}/somepkg/__init__.py", line 3, in <module>\n    x()\n{traceback}')
+    assert classify(log, "import", "pip").kind == "import-error"

@@ -379,7 +379,8 @@ LOADER_PATTERN = (
     r"(?P<env>[A-Z][A-Z0-9_]*?(?:LIBDIR|LIB_DIR|LIBRARY_PATH|LIB_PATH|LIBRARY|_LIB|_HOME|INSTALL_DIR|_PREFIX))\b|"
     # the dynamic loader's own words (dlerror) for any name, PyOpenGL's "GL: cannot open shared object file";
     # musl's ("Error loading shared library libstdc++.so.6: No such file or directory")
-    r"(?<![\w+./-])(?P<l15>(?![\w+.-]*(?:cpython-|abi3|pypy))[A-Za-z][\w+.-]*): cannot open shared object file|"
+    r"(?<![\w+./-])(?P<l15>(?![\w+.-]*(?:cpython-|abi3|pypy)|None:)[A-Za-z][\w+.-]*): cannot open shared object file|"
+    r"(?<![\w+./-])None: cannot open shared object file(?P<none2>)|"
     r"Error loading shared library (?P<l16>[\w+.-]+): No such file or directory|"
     # a loader's other sentences: "The 'foo' library could not be loaded", "libfoo is not available",
     # "could not open libfoo.so.2", "ctypes.util.find_library('foo') failed", "LibraryNotFoundError: libfoo"
@@ -427,7 +428,15 @@ LOADER_PATTERN = (
     # llvmlite's "Could not find/load shared object file: libllvmlite.so"; pdf2image's "Is poppler installed and
     # in PATH?"; camelot's "Ghostscript is not installed. You can install it using the instructions here";
     # rpy2 without R ("r_home is None"); pyjnius without a JDK ("Unable to find JAVA_HOME")
-    r"Could not find/load shared object file:? ['\"]?(?P<l24>[\w+.-]+)|"
+    r"Could not (?:find/load|load|find|open) shared object(?: file)?:? ['\"]?(?P<l24>[\w+.-]+)|"
+    # a loader's shorter sentences on a lib- name: "libfoo could not be loaded", "No libfoo found", "Please install
+    # libfoo first", "Error importing shared library: libfoo"; a package that says the thing is not on the machine
+    r"(?<![\w+.-])(?P<l32>lib[a-z][\w+.-]*) (?:could not|couldn't|can ?not|can't) be (?:loaded|found|opened)\b|"
+    r"\b[Nn]o (?P<l33>lib[a-z][\w+.-]*) (?:was )?found\b|[Pp]lease install (?P<l34>lib[a-z][\w+.-]*)\b|"
+    r"[Ee]rror (?:importing|loading) (?:shared )?library:? ['\"]?(?P<l35>lib[a-z][\w+.-]*)|"
+    r"(?<![\w+.-])(?P<n14>[A-Za-z][\w+.-]*) is not installed on (?:this|your) (?:system|machine|computer)\b|"
+    # ctypes' LoadLibrary (Windows) given what find_library returned when it found nothing
+    r"LoadLibrary\(\) argument 1 must be str, not None(?P<none>)|"
     r"\b[Ii]s (?P<n4>[A-Za-z][\w+.-]*) installed and (?:in|on) (?:your |the )?\$?PATH\?|"
     r"(?<![\w+.-])(?P<n5>[\w+.-]+) is not installed\. (?:You can|Please|To) install it (?:using|with|from|via|by "
     r"following) (?:the )?(?:instructions|your system|your OS|apt|brew|https?://)|"
@@ -466,6 +475,8 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
         return _absent("R (the R language; Debian: r-base)", m, ev)
     if m.group("jdk") is not None or m.group("jdk2") is not None:
         return _absent("a Java runtime new enough (Debian: default-jdk)", m, ev, "is missing: the one found is too old")
+    if m.group("none") is not None or m.group("none2") is not None:
+        return _absent("a system library ctypes.util.find_library looked for (it found none)", m, ev)
     if m.group("jgw") is not None:
         return _absent("a Java runtime (pyspark's gateway did not start; Debian: default-jre)", m, ev)
     deb = first(m, "deb")
@@ -480,7 +491,9 @@ def _loader(m: re.Match[str], ev: Evidence) -> Finding | None:
     name = first(m, "n")
     if name:
         python = _PYTHONISH.fullmatch(name) or re.search(rf"No module named '{re.escape(name)}\b", ev.text, re.I)
-        return None if python else _absent(f"the system library {name}", m, ev)
+        hit = sysnames.lookup(name)
+        named = f"{name} (Debian: {hit[1]})" if hit else name
+        return None if python else _absent(f"the system library {named}", m, ev)
     env = first(m, "env")
     if env:
         return _absent(f"a system library (its files were not found; {env} says where)", m, ev)
@@ -505,6 +518,8 @@ def _too_old(m: re.Match[str], ev: Evidence) -> Finding | None:
     Debian ships (sysnames), never a Python package a build requires in a newer version."""
     lib = first(m, "lib")
     if _PYTHONISH.fullmatch(lib) or not (lib.startswith("lib") or sysnames.lookup(lib)):
+        return None
+    if ev.phase in ("import", "test") and not _in_exception(ev.text, m.start()):
         return None
     want, have = first(m, "want"), first(m, "have")
     if have and not have.strip("0."):     # "0.0.0": the build found no version at all
@@ -1243,8 +1258,16 @@ RULES: tuple[Rule, ...] = (
          # cartopy's setup.py (0.17-0.20): "Proj version 4.9.3 is installed, but cartopy requires at least version
          # 8.0.0." ("0.0.0" when it found none)
          r"(?<![\w+.-])(?P<lib9>[A-Za-z][\w+.-]*) version (?P<have9>\d[\d.]*) is installed, but [\w.-]+ requires at "
-         r"least version (?P<want9>\d[\d.]*\d)", _too_old,
-         phases=_BUILD_PHASES),
+         r"least version (?P<want9>\d[\d.]*\d)|"
+         # a loader's or a setup.py's own: "foo version 1.5 is too old, need 2.0", "Requires foo >= 2.0 (found 1.5)",
+         # "requires the foo library version 2.0 or newer"
+         r"(?<![\w+.-])(?P<lib10>[A-Za-z][\w+.-]*) version (?P<have10>\d[\d.]*) is too old,? (?:we )?(?:need|needs|"
+         r"requires?|expected)(?: at least)? (?P<want10>\d[\d.]*\d)|"
+         r"[Rr]equires (?P<lib11>[A-Za-z][\w+.-]*) ?>= ?(?P<want11>\d[\d.]*) \((?:found|got|have) "
+         r"(?P<have11>\d[\d.]*)\)|"
+         r"requires the (?P<lib12>[A-Za-z][\w+.-]*) (?:C |C\+\+ |shared )?library,? version (?P<want12>\d[\d.]*\d) or "
+         r"(?:newer|later|higher|above)", _too_old,
+         phases=(*_BUILD_PHASES, "import", "test")),
     # a C file's own #error on the library it needs (after the version checks above, which say more)
     rule("missing-system-library", SYSTEM, r"error: #error (?P<said>[^\n]{1,200})", _preprocessor_error,
          phases=_BUILD_PHASES),

@@ -33,6 +33,7 @@ _WORDS = frozenset((
 _BARE_WORDS = frozenset((
     "collect", "collect2", "dll", "size", "strings", "debug", "user", "global", "int", "criterion", "unused", "frame",
     "attribute", "input", "inspect", "opt", "time", "expect", "tag", "direct", "amd64", "foundation", "dns", "bash",
+    "tls",
 ))
 
 
