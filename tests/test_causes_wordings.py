@@ -1813,6 +1813,12 @@ def test_rusts_build_crates_say_a_tool_is_missing(out: str, says: str) -> None:
     ("libtoolize: command not found\n", "the build tool libtoolize"),
     ("Can't locate ExtUtils/MakeMaker.pm in @INC (you may need to install the ExtUtils::MakeMaker module)\n",
      "the Perl module ExtUtils::MakeMaker (Debian: perl) is missing"),
+    # scikit-build without a compiler; CMake without pkg-config; py-build-cmake without CMake
+    ("scikit-build could not get a working generator for your system. Aborting build.\nBuilding Linux wheels for "
+     "Python 3.11 requires a compiler (e.g gcc).\n", "the build tool gcc"),
+    ("CMake Error at /usr/share/cmake-3.25/Modules/FindPackageHandleStandardArgs.cmake:230 (message):\n  Could NOT "
+     "find PkgConfig (missing: PKG_CONFIG_EXECUTABLE)\n", "the build tool pkg-config"),
+    ("error: Could not find CMake executable\n", "the build tool cmake"),
     # waf's configure checks, the last one failed before "The configuration failed"
     ("Checking for 'gtk+-3.0'                 : not found \nThe configuration failed\n(complete log in "
      "/tmp/x/build/config.log)\n", "the system library gtk+-3.0"),

@@ -671,6 +671,7 @@ _TOOL_NAMES = {"Cargo": "cargo (the Rust toolchain)", "Rust compiler": "rustc (t
                "JDK": "a Java JDK (javac)", "Java Development Kit": "a Java JDK (javac)", "JVM": "a Java JDK (javac)",
                "JAVA_HOME": "a Java JDK (javac)", "MPI": "an MPI compiler wrapper (mpicc; Debian: mpi-default-dev)",
                "vcvarsall": "Microsoft Visual C++ (its Build Tools)", "openmp": "OpenMP for clang (libomp)",
+               "PkgConfig": "pkg-config",
                "Unix Makefiles": "make", "Ninja": "ninja", "ASM_NASM": "nasm", "ASM": "an assembler",
                "nvcc": "nvcc (the CUDA toolkit)"}
 
@@ -953,7 +954,7 @@ RULES: tuple[Rule, ...] = (
          r"Package '?(?P<p>[\w+.-]+)'?,? (?:was )?not found in the pkg-config search path|"
          r"No package '(?P<p2>[\w+.-]+)' found|"
          r"Dependency \"?(?P<p3>[\w+.-]+)\"? not found|Run-time dependency (?P<p4>[\w+.-]+) found: NO|"
-         r"Could NOT find (?P<p5>[\w+.-]+)|"
+         r"Could NOT find (?!PkgConfig\b)(?P<p5>[\w+.-]+)|"
          r"Command '\['pkg-config',[^\]]*?'(?P<p6>[\w+.-]+)'\]' returned non-zero|"
          r"PackageNotFoundError: (?P<p7>[\w+.-]+) not found|Unable to load dependency (?P<p8>[\w+.-]+)|"
          r"asked CMake to find a package configuration file provided by\s+\"(?P<p9>[\w+.-]+)\"|"
@@ -1087,6 +1088,11 @@ RULES: tuple[Rule, ...] = (
          # Rust's cc crate ("Failed to find tool. Is `gcc` installed?"), the cmake crate ("is `cmake` not installed?")
          r"Failed to find tool\. Is `(?P<t63>[\w.+-]+)` installed\?|[Ii]s `(?P<t64>[\w.+-]+)` not installed\?|"
          r"[Nn]o (?P<t70>MPI) compiler (?:wrapper )?(?:was )?found\b|"
+         # scikit-build (classic): "Building Linux wheels for Python 3.11 requires a compiler (e.g gcc)."; CMake's
+         # FindPkgConfig without the program; "Could not find CMake executable"
+         r"requires a compiler \(e\.g\.? (?P<t77>gcc)\)|"
+         r"Could NOT find (?P<t78>PkgConfig) \(missing: PKG_CONFIG_EXECUTABLE\)|"
+         r"[Cc]ould not find (?P<t79>CMake|cmake|[Nn]inja) executable\b|"
          # networkit's setup.py: "ERROR: NetworKit compilation requires cmake." (or "Make or Ninja."); couchbase's:
          # "cmake executable not found. Set CMAKE_EXE environment or update your path"
          r"(?:[Cc]ompilation|[Bb]uild(?:ing)?) requires (?P<t68>cmake|CMake|[Mm]ake|[Nn]inja|swig|SWIG|pkg-config)\b|"
