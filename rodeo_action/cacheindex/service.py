@@ -175,13 +175,13 @@ def install(options: RunOptions, steps: Supervisor) -> str | None:
         return found
     try:
         with home.held():
-            return usable() or _install_into(home, options, steps)
+            return usable() or _install_into(home, wanted, options, steps)
     except Busy as exc:
         steps.log.say(f"# rodeo: {exc}")
         return None
 
 
-def _install_into(home: ToolHome, options: RunOptions, steps: Supervisor) -> str | None:
+def _install_into(home: ToolHome, wanted: str, options: RunOptions, steps: Supervisor) -> str | None:
     from rodeo_action.managers import Target
     from rodeo_action.run.celllog import CellLog
     from rodeo_action.run.supervise import execute
@@ -199,7 +199,7 @@ def _install_into(home: ToolHome, options: RunOptions, steps: Supervisor) -> str
             if execute(step, dict(host.scrubbed_env(options.environ)), log, steps.deadline, steps.processes) != 0:
                 steps.log.say(f"# rodeo: the caching index could not be installed; see {path}")
                 return None
-    home.publish(folder, REQUIREMENTS.read_text(encoding="utf-8"))
+    home.publish(folder, wanted)
     return Target(host.family()).venv_python(str(folder / "venv"))
 
 

@@ -76,10 +76,17 @@ class ToolHome:
             lock.release()
 
     def new_generation(self) -> Path:
-        """An empty folder for the next install (the caller holds the lock)."""
-        if (self.folder / "pyvenv.cfg").exists():    # rodeo before generations: one venv in the folder itself
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """An empty folder for the next install (the caller holds the lock). What is neither a generation nor
+        the pointer is an older rodeo's layout (one venv in the folder itself, a stamp) or a pointer's
+        half-written copy, and goes."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        for entry in self.folder.iterdir():
+            if entry.name.startswith("g-") or entry.name == self._pointer.name:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
         return Path(tempfile.mkdtemp(prefix="g-", dir=self.folder))
 
     def publish(self, generation: Path, what: str, now: float | None = None) -> None:
@@ -116,9 +123,12 @@ class ToolHome:
 def installed(cache_root: Path, name: str, version: str | None = None, executable: str | None = None) -> Path | None:
     """The executable of a manager rodeo installed into its cache (``<cache>/tools/<name>-<version>``, the
     current generation's), or None: for tools and benchmarks that run the same manager outside a cell."""
+    from rodeo_action import host
+    from rodeo_action.managers import Target
+
     now = ToolHome(cache_root / "tools" / f"{name}-{version or 'latest'}").current()
     if now is None:
         return None
-    exe = now.folder / ("Scripts" if os.name == "nt" else "bin") / ((executable or name) + (".exe" if os.name == "nt"
-                                                                                            else ""))
+    target = Target(host.family())
+    exe = Path(target.join(target.bin_dir(str(now.folder)), target.exe(executable or name)))
     return exe if exe.exists() else None

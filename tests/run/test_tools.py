@@ -218,8 +218,9 @@ def test_a_failed_tool_install_leaves_nothing_current(tmp_path: Path) -> None:
     legacy = cache / "tools" / "faketool-latest"     # rodeo before generations: one venv in the folder
     (legacy / "bin").mkdir(parents=True)
     (legacy / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (legacy / ".rodeo-installed").write_text("faketool\n")
     [(error, log)] = _locate_in(1, tmp_path, cache, tmp_path / "no-such.whl", code=1)
     assert error.endswith(f"Unavailable: could not install {tmp_path / 'no-such.whl'} from PyPI (exit 1); see the log")
     assert "no-such.whl" in log
     home = ToolHome(legacy)
-    assert home.current() is None and not list(home.folder.glob("g-*")) and not (legacy / "pyvenv.cfg").exists()
+    assert home.current() is None and list(home.folder.iterdir()) == []   # the old layout went, nothing is new
