@@ -34,7 +34,6 @@ from rodeo_action import host
 if TYPE_CHECKING:
     from rodeo_action.run.options import RunOptions
     from rodeo_action.run.supervise import Supervisor
-    from rodeo_action.run.toolhome import ToolHome
 
 HERE = Path(__file__).resolve().parent
 LAUNCHER = HERE / "launcher.py"
@@ -160,47 +159,36 @@ def install(options: RunOptions, steps: Supervisor) -> str | None:
     :mod:`rodeo_action.run.toolhome`), installed from the pinned requirements, straight from the
     machine's index (not through a caching index: it is not there yet)."""
     from rodeo_action.managers import Target
+    from rodeo_action.run.celllog import CellLog
+    from rodeo_action.run.supervise import execute
     from rodeo_action.run.toolhome import Busy, ToolHome
+    from rodeo_action.run.tools import venv_install
 
     target = Target(host.family())
     home = ToolHome(options.cache_root / "tools" / PROXPI)
-    wanted = REQUIREMENTS.read_text(encoding="utf-8")
+    # its own log, beside the generations (a failed one is removed; the log is what tells why): pip's words about
+    # proxpi's install are not the cell's (a reader of the cell's log, or the classifier, would take them for the
+    # set's)
+    path = home.folder / "install.log"
 
-    def usable() -> str | None:
-        now = home.current()
-        python = target.venv_python(str(now.folder / "venv")) if now is not None and now.what == wanted else None
-        return python if python is not None and os.path.exists(python) else None
+    def fill(folder: Path) -> bool:
+        steps.log.say(f"# rodeo: installing the caching index ({PROXPI}) into {folder}; its log: {path}")
+        with open(path, "w+b") as fh:
+            log = CellLog(fh, path)
+            for step in venv_install(options, "proxpi", folder / "venv", ("--only-binary", ":all:", "-r",
+                                                                           str(REQUIREMENTS))):
+                if execute(step, dict(host.scrubbed_env(options.environ)), log, steps.deadline,
+                           steps.processes) != 0:
+                    steps.log.say(f"# rodeo: the caching index could not be installed; see {path}")
+                    return False
+        return True
 
-    if found := usable():
-        return found
     try:
-        with home.held():
-            return usable() or _install_into(home, wanted, options, steps)
+        return home.ensure(REQUIREMENTS.read_text(encoding="utf-8"),
+                           lambda folder: target.venv_python(str(folder / "venv")), fill)
     except Busy as exc:
         steps.log.say(f"# rodeo: {exc}")
         return None
-
-
-def _install_into(home: ToolHome, wanted: str, options: RunOptions, steps: Supervisor) -> str | None:
-    from rodeo_action.managers import Target
-    from rodeo_action.run.celllog import CellLog
-    from rodeo_action.run.supervise import execute
-    from rodeo_action.run.tools import venv_install
-
-    folder = home.new_generation()
-    # its own log: pip's words about proxpi's install are not the cell's (a reader of the cell's log, or
-    # the classifier, would take them for the set's)
-    path = folder / "install.log"
-    steps.log.say(f"# rodeo: installing the caching index ({PROXPI}) into {folder}; its log: {path}")
-    with open(path, "w+b") as fh:
-        log = CellLog(fh, path)
-        for step in venv_install(options, "proxpi", folder / "venv", ("--only-binary", ":all:", "-r",
-                                                                       str(REQUIREMENTS))):
-            if execute(step, dict(host.scrubbed_env(options.environ)), log, steps.deadline, steps.processes) != 0:
-                steps.log.say(f"# rodeo: the caching index could not be installed; see {path}")
-                return None
-    home.publish(folder, wanted)
-    return Target(host.family()).venv_python(str(folder / "venv"))
 
 
 def proxpi_env(environ: Mapping[str, str], upstream: str, folder: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +59,37 @@ class ToolHome:
         folder = self.folder / name
         return Installed(folder, what, at) if folder.is_dir() else None
 
+    def usable(self, what: str, exe: Callable[[Path], str], max_age: float | None = None) -> str | None:
+        """The current generation's executable (``exe(folder)``) when that generation holds ``what``, is younger
+        than ``max_age`` seconds (any age when None) and the file is there; else None."""
+        now = self.current()
+        if now is None or now.what != what or (max_age is not None and time.time() - now.at >= max_age):
+            return None
+        found = exe(now.folder)
+        return found if os.path.exists(found) else None
+
+    def ensure(self, what: str, exe: Callable[[Path], str], fill: Callable[[Path], bool],
+               max_age: float | None = None) -> str | None:
+        """:meth:`usable`, else, under the lock, usable again (another process may have installed it meanwhile),
+        else a new generation that ``fill`` installs ``what`` into, made current when it says it succeeded. A
+        generation ``fill`` failed in (False, or an exception) is removed: nothing ever runs from it."""
+        if found := self.usable(what, exe, max_age):
+            return found
+        with self.held():
+            if found := self.usable(what, exe, max_age):
+                return found
+            folder = self.new_generation()
+            try:
+                done = fill(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            if not done:
+                shutil.rmtree(folder, ignore_errors=True)
+                return None
+            self.publish(folder, what)
+            return exe(folder)
+
     @contextmanager
     def held(self, timeout: float = LOCK_WAIT) -> Iterator[None]:
         """The tool's lock (``<name>-<version>.lock`` next to its folder), across processes."""
@@ -101,10 +132,6 @@ class ToolHome:
             json.dump({"generation": generation.name, "installed": what, "at": now}, fh)
         os.replace(tmp, self._pointer)
         self._sweep(generation, now)
-
-    def discard(self, generation: Path) -> None:
-        """A failed install's generation: never current, so nothing runs from it."""
-        shutil.rmtree(generation, ignore_errors=True)
 
     def _sweep(self, keep: Path, now: float) -> None:
         """Remove what no cell can be running: a generation retired a day ago, and one never made current

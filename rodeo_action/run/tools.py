@@ -83,30 +83,22 @@ class ToolBox:
         home = ToolHome(options.cache_root / "tools" / f"{info.name}-{version or 'latest'}")
         requirement = f"{info.pypi}=={version}" if version else info.pypi
 
-        def usable() -> str | None:
-            now = home.current()
-            if now is None or now.what != requirement or (version is None and time.time() - now.at >= TOOL_REFRESH):
-                return None
-            exe = target.join(target.bin_dir(str(now.folder)), target.exe(executable))
-            return exe if os.path.exists(exe) else None
+        def fill(folder: Path) -> bool:
+            steps.log.say(f"# {info.name} is not on PATH: installing {requirement} into {folder}")
+            for step in venv_install(options, info.name, folder, (requirement, *_through_cache(options, steps))):
+                code = steps.run(step, env)
+                if code != 0:
+                    raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
+            return True
 
-        if found := usable():
-            return found
         try:
-            with home.held():
-                if found := usable():     # another process installed it while this one waited
-                    return found
-                folder = home.new_generation()
-                steps.log.say(f"# {info.name} is not on PATH: installing {requirement} into {folder}")
-                for step in venv_install(options, info.name, folder, (requirement, *_through_cache(options, steps))):
-                    code = steps.run(step, env)
-                    if code != 0:
-                        home.discard(folder)
-                        raise Unavailable(f"could not install {requirement} from PyPI (exit {code}); see the log")
-                home.publish(folder, requirement)
-                return target.join(target.bin_dir(str(folder)), target.exe(executable))
+            found = home.ensure(requirement, lambda folder: target.join(target.bin_dir(str(folder)),
+                                                                         target.exe(executable)),
+                                fill, None if version else TOOL_REFRESH)
         except Busy as exc:
             raise Unavailable(str(exc)) from exc
+        assert found is not None    # fill succeeds or raises
+        return found
 
     def version(self, options: RunOptions, tool: str, info: ManagerInfo, env: dict[str, str], deadline: float) -> str:
         """The tool's own version line, e.g. "uv 0.9.5" (cached per executable, in memory and on disk).
